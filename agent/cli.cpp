@@ -1,0 +1,70 @@
+// Command line parsing: flags, their values, and the usage text.
+#include "agent/cli.hpp"
+
+#include "core/text.hpp"
+
+namespace ferry {
+
+const char* usage_text() {
+  return R"(usage: ferry [--config PATH] [--once] [--check-config] [--log-level LEVEL]
+       ferry --version | --help
+
+Ships records from files to S3 (or a local directory), redacted on the host and
+compressed with zstd. Reads the Kinesis Agent's agent.json.
+
+  --config PATH      configuration file (default /etc/aws-kinesis/agent.json)
+  --once             ship what the matched files hold now, complete every object,
+                     write the checkpoint and exit (0: all delivered, 1: not)
+  --check-config     validate the configuration, print its flows, exit (2: invalid)
+  --log-level LEVEL  debug | info | warn | error (overrides "log.level")
+  --workers N        compression threads (default: one per core)
+  --version          print the version
+  --help             print this text
+
+Without --once, ferry follows the files until SIGTERM or SIGINT, then completes
+open objects, writes the checkpoint and exits 0.
+)";
+}
+
+Result<CliOptions> parse_cli(const std::vector<std::string>& args) {
+  CliOptions options;
+  for (size_t i = 0; i < args.size(); ++i) {
+    const std::string& arg = args[i];
+    auto value = [&](std::string_view flag) -> Result<std::string> {
+      if (i + 1 >= args.size()) return make_error(cat(flag, " needs a value"));
+      return args[++i];
+    };
+    if (arg == "--once") {
+      options.once = true;
+    } else if (arg == "--check-config") {
+      options.check_config = true;
+    } else if (arg == "--version") {
+      options.version = true;
+    } else if (arg == "--help" || arg == "-h") {
+      options.help = true;
+    } else if (arg == "--config" || arg == "-c") {
+      auto v = value(arg);
+      if (!v) return v.error();
+      options.config_path = v.value();
+    } else if (arg.starts_with("--config=")) {
+      options.config_path = arg.substr(9);
+    } else if (arg == "--log-level") {
+      auto v = value(arg);
+      if (!v) return v.error();
+      options.log_level = v.value();
+    } else if (arg == "--workers") {
+      auto v = value(arg);
+      if (!v) return v.error();
+      const std::string& text = v.value();
+      if (text.empty() || text.size() > 3 || text.find_first_not_of("0123456789") != std::string::npos ||
+          std::stoul(text) == 0 || std::stoul(text) > 256)
+        return make_error(cat("--workers must be a number from 1 to 256, got ", text));
+      options.workers = static_cast<unsigned>(std::stoul(text));
+    } else {
+      return make_error(cat("unknown argument ", arg, " (see --help)"));
+    }
+  }
+  return options;
+}
+
+}  // namespace ferry

@@ -1,0 +1,26 @@
+// Command line parsing for the ferry binary.
+#pragma once
+
+#include <optional>
+#include <string>
+#include <vector>
+
+#include "core/result.hpp"
+
+namespace ferry {
+
+struct CliOptions {
+  std::string config_path = "/etc/aws-kinesis/agent.json";
+  bool once = false;
+  bool check_config = false;
+  bool version = false;
+  bool help = false;
+  std::optional<std::string> log_level;  // overrides "log.level"
+  unsigned workers = 0;
+};
+
+Result<CliOptions> parse_cli(const std::vector<std::string>& args);
+
+const char* usage_text();
+
+}  // namespace ferry

@@ -1,0 +1,26 @@
+// Parsers for the parts of a flow in agent.json (internal to agent/config*.cpp): the flow's own
+// keys, its "s3" / "directory" destination, and its "redact" rules. Pure functions, any thread.
+#pragma once
+
+#include <cstddef>
+#include <string>
+#include <string_view>
+#include <vector>
+
+#include "agent/config.hpp"
+#include "agent/config_values.hpp"
+
+namespace ferry::config {
+
+// flows[index]. The name defaults to "flow<index + 1>"; uniqueness is checked by the caller.
+Result<Flow> parse_flow(element value, std::size_t index, std::vector<std::string>& warnings);
+
+// The "s3" (when `s3`) or "directory" block at `path`, into flow.object and flow.destination.
+Status parse_destination(element value, std::string_view path, bool s3, Flow& flow,
+                         std::vector<std::string>& warnings);
+
+// The "redact" array at `path`.
+Result<std::vector<RedactionRule>> parse_redact_rules(element value, std::string_view path,
+                                                      std::vector<std::string>& warnings);
+
+}  // namespace ferry::config

@@ -1,0 +1,154 @@
+// Builds the stages for a configuration, runs them, and joins them in order on the way out.
+#include "agent/pipeline.hpp"
+
+#include <sys/random.h>
+#include <unistd.h>
+
+#include <chrono>
+#include <memory>
+#include <optional>
+#include <thread>
+#include <vector>
+
+#include "agent/shipper.hpp"
+#include "core/batch_pool.hpp"
+#include "core/batch_processor.hpp"
+#include "core/checkpoint.hpp"
+#include "core/log.hpp"
+#include "core/object_key.hpp"
+#include "core/text.hpp"
+#include "io/directory_object_writer.hpp"
+#include "io/durable_file.hpp"
+#include "io/s3_client.hpp"
+#include "io/s3_object_writer.hpp"
+#include "io/tailer.hpp"
+
+namespace ferry {
+namespace {
+
+constexpr size_t kBatchBytes = 1 << 20;
+
+Result<Checkpoint> load_checkpoint(const std::string& path) {
+  auto text = read_whole_file(path);
+  if (!text) return make_error(cat("checkpoint ", path, ": ", text.error().message));
+  if (!text->has_value()) {
+    FERRY_INFO(cat("checkpoint: ", path, " does not exist yet; this is a first start"));
+    return Checkpoint{};
+  }
+  auto checkpoint = decode_checkpoint(**text);
+  if (!checkpoint)
+    return make_error(cat(checkpoint.error().message, " (", path,
+                          "). ferry will not guess where to resume: restore the file, or move it "
+                          "aside to read every file again from initialPosition"));
+  return checkpoint;
+}
+
+std::string host_name() {
+  char buf[256] = {};
+  if (::gethostname(buf, sizeof buf - 1) != 0) return "unknown";
+  return sanitize_key_component(buf);
+}
+
+uint64_t random_run_id() {
+  uint64_t id = 0;
+  if (::getrandom(&id, sizeof id, 0) != static_cast<ssize_t>(sizeof id))
+    id = static_cast<uint64_t>(std::chrono::system_clock::now().time_since_epoch().count()) ^
+         static_cast<uint64_t>(::getpid());
+  return id;
+}
+
+}  // namespace
+
+Result<RunSummary> run_pipeline(const config::Config& config, const RunOptions& options) {
+  const auto started = std::chrono::steady_clock::now();
+  auto checkpoint = load_checkpoint(config.checkpoint_file);
+  if (!checkpoint) return checkpoint.error();
+
+  std::unique_ptr<S3Client> s3;
+  std::vector<ShipFlow> ship_flows;
+  std::vector<TailFlow> tail_flows;
+  std::vector<FlowProcessing> processing;
+  for (const auto& flow : config.flows) {
+    std::unique_ptr<ObjectWriter> writer;
+    if (const auto* dest = std::get_if<config::S3Destination>(&flow.destination)) {
+      if (!s3) {
+        auto credentials = credentials_from_environment();
+        if (!credentials) return credentials.error();
+        S3ClientOptions s3_options;
+        s3_options.endpoint = config.s3.endpoint;
+        s3_options.region = config.s3.region;
+        s3_options.force_path_style = config.s3.force_path_style;
+        s3_options.credentials = std::move(credentials.value());
+        s3 = std::make_unique<S3Client>(std::move(s3_options));
+      }
+      writer = std::make_unique<S3ObjectWriter>(*s3, dest->bucket, dest->part_size_bytes);
+    } else {
+      const auto& dir = std::get<config::DirectoryDestination>(flow.destination);
+      writer = std::make_unique<DirectoryObjectWriter>(dir.path);
+    }
+    ship_flows.push_back(ShipFlow{flow.name, flow.object, std::move(writer)});
+    tail_flows.push_back(TailFlow{flow.name, flow.file_pattern,
+                                  flow.initial_position == config::InitialPosition::end_of_file,
+                                  flow.max_record_bytes,
+                                  std::min<uint64_t>(flow.max_buffer_age_millis, 1000)});
+    processing.push_back(FlowProcessing{flow.redact, flow.object.compression_level});
+  }
+
+  const unsigned workers =
+      options.workers ? options.workers : std::max(1u, std::thread::hardware_concurrency());
+  BatchPool pool(2 * workers + 2, 2 * kBatchBytes);
+  // Room for every pooled batch plus one end marker per flow: producers never block.
+  BatchQueue work(pool.total() + config.flows.size());
+  BatchQueue shipped(pool.total() + config.flows.size());
+
+  TailerOptions tail_options;
+  tail_options.once = options.once;
+  tail_options.signal_fd = options.signal_fd;
+  tail_options.batch_bytes = kBatchBytes;
+  Tailer tailer(std::move(tail_flows), checkpoint.value(), tail_options, pool, work);
+  pool.set_on_release([&tailer] { tailer.wake(); });
+
+  ShipperOptions ship_options;
+  ship_options.checkpoint_path = config.checkpoint_file;
+  ship_options.host = host_name();
+  ship_options.run_id = random_run_id();
+  Shipper shipper(std::move(ship_flows), checkpoint.value(), ship_options, pool, shipped);
+  shipper.set_on_failure([&tailer] { tailer.request_stop(); });
+
+  std::vector<std::thread> worker_threads;
+  for (unsigned i = 0; i < workers; ++i) {
+    worker_threads.emplace_back([&work, &shipped, &processing] {
+      BatchProcessor processor(processing);
+      while (auto batch = work.pop()) {
+        if ((*batch)->kind == Batch::Kind::records) processor.process(**batch);
+        const bool pushed = shipped.push(*batch);
+        FERRY_ASSERT(pushed);
+      }
+    });
+  }
+  std::thread shipper_thread([&shipper] { shipper.run(); });
+
+  const Status tail_status = tailer.run();
+  work.close();
+  for (auto& t : worker_threads) t.join();
+  shipped.close();
+  shipper_thread.join();
+
+  const TailerStats tail_stats = tailer.stats();
+  const ShipperStats ship_stats = shipper.stats();
+  RunSummary summary;
+  summary.bytes_read = tail_stats.bytes_read;
+  summary.records = ship_stats.records;
+  summary.redacted = ship_stats.redacted;
+  summary.invalid = ship_stats.invalid;
+  summary.objects = ship_stats.objects;
+  summary.compressed_bytes = ship_stats.compressed_bytes;
+  summary.seconds =
+      std::chrono::duration<double>(std::chrono::steady_clock::now() - started).count();
+  if (!tail_status) return tail_status.error();
+  if (shipper.failed())
+    return make_error("delivery failed; undelivered records will be read again at the next start");
+  return summary;
+}
+
+}  // namespace ferry

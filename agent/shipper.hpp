@@ -1,0 +1,93 @@
+// Shipper: the thread that turns compressed batches into objects. It restores each flow's batch
+// order, appends frames to the open object, completes it when big or old enough, and only then
+// moves the checkpoint past the records it holds.
+#pragma once
+
+#include <atomic>
+#include <cstdint>
+#include <functional>
+#include <map>
+#include <memory>
+#include <string>
+#include <vector>
+
+#include "agent/config.hpp"
+#include "core/batch_pool.hpp"
+#include "core/bounded_queue.hpp"
+#include "core/checkpoint.hpp"
+#include "io/object_writer.hpp"
+
+namespace ferry {
+
+struct ShipFlow {
+  std::string name;
+  config::ObjectOptions object;
+  std::unique_ptr<ObjectWriter> writer;
+};
+
+struct ShipperStats {
+  uint64_t objects = 0;
+  uint64_t parts = 0;
+  uint64_t records = 0;
+  uint64_t redacted = 0;
+  uint64_t invalid = 0;
+  uint64_t compressed_bytes = 0;
+  uint64_t ndjson_bytes = 0;
+};
+
+struct ShipperOptions {
+  std::string checkpoint_path;
+  std::string host;     // sanitized, for object names and {host}
+  uint64_t run_id = 0;  // random per process start
+  int64_t checkpoint_ttl_seconds = 7 * 24 * 3600;
+};
+
+class Shipper {
+ public:
+  Shipper(std::vector<ShipFlow> flows, Checkpoint checkpoint, ShipperOptions options,
+          BatchPool& pool, BoundedQueue<std::unique_ptr<Batch>>& input);
+
+  // Runs until every flow has seen its end_of_input (or the queue closes).
+  void run();
+
+  // Called once, from the shipper thread, when delivery failed: the reactor should stop.
+  void set_on_failure(std::function<void()> on_failure) { on_failure_ = std::move(on_failure); }
+  bool failed() const { return failed_.load(); }
+  ShipperStats stats() const { return stats_; }
+
+ private:
+  struct OpenObject {
+    bool open = false;
+    uint64_t opened_millis = 0;
+    uint64_t bytes = 0;
+    uint64_t records = 0;
+    std::vector<SourcePosition> positions;  // latest per file, committed on completion
+  };
+  struct FlowState {
+    ShipFlow flow;
+    uint64_t next_sequence = 0;
+    std::map<uint64_t, std::unique_ptr<Batch>> waiting;  // arrived ahead of order
+    OpenObject object;
+    uint64_t object_sequence = 0;
+    bool ended = false;
+  };
+
+  void accept(std::unique_ptr<Batch> batch);
+  void ship_in_order(FlowState& state, Batch& batch);
+  void complete_object(FlowState& state);
+  void complete_aged(uint64_t now);
+  void commit(const std::string& flow, const std::vector<SourcePosition>& positions);
+  void fail(FlowState& state, const std::string& what);
+  bool all_ended() const;
+
+  std::vector<FlowState> flows_;
+  Checkpoint checkpoint_;
+  ShipperOptions options_;
+  BatchPool& pool_;
+  BoundedQueue<std::unique_ptr<Batch>>& input_;
+  std::function<void()> on_failure_;
+  std::atomic<bool> failed_{false};
+  ShipperStats stats_;
+};
+
+}  // namespace ferry

@@ -1,0 +1,44 @@
+// Redaction and framing of one batch; a flow without rules compresses its input as it is.
+#include "core/batch_processor.hpp"
+
+#include "core/assert.hpp"
+
+namespace ferry {
+
+BatchProcessor::BatchProcessor(const std::vector<FlowProcessing>& flows) {
+  flows_.reserve(flows.size());
+  for (const auto& flow : flows) flows_.push_back(std::make_unique<FlowState>(flow));
+}
+
+void BatchProcessor::process(Batch& batch) {
+  FERRY_ASSERT(batch.kind == Batch::Kind::records);
+  FERRY_ASSERT(batch.flow < flows_.size());
+  FlowState& state = *flows_[batch.flow];
+  batch.stats.records = batch.records.size();
+  batch.stats.input_bytes = batch.input.size();
+  batch.frame.clear();
+  if (batch.records.empty()) return;  // positions only: nothing to ship
+
+  if (!state.redactor.has_rules()) {
+    // Input already is NDJSON: records each followed by '\n', byte for byte.
+    batch.stats.output_bytes = batch.input.size();
+    state.compressor.compress_frame(batch.input, batch.frame);
+    return;
+  }
+  scratch_.clear();
+  scratch_.reserve(batch.input.size() + batch.input.size() / 8);
+  for (const RecordRef& ref : batch.records) {
+    FERRY_ASSERT(ref.source < batch.positions.size());
+    const std::string_view record(batch.input.data() + ref.begin, ref.length);
+    const RecordOrigin origin{batch.positions[ref.source].path, ref.offset};
+    switch (state.redactor.process(record, origin, scratch_)) {
+      case RedactOutcome::passed: break;
+      case RedactOutcome::redacted: ++batch.stats.redacted; break;
+      case RedactOutcome::invalid: ++batch.stats.invalid; break;
+    }
+  }
+  batch.stats.output_bytes = scratch_.size();
+  state.compressor.compress_frame(scratch_, batch.frame);
+}
+
+}  // namespace ferry

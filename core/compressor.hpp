@@ -1,0 +1,30 @@
+// ZstdFrameCompressor: turns one batch of NDJSON into one independent zstd frame.
+// One per worker thread; frames concatenate into a valid .zst object.
+#pragma once
+
+#include <memory>
+#include <string>
+#include <string_view>
+
+struct ZSTD_CCtx_s;
+
+namespace ferry {
+
+class ZstdFrameCompressor {
+ public:
+  explicit ZstdFrameCompressor(int level);
+  ~ZstdFrameCompressor();
+  ZstdFrameCompressor(const ZstdFrameCompressor&) = delete;
+  ZstdFrameCompressor& operator=(const ZstdFrameCompressor&) = delete;
+
+  // Appends one complete frame (content size and checksum recorded) holding `input` to `out`.
+  void compress_frame(std::string_view input, std::string& out);
+
+ private:
+  struct FreeContext {
+    void operator()(ZSTD_CCtx_s* ctx) const;
+  };
+  std::unique_ptr<ZSTD_CCtx_s, FreeContext> ctx_;
+};
+
+}  // namespace ferry

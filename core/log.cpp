@@ -1,0 +1,54 @@
+// The logger: formats one line per event to stderr under a mutex, scrubbing credential shapes.
+#include "core/log.hpp"
+
+#include <atomic>
+#include <cstdio>
+#include <ctime>
+#include <mutex>
+#include <regex>
+
+namespace ferry::log {
+namespace {
+std::atomic<int> g_level{static_cast<int>(Level::info)};
+std::mutex g_mutex;
+
+const char* name(Level level) {
+  switch (level) {
+    case Level::debug: return "debug";
+    case Level::info: return "info";
+    case Level::warn: return "warn";
+    case Level::error: return "error";
+  }
+  return "?";
+}
+}  // namespace
+
+void set_level(Level level) { g_level.store(static_cast<int>(level)); }
+Level level() { return static_cast<Level>(g_level.load()); }
+bool enabled(Level l) { return static_cast<int>(l) >= g_level.load(std::memory_order_relaxed); }
+
+std::string scrub_secrets(std::string_view line) {
+  // Compiled once; logging is not a hot path.
+  static const std::regex patterns(
+      R"((authorization\s*[:=]\s*)[^\r\n]*|((?:x-amz-security-token|x-amz-signature|signature|)"
+      R"(aws_secret_access_key|aws_session_token|secretaccesskey|sessiontoken|token)\s*[:=]\s*"?)[^\s",;&]+)",
+      std::regex::icase | std::regex::optimize);
+  return std::regex_replace(std::string(line), patterns, "$1$2<redacted>");
+}
+
+void write(Level l, std::string_view message) {
+  timespec ts{};
+  clock_gettime(CLOCK_REALTIME, &ts);
+  tm utc{};
+  gmtime_r(&ts.tv_sec, &utc);
+  char stamp[64];
+  std::snprintf(stamp, sizeof stamp, "%04d-%02d-%02dT%02d:%02d:%02d.%03ldZ", utc.tm_year + 1900,
+                utc.tm_mon + 1, utc.tm_mday, utc.tm_hour, utc.tm_min, utc.tm_sec,
+                ts.tv_nsec / 1000000);
+  const std::string clean = scrub_secrets(message);
+  std::lock_guard lock(g_mutex);
+  std::fprintf(stderr, "%s %-5s %s\n", stamp, name(l), clean.c_str());
+  std::fflush(stderr);
+}
+
+}  // namespace ferry::log

@@ -1,0 +1,30 @@
+// The logger: the one global. One line per event on stderr, with a UTC timestamp and a level.
+// Callers never pass secrets; log_redact_secrets() is a last guard on every line.
+#pragma once
+
+#include <string>
+#include <string_view>
+
+namespace ferry::log {
+
+enum class Level { debug = 0, info = 1, warn = 2, error = 3 };
+
+void set_level(Level level);
+Level level();
+bool enabled(Level level);
+void write(Level level, std::string_view message);
+
+// Masks anything shaped like a credential (Authorization headers, signatures, security tokens,
+// secret keys) in a line about to be logged.
+std::string scrub_secrets(std::string_view line);
+
+}  // namespace ferry::log
+
+#define FERRY_LOG_AT(lvl, msg)                                 \
+  do {                                                         \
+    if (::ferry::log::enabled(lvl)) ::ferry::log::write(lvl, msg); \
+  } while (0)
+#define FERRY_DEBUG(msg) FERRY_LOG_AT(::ferry::log::Level::debug, msg)
+#define FERRY_INFO(msg) FERRY_LOG_AT(::ferry::log::Level::info, msg)
+#define FERRY_WARN(msg) FERRY_LOG_AT(::ferry::log::Level::warn, msg)
+#define FERRY_ERROR(msg) FERRY_LOG_AT(::ferry::log::Level::error, msg)

@@ -1,0 +1,42 @@
+// Text helpers: hex encoding and JSON string escaping.
+#include "core/text.hpp"
+
+namespace ferry {
+
+std::string to_hex(std::span<const unsigned char> bytes) {
+  static constexpr char digits[] = "0123456789abcdef";
+  std::string out;
+  out.resize(bytes.size() * 2);
+  for (size_t i = 0; i < bytes.size(); ++i) {
+    out[2 * i] = digits[bytes[i] >> 4];
+    out[2 * i + 1] = digits[bytes[i] & 0xf];
+  }
+  return out;
+}
+
+void append_json_string(std::string& out, std::string_view value) {
+  static constexpr char digits[] = "0123456789abcdef";
+  out.push_back('"');
+  for (unsigned char c : value) {
+    switch (c) {
+      case '"': out.append("\\\""); break;
+      case '\\': out.append("\\\\"); break;
+      case '\n': out.append("\\n"); break;
+      case '\r': out.append("\\r"); break;
+      case '\t': out.append("\\t"); break;
+      case '\b': out.append("\\b"); break;
+      case '\f': out.append("\\f"); break;
+      default:
+        if (c < 0x20) {
+          out.append("\\u00");
+          out.push_back(digits[c >> 4]);
+          out.push_back(digits[c & 0xf]);
+        } else {
+          out.push_back(static_cast<char>(c));
+        }
+    }
+  }
+  out.push_back('"');
+}
+
+}  // namespace ferry

@@ -1,0 +1,62 @@
+// Directory destination: temp file, write, fsync, rename into place, fsync the directory.
+#include "io/directory_object_writer.hpp"
+
+#include <fcntl.h>
+#include <unistd.h>
+
+#include <cerrno>
+#include <cstring>
+
+#include "core/assert.hpp"
+#include "core/text.hpp"
+#include "io/durable_file.hpp"
+
+namespace ferry {
+
+DirectoryObjectWriter::DirectoryObjectWriter(std::string root) : root_(std::move(root)) {}
+
+DirectoryObjectWriter::~DirectoryObjectWriter() { abort(); }
+
+Status DirectoryObjectWriter::begin(const std::string& key) {
+  FERRY_ASSERT(!fd_.valid());
+  final_path_ = cat(root_, "/", key);
+  const size_t slash = final_path_.rfind('/');
+  const std::string dir = final_path_.substr(0, slash);
+  temp_path_ = cat(dir, "/.", final_path_.substr(slash + 1), ".tmp");
+  if (auto status = make_directories(dir); !status) return status;
+  fd_.reset(::open(temp_path_.c_str(), O_WRONLY | O_CREAT | O_TRUNC | O_CLOEXEC, 0644));
+  if (!fd_.valid()) return make_error(cat("open ", temp_path_, ": ", std::strerror(errno)));
+  return Ok{};
+}
+
+Status DirectoryObjectWriter::append(std::string_view frame) {
+  FERRY_ASSERT(fd_.valid());
+  while (!frame.empty()) {
+    const ssize_t n = ::write(fd_.get(), frame.data(), frame.size());
+    if (n < 0) {
+      if (errno == EINTR) continue;
+      return make_error(cat("write ", temp_path_, ": ", std::strerror(errno)));
+    }
+    frame.remove_prefix(static_cast<size_t>(n));
+  }
+  return Ok{};
+}
+
+Status DirectoryObjectWriter::complete() {
+  FERRY_ASSERT(fd_.valid());
+  if (::fsync(fd_.get()) != 0)
+    return make_error(cat("fsync ", temp_path_, ": ", std::strerror(errno)));
+  fd_.reset();
+  if (::rename(temp_path_.c_str(), final_path_.c_str()) != 0)
+    return make_error(cat("rename to ", final_path_, ": ", std::strerror(errno)));
+  temp_path_.clear();
+  return sync_parent_directory(final_path_);
+}
+
+void DirectoryObjectWriter::abort() {
+  fd_.reset();
+  if (!temp_path_.empty()) ::unlink(temp_path_.c_str());
+  temp_path_.clear();
+}
+
+}  // namespace ferry

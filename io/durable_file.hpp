@@ -1,0 +1,25 @@
+// Durable whole-file writes and reads: write a temp file beside the target, fsync it, rename it
+// over the target, fsync the directory. A crash leaves either the old or the new content.
+#pragma once
+
+#include <optional>
+#include <string>
+#include <string_view>
+
+#include "core/result.hpp"
+
+namespace ferry {
+
+// Creates missing parent directories (0755). Errors name the path and the system error.
+Status write_file_atomically(const std::string& path, std::string_view content);
+
+// nullopt when the file does not exist; an error for any other failure.
+Result<std::optional<std::string>> read_whole_file(const std::string& path);
+
+// mkdir -p.
+Status make_directories(const std::string& path);
+
+// fsync of the directory holding `path`, so a rename into it survives a power cut.
+Status sync_parent_directory(const std::string& path);
+
+}  // namespace ferry

@@ -1,0 +1,70 @@
+// HTTP over one reused libcurl easy handle: keep-alive, bounded timeouts, request bodies sent
+// straight from the caller's memory. Owned and used by one thread (the shipper).
+#pragma once
+
+#include <cstddef>
+#include <memory>
+#include <optional>
+#include <span>
+#include <string>
+#include <string_view>
+#include <vector>
+
+#include "core/result.hpp"
+#include "core/sigv4.hpp"  // HttpHeader
+
+namespace ferry {
+
+struct HttpRequest {
+  std::string method;  // GET, HEAD, PUT, POST, DELETE
+  std::string url;
+  std::vector<HttpHeader> headers;
+  std::span<const char> body;  // borrowed, never copied; must stay valid during send()
+};
+
+struct HttpResponse {
+  long status = 0;
+  std::vector<HttpHeader> headers;  // of the final response (not of a 100 Continue)
+  std::string body;
+
+  // Value of the first header named `name` (case-insensitive).
+  std::optional<std::string_view> header(std::string_view name) const;
+};
+
+struct HttpClientOptions {
+  long connect_timeout_millis = 10'000;
+  // A transfer slower than this many bytes per second for low_speed_seconds is aborted: a
+  // stalled connection must not hold a part forever, and a whole-request deadline would cap
+  // the part size on slow links instead.
+  long low_speed_bytes_per_second = 1024;
+  long low_speed_seconds = 30;
+  long total_timeout_millis = 0;  // 0: none
+  size_t max_response_bytes = 256u << 20;  // S3 answers are small; this bounds a bad server
+  std::string ca_file;  // empty: the system's trust store
+};
+
+class HttpClient {
+ public:
+  explicit HttpClient(HttpClientOptions options = {});
+  ~HttpClient();
+  HttpClient(const HttpClient&) = delete;
+  HttpClient& operator=(const HttpClient&) = delete;
+
+  // Any HTTP status is a response; only transport failures (no response) are errors, with
+  // curl's message. Never logs or reports headers (they carry credentials).
+  Result<HttpResponse> send(const HttpRequest& request);
+
+  // Whether the last failed send() may succeed if retried (refused, reset, timed out, ...),
+  // as opposed to a request that can never work (bad URL, unsupported scheme, bad CA file).
+  bool last_error_is_transient() const { return last_error_transient_; }
+
+ private:
+  struct CurlDeleter {
+    void operator()(void* handle) const;
+  };
+  HttpClientOptions options_;
+  std::unique_ptr<void, CurlDeleter> curl_;  // CURL*; void keeps <curl/curl.h> out of headers
+  bool last_error_transient_ = false;
+};
+
+}  // namespace ferry

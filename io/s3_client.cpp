@@ -1,0 +1,366 @@
+// S3 REST calls over HttpClient: SigV4 per attempt, retry policy, XML answers to Results.
+// Used by one thread; blocking (the backoff sleeps that thread).
+#include "io/s3_client.hpp"
+
+#include <algorithm>
+#include <chrono>
+#include <cstdlib>
+#include <thread>
+#include <utility>
+
+#include "core/assert.hpp"
+#include "core/crypto.hpp"
+#include "core/log.hpp"
+#include "core/text.hpp"
+
+namespace ferry {
+namespace {
+
+// S3 codes that mean "try again later", whatever the HTTP status (RequestTimeout is a 400,
+// RequestTimeTooSkewed a 403; a retry is signed afresh with the current time).
+bool is_retryable_code(std::string_view code) {
+  return code == "SlowDown" || code == "RequestTimeout" || code == "InternalError" ||
+         code == "ServiceUnavailable" || code == "RequestTimeTooSkewed";
+}
+
+bool is_retryable_status(int status) { return status >= 500 || status == 429; }
+
+bool is_ip_or_localhost(std::string_view host) {  // host without port
+  if (host == "localhost" || host.starts_with('[')) return true;
+  return !host.empty() && std::all_of(host.begin(), host.end(), [](char c) {
+    return (c >= '0' && c <= '9') || c == '.';
+  });
+}
+
+// Virtual-hosted addressing needs the bucket to be one DNS label (no dots: TLS wildcard
+// certificates cover one label only).
+bool is_dns_label_bucket(std::string_view bucket) {
+  if (bucket.size() < 3 || bucket.size() > 63) return false;
+  return std::all_of(bucket.begin(), bucket.end(), [](char c) {
+    return (c >= 'a' && c <= 'z') || (c >= '0' && c <= '9') || c == '-';
+  });
+}
+
+struct Endpoint {
+  std::string scheme;
+  std::string authority;
+};
+
+Result<Endpoint> parse_endpoint(const S3ClientOptions& options) {
+  if (options.endpoint.empty()) {
+    return Endpoint{"https", cat("s3.", options.region, ".amazonaws.com")};
+  }
+  const std::string_view endpoint = options.endpoint;
+  const size_t sep = endpoint.find("://");
+  if (sep == std::string_view::npos) {
+    return make_error(cat("S3 endpoint '", endpoint, "' must start with http:// or https://"));
+  }
+  const std::string_view scheme = endpoint.substr(0, sep);
+  if (scheme != "http" && scheme != "https") {
+    return make_error(cat("S3 endpoint '", endpoint, "' must use http or https, found '", scheme,
+                          "'"));
+  }
+  std::string_view rest = endpoint.substr(sep + 3);
+  const size_t slash = rest.find('/');
+  if (slash != std::string_view::npos) {
+    if (rest.substr(slash) != "/") {
+      return make_error(cat("S3 endpoint '", endpoint,
+                            "' must be scheme://host[:port] without a path"));
+    }
+    rest = rest.substr(0, slash);
+  }
+  if (rest.empty() || rest.find_first_of("?#@ ") != std::string_view::npos) {
+    return make_error(cat("S3 endpoint '", endpoint, "' has no valid host"));
+  }
+  return Endpoint{std::string(scheme), std::string(rest)};
+}
+
+std::string host_of(std::string_view authority) {
+  if (authority.starts_with('[')) return std::string(authority.substr(0, authority.find(']') + 1));
+  return std::string(authority.substr(0, authority.find(':')));
+}
+
+std::string describe(const S3Failure& failure) {
+  if (failure.http_status == 0) return failure.message;
+  std::string out = cat("HTTP ", failure.http_status);
+  if (!failure.code.empty()) out.append(cat(" ", failure.code, ":"));
+  if (!failure.message.empty()) out.append(cat(" ", failure.message));
+  return out;
+}
+
+std::string object_name(std::string_view bucket, std::string_view key) {
+  return key.empty() ? std::string(bucket) : cat(bucket, "/", key);
+}
+
+}  // namespace
+
+Result<AwsCredentials> credentials_from_environment() {
+  auto env = [](const char* name) {
+    const char* value = std::getenv(name);
+    return std::string(value != nullptr ? value : "");
+  };
+  AwsCredentials credentials{env("AWS_ACCESS_KEY_ID"), env("AWS_SECRET_ACCESS_KEY"),
+                             env("AWS_SESSION_TOKEN")};
+  std::string missing;
+  if (credentials.access_key_id.empty()) missing = "AWS_ACCESS_KEY_ID";
+  if (credentials.secret_access_key.empty()) {
+    missing.append(missing.empty() ? "AWS_SECRET_ACCESS_KEY" : " and AWS_SECRET_ACCESS_KEY");
+  }
+  if (!missing.empty()) {
+    return make_error(cat("AWS credentials: ", missing, " not set (or empty) in the environment"));
+  }
+  return credentials;
+}
+
+Status validate_s3_options(const S3ClientOptions& options) {
+  if (options.region.empty()) return make_error("S3 region is empty");
+  Result<Endpoint> endpoint = parse_endpoint(options);
+  if (!endpoint.ok()) return endpoint.error();
+  if (options.max_attempts < 1 || options.max_attempts > 100) {
+    return make_error(cat("S3 max_attempts must be 1..100, found ", options.max_attempts));
+  }
+  if (options.initial_backoff_millis < 1 ||
+      options.max_backoff_millis < options.initial_backoff_millis ||
+      options.max_backoff_millis > 600'000) {
+    return make_error(cat("S3 backoff must satisfy 1 <= initial <= max <= 600000 ms, found ",
+                          options.initial_backoff_millis, " and ", options.max_backoff_millis));
+  }
+  if (options.credentials.access_key_id.empty() || options.credentials.secret_access_key.empty()) {
+    return make_error("S3 credentials lack an access key id or a secret access key");
+  }
+  return Ok{};
+}
+
+struct S3Client::Attempt {
+  std::optional<HttpResponse> response;  // set on success
+  S3Failure failure;                     // set otherwise
+};
+
+S3Client::S3Client(S3ClientOptions options)
+    : options_(std::move(options)), http_(options_.http), jitter_(std::random_device{}()) {
+  const Status valid = validate_s3_options(options_);
+  if (!valid.ok()) FERRY_ERROR(valid.error().message);
+  FERRY_ASSERT(valid.ok());  // configuration is validated before a client is built
+  Result<Endpoint> endpoint = parse_endpoint(options_);
+  scheme_ = endpoint->scheme;
+  authority_ = endpoint->authority;
+  endpoint_is_ip_or_localhost_ = is_ip_or_localhost(host_of(authority_));
+}
+
+S3Target S3Client::target(std::string_view bucket, std::string_view key,
+                          std::string_view query) const {
+  const bool virtual_hosted = !options_.force_path_style && !endpoint_is_ip_or_localhost_ &&
+                              is_dns_label_bucket(bucket);
+  S3Target t;
+  if (virtual_hosted) {
+    t.host = cat(bucket, ".", authority_);
+    t.path = cat("/", uri_encode_path(key));
+  } else {
+    t.host = authority_;
+    t.path = cat("/", uri_encode(bucket, false));
+    if (!key.empty()) t.path.append(cat("/", uri_encode_path(key)));
+  }
+  t.url = cat(scheme_, "://", t.host, t.path);
+  if (!query.empty()) t.url.append(cat("?", query));
+  return t;
+}
+
+int S3Client::backoff_millis(int attempt) {
+  // Full jitter: uniform in [0, min(max, initial * 2^(attempt-1))].
+  int64_t cap = options_.initial_backoff_millis;
+  for (int i = 1; i < attempt && cap < options_.max_backoff_millis; ++i) cap *= 2;
+  cap = std::min<int64_t>(cap, options_.max_backoff_millis);
+  std::uniform_int_distribution<int64_t> pick(0, cap);
+  return static_cast<int>(pick(jitter_));
+}
+
+S3Client::Attempt S3Client::attempt_once(const Call& call, const std::string& payload_hash,
+                                         int attempt) {
+  Attempt result;
+  S3Failure& failure = result.failure;
+  failure.operation = std::string(call.operation);
+
+  if (fault_hook_) {
+    if (std::optional<int> injected = fault_hook_(call.operation, attempt)) {
+      failure.http_status = *injected;
+      if (*injected == 0) {
+        failure.message = "injected transport fault";
+        failure.retryable = true;
+      } else {
+        failure.message = "injected fault";
+        failure.retryable = is_retryable_status(*injected);
+      }
+      return result;
+    }
+  }
+
+  const S3Target t = target(call.bucket, call.key, call.query);
+  SignableRequest signable;
+  signable.method = std::string(call.method);
+  signable.path = t.path;
+  signable.query = call.query;
+  signable.headers.push_back({"host", t.host});
+  if (!call.content_type.empty()) signable.headers.push_back({"content-type", call.content_type});
+  signable.payload_sha256_hex = payload_hash;
+  const auto now = std::chrono::floor<std::chrono::seconds>(std::chrono::system_clock::now());
+  const SigningResult signature =
+      sign_with_headers(signable, s3_signing_params(options_.credentials, options_.region, now));
+
+  HttpRequest request;
+  request.method = signable.method;
+  request.url = t.url;
+  request.headers = std::move(signable.headers);
+  request.headers.insert(request.headers.end(), signature.headers_to_add.begin(),
+                         signature.headers_to_add.end());
+  request.body = call.body;
+
+  Result<HttpResponse> sent = http_.send(request);
+  if (!sent.ok()) {
+    failure.message = sent.error().message;
+    failure.retryable = http_.last_error_is_transient();
+    return result;
+  }
+  HttpResponse& response = *sent;
+  const int status = static_cast<int>(response.status);
+  const bool success = status >= 200 && status < 300;
+  std::optional<S3ErrorDetails> s3_error;
+  if (!success || call.error_possible_in_200) s3_error = parse_s3_error(response.body);
+  if (success && !s3_error) {
+    result.response = std::move(response);
+    return result;
+  }
+  failure.http_status = status;
+  if (s3_error) {
+    failure.code = s3_error->code;
+    failure.message = s3_error->message;
+  } else if (!response.body.empty()) {
+    failure.message = xml_excerpt(response.body);
+  }
+  failure.retryable = is_retryable_status(status) || is_retryable_code(failure.code);
+  return result;
+}
+
+Error S3Client::fail(const Call& call, S3Failure failure, std::string_view suffix) {
+  last_failure_ = std::move(failure);
+  return make_error(cat("s3 ", call.operation, " ", object_name(call.bucket, call.key), ": ",
+                        describe(last_failure_), suffix));
+}
+
+Result<HttpResponse> S3Client::execute(const Call& call) {
+  // Hashed once: a part can be hundreds of MB and every attempt signs the same payload.
+  const std::string payload_hash = sha256_hex(byte_span(call.body));
+  for (int attempt = 1;; ++attempt) {
+    Attempt outcome = attempt_once(call, payload_hash, attempt);
+    if (outcome.response) return std::move(*outcome.response);
+    S3Failure& failure = outcome.failure;
+    failure.attempts = attempt;
+    if (!failure.retryable) return fail(call, std::move(failure));
+    if (attempt >= options_.max_attempts) {
+      return fail(call, std::move(failure), cat(" (gave up after ", attempt, " attempts)"));
+    }
+    const int delay = backoff_millis(attempt);
+    // Only operation, object, status and S3's code/message: never headers or credentials.
+    FERRY_WARN(cat("s3 ", call.operation, " ", object_name(call.bucket, call.key), ": attempt ",
+                   attempt, "/", options_.max_attempts, " failed: ", describe(failure),
+                   "; retrying in ", delay, " ms"));
+    std::this_thread::sleep_for(std::chrono::milliseconds(delay));
+  }
+}
+
+Result<std::string> S3Client::create_multipart_upload(const std::string& bucket,
+                                                      const std::string& key,
+                                                      const std::string& content_type) {
+  Call call{.operation = "CreateMultipartUpload", .method = "POST", .bucket = bucket, .key = key,
+            .query = "uploads", .content_type = content_type};
+  Result<HttpResponse> response = execute(call);
+  if (!response.ok()) return response.error();
+  Result<std::string> upload_id = parse_upload_id(response->body);
+  if (!upload_id.ok()) {
+    return fail(call, {.operation = std::string(call.operation),
+                       .http_status = static_cast<int>(response->status),
+                       .message = upload_id.error().message});
+  }
+  return upload_id;
+}
+
+Result<std::string> S3Client::upload_part(const std::string& bucket, const std::string& key,
+                                          const std::string& upload_id, int part_number,
+                                          std::span<const char> body) {
+  FERRY_ASSERT(part_number >= 1 && part_number <= 10000);  // S3's range
+  Call call{.operation = "UploadPart", .method = "PUT", .bucket = bucket, .key = key,
+            .query = cat("partNumber=", part_number, "&uploadId=", uri_encode(upload_id, false)),
+            .body = body};
+  Result<HttpResponse> response = execute(call);
+  if (!response.ok()) return response.error();
+  const std::optional<std::string_view> etag = response->header("ETag");
+  if (!etag || etag->empty()) {
+    return fail(call, {.operation = std::string(call.operation),
+                       .http_status = static_cast<int>(response->status),
+                       .message = "response has no ETag header"});
+  }
+  return std::string(*etag);
+}
+
+Status S3Client::complete_multipart_upload(const std::string& bucket, const std::string& key,
+                                           const std::string& upload_id,
+                                           const std::vector<CompletedPart>& parts) {
+  FERRY_ASSERT(!parts.empty());
+  for (size_t i = 1; i < parts.size(); ++i) {
+    FERRY_ASSERT(parts[i - 1].part_number < parts[i].part_number);  // S3 requires ascending
+  }
+  const std::string body = complete_multipart_body(parts);
+  Call call{.operation = "CompleteMultipartUpload", .method = "POST", .bucket = bucket,
+            .key = key, .query = cat("uploadId=", uri_encode(upload_id, false)),
+            .content_type = "application/xml", .body = body, .error_possible_in_200 = true};
+  Result<HttpResponse> response = execute(call);
+  if (!response.ok()) return response.error();
+  Result<std::string> etag = parse_complete_etag(response->body);
+  if (!etag.ok()) {
+    return fail(call, {.operation = std::string(call.operation),
+                       .http_status = static_cast<int>(response->status),
+                       .message = etag.error().message});
+  }
+  return Ok{};
+}
+
+Status S3Client::abort_multipart_upload(const std::string& bucket, const std::string& key,
+                                        const std::string& upload_id) {
+  Call call{.operation = "AbortMultipartUpload", .method = "DELETE", .bucket = bucket, .key = key,
+            .query = cat("uploadId=", uri_encode(upload_id, false))};
+  Result<HttpResponse> response = execute(call);
+  if (!response.ok()) return response.error();
+  return Ok{};
+}
+
+Status S3Client::put_object(const std::string& bucket, const std::string& key,
+                            std::span<const char> body, const std::string& content_type) {
+  Call call{.operation = "PutObject", .method = "PUT", .bucket = bucket, .key = key,
+            .content_type = content_type, .body = body};
+  Result<HttpResponse> response = execute(call);
+  if (!response.ok()) return response.error();
+  return Ok{};
+}
+
+Result<std::optional<S3ObjectInfo>> S3Client::head_object(const std::string& bucket,
+                                                          const std::string& key) {
+  Call call{.operation = "HeadObject", .method = "HEAD", .bucket = bucket, .key = key};
+  Result<HttpResponse> response = execute(call);
+  if (!response.ok()) {
+    if (last_failure_.http_status == 404) return std::optional<S3ObjectInfo>();
+    return response.error();
+  }
+  S3ObjectInfo info;
+  info.etag = std::string(response->header("ETag").value_or(""));
+  const std::string length(response->header("Content-Length").value_or("0"));
+  info.size = std::strtoull(length.c_str(), nullptr, 10);
+  return std::optional<S3ObjectInfo>(std::move(info));
+}
+
+Result<std::string> S3Client::get_object(const std::string& bucket, const std::string& key) {
+  Call call{.operation = "GetObject", .method = "GET", .bucket = bucket, .key = key};
+  Result<HttpResponse> response = execute(call);
+  if (!response.ok()) return response.error();
+  return std::move(response->body);
+}
+
+}  // namespace ferry

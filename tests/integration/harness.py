@@ -1,0 +1,630 @@
+"""Shared helpers for ferry's integration tests: run the real binary, a real S3 server, real clients.
+
+Everything here is stdlib only and loopback only: s3rver binds 127.0.0.1, awscli and ferry talk to
+127.0.0.1, and objects are decompressed by the real `zstd` CLI, never by the code under test.
+Environment: FERRY_BIN (the binary), FERRY_SOURCE_DIR (the source tree, for tools/).
+"""
+import contextlib
+import json
+import os
+import re
+import shutil
+import signal
+import socket
+import subprocess
+import sys
+import tempfile
+import time
+import unittest
+import urllib.parse
+
+HERE = os.path.dirname(os.path.abspath(__file__))
+SOURCE_DIR = os.environ.get("FERRY_SOURCE_DIR") or os.path.abspath(os.path.join(HERE, "..", ".."))
+FERRY_BIN = os.environ.get("FERRY_BIN") or os.path.join(SOURCE_DIR, "build", "ferry")
+GEN_RECORDS = os.path.join(SOURCE_DIR, "tools", "gen_records.py")
+S3RVER_BIN = os.path.join(SOURCE_DIR, "tools", "s3rver", "node_modules", ".bin", "s3rver")
+BUCKET = "retention"
+ACCESS_KEY = "S3RVER"
+SECRET_KEY = "S3RVER"
+ZSTD_MAGIC = b"\x28\xb5\x2f\xfd"
+MIB = 1 << 20
+
+
+# ----------------------------------------------------------------------------------------------
+# tools
+
+def require_ferry():
+    if not os.access(FERRY_BIN, os.X_OK):
+        raise unittest.SkipTest(f"ferry binary not found at {FERRY_BIN} (set FERRY_BIN)")
+
+
+def require_zstd():
+    if not shutil.which("zstd"):
+        raise unittest.SkipTest("the zstd CLI is not installed (apt-get install zstd)")
+
+
+def aws_bin():
+    # Prefer Debian's awscli (tools/setup installs it); fall back to whatever is on PATH.
+    if os.access("/usr/bin/aws", os.X_OK):
+        return "/usr/bin/aws"
+    return shutil.which("aws")
+
+
+def require_s3_tools():
+    if not (os.access(S3RVER_BIN, os.X_OK) and shutil.which("node")):
+        raise unittest.SkipTest(f"s3rver not installed at {S3RVER_BIN} (run tools/setup)")
+    if not aws_bin():
+        raise unittest.SkipTest("the aws CLI is not installed (apt-get install awscli)")
+    require_zstd()
+
+
+def free_port():
+    with socket.socket(socket.AF_INET, socket.SOCK_STREAM) as s:
+        s.bind(("127.0.0.1", 0))
+        return s.getsockname()[1]
+
+
+def wait_for_port(port, proc, timeout=20.0):
+    deadline = time.monotonic() + timeout
+    while time.monotonic() < deadline:
+        if proc.poll() is not None:
+            return False
+        with socket.socket(socket.AF_INET, socket.SOCK_STREAM) as s:
+            s.settimeout(0.5)
+            try:
+                s.connect(("127.0.0.1", port))
+                return True
+            except OSError:
+                time.sleep(0.1)
+    return False
+
+
+def stop_process_group(proc, timeout=10.0):
+    """SIGTERM the process group of `proc` (started with start_new_session), then SIGKILL."""
+    if proc.poll() is None:
+        with contextlib.suppress(ProcessLookupError):
+            os.killpg(proc.pid, signal.SIGTERM)
+        try:
+            proc.wait(timeout=timeout)
+        except subprocess.TimeoutExpired:
+            with contextlib.suppress(ProcessLookupError):
+                os.killpg(proc.pid, signal.SIGKILL)
+            proc.wait(timeout=timeout)
+
+
+# ----------------------------------------------------------------------------------------------
+# s3rver + awscli
+
+class S3rver:
+    """A real S3-compatible server (s3rver) on 127.0.0.1 with the bucket `retention`.
+
+        with S3rver() as s3:
+            s3.endpoint  -> "http://127.0.0.1:<port>"
+            s3.aws("s3api", "list-objects-v2", "--bucket", "retention")
+    """
+
+    def __init__(self, allow_mismatched_signatures=False):
+        self.allow_mismatched_signatures = allow_mismatched_signatures
+        self.proc = None
+        self.port = None
+        self.tmp = None
+
+    @property
+    def endpoint(self):
+        return f"http://127.0.0.1:{self.port}"
+
+    def __enter__(self):
+        require_s3_tools()
+        self.tmp = tempfile.TemporaryDirectory(prefix="ferry-s3rver-")
+        try:
+            self._start()
+        except BaseException:
+            self.__exit__(None, None, None)
+            raise
+        return self
+
+    def _start(self):
+        data = os.path.join(self.tmp.name, "data")
+        self.home = os.path.join(self.tmp.name, "home")
+        os.makedirs(data)
+        os.makedirs(self.home)
+        self.log_path = os.path.join(self.tmp.name, "s3rver.log")
+        for _ in range(3):
+            self.port = free_port()
+            cmd = [S3RVER_BIN, "-d", data, "-a", "127.0.0.1", "-p", str(self.port),
+                   "--configure-bucket", BUCKET]
+            if self.allow_mismatched_signatures:
+                cmd.append("--allow-mismatched-signatures")
+            with open(self.log_path, "ab") as log:
+                self.proc = subprocess.Popen(cmd, stdin=subprocess.DEVNULL, stdout=log,
+                                             stderr=subprocess.STDOUT, start_new_session=True,
+                                             env={"PATH": os.environ.get("PATH", "/usr/bin:/bin"),
+                                                  "HOME": self.home})
+            if wait_for_port(self.port, self.proc):
+                return
+            stop_process_group(self.proc)
+        raise RuntimeError(f"s3rver did not start; log:\n{self.log_tail()}")
+
+    def __exit__(self, *exc):
+        if self.proc is not None:
+            stop_process_group(self.proc)
+            self.proc = None
+        if self.tmp is not None:
+            self.tmp.cleanup()
+            self.tmp = None
+        return False
+
+    def log_tail(self, n=4000):
+        try:
+            with open(self.log_path, "rb") as f:
+                return f.read()[-n:].decode(errors="replace")
+        except OSError:
+            return ""
+
+    # -- awscli
+
+    def aws_env(self):
+        return {
+            "PATH": os.environ.get("PATH", "/usr/bin:/bin"),
+            "HOME": self.home,
+            "AWS_ACCESS_KEY_ID": ACCESS_KEY,
+            "AWS_SECRET_ACCESS_KEY": SECRET_KEY,
+            "AWS_DEFAULT_REGION": "us-east-1",
+            "AWS_EC2_METADATA_DISABLED": "true",
+            "AWS_CONFIG_FILE": "/dev/null",
+            "AWS_SHARED_CREDENTIALS_FILE": "/dev/null",
+            "AWS_PAGER": "",
+            "AWS_MAX_ATTEMPTS": "2",
+        }
+
+    def aws(self, *args, check=True, timeout=120, text=False):
+        """Runs the aws CLI against this server; returns the CompletedProcess (stdout bytes)."""
+        cmd = [aws_bin(), "--endpoint-url", self.endpoint, *args]
+        p = subprocess.run(cmd, env=self.aws_env(), stdin=subprocess.DEVNULL,
+                           capture_output=True, timeout=timeout, text=text)
+        if check and p.returncode != 0:
+            raise AssertionError(f"aws {' '.join(args)} failed ({p.returncode}): "
+                                 f"{p.stderr if text else p.stderr.decode(errors='replace')}")
+        return p
+
+    def aws_json(self, *args, **kw):
+        out = self.aws(*args, "--output", "json", **kw).stdout
+        return json.loads(out) if out.strip() else {}
+
+    def list_objects(self, prefix=""):
+        """{key: size} of every object in the bucket under `prefix` (awscli paginates)."""
+        args = ["s3api", "list-objects-v2", "--bucket", BUCKET]
+        if prefix:
+            args += ["--prefix", prefix]
+        listing = self.aws_json(*args)
+        return {o["Key"]: o["Size"] for o in listing.get("Contents", [])}
+
+    def head_object(self, key):
+        return self.aws_json("s3api", "head-object", "--bucket", BUCKET, "--key", key)
+
+    def part_count(self, key):
+        """How many parts the object `key` was completed from (1 for a single PUT).
+
+        Real S3 says it in the ETag ("<md5>-N"); s3rver's ETag is a plain MD5 of the whole
+        object, so then the answer comes from s3rver's request log: the upload id whose
+        Complete request named `key`, and the distinct parts stored for that upload id."""
+        etag = self.head_object(key)["ETag"].strip('"')
+        m = re.fullmatch(r"[0-9a-fA-F]{32}-(\d+)", etag)
+        if m:
+            return int(m.group(1))
+        log = re.sub(r"\x1b\[[0-9;]*m", "", self.log_tail(n=1 << 30))
+        spellings = {key, urllib.parse.quote(key, safe="/~"), urllib.parse.quote(key, safe="/")}
+        completes = []  # (position in the log, upload id): the last Complete wins
+        for k in spellings:
+            pattern = re.escape(k) + r"\?uploadId=([0-9A-Za-z_.-]+) 200 "
+            completes += [(m.start(), m.group(1)) for m in re.finditer(pattern, log)]
+        if not completes:
+            return 1
+        uid = max(completes)[1]
+        return len(set(re.findall(r"Stored part (\d+) of " + re.escape(uid) + r"\b", log)))
+
+    def open_uploads(self):
+        """Upload ids of multipart uploads begun and neither completed nor aborted.
+
+        s3rver does not implement ListMultipartUploads; its filesystem store keeps each open
+        upload as <data>/<bucket>/._S3rver_uploads/<upload id>/ until Complete or Abort."""
+        d = os.path.join(self.tmp.name, "data", BUCKET, "._S3rver_uploads")
+        try:
+            return sorted(os.listdir(d))
+        except FileNotFoundError:
+            return []
+
+    def get_object(self, key):
+        return self.aws("s3", "cp", f"s3://{BUCKET}/{key}", "-").stdout
+
+    def download_objects(self, prefix="", keys=None):
+        """{key: compressed bytes} of every object under `prefix` (or of `keys`), via awscli."""
+        if keys is None:
+            keys = list(self.list_objects(prefix))
+        out = {}
+        if not keys:
+            return out
+        if len(keys) <= 2:
+            for k in keys:
+                out[k] = self.get_object(k)
+            return out
+        common = os.path.commonprefix(list(keys))
+        prefix = common[:common.rfind("/") + 1] if prefix == "" or not common.startswith(prefix) \
+            else prefix
+        with tempfile.TemporaryDirectory(prefix="ferry-dl-") as d:
+            self.aws("s3", "cp", "--recursive", "--only-show-errors",
+                     f"s3://{BUCKET}/{prefix}", d, timeout=300)
+            for k in keys:
+                with open(os.path.join(d, k[len(prefix):]), "rb") as f:
+                    out[k] = f.read()
+        return out
+
+    def download_records(self, prefix="", keys=None):
+        """Every record line (bytes, without '\\n') of every object under `prefix` (or `keys`).
+
+        Checks each key ends with .json.zst and decompresses with the real zstd CLI."""
+        return records_of_objects(self.download_objects(prefix, keys))
+
+
+def zstd_decompress(data):
+    p = subprocess.run(["zstd", "-d", "-c", "-q"], input=data, capture_output=True, timeout=120)
+    if p.returncode != 0:
+        raise AssertionError(f"zstd -d failed: {p.stderr.decode(errors='replace')}")
+    return p.stdout
+
+
+def records_of_objects(objects):
+    """Record lines of {key: compressed bytes}; asserts the object format (.json.zst, NDJSON)."""
+    lines = []
+    for key, data in sorted(objects.items()):
+        if not key.endswith(".json.zst"):
+            raise AssertionError(f"object key {key!r} does not end with .json.zst")
+        if not data.startswith(ZSTD_MAGIC):
+            raise AssertionError(f"object {key!r} does not start with a zstd frame")
+        text = zstd_decompress(data)
+        if not text:
+            raise AssertionError(f"object {key!r} holds no record")
+        if not text.endswith(b"\n"):
+            raise AssertionError(f"object {key!r} does not end with '\\n'")
+        body = text[:-1].split(b"\n")
+        if any(not line for line in body):
+            raise AssertionError(f"object {key!r} holds an empty line")
+        lines.extend(body)
+    return lines
+
+
+# ----------------------------------------------------------------------------------------------
+# directory destination
+
+def directory_objects(root):
+    """({relative key: bytes} of complete objects, [relative paths of hidden temp files])."""
+    objects, temps = {}, []
+    for dirpath, _dirs, files in os.walk(root):
+        for name in files:
+            rel = os.path.relpath(os.path.join(dirpath, name), root)
+            if name.startswith("."):
+                temps.append(rel)
+                continue
+            with open(os.path.join(dirpath, name), "rb") as f:
+                objects[rel] = f.read()
+    return objects, temps
+
+
+# ----------------------------------------------------------------------------------------------
+# ferry
+
+def write_config(path, config):
+    with open(path, "w") as f:
+        json.dump(config, f, indent=2)
+    return path
+
+
+def ferry_env(extra=None):
+    env = {
+        "PATH": os.environ.get("PATH", "/usr/bin:/bin"),
+        "HOME": tempfile.gettempdir(),
+        "AWS_ACCESS_KEY_ID": ACCESS_KEY,
+        "AWS_SECRET_ACCESS_KEY": SECRET_KEY,
+        "AWS_EC2_METADATA_DISABLED": "true",
+        "AWS_CONFIG_FILE": "/dev/null",
+        "AWS_SHARED_CREDENTIALS_FILE": "/dev/null",
+    }
+    env.update(extra or {})
+    return env
+
+
+class FerryResult:
+    def __init__(self, args, returncode, stdout, stderr):
+        self.args, self.returncode, self.stdout, self.stderr = args, returncode, stdout, stderr
+
+    def describe(self):
+        tail = self.stderr[-3000:]
+        return (f"ferry {' '.join(self.args)} exited {self.returncode}\n"
+                f"--- stdout\n{self.stdout[-2000:]}\n--- stderr (tail)\n{tail}")
+
+
+def run_ferry(config, *args, timeout=120, env=None, config_path=None):
+    """Runs `ferry [--config FILE] ARGS...` to completion with a clean environment.
+
+    `config` is a dict (written to a temp file, or to `config_path`), a path string, or None
+    (no --config). Returns a FerryResult with text stdout/stderr."""
+    require_ferry()
+    with contextlib.ExitStack() as stack:
+        argv = []
+        if isinstance(config, dict):
+            if config_path is None:
+                d = stack.enter_context(tempfile.TemporaryDirectory(prefix="ferry-cfg-"))
+                config_path = os.path.join(d, "agent.json")
+            write_config(config_path, config)
+            argv = ["--config", config_path]
+        elif isinstance(config, str):
+            argv = ["--config", config]
+        argv += list(args)
+        proc = subprocess.Popen([FERRY_BIN, *argv], env=ferry_env(env), stdin=subprocess.DEVNULL,
+                                stdout=subprocess.PIPE, stderr=subprocess.PIPE,
+                                start_new_session=True)
+        try:
+            out, err = proc.communicate(timeout=timeout)
+        except subprocess.TimeoutExpired:
+            stop_process_group(proc, timeout=5)
+            out, err = proc.communicate()
+            raise AssertionError(
+                f"ferry {' '.join(argv)} did not finish within {timeout}s\n--- stderr (tail)\n"
+                f"{err.decode(errors='replace')[-3000:]}")
+        finally:
+            if proc.poll() is None:
+                stop_process_group(proc, timeout=5)
+        return FerryResult(argv, proc.returncode, out.decode(errors="replace"),
+                           err.decode(errors="replace"))
+
+
+class FerryProcess:
+    """ferry in follow mode (no --once), stderr to a file; stop() sends a signal and waits."""
+
+    def __init__(self, config, config_path, *args, env=None):
+        require_ferry()
+        write_config(config_path, config)
+        self.argv = ["--config", config_path, *args]
+        self.stderr_path = config_path + ".stderr"
+        self._err = open(self.stderr_path, "wb")
+        self.proc = subprocess.Popen([FERRY_BIN, *self.argv], env=ferry_env(env),
+                                     stdin=subprocess.DEVNULL, stdout=self._err,
+                                     stderr=self._err, start_new_session=True)
+
+    def stderr(self):
+        with open(self.stderr_path, "rb") as f:
+            return f.read().decode(errors="replace")
+
+    def alive(self):
+        return self.proc.poll() is None
+
+    def stop(self, sig=signal.SIGTERM, timeout=15.0):
+        """Sends `sig` to ferry only (not its group); returns (exit code or None, seconds)."""
+        t0 = time.monotonic()
+        if self.proc.poll() is None:
+            self.proc.send_signal(sig)
+        try:
+            rc = self.proc.wait(timeout=timeout)
+        except subprocess.TimeoutExpired:
+            rc = None
+        return rc, time.monotonic() - t0
+
+    def close(self):
+        stop_process_group(self.proc, timeout=5)
+        self._err.close()
+
+    def __enter__(self):
+        return self
+
+    def __exit__(self, *exc):
+        self.close()
+        return False
+
+
+# ----------------------------------------------------------------------------------------------
+# configs and data
+
+SEED_RULE = {"consentField": "data_share_consent", "fields": ["dob", "ssn_no"],
+             "replacement": "REDACTED_CONTENT", "flagField": "data_redacted"}
+
+
+def base_config(tmp, endpoint=None):
+    cfg = {"checkpointFile": os.path.join(tmp, "checkpoints"), "flows": []}
+    if endpoint:
+        cfg.update({"s3.endpoint": endpoint, "s3.region": "us-east-1", "s3.forcePathStyle": True})
+    return cfg
+
+
+def s3_flow(name, pattern, key_prefix, redact=True, part_size=5 * MIB, max_object_bytes=128 * MIB,
+            max_object_age_millis=60000, **extra):
+    flow = {"name": name, "filePattern": pattern, "initialPosition": "START_OF_FILE",
+            "s3": {"bucket": BUCKET, "keyPrefix": key_prefix, "compressionLevel": 3,
+                   "partSizeBytes": part_size, "maxObjectBytes": max_object_bytes,
+                   "maxObjectAgeMillis": max_object_age_millis}}
+    if redact:
+        flow["redact"] = [dict(SEED_RULE)]
+    flow.update(extra)
+    return flow
+
+
+def dir_flow(name, pattern, out_dir, key_prefix, redact=True, max_object_bytes=128 * MIB,
+             max_object_age_millis=60000, **extra):
+    flow = {"name": name, "filePattern": pattern, "initialPosition": "START_OF_FILE",
+            "directory": {"path": out_dir, "keyPrefix": key_prefix, "compressionLevel": 3,
+                          "maxObjectBytes": max_object_bytes,
+                          "maxObjectAgeMillis": max_object_age_millis}}
+    if redact:
+        flow["redact"] = [dict(SEED_RULE)]
+    flow.update(extra)
+    return flow
+
+
+def gen(kind, path, nbytes, seed=1, start_id=None, append=False, filler=None):
+    """Runs tools/gen_records.py; returns the number of records written."""
+    cmd = [sys.executable, GEN_RECORDS, kind, "--bytes", str(nbytes), "--out", path,
+           "--seed", str(seed)]
+    if start_id is not None:
+        cmd += ["--start-id", str(start_id)]
+    if append:
+        cmd.append("--append")
+    if filler:
+        cmd += ["--filler", filler]
+    p = subprocess.run(cmd, capture_output=True, text=True, timeout=300, check=True)
+    return int(p.stdout.strip())
+
+
+def append_bytes(path, data):
+    with open(path, "ab") as f:
+        f.write(data)
+        f.flush()
+        os.fsync(f.fileno())
+
+
+class Inputs:
+    """What the test wrote into the source files, to compare with what ferry delivered.
+
+    records: {id: (file, offset, line bytes)} for seed-shaped (or any keyed) JSON lines;
+    invalid: {(file, offset): line bytes} for lines that are not JSON objects."""
+
+    def __init__(self, key="id"):
+        self.key = key
+        self.records = {}
+        self.invalid = {}
+
+    def scan(self, path, start=0, end=None):
+        """Reads the complete lines of `path` in [start, end) and files them; returns the end."""
+        with open(path, "rb") as f:
+            f.seek(start)
+            data = f.read() if end is None else f.read(end - start)
+        stop = data.rfind(b"\n") + 1  # an unterminated last line is not (yet) a record
+        offset = start
+        for line in data[:stop].split(b"\n")[:-1]:
+            if line:
+                try:
+                    obj = json.loads(line)
+                except ValueError:
+                    obj = None
+                if isinstance(obj, dict) and self.key in obj:
+                    k = obj[self.key]
+                    if k in self.records:
+                        raise AssertionError(f"generator wrote {self.key}={k} twice")
+                    self.records[k] = (path, offset, line)
+                else:
+                    self.invalid[(path, offset)] = line
+            offset += len(line) + 1
+        return start + stop
+
+
+def ordered_pairs(line):
+    return json.loads(line, object_pairs_hook=lambda pairs: pairs)
+
+
+def check_seed_output(tc, inputs, lines, replacement="REDACTED_CONTENT", flag="data_redacted",
+                      fields=("dob", "ssn_no"), consent="data_share_consent"):
+    """Asserts `lines` (delivered record lines) are exactly the `inputs`, redacted per the seed
+    rule: each record once, consenting ones byte for byte, others redacted, invalid lines as
+    ferry_invalid_record markers, and no redacted or invalid text anywhere."""
+    delivered = {}
+    markers = {}
+    for line in lines:
+        obj = json.loads(line)  # every delivered line must be JSON
+        tc.assertIsInstance(obj, dict, f"delivered line is not an object: {line[:200]!r}")
+        if obj.get("ferry_invalid_record") is True:
+            k = (obj.get("file"), obj.get("offset"))
+            tc.assertNotIn(k, markers, f"invalid-record marker delivered twice: {line!r}")
+            markers[k] = (obj, line)
+            continue
+        tc.assertIn(inputs.key, obj, f"delivered line without {inputs.key}: {line[:200]!r}")
+        k = obj[inputs.key]
+        tc.assertNotIn(k, delivered, f"record {inputs.key}={k} delivered twice")
+        delivered[k] = line
+
+    missing = sorted(set(inputs.records) - set(delivered))
+    extra = sorted(set(delivered) - set(inputs.records))
+    tc.assertEqual(missing[:20], [], f"{len(missing)} records not delivered (first 20 shown)")
+    tc.assertEqual(extra[:20], [], f"{len(extra)} unexpected records delivered (first 20)")
+
+    secrets, text_secrets = [], []  # JSON string values; raw text
+    for k, (_path, _off, src) in inputs.records.items():
+        out = delivered[k]
+        src_obj = json.loads(src)
+        if src_obj.get(consent) is True:
+            tc.assertEqual(out, src, f"consenting record {k} was not passed byte for byte")
+            continue
+        pairs = ordered_pairs(out)
+        src_pairs = ordered_pairs(src)
+        expected = [(n, replacement if n in fields else v) for n, v in src_pairs] + [(flag, True)]
+        tc.assertEqual(pairs, expected, f"record {k} not redacted as expected:\n"
+                                        f" in: {src[:300]!r}\nout: {out[:300]!r}")
+        for f in fields:
+            if f in src_obj:
+                secrets.append(json.dumps(src_obj[f], ensure_ascii=False).encode())
+
+    tc.assertEqual(set(markers), set(inputs.invalid),
+                   "invalid-record markers do not match the invalid input lines")
+    for (path, off), src in inputs.invalid.items():
+        obj, line = markers[(path, off)]
+        tc.assertEqual(obj, {"ferry_invalid_record": True, "file": path, "offset": off,
+                             "length": len(src)}, f"marker for invalid line at {path}:{off}")
+        text_secrets.append(src)
+        text_secrets += re.findall(rb"INVALID-TOKEN-\d+", src)
+
+    # No redacted value and no invalid line's text may appear anywhere in what was delivered:
+    # string values are looked up among every JSON string literal delivered, the rest by search.
+    blob = b"\n".join(lines)
+    literals = set(re.findall(rb'"(?:[^"\\\n]|\\.)*"', blob))
+    leaked = [s for s in secrets if s in literals] + [s for s in text_secrets if s in blob]
+    tc.assertEqual(leaked[:10], [], f"{len(leaked)} redacted/invalid values leaked (first 10)")
+    return delivered
+
+
+def check_passthrough_output(tc, inputs, lines):
+    """Every input line delivered once, byte for byte, nothing else."""
+    delivered = {}
+    for line in lines:
+        k = json.loads(line)[inputs.key]
+        tc.assertNotIn(k, delivered, f"{inputs.key}={k} delivered twice")
+        delivered[k] = line
+    missing = sorted(set(inputs.records) - set(delivered))
+    extra = sorted(set(delivered) - set(inputs.records))
+    tc.assertEqual(missing[:20], [], f"{len(missing)} records not delivered (first 20)")
+    tc.assertEqual(extra[:20], [], f"{len(extra)} unexpected records delivered (first 20)")
+    for k, (_p, _o, src) in inputs.records.items():
+        tc.assertEqual(delivered[k], src, f"{inputs.key}={k} not passed byte for byte")
+
+
+def utc_dates(t0, t1):
+    """The UTC dates (as struct_time) between two epoch times, for key prefix checks."""
+    out = []
+    t = t0 - 1
+    while True:
+        d = time.gmtime(t)
+        if not out or out[-1][:3] != d[:3]:
+            out.append(d)
+        if t >= t1 + 1:
+            break
+        t = min(t + 3600, t1 + 1)
+    return out
+
+
+def host_key():
+    """The host name as ferry puts it in keys: [A-Za-z0-9._-] kept, anything else '-'."""
+    return re.sub(r"[^A-Za-z0-9._-]", "-", socket.gethostname())
+
+
+def key_prefix_regex(template, flow, t0, t1):
+    """A regex matching `template` rendered for any UTC time in [t0, t1] ({flow}, {host})."""
+    alts = sorted({time.strftime(template, d) for d in utc_dates(t0, t1)})
+    alts = [re.escape(a).replace(re.escape("{flow}"), re.escape(flow))
+            .replace(re.escape("{host}"), re.escape(host_key())) for a in alts]
+    return re.compile("(?:" + "|".join(alts) + ")")
+
+
+def poll(predicate, timeout, interval=0.25):
+    """Calls predicate() until it is truthy or `timeout` seconds passed; returns the last value."""
+    deadline = time.monotonic() + timeout
+    while True:
+        v = predicate()
+        if v or time.monotonic() >= deadline:
+            return v
+        time.sleep(interval)

@@ -1,0 +1,201 @@
+"""Follow mode: ferry tails files until SIGTERM / SIGINT, then completes what it has and exits 0.
+
+While ferry runs the test appends to a file and creates a new matching file; with
+maxObjectAgeMillis 1000 the records must show up at the destination while ferry still runs. A
+signal then stops it within 15 s with exit code 0, every record delivered exactly once, no open
+object left and a checkpoint written, so that a following `--once` ships nothing. A second story
+signals ferry while its object is still open (age limit 60 s): the signal must complete it.
+Both stories run on the directory destination and on S3 (s3rver on 127.0.0.1).
+"""
+import json
+import os
+import signal
+import tempfile
+import time
+import unittest
+
+import harness
+
+STOP_TIMEOUT = 15.0
+DELIVERY_TIMEOUT = 30.0
+
+
+class DirectoryDest:
+    name = "directory"
+
+    def __init__(self, out):
+        self.out = out
+        os.makedirs(out, exist_ok=True)
+        self._cache = {}
+
+    def config(self, tmp):
+        return harness.base_config(tmp)
+
+    def flow(self, name, pattern, **kw):
+        return harness.dir_flow(name, pattern, self.out, "{flow}/%Y/%m/%d/", **kw)
+
+    def keys(self):
+        objects, _ = harness.directory_objects(self.out)
+        return sorted(objects)
+
+    def lines(self):
+        objects, _ = harness.directory_objects(self.out)
+        out = []
+        for key in sorted(objects):
+            if key not in self._cache:
+                self._cache[key] = harness.records_of_objects({key: objects[key]})
+            out += self._cache[key]
+        return out
+
+    def leftovers(self):
+        """Temp files: objects begun and never completed."""
+        return harness.directory_objects(self.out)[1]
+
+
+class S3Dest:
+    name = "s3"
+
+    def __init__(self, s3, prefix):
+        self.s3 = s3
+        self.prefix = prefix
+        self._cache = {}
+
+    def config(self, tmp):
+        return harness.base_config(tmp, self.s3.endpoint)
+
+    def flow(self, name, pattern, **kw):
+        return harness.s3_flow(name, pattern, self.prefix + "{flow}/%Y/%m/%d/", **kw)
+
+    def keys(self):
+        return sorted(self.s3.list_objects(self.prefix))
+
+    def lines(self):
+        keys = self.keys()
+        new = [k for k in keys if k not in self._cache]
+        for key, data in self.s3.download_objects(keys=new).items():
+            self._cache[key] = harness.records_of_objects({key: data})
+        return [line for k in keys for line in self._cache[k]]
+
+    def leftovers(self):
+        return self.s3.open_uploads()
+
+
+def ids_of(lines):
+    return {json.loads(line).get("id") for line in lines}
+
+
+class FollowStories:
+    """The stories, run by the destination-specific classes below."""
+
+    def make_dest(self, tmp, story):
+        raise NotImplementedError
+
+    def _setup(self, story, **flow_options):
+        self._tmpdir = tempfile.TemporaryDirectory(prefix=f"ferry-follow-{story}-")
+        self.addCleanup(self._tmpdir.cleanup)
+        tmp = self._tmpdir.name
+        self.in_dir = os.path.join(tmp, "in")
+        os.makedirs(self.in_dir)
+        self.dest = self.make_dest(tmp, story)
+        self.config = self.dest.config(tmp)
+        self.config["flows"] = [self.dest.flow("live", os.path.join(self.in_dir, "*.log"),
+                                               **flow_options)]
+        self.config_path = os.path.join(tmp, "agent.json")
+        self.a = os.path.join(self.in_dir, "a.log")
+        self.b = os.path.join(self.in_dir, "b.log")
+        harness.gen("seed", self.a, 300_000, seed=61, start_id=1)
+
+    def _write_while_running(self):
+        for i in range(5):
+            harness.gen("seed", self.a, 40_000, seed=62 + i, start_id=100_000 * (i + 1),
+                        append=True)
+            time.sleep(0.2)
+        # a file that did not exist when ferry started
+        harness.gen("seed", self.b, 200_000, seed=70, start_id=2_000_001)
+        time.sleep(0.3)
+        harness.gen("seed", self.b, 40_000, seed=71, start_id=3_000_001, append=True)
+        inputs = harness.Inputs("id")
+        inputs.scan(self.a)
+        inputs.scan(self.b)
+        return inputs
+
+    def _stop(self, ferry, sig):
+        self.assertTrue(ferry.alive(), f"ferry exited on its own:\n{ferry.stderr()[-3000:]}")
+        rc, secs = ferry.stop(sig, STOP_TIMEOUT)
+        self.assertIsNotNone(rc, f"ferry did not exit within {STOP_TIMEOUT}s of "
+                                 f"{signal.Signals(sig).name}:\n{ferry.stderr()[-3000:]}")
+        self.assertEqual(rc, 0, f"exit code after {signal.Signals(sig).name}:\n"
+                                f"{ferry.stderr()[-3000:]}")
+
+    def _after_exit(self, inputs):
+        harness.check_seed_output(self, inputs, self.dest.lines())
+        self.assertEqual(self.dest.leftovers(), [], "objects left open after the signal")
+        self.assertTrue(os.path.isfile(self.config["checkpointFile"]), "no checkpoint file")
+        keys = self.dest.keys()
+        again = harness.run_ferry(self.config, "--once", timeout=60, config_path=self.config_path)
+        self.assertEqual(again.returncode, 0, again.describe())
+        self.assertEqual(self.dest.keys(), keys, "--once after the signal shipped something")
+
+    def _follow_then_signal(self, sig, story):
+        self._setup(story, max_object_age_millis=1000, maxBufferAgeMillis=1000)
+        with harness.FerryProcess(self.config, self.config_path) as ferry:
+            inputs = self._write_while_running()
+            want = set(inputs.records)
+            got = harness.poll(lambda: want <= ids_of(self.dest.lines()) or not ferry.alive(),
+                               DELIVERY_TIMEOUT, interval=0.5)
+            missing = want - ids_of(self.dest.lines())
+            self.assertFalse(missing, f"{len(missing)} of {len(want)} records not delivered "
+                                      f"within {DELIVERY_TIMEOUT}s while following "
+                                      f"(e.g. {sorted(missing)[:5]}):\n{ferry.stderr()[-3000:]}")
+            self.assertTrue(got)
+            self._stop(ferry, sig)
+        self._after_exit(inputs)
+
+    def _signal_completes_open_object(self, sig, story):
+        self._setup(story, max_object_age_millis=60000)
+        with harness.FerryProcess(self.config, self.config_path) as ferry:
+            inputs = self._write_while_running()
+            time.sleep(2.0)  # a bounded wait for ferry to read what was written
+            self._stop(ferry, sig)
+        self._after_exit(inputs)
+
+    def test_sigterm_while_following(self):
+        self._follow_then_signal(signal.SIGTERM, "term")
+
+    def test_sigint_while_following(self):
+        self._follow_then_signal(signal.SIGINT, "int")
+
+    def test_sigterm_completes_the_open_object(self):
+        self._signal_completes_open_object(signal.SIGTERM, "term-open")
+
+    def test_sigint_completes_the_open_object(self):
+        self._signal_completes_open_object(signal.SIGINT, "int-open")
+
+
+class DirectoryFollow(FollowStories, unittest.TestCase):
+    @classmethod
+    def setUpClass(cls):
+        harness.require_ferry()
+        harness.require_zstd()
+
+    def make_dest(self, tmp, story):
+        return DirectoryDest(os.path.join(tmp, "out"))
+
+
+class S3Follow(FollowStories, unittest.TestCase):
+    @classmethod
+    def setUpClass(cls):
+        harness.require_ferry()
+        harness.require_s3_tools()
+        cls.s3 = harness.S3rver().__enter__()
+
+    @classmethod
+    def tearDownClass(cls):
+        cls.s3.__exit__(None, None, None)
+
+    def make_dest(self, tmp, story):
+        return S3Dest(self.s3, f"follow-{story}/")
+
+
+if __name__ == "__main__":
+    unittest.main()

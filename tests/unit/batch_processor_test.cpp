@@ -1,0 +1,91 @@
+// Worker processing: redaction + one zstd frame per batch; frames concatenate into one stream.
+#include "core/batch_processor.hpp"
+
+#include <gtest/gtest.h>
+#include <zstd.h>
+
+namespace ferry {
+namespace {
+
+std::string decompress(const std::string& compressed) {
+  std::string out;
+  ZSTD_DStream* stream = ZSTD_createDStream();
+  ZSTD_inBuffer in{compressed.data(), compressed.size(), 0};
+  std::string chunk(1 << 16, '\0');
+  while (in.pos < in.size) {
+    ZSTD_outBuffer o{chunk.data(), chunk.size(), 0};
+    const size_t rc = ZSTD_decompressStream(stream, &o, &in);
+    EXPECT_FALSE(ZSTD_isError(rc)) << ZSTD_getErrorName(rc);
+    if (ZSTD_isError(rc)) break;
+    out.append(chunk.data(), o.pos);
+  }
+  ZSTD_freeDStream(stream);
+  return out;
+}
+
+void add_record(Batch& batch, std::string_view record, uint64_t offset) {
+  if (batch.positions.empty()) batch.positions.push_back({"/in/events.log", {1, 2, 3, 4}, 0});
+  batch.records.push_back({static_cast<uint32_t>(batch.input.size()),
+                           static_cast<uint32_t>(record.size()), 0, offset});
+  batch.input.append(record);
+  batch.input.push_back('\n');
+  batch.positions[0].end_offset = offset + record.size() + 1;
+}
+
+const RedactionRule kSeedRule{"data_share_consent", {"dob", "ssn_no"}, "REDACTED_CONTENT",
+                              "data_redacted"};
+
+TEST(BatchProcessor, FlowWithoutRulesCompressesInputByteForByte) {
+  BatchProcessor processor({FlowProcessing{{}, 3}});
+  Batch batch;
+  add_record(batch, "not json at all", 0);
+  add_record(batch, R"({"dob":"1990-01-01"})", 16);
+  processor.process(batch);
+  EXPECT_EQ(decompress(batch.frame), batch.input);
+  EXPECT_EQ(batch.stats.records, 2u);
+  EXPECT_EQ(batch.stats.redacted, 0u);
+}
+
+TEST(BatchProcessor, FlowWithRulesRedactsAndCountsOutcomes) {
+  BatchProcessor processor({FlowProcessing{{kSeedRule}, 3}});
+  Batch batch;
+  add_record(batch, R"({"dob":"1990-01-01","data_share_consent":true})", 0);
+  add_record(batch, R"({"dob":"1990-01-01","ssn_no":"123"})", 48);
+  add_record(batch, "garbage 1990-01-01", 90);
+  processor.process(batch);
+  EXPECT_EQ(decompress(batch.frame),
+            "{\"dob\":\"1990-01-01\",\"data_share_consent\":true}\n"
+            "{\"dob\":\"REDACTED_CONTENT\",\"ssn_no\":\"REDACTED_CONTENT\",\"data_redacted\":true}\n"
+            "{\"ferry_invalid_record\":true,\"file\":\"/in/events.log\",\"offset\":90,\"length\":18}\n");
+  EXPECT_EQ(batch.stats.redacted, 1u);
+  EXPECT_EQ(batch.stats.invalid, 1u);
+}
+
+TEST(BatchProcessor, FramesOfSeveralBatchesConcatenateIntoOneValidStream) {
+  BatchProcessor processor({FlowProcessing{{}, 1}, FlowProcessing{{kSeedRule}, 19}});
+  std::string object, expected;
+  for (int i = 0; i < 5; ++i) {
+    Batch batch;
+    batch.flow = 1;
+    for (int j = 0; j < 100; ++j) {
+      const std::string record = "{\"id\":" + std::to_string(i * 100 + j) + ",\"data_share_consent\":true}";
+      add_record(batch, record, 0);
+      expected += record + "\n";
+    }
+    processor.process(batch);
+    EXPECT_LT(batch.frame.size(), batch.input.size());
+    object += batch.frame;
+  }
+  EXPECT_EQ(decompress(object), expected);
+}
+
+TEST(BatchProcessor, PositionOnlyBatchHasNoFrame) {
+  BatchProcessor processor({FlowProcessing{{kSeedRule}, 3}});
+  Batch batch;
+  batch.positions.push_back({"/in/a", {1, 2, 3, 4}, 4096});
+  processor.process(batch);
+  EXPECT_TRUE(batch.frame.empty());
+}
+
+}  // namespace
+}  // namespace ferry

@@ -1,0 +1,403 @@
+// Proves the S3 client against a real S3-compatible server (s3rver, started per test on a free
+// 127.0.0.1 port) and its retry policy with injected faults; plus addressing and credentials.
+#include "io/s3_client.hpp"
+
+#include <arpa/inet.h>
+#include <fcntl.h>
+#include <gtest/gtest.h>
+#include <netinet/in.h>
+#include <signal.h>
+#include <spawn.h>
+#include <sys/socket.h>
+#include <sys/wait.h>
+#include <unistd.h>
+
+#include <chrono>
+#include <cstdlib>
+#include <cstring>
+#include <filesystem>
+#include <fstream>
+#include <sstream>
+#include <string>
+#include <thread>
+#include <vector>
+
+#include "core/text.hpp"
+#include "io/http_client.hpp"
+
+extern char** environ;
+
+namespace ferry {
+namespace {
+
+namespace fs = std::filesystem;
+
+const fs::path kS3rver = FERRY_SOURCE_DIR "/tools/s3rver/node_modules/.bin/s3rver";
+constexpr char kBucket[] = "ferry-test";
+
+// A port that was free a moment ago: bind port 0 and let the kernel choose.
+int free_port() {
+  const int fd = socket(AF_INET, SOCK_STREAM, 0);
+  sockaddr_in addr{};
+  addr.sin_family = AF_INET;
+  addr.sin_addr.s_addr = htonl(INADDR_LOOPBACK);
+  addr.sin_port = 0;
+  socklen_t len = sizeof addr;
+  const bool ok = fd >= 0 && bind(fd, reinterpret_cast<sockaddr*>(&addr), sizeof addr) == 0 &&
+                  getsockname(fd, reinterpret_cast<sockaddr*>(&addr), &len) == 0;
+  if (fd >= 0) close(fd);
+  return ok ? ntohs(addr.sin_port) : -1;
+}
+
+std::string read_text(const fs::path& path) {
+  std::ifstream in(path);
+  std::stringstream buffer;
+  buffer << in.rdbuf();
+  return buffer.str();
+}
+
+// Bytes that differ per position and per part, so a swapped or shifted part cannot pass.
+std::string pattern(size_t size, char seed) {
+  std::string out(size, '\0');
+  for (size_t i = 0; i < size; ++i) out[i] = static_cast<char>(seed + i * 7 + (i >> 12));
+  return out;
+}
+
+S3ClientOptions local_options(int port) {
+  S3ClientOptions options;
+  options.endpoint = cat("http://127.0.0.1:", port);
+  options.force_path_style = true;
+  options.credentials = {"S3RVER", "S3RVER", ""};
+  options.max_attempts = 4;
+  options.initial_backoff_millis = 5;
+  options.max_backoff_millis = 20;
+  return options;
+}
+
+class S3ClientAgainstS3rver : public ::testing::Test {
+ protected:
+  void SetUp() override {
+    if (!fs::exists(kS3rver)) {
+      GTEST_SKIP() << "s3rver is not installed at " << kS3rver << " (run tools/setup)";
+    }
+    port_ = free_port();
+    ASSERT_GT(port_, 0);
+    char dir_template[] = "/tmp/ferry-s3rver-XXXXXX";
+    ASSERT_NE(mkdtemp(dir_template), nullptr);
+    dir_ = dir_template;
+    fs::create_directories(dir_ / "data");
+    log_ = dir_ / "s3rver.log";
+
+    const std::string binary = kS3rver.string();
+    const std::string data = (dir_ / "data").string();
+    const std::string port = std::to_string(port_);
+    std::vector<std::string> args = {binary, "-d", data, "-a", "127.0.0.1", "-p", port,
+                                     "--configure-bucket", kBucket};
+    std::vector<char*> argv;
+    for (std::string& arg : args) argv.push_back(arg.data());
+    argv.push_back(nullptr);
+
+    posix_spawn_file_actions_t files;
+    posix_spawn_file_actions_init(&files);
+    posix_spawn_file_actions_addopen(&files, STDOUT_FILENO, log_.c_str(),
+                                     O_WRONLY | O_CREAT | O_TRUNC, 0644);
+    posix_spawn_file_actions_adddup2(&files, STDOUT_FILENO, STDERR_FILENO);
+    posix_spawnattr_t attr;
+    posix_spawnattr_init(&attr);
+    posix_spawnattr_setflags(&attr, POSIX_SPAWN_SETPGROUP);
+    posix_spawnattr_setpgroup(&attr, 0);  // its own group, so TearDown can end all of it
+    const int rc = posix_spawn(&pid_, binary.c_str(), &files, &attr, argv.data(), environ);
+    posix_spawnattr_destroy(&attr);
+    posix_spawn_file_actions_destroy(&files);
+    ASSERT_EQ(rc, 0) << "cannot start " << binary << ": " << std::strerror(rc);
+
+    // Ready when the configured bucket answers; bounded wait.
+    HttpClient http;
+    const std::string url = cat("http://127.0.0.1:", port_, "/", kBucket);
+    const auto deadline = std::chrono::steady_clock::now() + std::chrono::seconds(30);
+    while (true) {
+      Result<HttpResponse> response = http.send({.method = "GET", .url = url});
+      if (response.ok() && response->status == 200) break;
+      int status = 0;
+      ASSERT_EQ(waitpid(pid_, &status, WNOHANG), 0) << "s3rver exited: " << read_text(log_);
+      ASSERT_LT(std::chrono::steady_clock::now(), deadline)
+          << "s3rver did not answer on " << url << ": " << read_text(log_);
+      std::this_thread::sleep_for(std::chrono::milliseconds(100));
+    }
+  }
+
+  void TearDown() override {
+    if (pid_ > 0) {
+      kill(-pid_, SIGTERM);
+      int status = 0;
+      const auto deadline = std::chrono::steady_clock::now() + std::chrono::seconds(5);
+      while (waitpid(pid_, &status, WNOHANG) == 0) {
+        if (std::chrono::steady_clock::now() > deadline) {
+          kill(-pid_, SIGKILL);
+          waitpid(pid_, &status, 0);
+          break;
+        }
+        std::this_thread::sleep_for(std::chrono::milliseconds(20));
+      }
+      pid_ = -1;
+    }
+    if (!dir_.empty()) {
+      std::error_code ec;
+      fs::remove_all(dir_, ec);
+    }
+  }
+
+  S3ClientOptions options() const { return local_options(port_); }
+
+  int port_ = -1;
+  pid_t pid_ = -1;
+  fs::path dir_;
+  fs::path log_;
+};
+
+TEST_F(S3ClientAgainstS3rver, MultipartUploadOfThreePartsReassemblesTheObjectByteForByte) {
+  S3Client s3(options());
+  const std::string key = "flows/app/2024/05/17/part test.ndjson.zst";
+  const std::vector<std::string> parts = {pattern(5u << 20, 1), pattern(5u << 20, 2),
+                                          pattern(1024, 3)};
+
+  Result<std::string> upload_id = s3.create_multipart_upload(kBucket, key, "application/zstd");
+  ASSERT_TRUE(upload_id.ok()) << upload_id.error().message;
+  ASSERT_FALSE(upload_id->empty());
+  std::vector<CompletedPart> completed;
+  for (size_t i = 0; i < parts.size(); ++i) {
+    const int number = static_cast<int>(i) + 1;
+    Result<std::string> etag = s3.upload_part(kBucket, key, *upload_id, number, parts[i]);
+    ASSERT_TRUE(etag.ok()) << etag.error().message;
+    EXPECT_EQ(etag->front(), '"') << *etag;
+    completed.push_back({number, *etag});
+  }
+  const Status done = s3.complete_multipart_upload(kBucket, key, *upload_id, completed);
+  ASSERT_TRUE(done.ok()) << done.error().message;
+
+  // Read back through HttpClient with an independent, unsigned GET (s3rver serves anonymous
+  // reads), so the check does not depend on the client under test.
+  HttpClient http;
+  const S3Target target = s3.target(kBucket, key, "");
+  Result<HttpResponse> got = http.send({.method = "GET", .url = target.url});
+  ASSERT_TRUE(got.ok()) << got.error().message;
+  ASSERT_EQ(got->status, 200) << got->body;
+  ASSERT_EQ(got->body.size(), parts[0].size() + parts[1].size() + parts[2].size());
+  EXPECT_TRUE(got->body == parts[0] + parts[1] + parts[2]);
+
+  Result<std::optional<S3ObjectInfo>> head = s3.head_object(kBucket, key);
+  ASSERT_TRUE(head.ok()) << head.error().message;
+  ASSERT_TRUE(head->has_value());
+  EXPECT_EQ((*head)->size, got->body.size());
+  EXPECT_NE((*head)->etag.find("-3"), std::string::npos) << (*head)->etag;
+}
+
+TEST_F(S3ClientAgainstS3rver, Injected503IsRetriedUntilTheRequestPasses) {
+  S3Client s3(options());
+  std::vector<int> attempts;
+  s3.set_fault_hook([&](std::string_view op, int attempt) -> std::optional<int> {
+    if (op != "PutObject") return std::nullopt;
+    attempts.push_back(attempt);
+    return attempt <= 2 ? std::optional<int>(503) : std::nullopt;
+  });
+  const std::string body = "{\"msg\":\"hello\"}\n";
+
+  const Status put = s3.put_object(kBucket, "retry/object.ndjson", body, "application/x-ndjson");
+
+  ASSERT_TRUE(put.ok()) << put.error().message;
+  EXPECT_EQ(attempts, (std::vector<int>{1, 2, 3}));
+  Result<std::string> got = s3.get_object(kBucket, "retry/object.ndjson");
+  ASSERT_TRUE(got.ok()) << got.error().message;
+  EXPECT_EQ(*got, body);
+}
+
+TEST_F(S3ClientAgainstS3rver, ForbiddenIsNotRetried) {
+  S3ClientOptions bad = options();
+  bad.credentials = {"NOT-A-KEY", "NOT-A-SECRET", ""};
+  S3Client s3(bad);
+  int attempts = 0;
+  s3.set_fault_hook([&](std::string_view, int) -> std::optional<int> {
+    ++attempts;
+    return std::nullopt;
+  });
+
+  const Status put = s3.put_object(kBucket, "denied.txt", std::string_view("x"), "text/plain");
+
+  ASSERT_FALSE(put.ok());
+  EXPECT_EQ(attempts, 1);
+  EXPECT_EQ(s3.last_failure().http_status, 403);
+  EXPECT_EQ(s3.last_failure().code, "InvalidAccessKeyId");
+  EXPECT_NE(put.error().message.find("s3 PutObject ferry-test/denied.txt: HTTP 403 "
+                                     "InvalidAccessKeyId:"),
+            std::string::npos)
+      << put.error().message;
+  EXPECT_EQ(put.error().message.find("NOT-A-SECRET"), std::string::npos);
+}
+
+TEST_F(S3ClientAgainstS3rver, Injected403IsNotRetried) {
+  S3Client s3(options());
+  int attempts = 0;
+  s3.set_fault_hook([&](std::string_view, int) -> std::optional<int> {
+    ++attempts;
+    return 403;
+  });
+  const Status put = s3.put_object(kBucket, "denied.txt", std::string_view("x"), "text/plain");
+  ASSERT_FALSE(put.ok());
+  EXPECT_EQ(attempts, 1);
+  EXPECT_EQ(s3.last_failure().http_status, 403);
+  EXPECT_FALSE(s3.last_failure().retryable);
+}
+
+TEST_F(S3ClientAgainstS3rver, PartForAnAbortedUploadIsReportedAsNoSuchUpload) {
+  S3Client s3(options());
+  const std::string key = "aborted.ndjson.zst";
+  Result<std::string> upload_id = s3.create_multipart_upload(kBucket, key, "application/zstd");
+  ASSERT_TRUE(upload_id.ok()) << upload_id.error().message;
+  const Status aborted = s3.abort_multipart_upload(kBucket, key, *upload_id);
+  ASSERT_TRUE(aborted.ok()) << aborted.error().message;
+
+  Result<std::string> etag = s3.upload_part(kBucket, key, *upload_id, 1, std::string_view("x"));
+
+  ASSERT_FALSE(etag.ok());
+  EXPECT_EQ(s3.last_failure().code, "NoSuchUpload");
+  EXPECT_EQ(s3.last_failure().attempts, 1);  // a 404 is final
+  EXPECT_NE(etag.error().message.find(": NoSuchUpload:"), std::string::npos)
+      << etag.error().message;
+}
+
+TEST_F(S3ClientAgainstS3rver, RetriesStopAtMaxAttempts) {
+  S3Client s3(options());
+  int attempts = 0;
+  s3.set_fault_hook([&](std::string_view, int) -> std::optional<int> {
+    ++attempts;
+    return 500;
+  });
+  const Status put = s3.put_object(kBucket, "never.txt", std::string_view("x"), "text/plain");
+  ASSERT_FALSE(put.ok());
+  EXPECT_EQ(attempts, 4);
+  EXPECT_EQ(s3.last_failure().attempts, 4);
+  EXPECT_TRUE(s3.last_failure().retryable);
+  EXPECT_NE(put.error().message.find("gave up after 4 attempts"), std::string::npos);
+}
+
+TEST_F(S3ClientAgainstS3rver, KeysWithSpacesEqualsPlusAndUtf8RoundTrip) {
+  S3Client s3(options());
+  const std::string key = "logs/a b=c+d&e/\xC3\xBC~(1).ndjson";
+  ASSERT_TRUE(s3.put_object(kBucket, key, std::string_view("line\n"), "application/x-ndjson").ok());
+  Result<std::string> got = s3.get_object(kBucket, key);
+  ASSERT_TRUE(got.ok()) << got.error().message;
+  EXPECT_EQ(*got, "line\n");
+  Result<std::optional<S3ObjectInfo>> missing = s3.head_object(kBucket, key + ".missing");
+  ASSERT_TRUE(missing.ok()) << missing.error().message;
+  EXPECT_FALSE(missing->has_value());
+}
+
+TEST_F(S3ClientAgainstS3rver, RetryWarningsNameTheFailureButNoSecrets) {
+  S3ClientOptions opts = options();
+  opts.credentials = {"S3RVER", "S3RVER-SECRET-VALUE", "SESSION-TOKEN-VALUE"};
+  S3Client s3(opts);
+  s3.set_fault_hook([&](std::string_view, int attempt) -> std::optional<int> {
+    return attempt == 1 ? std::optional<int>(503) : std::nullopt;
+  });
+  ::testing::internal::CaptureStderr();
+  const Status put = s3.put_object(kBucket, "logged.txt", std::string_view("x"), "text/plain");
+  const std::string log = ::testing::internal::GetCapturedStderr();
+  EXPECT_NE(log.find("s3 PutObject ferry-test/logged.txt: attempt 1/4 failed: HTTP 503"),
+            std::string::npos)
+      << log;
+  EXPECT_EQ(log.find("S3RVER-SECRET-VALUE"), std::string::npos) << log;
+  EXPECT_EQ(log.find("SESSION-TOKEN-VALUE"), std::string::npos) << log;
+  EXPECT_EQ(log.find("Signature="), std::string::npos) << log;
+  if (!put.ok()) {
+    EXPECT_EQ(put.error().message.find("SESSION-TOKEN-VALUE"), std::string::npos);
+  }
+}
+
+TEST(S3Client, ConnectionRefusedIsRetriedThenReportedWithCurlsMessage) {
+  const int port = free_port();  // nothing listens there
+  ASSERT_GT(port, 0);
+  S3ClientOptions options = local_options(port);
+  options.max_attempts = 2;
+  S3Client s3(options);
+  int attempts = 0;
+  s3.set_fault_hook([&](std::string_view, int) -> std::optional<int> {
+    ++attempts;
+    return std::nullopt;
+  });
+  const Status put = s3.put_object(kBucket, "k", std::string_view("x"), "text/plain");
+  ASSERT_FALSE(put.ok());
+  EXPECT_EQ(attempts, 2);
+  EXPECT_EQ(s3.last_failure().http_status, 0);
+  EXPECT_NE(put.error().message.find("s3 PutObject ferry-test/k: HTTP PUT http://127.0.0.1:"),
+            std::string::npos)
+      << put.error().message;
+  EXPECT_NE(put.error().message.find("gave up after 2 attempts"), std::string::npos);
+}
+
+TEST(S3Client, PathStyleAndVirtualHostedTargetsEncodeTheKeyPerSegment) {
+  S3ClientOptions options;
+  options.credentials = {"AK", "SK", ""};
+  options.region = "eu-west-1";
+  const S3Client virtual_hosted(options);
+  const S3Target vh = virtual_hosted.target("my-bucket", "dir/a b=c.zst", "uploads");
+  EXPECT_EQ(vh.url, "https://my-bucket.s3.eu-west-1.amazonaws.com/dir/a%20b%3Dc.zst?uploads");
+  EXPECT_EQ(vh.host, "my-bucket.s3.eu-west-1.amazonaws.com");
+  EXPECT_EQ(vh.path, "/dir/a%20b%3Dc.zst");
+
+  // Dotted bucket names break TLS for virtual hosts: they go path-style.
+  EXPECT_EQ(virtual_hosted.target("my.bucket", "k", "").url,
+            "https://s3.eu-west-1.amazonaws.com/my.bucket/k");
+
+  options.endpoint = "http://minio.internal:9000";
+  options.force_path_style = true;
+  const S3Target ps = S3Client(options).target("my-bucket", "dir/a b", "");
+  EXPECT_EQ(ps.url, "http://minio.internal:9000/my-bucket/dir/a%20b");
+  EXPECT_EQ(ps.host, "minio.internal:9000");
+
+  options.force_path_style = false;
+  EXPECT_EQ(S3Client(options).target("my-bucket", "k", "").url,
+            "http://my-bucket.minio.internal:9000/k");
+  options.endpoint = "http://127.0.0.1:4568";  // an IP has no subdomains
+  EXPECT_EQ(S3Client(options).target("my-bucket", "k", "").url,
+            "http://127.0.0.1:4568/my-bucket/k");
+}
+
+TEST(S3Client, OptionsValidationNamesTheProblem) {
+  S3ClientOptions options;
+  options.credentials = {"AK", "SK", ""};
+  EXPECT_TRUE(validate_s3_options(options).ok());
+  options.endpoint = "ftp://x";
+  EXPECT_NE(validate_s3_options(options).error().message.find("http"), std::string::npos);
+  options.endpoint = "http://host:1/path";
+  EXPECT_FALSE(validate_s3_options(options).ok());
+  options.endpoint = "";
+  options.max_attempts = 0;
+  EXPECT_NE(validate_s3_options(options).error().message.find("max_attempts"), std::string::npos);
+}
+
+TEST(S3Client, CredentialsFromEnvironmentNameWhatIsMissing) {
+  unsetenv("AWS_ACCESS_KEY_ID");
+  unsetenv("AWS_SECRET_ACCESS_KEY");
+  unsetenv("AWS_SESSION_TOKEN");
+  Result<AwsCredentials> none = credentials_from_environment();
+  ASSERT_FALSE(none.ok());
+  EXPECT_NE(none.error().message.find("AWS_ACCESS_KEY_ID and AWS_SECRET_ACCESS_KEY"),
+            std::string::npos);
+
+  setenv("AWS_ACCESS_KEY_ID", "AKID", 1);
+  Result<AwsCredentials> half = credentials_from_environment();
+  ASSERT_FALSE(half.ok());
+  EXPECT_EQ(half.error().message.find("AWS_ACCESS_KEY_ID"), std::string::npos);
+  EXPECT_EQ(half.error().message.find("AKID"), std::string::npos);
+
+  setenv("AWS_SECRET_ACCESS_KEY", "SECRET", 1);
+  setenv("AWS_SESSION_TOKEN", "TOKEN", 1);
+  Result<AwsCredentials> all = credentials_from_environment();
+  ASSERT_TRUE(all.ok());
+  EXPECT_EQ(all->access_key_id, "AKID");
+  EXPECT_EQ(all->secret_access_key, "SECRET");
+  EXPECT_EQ(all->session_token, "TOKEN");
+}
+
+}  // namespace
+}  // namespace ferry
