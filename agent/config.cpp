@@ -10,6 +10,7 @@
 #include <cerrno>
 #include <cstdlib>
 #include <cstring>
+#include <filesystem>
 #include <map>
 
 #include "agent/config_keys.hpp"
@@ -70,7 +71,7 @@ Status check_unique_names(const std::vector<Flow>& flows) {
   return Ok{};
 }
 
-Result<std::vector<Flow>> parse_flows(element value, std::vector<std::string>& warnings) {
+Result<std::vector<Flow>> parse_flows(element value, ParseContext& context) {
   array items;
   FERRY_CONFIG_TRY(items, read_array(value, "flows"));
   if (items.size() == 0) return config_error("flows", "must list at least one flow");
@@ -78,7 +79,7 @@ Result<std::vector<Flow>> parse_flows(element value, std::vector<std::string>& w
   std::size_t index = 0;
   for (element item : items) {
     Flow flow;
-    FERRY_CONFIG_TRY(flow, parse_flow(item, index++, warnings));
+    FERRY_CONFIG_TRY(flow, parse_flow(item, index++, context));
     flows.push_back(std::move(flow));
   }
   const Status unique = check_unique_names(flows);
@@ -86,7 +87,9 @@ Result<std::vector<Flow>> parse_flows(element value, std::vector<std::string>& w
   return flows;
 }
 
-Result<Parsed> parse_document(std::string_view text, std::string_view source) {
+// `source` names the text in JSON syntax errors: the file, or `$`.
+Result<Parsed> parse_document(std::string_view text, std::string_view source,
+                              std::string base_directory) {
   Result<std::string> stripped = strip_json_comments(text);
   if (!stripped.ok()) return config_error(source, stripped.error().message);
   const simdjson::padded_string padded(stripped.value());
@@ -98,24 +101,26 @@ Result<Parsed> parse_document(std::string_view text, std::string_view source) {
   object fields;
   FERRY_CONFIG_TRY(fields, read_object(root, ""));
 
-  Parsed parsed;
-  Config& config = parsed.config;
-  KeyChecker keys(kRootKeys, "", parsed.warnings);
+  ParseContext context{std::move(base_directory), {}};
+  Config config;
+  KeyChecker keys(kRootKeys, "", context.warnings);
   bool has_region = false;
   bool has_flows = false;
   for (simdjson::dom::key_value_pair field : fields) {
     const std::string_view key = field.key;
     const std::string where = key_path("", key);
     if (key == "checkpointFile") {
-      FERRY_CONFIG_TRY(config.checkpoint_file, read_string(field.value, where));
+      std::string file;
+      FERRY_CONFIG_TRY(file, read_string(field.value, where));
+      config.checkpoint_file = resolve_path(file, context.base_directory);
       const std::string problem = check_absolute_path(config.checkpoint_file);
       if (!problem.empty()) return config_error(where, problem);
       if (config.checkpoint_file.starts_with("/var/run/") ||
           config.checkpoint_file.starts_with("/run/")) {
-        parsed.warnings.push_back(cat(
-            "config: ", where, ": ", quote_value(config.checkpoint_file),
-            " is cleared at reboot; checkpoints there are lost and files are read again from "
-            "initialPosition (use persistent storage such as /var/lib/ferry/checkpoints)"));
+        context.warnings.push_back(
+            cat("config: ", where, ": ", quote_value(config.checkpoint_file),
+                " is cleared at reboot; checkpoints there are lost and files are read again from "
+                "initialPosition (use persistent storage such as /var/lib/ferry/checkpoints)"));
       }
     } else if (key == "s3.endpoint") {
       FERRY_CONFIG_TRY(config.s3.endpoint, read_string(field.value, where));
@@ -135,7 +140,7 @@ Result<Parsed> parse_document(std::string_view text, std::string_view source) {
       FERRY_CONFIG_TRY(choice, read_choice(field.value, where, kLogLevels));
       config.log_level = kLogLevelValues[choice];
     } else if (key == "flows") {
-      FERRY_CONFIG_TRY(config.flows, parse_flows(field.value, parsed.warnings));
+      FERRY_CONFIG_TRY(config.flows, parse_flows(field.value, context));
       has_flows = true;
     } else {
       keys.unhandled(key);
@@ -143,12 +148,14 @@ Result<Parsed> parse_document(std::string_view text, std::string_view source) {
   }
   if (!has_flows) return keys.missing("flows");
   if (!has_region) config.s3.region = default_region();
-  return parsed;
+  return Parsed{std::move(config), std::move(context.warnings)};
 }
 
 }  // namespace
 
-Result<Parsed> parse(std::string_view text) { return parse_document(text, "$"); }
+Result<Parsed> parse(std::string_view text) {
+  return parse_document(text, "$", "");
+}
 
 Result<Parsed> load(const std::string& path) {
   const auto cannot_read = [&path](std::string_view why) {
@@ -173,7 +180,10 @@ Result<Parsed> load(const std::string& path) {
     text.append(buffer, static_cast<std::size_t>(n));
     if (text.size() > static_cast<std::size_t>(kMaxConfigBytes)) return too_large();
   }
-  return parse_document(text, path);
+  std::error_code error;
+  const std::filesystem::path absolute = std::filesystem::absolute(path, error);
+  if (error) return cannot_read(error.message());
+  return parse_document(text, path, absolute.parent_path().string());
 }
 
 }  // namespace ferry::config

@@ -9,20 +9,20 @@ namespace ferry::config {
 namespace {
 
 constexpr uint64_t kMiB = 1ull << 20;
-constexpr uint64_t kMinPartSize = 5 * kMiB;             // S3 multipart minimum
-constexpr uint64_t kMaxPartSize = 5ull << 30;           // S3 multipart maximum
-constexpr uint64_t kMaxS3ObjectBytes = 5ull << 40;      // S3 object maximum
+constexpr uint64_t kMinPartSize = 5 * kMiB;         // S3 multipart minimum
+constexpr uint64_t kMaxPartSize = 5ull << 30;       // S3 multipart maximum
+constexpr uint64_t kMaxS3ObjectBytes = 5ull << 40;  // S3 object maximum
 constexpr uint64_t kMinObjectAgeMillis = 1000;
-constexpr uint64_t kMaxObjectAgeMillis = 86400000;      // one day
+constexpr uint64_t kMaxObjectAgeMillis = 86400000;  // one day
 
 }  // namespace
 
 Status parse_destination(element value, std::string_view path, bool s3, Flow& flow,
-                         std::vector<std::string>& warnings) {
+                         ParseContext& context) {
   object fields;
   FERRY_CONFIG_TRY(fields, read_object(value, path));
 
-  KeyChecker keys(s3 ? kS3Keys : kDirectoryKeys, std::string(path), warnings);
+  KeyChecker keys(s3 ? kS3Keys : kDirectoryKeys, std::string(path), context.warnings);
   const std::string_view target_key = s3 ? "bucket" : "path";
   ObjectOptions options;
   S3Destination bucket;
@@ -35,6 +35,7 @@ Status parse_destination(element value, std::string_view path, bool s3, Flow& fl
     if (key == target_key) {
       std::string target;
       FERRY_CONFIG_TRY(target, read_string(field.value, where));
+      if (!s3) target = resolve_path(target, context.base_directory);
       const std::string problem = target.empty() ? std::string("must not be empty")
                                   : s3           ? check_bucket_name(target)
                                                  : check_absolute_path(target);
@@ -69,8 +70,8 @@ Status parse_destination(element value, std::string_view path, bool s3, Flow& fl
     // An object holds at least one part.
     if (has_max_object_bytes) {
       return config_error(key_path(path, "maxObjectBytes"),
-                          cat("must be at least partSizeBytes (", bucket.part_size_bytes,
-                              "), got ", options.max_object_bytes));
+                          cat("must be at least partSizeBytes (", bucket.part_size_bytes, "), got ",
+                              options.max_object_bytes));
     }
     return config_error(key_path(path, "partSizeBytes"),
                         cat("must not exceed maxObjectBytes (", options.max_object_bytes,

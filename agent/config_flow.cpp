@@ -16,14 +16,14 @@ constexpr uint64_t kMaxRecordBytes = 64ull << 20;
 
 }  // namespace
 
-Result<Flow> parse_flow(element value, std::size_t index, std::vector<std::string>& warnings) {
+Result<Flow> parse_flow(element value, std::size_t index, ParseContext& context) {
   const std::string path = index_path("flows", index);
   object fields;
   FERRY_CONFIG_TRY(fields, read_object(value, path));
 
   Flow flow;
   flow.name = cat("flow", index + 1);
-  KeyChecker keys(kFlowKeys, path, warnings);
+  KeyChecker keys(kFlowKeys, path, context.warnings);
   bool has_file_pattern = false;
   std::string_view destination;  // "s3" or "directory" once seen
   std::string_view stream;       // "deliveryStream" or "kinesisStream" once seen
@@ -35,7 +35,9 @@ Result<Flow> parse_flow(element value, std::size_t index, std::vector<std::strin
       const std::string problem = check_flow_name(flow.name);
       if (!problem.empty()) return config_error(where, problem);
     } else if (key == "filePattern") {
-      FERRY_CONFIG_TRY(flow.file_pattern, read_string(field.value, where));
+      std::string pattern;
+      FERRY_CONFIG_TRY(pattern, read_string(field.value, where));
+      flow.file_pattern = resolve_path(pattern, context.base_directory);
       const std::string problem = check_file_pattern(flow.file_pattern);
       if (!problem.empty()) return config_error(where, problem);
       has_file_pattern = true;
@@ -54,10 +56,10 @@ Result<Flow> parse_flow(element value, std::size_t index, std::vector<std::strin
                                       destination, "\" and \"", key, "\"; remove one"));
       }
       destination = key == "s3" ? "s3" : "directory";
-      const Status parsed = parse_destination(field.value, where, key == "s3", flow, warnings);
+      const Status parsed = parse_destination(field.value, where, key == "s3", flow, context);
       if (!parsed.ok()) return parsed.error();
     } else if (key == "redact") {
-      FERRY_CONFIG_TRY(flow.redact, parse_redact_rules(field.value, where, warnings));
+      FERRY_CONFIG_TRY(flow.redact, parse_redact_rules(field.value, where, context));
     } else if (key == "deliveryStream" || key == "kinesisStream") {
       // The Kinesis Agent prefers Firehose when both are given.
       if (stream.empty() || key == "deliveryStream") {
@@ -74,9 +76,9 @@ Result<Flow> parse_flow(element value, std::size_t index, std::vector<std::strin
       keys.ignored(key);
     } else if (key == "multiLineStartPattern") {
       std::string_view pattern;
-      const bool unset = field.value.is_null() ||
-                         (field.value.get_string().get(pattern) == simdjson::SUCCESS &&
-                          pattern.empty());
+      const bool unset =
+          field.value.is_null() ||
+          (field.value.get_string().get(pattern) == simdjson::SUCCESS && pattern.empty());
       if (!unset) {
         return config_error(where,
                             "not supported yet: ferry would ship every line as its own record "
@@ -107,8 +109,9 @@ Result<Flow> parse_flow(element value, std::size_t index, std::vector<std::strin
     return config_error(path, "no destination; add an \"s3\" or \"directory\" block");
   }
   if (!stream.empty()) {
-    warnings.push_back(cat("config: ", key_path(path, stream), ": not supported yet; ignored, this flow ships to \"",
-                           destination, "\""));
+    context.warnings.push_back(cat("config: ", key_path(path, stream),
+                                   ": not supported yet; ignored, this flow ships to \"",
+                                   destination, "\""));
   }
   return flow;
 }

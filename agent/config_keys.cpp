@@ -14,43 +14,51 @@ namespace {
 
 constexpr std::array<std::string_view, 6> kRootKnown = {
     "checkpointFile", "s3.endpoint", "s3.region", "s3.forcePathStyle", "log.level", "flows"};
-constexpr std::array<std::string_view, 30> kRootAccepted = {
-    "checkpointTimeToLiveDays",
-    "cloudwatch.emitMetrics",
-    "cloudwatch.endpoint",
-    "cloudwatch.namespace",
-    "cloudwatch.tagInstance",
-    "cloudwatch.metricsBufferTimeMillis",
-    "cloudwatch.metricsQueueSize",
-    "kinesis.endpoint",
-    "kinesis.region",
-    "firehose.endpoint",
-    "sts.endpoint",
-    "awsAccessKeyId",
-    "awsSecretAccessKey",
-    "assumeRoleARN",
-    "assumeRoleExternalId",
-    "shutdownTimeoutMillis",
-    "log.emitMetrics",
-    "log.emitInternalMetrics",
-    "log.statusReportingPeriodSeconds",
-    "maxSendingThreads",
-    "maxSendingThreadsPerCore",
-    "sendingThreadsKeepAliveMillis",
-    "sendingThreadsMaxQueueSize",
-    "maxConnections",
-    "connectionTimeoutMillis",
-    "connectionTTLMillis",
-    "socketTimeoutMillis",
-    "useTcpKeepAlive",
-    "useHttpGzip",
-    "userAgentOverride"};
+constexpr std::array<std::string_view, 30> kRootAccepted = {"checkpointTimeToLiveDays",
+                                                            "cloudwatch.emitMetrics",
+                                                            "cloudwatch.endpoint",
+                                                            "cloudwatch.namespace",
+                                                            "cloudwatch.tagInstance",
+                                                            "cloudwatch.metricsBufferTimeMillis",
+                                                            "cloudwatch.metricsQueueSize",
+                                                            "kinesis.endpoint",
+                                                            "kinesis.region",
+                                                            "firehose.endpoint",
+                                                            "sts.endpoint",
+                                                            "awsAccessKeyId",
+                                                            "awsSecretAccessKey",
+                                                            "assumeRoleARN",
+                                                            "assumeRoleExternalId",
+                                                            "shutdownTimeoutMillis",
+                                                            "log.emitMetrics",
+                                                            "log.emitInternalMetrics",
+                                                            "log.statusReportingPeriodSeconds",
+                                                            "maxSendingThreads",
+                                                            "maxSendingThreadsPerCore",
+                                                            "sendingThreadsKeepAliveMillis",
+                                                            "sendingThreadsMaxQueueSize",
+                                                            "maxConnections",
+                                                            "connectionTimeoutMillis",
+                                                            "connectionTTLMillis",
+                                                            "socketTimeoutMillis",
+                                                            "useTcpKeepAlive",
+                                                            "useHttpGzip",
+                                                            "userAgentOverride"};
 
 // deliveryStream, kinesisStream and the data-changing keys are handled by the flow parser.
-constexpr std::array<std::string_view, 13> kFlowKnown = {
-    "name",  "filePattern", "initialPosition", "maxBufferAgeMillis", "maxRecordBytes",
-    "s3",    "directory",   "redact",          "deliveryStream",     "kinesisStream",
-    "skipHeaderLines", "multiLineStartPattern", "dataProcessingOptions"};
+constexpr std::array<std::string_view, 13> kFlowKnown = {"name",
+                                                         "filePattern",
+                                                         "initialPosition",
+                                                         "maxBufferAgeMillis",
+                                                         "maxRecordBytes",
+                                                         "s3",
+                                                         "directory",
+                                                         "redact",
+                                                         "deliveryStream",
+                                                         "kinesisStream",
+                                                         "skipHeaderLines",
+                                                         "multiLineStartPattern",
+                                                         "dataProcessingOptions"};
 constexpr std::array<std::string_view, 14> kFlowAccepted = {
     "partitionKeyOption",
     "aggregatedRecordSizeBytes",
@@ -67,9 +75,9 @@ constexpr std::array<std::string_view, 14> kFlowAccepted = {
     "truncatedRecordTerminator",
     "fileFooterPattern"};
 
-constexpr std::array<std::string_view, 6> kS3Known = {
-    "bucket", "keyPrefix", "compressionLevel", "partSizeBytes", "maxObjectBytes",
-    "maxObjectAgeMillis"};
+constexpr std::array<std::string_view, 6> kS3Known = {"bucket",           "keyPrefix",
+                                                      "compressionLevel", "partSizeBytes",
+                                                      "maxObjectBytes",   "maxObjectAgeMillis"};
 constexpr std::array<std::string_view, 5> kDirectoryKnown = {
     "path", "keyPrefix", "compressionLevel", "maxObjectBytes", "maxObjectAgeMillis"};
 constexpr std::array<std::string_view, 4> kRedactKnown = {"consentField", "fields", "replacement",

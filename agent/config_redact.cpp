@@ -7,7 +7,7 @@
 namespace ferry::config {
 
 Result<std::vector<RedactionRule>> parse_redact_rules(element value, std::string_view path,
-                                                      std::vector<std::string>& warnings) {
+                                                      ParseContext& context) {
   array items;
   FERRY_CONFIG_TRY(items, read_array(value, path));
   std::vector<RedactionRule> rules;
@@ -16,7 +16,7 @@ Result<std::vector<RedactionRule>> parse_redact_rules(element value, std::string
     const std::string rule_path = index_path(path, index++);
     object fields;
     FERRY_CONFIG_TRY(fields, read_object(item, rule_path));
-    KeyChecker keys(kRedactKeys, rule_path, warnings);
+    KeyChecker keys(kRedactKeys, rule_path, context.warnings);
     RedactionRule rule;
     bool has_fields = false;
     for (simdjson::dom::key_value_pair field : fields) {
@@ -48,9 +48,9 @@ Result<std::vector<RedactionRule>> parse_redact_rules(element value, std::string
     if (!has_fields) return keys.missing("fields");
     for (const std::string& name : rule.fields) {
       if (!rule.flag_field.empty() && name == rule.flag_field) {
-        return config_error(key_path(rule_path, "flagField"),
-                            cat("must not be one of the redacted fields, got ",
-                                quote_value(rule.flag_field)));
+        return config_error(
+            key_path(rule_path, "flagField"),
+            cat("must not be one of the redacted fields, got ", quote_value(rule.flag_field)));
       }
     }
     rules.push_back(std::move(rule));

@@ -2,13 +2,17 @@
 // Messages quote the value found; none of these values is a secret.
 #include "agent/config_rules.hpp"
 
+#include <filesystem>
+
 #include "agent/config_values.hpp"
 #include "core/text.hpp"
 
 namespace ferry::config {
 namespace {
 
-bool is_lower_or_digit(char c) { return (c >= 'a' && c <= 'z') || (c >= '0' && c <= '9'); }
+bool is_lower_or_digit(char c) {
+  return (c >= 'a' && c <= 'z') || (c >= '0' && c <= '9');
+}
 
 bool has_control_character(std::string_view value) {
   for (char c : value) {
@@ -18,6 +22,11 @@ bool has_control_character(std::string_view value) {
 }
 
 }  // namespace
+
+std::string resolve_path(std::string_view value, std::string_view base_directory) {
+  if (value.empty() || value.front() == '/' || base_directory.empty()) return std::string(value);
+  return (std::filesystem::path(base_directory) / value).lexically_normal().string();
+}
 
 std::string check_absolute_path(std::string_view value) {
   if (value.empty() || value.front() != '/') {
@@ -44,9 +53,10 @@ std::string check_file_pattern(std::string_view value) {
                quote_value(value));
   }
   if (value.find_first_of("[]{}") != std::string_view::npos) {
-    return cat("glob classes and alternatives ([...] {...}) are not supported yet; use * and ? "
-               "in the last path component, got ",
-               quote_value(value));
+    return cat(
+        "glob classes and alternatives ([...] {...}) are not supported yet; use * and ? "
+        "in the last path component, got ",
+        quote_value(value));
   }
   return {};
 }
@@ -56,9 +66,10 @@ std::string check_bucket_name(std::string_view value) {
                is_lower_or_digit(value.back()) && value.find("..") == std::string_view::npos;
   for (char c : value) valid = valid && (is_lower_or_digit(c) || c == '.' || c == '-');
   if (valid) return {};
-  return cat("must be an S3 bucket name (3-63 lowercase letters, digits, dots and hyphens, "
-             "starting and ending with a letter or digit), got ",
-             quote_value(value));
+  return cat(
+      "must be an S3 bucket name (3-63 lowercase letters, digits, dots and hyphens, "
+      "starting and ending with a letter or digit), got ",
+      quote_value(value));
 }
 
 std::string check_key_prefix(std::string_view value) {
@@ -106,6 +117,11 @@ std::string check_key_prefix(std::string_view value) {
 }
 
 std::string check_endpoint_url(std::string_view value) {
+  if (value.find('@') != std::string_view::npos) {
+    // Not echoed: what comes before '@' may be a password (which may even contain '/').
+    return "must not contain credentials (user:password@); credentials do not belong in the "
+           "endpoint";
+  }
   std::string_view rest = value;
   if (rest.starts_with("http://")) {
     rest.remove_prefix(7);
@@ -115,13 +131,17 @@ std::string check_endpoint_url(std::string_view value) {
     rest = {};
   }
   const std::string_view authority = rest.substr(0, rest.find_first_of("/?#"));
-  if (authority.find('@') != std::string_view::npos) {
-    // Not echoed: the part before '@' may be a password.
-    return "must not contain credentials (user:password@); credentials do not belong in the "
-           "endpoint";
-  }
-  if (authority.empty() || authority.front() == ':' ||
-      authority.find(' ') != std::string_view::npos || has_control_character(value)) {
+  // host[:port], where the host may be a bracketed IPv6 address.
+  const std::size_t host_end =
+      authority.starts_with('[') ? authority.find(']') + 1 : authority.find(':');
+  const std::string_view host = authority.substr(0, host_end);
+  const std::string_view port =
+      host_end < authority.size() ? authority.substr(host_end) : std::string_view();
+  const bool port_ok =
+      port.empty() || (port.size() >= 2 && port.size() <= 6 && port[0] == ':' &&
+                       port.find_first_not_of("0123456789", 1) == std::string_view::npos);
+  if (host.empty() || host.find(' ') != std::string_view::npos || !port_ok ||
+      has_control_character(value)) {
     return cat("must be an http:// or https:// URL, got ", quote_value(value));
   }
   return {};

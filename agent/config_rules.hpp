@@ -7,6 +7,10 @@
 
 namespace ferry::config {
 
+// A relative `value` joined to `base_directory` and normalized ("a/../b" is "b"); an absolute
+// one, or any value when `base_directory` is empty, unchanged.
+std::string resolve_path(std::string_view value, std::string_view base_directory);
+
 std::string check_absolute_path(std::string_view value);
 // Absolute; `*` and `?` only in the last component; no [..] or {..} globs yet.
 std::string check_file_pattern(std::string_view value);

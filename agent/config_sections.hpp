@@ -12,15 +12,23 @@
 
 namespace ferry::config {
 
+// What parsing one document carries along.
+struct ParseContext {
+  // Relative paths (checkpointFile, filePattern, directory.path) are taken relative to this
+  // directory: the configuration file's, when loaded from a file. Empty: they are errors.
+  std::string base_directory;
+  std::vector<std::string> warnings;
+};
+
 // flows[index]. The name defaults to "flow<index + 1>"; uniqueness is checked by the caller.
-Result<Flow> parse_flow(element value, std::size_t index, std::vector<std::string>& warnings);
+Result<Flow> parse_flow(element value, std::size_t index, ParseContext& context);
 
 // The "s3" (when `s3`) or "directory" block at `path`, into flow.object and flow.destination.
 Status parse_destination(element value, std::string_view path, bool s3, Flow& flow,
-                         std::vector<std::string>& warnings);
+                         ParseContext& context);
 
 // The "redact" array at `path`.
 Result<std::vector<RedactionRule>> parse_redact_rules(element value, std::string_view path,
-                                                      std::vector<std::string>& warnings);
+                                                      ParseContext& context);
 
 }  // namespace ferry::config

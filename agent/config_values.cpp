@@ -19,14 +19,16 @@ constexpr std::size_t kMaxShownBytes = 64;
 bool is_plain_key(std::string_view key) {
   if (key.empty() || key.size() > kMaxShownBytes) return false;
   for (char c : key) {
-    const bool plain = (c >= 'a' && c <= 'z') || (c >= 'A' && c <= 'Z') ||
-                       (c >= '0' && c <= '9') || c == '_' || c == '.' || c == '-';
+    const bool plain = (c >= 'a' && c <= 'z') || (c >= 'A' && c <= 'Z') || (c >= '0' && c <= '9') ||
+                       c == '_' || c == '.' || c == '-';
     if (!plain) return false;
   }
   return true;
 }
 
-char lower(char c) { return c >= 'A' && c <= 'Z' ? static_cast<char>(c - 'A' + 'a') : c; }
+char lower(char c) {
+  return c >= 'A' && c <= 'Z' ? static_cast<char>(c - 'A' + 'a') : c;
+}
 
 bool equals_ignoring_case(std::string_view text, std::string_view lowercase_word) {
   if (text.size() != lowercase_word.size()) return false;
@@ -177,8 +179,7 @@ Result<uint64_t> read_uint(element value, std::string_view path, uint64_t min, u
       if (value.get_string().get(text) != simdjson::SUCCESS) break;
       return parse_number_string(text, path, min, max);
     }
-    default:
-      break;
+    default: break;
   }
   return config_error(path, cat("must be an integer, got ", type_name(value)));
 }
@@ -206,10 +207,10 @@ Result<bool> read_bool(element value, std::string_view path) {
       for (std::string_view no : {"false", "no", "f", "n", "0"}) {
         if (equals_ignoring_case(text, no)) return false;
       }
-      return config_error(path, cat("must be a boolean (", kSpellings, "), got ", quote_value(text)));
+      return config_error(path,
+                          cat("must be a boolean (", kSpellings, "), got ", quote_value(text)));
     }
-    default:
-      break;
+    default: break;
   }
   return config_error(path, cat("must be a boolean (", kSpellings, "), got ", type_name(value)));
 }

@@ -2,6 +2,8 @@
 // for true), and the "config: <json path>: <problem>" error format. Pure functions, any thread.
 #pragma once
 
+#include <simdjson.h>
+
 #include <cstddef>
 #include <cstdint>
 #include <limits>
@@ -9,17 +11,15 @@
 #include <string>
 #include <string_view>
 
-#include <simdjson.h>
-
 #include "core/result.hpp"
 
 // Assigns the value of a Result expression to `lhs`, or returns its error from the caller.
-#define FERRY_CONFIG_TRY(lhs, expr)           \
-  do {                                        \
-    auto ferry_config_result_ = (expr);       \
-    if (!ferry_config_result_.ok()) {         \
-      return ferry_config_result_.error();    \
-    }                                         \
+#define FERRY_CONFIG_TRY(lhs, expr)                \
+  do {                                             \
+    auto ferry_config_result_ = (expr);            \
+    if (!ferry_config_result_.ok()) {              \
+      return ferry_config_result_.error();         \
+    }                                              \
     lhs = std::move(ferry_config_result_).value(); \
   } while (0)
 

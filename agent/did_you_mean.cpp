@@ -10,11 +10,13 @@ namespace {
 
 constexpr std::size_t kMaxWord = 64;
 
-char lower(char c) { return c >= 'A' && c <= 'Z' ? static_cast<char>(c - 'A' + 'a') : c; }
+char lower(char c) {
+  return c >= 'A' && c <= 'Z' ? static_cast<char>(c - 'A' + 'a') : c;
+}
 
 bool equal_ignoring_case(std::string_view a, std::string_view b) {
-  return a.size() == b.size() &&
-         std::equal(a.begin(), a.end(), b.begin(), [](char x, char y) { return lower(x) == lower(y); });
+  return a.size() == b.size() && std::equal(a.begin(), a.end(), b.begin(),
+                                            [](char x, char y) { return lower(x) == lower(y); });
 }
 
 }  // namespace
@@ -40,10 +42,18 @@ std::size_t edit_distance(std::string_view a, std::string_view b) {
   return previous[m];
 }
 
-std::string_view closest_match(std::string_view word, std::span<const std::string_view> candidates) {
+std::string_view closest_match(std::string_view word,
+                               std::span<const std::string_view> candidates) {
   if (word.empty() || word.size() > kMaxWord) return {};
   for (std::string_view candidate : candidates) {
     if (equal_ignoring_case(word, candidate)) return candidate;
+  }
+  // "warning" for "warn", "nam" for "name": one is a prefix of the other.
+  for (std::string_view candidate : candidates) {
+    const std::string_view shorter = word.size() < candidate.size() ? word : candidate;
+    if (shorter.size() >= 3 && (word.starts_with(candidate) || candidate.starts_with(word))) {
+      return candidate;
+    }
   }
   std::string_view best;
   std::size_t best_distance = 3;

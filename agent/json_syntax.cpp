@@ -2,6 +2,10 @@
 // Recursion is bounded by kMaxDepth, the same nesting limit as simdjson's default.
 #include "agent/json_syntax.hpp"
 
+#include <charconv>
+#include <cmath>
+#include <cstdint>
+#include <cstdlib>
 #include <string>
 
 namespace ferry::config {
@@ -111,23 +115,47 @@ class Checker {
   }
 
   bool number() {
-    if (!at_end() && peek() == '-') ++i_;
+    const std::size_t start = i_;
+    const bool negative = !at_end() && peek() == '-';
+    if (negative) ++i_;
     if (at_end()) return false;
     if (peek() == '0') {
       ++i_;
     } else if (!digits()) {
       return false;
     }
+    bool integer = true;
     if (!at_end() && peek() == '.') {
       ++i_;
+      integer = false;
       if (!digits()) return false;
     }
     if (!at_end() && (peek() == 'e' || peek() == 'E')) {
       ++i_;
+      integer = false;
       if (!at_end() && (peek() == '+' || peek() == '-')) ++i_;
       if (!digits()) return false;
     }
+    // simdjson also rejects numbers it cannot represent: point at their first byte.
+    if (!representable(s_.substr(start, i_ - start), negative, integer)) {
+      i_ = start;
+      return false;
+    }
     return true;
+  }
+
+  // Integers must fit in int64 or uint64, other numbers in a finite double.
+  static bool representable(std::string_view token, bool negative, bool integer) {
+    const char* first = token.data();
+    const char* last = token.data() + token.size();
+    if (integer) {
+      uint64_t magnitude = 0;
+      const auto [end, ec] = std::from_chars(first + (negative ? 1 : 0), last, magnitude);
+      if (ec != std::errc() || end != last) return false;
+      return !negative || magnitude <= (uint64_t{1} << 63);
+    }
+    // Underflow rounds to zero, as in simdjson; only overflow is an error.
+    return std::isfinite(std::strtod(std::string(token).c_str(), nullptr));
   }
 
   static bool is_hex(unsigned char c) {
@@ -206,7 +234,9 @@ class Checker {
 
 }  // namespace
 
-std::size_t first_json_syntax_error(std::string_view text) { return Checker(text).run(); }
+std::size_t first_json_syntax_error(std::string_view text) {
+  return Checker(text).run();
+}
 
 TextPosition position_of(std::string_view text, std::size_t offset) {
   TextPosition position;

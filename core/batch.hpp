@@ -23,6 +23,7 @@ struct RecordRef {
   uint32_t begin = 0;   // into Batch::input
   uint32_t length = 0;  // without the newline
   uint32_t source = 0;  // index into Batch::positions
+  bool piece = false;   // a max-size piece of an over-long line, not a whole line
   uint64_t offset = 0;  // of the record in its file
 };
 

@@ -31,6 +31,13 @@ void BatchProcessor::process(Batch& batch) {
     FERRY_ASSERT(ref.source < batch.positions.size());
     const std::string_view record(batch.input.data() + ref.begin, ref.length);
     const RecordOrigin origin{batch.positions[ref.source].path, ref.offset};
+    if (ref.piece) {
+      // A piece of a line longer than maxRecordBytes: even if it happens to parse, the line
+      // it came from is not a record the rules can vouch for.
+      state.redactor.append_invalid_marker(record, origin, scratch_);
+      ++batch.stats.invalid;
+      continue;
+    }
     switch (state.redactor.process(record, origin, scratch_)) {
       case RedactOutcome::passed: break;
       case RedactOutcome::redacted: ++batch.stats.redacted; break;

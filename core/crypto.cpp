@@ -17,7 +17,9 @@ Sha256Digest sha256(std::span<const unsigned char> data) {
   return out;
 }
 
-std::string sha256_hex(std::span<const unsigned char> data) { return to_hex(sha256(data)); }
+std::string sha256_hex(std::span<const unsigned char> data) {
+  return to_hex(sha256(data));
+}
 
 Sha256Digest hmac_sha256(std::span<const unsigned char> key, std::string_view data) {
   Sha256Digest out{};
@@ -43,15 +45,16 @@ Md5Digest md5(std::span<const unsigned char> data) {
 std::string base64(std::span<const unsigned char> bytes) {
   std::string out;
   out.resize(4 * ((bytes.size() + 2) / 3) + 1);  // EVP_EncodeBlock writes a trailing NUL
-  const int written =
-      EVP_EncodeBlock(reinterpret_cast<unsigned char*>(out.data()), bytes.data(),
-                      static_cast<int>(bytes.size()));
+  const int written = EVP_EncodeBlock(reinterpret_cast<unsigned char*>(out.data()), bytes.data(),
+                                      static_cast<int>(bytes.size()));
   FERRY_ASSERT(written >= 0 && static_cast<size_t>(written) < out.size());
   out.resize(static_cast<size_t>(written));
   return out;
 }
 
-void Sha256::Free::operator()(evp_md_ctx_st* ctx) const { EVP_MD_CTX_free(ctx); }
+void Sha256::Free::operator()(evp_md_ctx_st* ctx) const {
+  EVP_MD_CTX_free(ctx);
+}
 
 Sha256::Sha256() : ctx_(EVP_MD_CTX_new()) {
   FERRY_ASSERT(ctx_ != nullptr);

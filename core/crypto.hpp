@@ -24,10 +24,14 @@ inline std::span<const unsigned char> byte_span(std::span<const char> s) {
 }
 
 Sha256Digest sha256(std::span<const unsigned char> data);
-inline Sha256Digest sha256(std::string_view data) { return sha256(byte_span(data)); }
+inline Sha256Digest sha256(std::string_view data) {
+  return sha256(byte_span(data));
+}
 // Lowercase hex of SHA-256: the form SigV4 puts in canonical requests and x-amz-content-sha256.
 std::string sha256_hex(std::span<const unsigned char> data);
-inline std::string sha256_hex(std::string_view data) { return sha256_hex(byte_span(data)); }
+inline std::string sha256_hex(std::string_view data) {
+  return sha256_hex(byte_span(data));
+}
 
 Sha256Digest hmac_sha256(std::span<const unsigned char> key, std::string_view data);
 inline Sha256Digest hmac_sha256(std::string_view key, std::string_view data) {
@@ -35,7 +39,9 @@ inline Sha256Digest hmac_sha256(std::string_view key, std::string_view data) {
 }
 
 Md5Digest md5(std::span<const unsigned char> data);
-inline Md5Digest md5(std::string_view data) { return md5(byte_span(data)); }
+inline Md5Digest md5(std::string_view data) {
+  return md5(byte_span(data));
+}
 
 // Standard base64 with padding (Content-MD5 carries the MD5 this way).
 std::string base64(std::span<const unsigned char> bytes);

@@ -13,7 +13,9 @@ namespace ferry {
 
 namespace {
 
-bool is_json_whitespace(char c) { return c == ' ' || c == '\t' || c == '\n' || c == '\r'; }
+bool is_json_whitespace(char c) {
+  return c == ' ' || c == '\t' || c == '\n' || c == '\r';
+}
 
 // The scanner below only ever walks bytes that simdjson's DOM parser has accepted, so it can
 // be this small; its asserts guard that assumption rather than validate input.

@@ -2,10 +2,11 @@
 // One per worker thread: owns a simdjson DOM parser and scratch buffers reused across records.
 #pragma once
 
+#include <simdjson.h>
+
 #include <cstddef>
 #include <cstdint>
 #include <memory>
-#include <simdjson.h>
 #include <string>
 #include <string_view>
 #include <vector>
@@ -32,8 +33,8 @@ enum class RedactOutcome { passed, redacted, invalid };
 //   (invalid UTF-8 in the file name is replaced by U+FFFD); none of its bytes are kept.
 // - Rules apply in order, each to the result of the previous ones. A record consents to a rule
 //   iff its consent field occurs at the top level and every occurrence is the literal `true`;
-//   an empty consent field never consents. If not consenting: every top-level occurrence of
-//   every listed field (keys compared after unescaping) gets the replacement as a JSON string,
+//   an empty consent field means the rule always applies. If not consenting: every occurrence of
+//   every listed top-level field (keys compared unescaped) gets the replacement as a JSON string,
 //   then every occurrence of the flag field gets `true`, or `"<flag>":true` is appended after
 //   the last member if there is none.
 // - The output is the original bytes with only those value spans changed, plus '\n'.
@@ -45,6 +46,10 @@ class Redactor {
 
   // Appends the processed record followed by '\n' to `out`.
   RedactOutcome process(std::string_view record, const RecordOrigin& origin, std::string& out);
+
+  // Appends the invalid-record marker for `record` (and '\n') without looking at its bytes:
+  // for records known to be unsafe to parse on their own, such as a piece of an over-long line.
+  void append_invalid_marker(std::string_view record, const RecordOrigin& origin, std::string& out);
 
  private:
   // A rule with its JSON spellings prepared once.
@@ -72,18 +77,16 @@ class Redactor {
   void scan_value_spans(std::string_view record);
   void splice(std::string_view record, std::string& out) const;
   void append_value(const Member& member, std::string& out) const;
-  void append_invalid_marker(std::string_view record, const RecordOrigin& origin,
-                             std::string& out);
 
   std::vector<PreparedRule> rules_;
   simdjson::dom::parser parser_;
   std::unique_ptr<char[]> padded_;  // record copy with SIMDJSON_PADDING readable bytes after it
   size_t padded_capacity_ = 0;
-  std::vector<Member> members_;   // top-level members of the current record, in order
-  size_t original_members_ = 0;   // members_ before the appended flags
-  size_t close_brace_ = 0;        // offset of the top-level '}' in the current record
-  size_t last_value_end_ = 0;     // end of the last original member's value (0: none)
-  std::string file_scratch_;      // file name with invalid UTF-8 repaired
+  std::vector<Member> members_;  // top-level members of the current record, in order
+  size_t original_members_ = 0;  // members_ before the appended flags
+  size_t close_brace_ = 0;       // offset of the top-level '}' in the current record
+  size_t last_value_end_ = 0;    // end of the last original member's value (0: none)
+  std::string file_scratch_;     // file name with invalid UTF-8 repaired
 };
 
 }  // namespace ferry

@@ -91,7 +91,8 @@ size_t find_end_tag(std::string_view xml, size_t from, std::string_view qualifie
     size_t i = at + 2;
     if (xml.substr(i, qualified_name.size()) == qualified_name) {
       i += qualified_name.size();
-      while (i < xml.size() && (xml[i] == ' ' || xml[i] == '\t' || xml[i] == '\r' || xml[i] == '\n'))
+      while (i < xml.size() &&
+             (xml[i] == ' ' || xml[i] == '\t' || xml[i] == '\r' || xml[i] == '\n'))
         ++i;
       if (i < xml.size() && xml[i] == '>') return at;
     }
@@ -173,15 +174,15 @@ std::optional<uint32_t> numeric_reference(std::string_view body) {
 Result<std::string> required_element(std::string_view xml, std::string_view root,
                                      std::string_view name) {
   if (std::optional<S3ErrorDetails> error = parse_s3_error(xml)) {
-    return make_error(cat("S3 answered <Error> instead of ", root, ": ", error->code, ": ",
-                          error->message));
+    return make_error(
+        cat("S3 answered <Error> instead of ", root, ": ", error->code, ": ", error->message));
   }
   const std::string_view found_root = xml_root_element(xml);
   if (found_root != root) {
-    return make_error(cat("expected <", root, "> from S3, found ",
-                          found_root.empty() ? std::string("no XML element")
-                                             : cat("<", found_root, ">"),
-                          ": ", xml_excerpt(xml)));
+    return make_error(
+        cat("expected <", root, "> from S3, found ",
+            found_root.empty() ? std::string("no XML element") : cat("<", found_root, ">"), ": ",
+            xml_excerpt(xml)));
   }
   std::optional<std::string> value = xml_element_text(xml, name);
   if (!value || value->empty()) {

@@ -17,7 +17,7 @@ struct CompletedPart {
 };
 
 struct S3ErrorDetails {
-  std::string code;        // "NoSuchUpload", "SlowDown", ...
+  std::string code;  // "NoSuchUpload", "SlowDown", ...
   std::string message;
   std::string request_id;
 };

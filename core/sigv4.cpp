@@ -48,7 +48,9 @@ std::string percent_decode(std::string_view text) {
   return out;
 }
 
-char ascii_lower(char c) { return (c >= 'A' && c <= 'Z') ? static_cast<char>(c - 'A' + 'a') : c; }
+char ascii_lower(char c) {
+  return (c >= 'A' && c <= 'Z') ? static_cast<char>(c - 'A' + 'a') : c;
+}
 
 std::string lowercase(std::string_view text) {
   std::string out(text);
@@ -56,7 +58,9 @@ std::string lowercase(std::string_view text) {
   return out;
 }
 
-bool is_space(char c) { return c == ' ' || c == '\t' || c == '\r' || c == '\n'; }
+bool is_space(char c) {
+  return c == ' ' || c == '\t' || c == '\r' || c == '\n';
+}
 
 // Trims and collapses runs of whitespace to one space ("Trimall" in the SigV4 spec); folded
 // (multi-line) values come out on one line.
@@ -170,7 +174,9 @@ CanonicalHeaders canonical_headers(const std::vector<HttpHeader>& headers) {
   return out;
 }
 
-std::string date_stamp(std::string_view amz_date) { return std::string(amz_date.substr(0, 8)); }
+std::string date_stamp(std::string_view amz_date) {
+  return std::string(amz_date.substr(0, 8));
+}
 
 std::string credential_scope(std::string_view amz_date, const SigningParams& params) {
   return cat(date_stamp(amz_date), "/", params.region, "/", params.service, "/aws4_request");
@@ -228,10 +234,11 @@ std::string format_amz_date(std::chrono::sys_seconds time) {
   const year_month_day ymd{day};
   const hh_mm_ss<seconds> hms{time - day};
   char out[32];
-  const int size = std::snprintf(out, sizeof out, "%04d%02u%02uT%02d%02d%02dZ", static_cast<int>(ymd.year()),
-                static_cast<unsigned>(ymd.month()), static_cast<unsigned>(ymd.day()),
-                static_cast<int>(hms.hours().count()), static_cast<int>(hms.minutes().count()),
-                static_cast<int>(hms.seconds().count()));
+  const int size =
+      std::snprintf(out, sizeof out, "%04d%02u%02uT%02d%02d%02dZ", static_cast<int>(ymd.year()),
+                    static_cast<unsigned>(ymd.month()), static_cast<unsigned>(ymd.day()),
+                    static_cast<int>(hms.hours().count()), static_cast<int>(hms.minutes().count()),
+                    static_cast<int>(hms.seconds().count()));
   FERRY_ASSERT(size == 16);  // years 0000..9999 only
   return std::string(out, 16);
 }
@@ -266,18 +273,17 @@ SigningResult sign_with_headers(const SignableRequest& request, const SigningPar
   std::vector<HttpHeader> to_sign;
   to_sign.reserve(request.headers.size() + result.headers_to_add.size());
   for (const HttpHeader& header : request.headers) {
-    const bool owned = same_name(header.name, "authorization") ||
-                       same_name(header.name, "x-amz-date") ||
-                       same_name(header.name, "x-amz-security-token") ||
-                       (params.add_content_sha256_header &&
-                        same_name(header.name, "x-amz-content-sha256"));
+    const bool owned =
+        same_name(header.name, "authorization") || same_name(header.name, "x-amz-date") ||
+        same_name(header.name, "x-amz-security-token") ||
+        (params.add_content_sha256_header && same_name(header.name, "x-amz-content-sha256"));
     if (!owned) to_sign.push_back(header);
   }
   to_sign.insert(to_sign.end(), result.headers_to_add.begin(), result.headers_to_add.end());
   const CanonicalHeaders headers = canonical_headers(to_sign);
 
-  result.canonical_request = canonical_request_text(
-      request, params, canonical_query(parse_query(request.query)), headers);
+  result.canonical_request =
+      canonical_request_text(request, params, canonical_query(parse_query(request.query)), headers);
   result.string_to_sign = string_to_sign(amz_date, params, result.canonical_request);
   result.signature = signature_of(amz_date, params, result.string_to_sign);
   result.authorization =

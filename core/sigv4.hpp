@@ -71,7 +71,9 @@ SigningResult sign_with_query(const SignableRequest& request, const SigningParam
 // RFC 3986 percent-encoding as SigV4 defines it: all but A-Z a-z 0-9 - . _ ~ encoded as %XY
 // (uppercase); '/' kept when keep_slash (for paths and S3 keys).
 std::string uri_encode(std::string_view text, bool keep_slash);
-inline std::string uri_encode_path(std::string_view path) { return uri_encode(path, true); }
+inline std::string uri_encode_path(std::string_view path) {
+  return uri_encode(path, true);
+}
 
 // "20150830T123600Z"
 std::string format_amz_date(std::chrono::sys_seconds time);

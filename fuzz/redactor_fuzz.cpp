@@ -26,7 +26,9 @@ ferry::RedactionRule seed_rule() {
   return rule;
 }
 
-bool is_protected(std::string_view key) { return key == "dob" || key == "ssn_no"; }
+bool is_protected(std::string_view key) {
+  return key == "dob" || key == "ssn_no";
+}
 
 // Parses with a checker parser of its own, independent of the redactor's. realloc_if_needed
 // copies the bytes into the parser's padded buffer; the DOM then owns its strings.
@@ -61,8 +63,8 @@ void check(std::string_view record, ferry::RedactOutcome outcome, std::string_vi
     if (field.key != "data_share_consent") continue;
     consent_seen = true;
     bool value = false;
-    consent_all_true = consent_all_true && field.value.get_bool().get(value) == simdjson::SUCCESS &&
-                       value;
+    consent_all_true =
+        consent_all_true && field.value.get_bool().get(value) == simdjson::SUCCESS && value;
   }
   if (consent_seen && consent_all_true) {
     FERRY_ASSERT(outcome == ferry::RedactOutcome::passed);
@@ -109,9 +111,7 @@ extern "C" int LLVMFuzzerTestOneInput(const uint8_t* data, size_t size) {
   const std::string_view bytes(reinterpret_cast<const char*>(data + 1), size - 1);
   std::string record;
   switch (data[0] % 4) {
-    case 0:
-      record = bytes;
-      break;
+    case 0: record = bytes; break;
     case 1:  // a secret string value built from the bytes (escapes, UTF-8)
       record = R"({"dob":)";
       ferry::append_json_string(record, ferry::cat("SECRET_", bytes));
@@ -120,9 +120,7 @@ extern "C" int LLVMFuzzerTestOneInput(const uint8_t* data, size_t size) {
     case 2:  // the bytes supply further members: consent, duplicates, escaped keys
       record = ferry::cat(R"({"ssn_no":"SECRET",)", bytes, "}");
       break;
-    default:
-      record = ferry::cat("{", bytes, R"(,"d\u006fb":{"SECRET":["x"]}})");
-      break;
+    default: record = ferry::cat("{", bytes, R"(,"d\u006fb":{"SECRET":["x"]}})"); break;
   }
   std::string out;
   const auto outcome = redactor.process(record, ferry::RecordOrigin{kFile, kOffset}, out);

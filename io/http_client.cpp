@@ -44,7 +44,8 @@ bool iequals(std::string_view a, std::string_view b) {
 
 std::string_view trim(std::string_view s) {
   while (!s.empty() && (s.front() == ' ' || s.front() == '\t')) s.remove_prefix(1);
-  while (!s.empty() && (s.back() == ' ' || s.back() == '\t' || s.back() == '\r' || s.back() == '\n'))
+  while (!s.empty() &&
+         (s.back() == ' ' || s.back() == '\t' || s.back() == '\r' || s.back() == '\n'))
     s.remove_suffix(1);
   return s;
 }
@@ -124,15 +125,15 @@ bool is_transient(CURLcode code) {
     case CURLE_SSL_CACERT_BADFILE:
     case CURLE_FILESIZE_EXCEEDED:
     case CURLE_LOGIN_DENIED:
-    case CURLE_TOO_MANY_REDIRECTS:
-      return false;
-    default:
-      return true;
+    case CURLE_TOO_MANY_REDIRECTS: return false;
+    default: return true;
   }
 }
 
 // URL for messages: the query may hold a presigned signature, so it is left out.
-std::string_view url_for_messages(std::string_view url) { return url.substr(0, url.find('?')); }
+std::string_view url_for_messages(std::string_view url) {
+  return url.substr(0, url.find('?'));
+}
 
 }  // namespace
 

@@ -38,9 +38,9 @@ struct HttpClientOptions {
   // the part size on slow links instead.
   long low_speed_bytes_per_second = 1024;
   long low_speed_seconds = 30;
-  long total_timeout_millis = 0;  // 0: none
+  long total_timeout_millis = 0;           // 0: none
   size_t max_response_bytes = 256u << 20;  // S3 answers are small; this bounds a bad server
-  std::string ca_file;  // empty: the system's trust store
+  std::string ca_file;                     // empty: the system's trust store
 };
 
 class HttpClient {

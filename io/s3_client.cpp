@@ -23,13 +23,14 @@ bool is_retryable_code(std::string_view code) {
          code == "ServiceUnavailable" || code == "RequestTimeTooSkewed";
 }
 
-bool is_retryable_status(int status) { return status >= 500 || status == 429; }
+bool is_retryable_status(int status) {
+  return status >= 500 || status == 429;
+}
 
 bool is_ip_or_localhost(std::string_view host) {  // host without port
   if (host == "localhost" || host.starts_with('[')) return true;
-  return !host.empty() && std::all_of(host.begin(), host.end(), [](char c) {
-    return (c >= '0' && c <= '9') || c == '.';
-  });
+  return !host.empty() && std::all_of(host.begin(), host.end(),
+                                      [](char c) { return (c >= '0' && c <= '9') || c == '.'; });
 }
 
 // Virtual-hosted addressing needs the bucket to be one DNS label (no dots: TLS wildcard
@@ -57,15 +58,15 @@ Result<Endpoint> parse_endpoint(const S3ClientOptions& options) {
   }
   const std::string_view scheme = endpoint.substr(0, sep);
   if (scheme != "http" && scheme != "https") {
-    return make_error(cat("S3 endpoint '", endpoint, "' must use http or https, found '", scheme,
-                          "'"));
+    return make_error(
+        cat("S3 endpoint '", endpoint, "' must use http or https, found '", scheme, "'"));
   }
   std::string_view rest = endpoint.substr(sep + 3);
   const size_t slash = rest.find('/');
   if (slash != std::string_view::npos) {
     if (rest.substr(slash) != "/") {
-      return make_error(cat("S3 endpoint '", endpoint,
-                            "' must be scheme://host[:port] without a path"));
+      return make_error(
+          cat("S3 endpoint '", endpoint, "' must be scheme://host[:port] without a path"));
     }
     rest = rest.substr(0, slash);
   }
@@ -149,8 +150,8 @@ S3Client::S3Client(S3ClientOptions options)
 
 S3Target S3Client::target(std::string_view bucket, std::string_view key,
                           std::string_view query) const {
-  const bool virtual_hosted = !options_.force_path_style && !endpoint_is_ip_or_localhost_ &&
-                              is_dns_label_bucket(bucket);
+  const bool virtual_hosted =
+      !options_.force_path_style && !endpoint_is_ip_or_localhost_ && is_dns_label_bucket(bucket);
   S3Target t;
   if (virtual_hosted) {
     t.host = cat(bucket, ".", authority_);
@@ -270,8 +271,12 @@ Result<HttpResponse> S3Client::execute(const Call& call) {
 Result<std::string> S3Client::create_multipart_upload(const std::string& bucket,
                                                       const std::string& key,
                                                       const std::string& content_type) {
-  Call call{.operation = "CreateMultipartUpload", .method = "POST", .bucket = bucket, .key = key,
-            .query = "uploads", .content_type = content_type};
+  Call call{.operation = "CreateMultipartUpload",
+            .method = "POST",
+            .bucket = bucket,
+            .key = key,
+            .query = "uploads",
+            .content_type = content_type};
   Result<HttpResponse> response = execute(call);
   if (!response.ok()) return response.error();
   Result<std::string> upload_id = parse_upload_id(response->body);
@@ -287,7 +292,10 @@ Result<std::string> S3Client::upload_part(const std::string& bucket, const std::
                                           const std::string& upload_id, int part_number,
                                           std::span<const char> body) {
   FERRY_ASSERT(part_number >= 1 && part_number <= 10000);  // S3's range
-  Call call{.operation = "UploadPart", .method = "PUT", .bucket = bucket, .key = key,
+  Call call{.operation = "UploadPart",
+            .method = "PUT",
+            .bucket = bucket,
+            .key = key,
             .query = cat("partNumber=", part_number, "&uploadId=", uri_encode(upload_id, false)),
             .body = body};
   Result<HttpResponse> response = execute(call);
@@ -309,9 +317,14 @@ Status S3Client::complete_multipart_upload(const std::string& bucket, const std:
     FERRY_ASSERT(parts[i - 1].part_number < parts[i].part_number);  // S3 requires ascending
   }
   const std::string body = complete_multipart_body(parts);
-  Call call{.operation = "CompleteMultipartUpload", .method = "POST", .bucket = bucket,
-            .key = key, .query = cat("uploadId=", uri_encode(upload_id, false)),
-            .content_type = "application/xml", .body = body, .error_possible_in_200 = true};
+  Call call{.operation = "CompleteMultipartUpload",
+            .method = "POST",
+            .bucket = bucket,
+            .key = key,
+            .query = cat("uploadId=", uri_encode(upload_id, false)),
+            .content_type = "application/xml",
+            .body = body,
+            .error_possible_in_200 = true};
   Result<HttpResponse> response = execute(call);
   if (!response.ok()) return response.error();
   Result<std::string> etag = parse_complete_etag(response->body);
@@ -325,7 +338,10 @@ Status S3Client::complete_multipart_upload(const std::string& bucket, const std:
 
 Status S3Client::abort_multipart_upload(const std::string& bucket, const std::string& key,
                                         const std::string& upload_id) {
-  Call call{.operation = "AbortMultipartUpload", .method = "DELETE", .bucket = bucket, .key = key,
+  Call call{.operation = "AbortMultipartUpload",
+            .method = "DELETE",
+            .bucket = bucket,
+            .key = key,
             .query = cat("uploadId=", uri_encode(upload_id, false))};
   Result<HttpResponse> response = execute(call);
   if (!response.ok()) return response.error();
@@ -334,8 +350,12 @@ Status S3Client::abort_multipart_upload(const std::string& bucket, const std::st
 
 Status S3Client::put_object(const std::string& bucket, const std::string& key,
                             std::span<const char> body, const std::string& content_type) {
-  Call call{.operation = "PutObject", .method = "PUT", .bucket = bucket, .key = key,
-            .content_type = content_type, .body = body};
+  Call call{.operation = "PutObject",
+            .method = "PUT",
+            .bucket = bucket,
+            .key = key,
+            .content_type = content_type,
+            .body = body};
   Result<HttpResponse> response = execute(call);
   if (!response.ok()) return response.error();
   return Ok{};

@@ -379,13 +379,15 @@ void Tailer::handle_read(uint64_t file_id, int result) {
     batch->positions.push_back(SourcePosition{file.path, file.identity, 0});
 
   file.framer.feed(std::string_view(buffer.get(), bytes),
-                   [&](std::string_view record, uint64_t offset, uint64_t) {
+                   [&](std::string_view record, uint64_t offset, uint64_t end_offset) {
                      ++stats_.records;
                      if (record.empty()) return;  // an empty line carries no record
                      FERRY_ASSERT(batch->input.size() + record.size() < (uint64_t{1} << 32));
+                     const bool piece = end_offset == offset + record.size();
                      batch->records.push_back(RecordRef{static_cast<uint32_t>(batch->input.size()),
                                                         static_cast<uint32_t>(record.size()),
-                                                        static_cast<uint32_t>(source), offset});
+                                                        static_cast<uint32_t>(source), piece,
+                                                        offset});
                      batch->input.append(record);
                      batch->input.push_back('\n');
                    });

@@ -526,18 +526,23 @@ def check_seed_output(tc, inputs, lines, replacement="REDACTED_CONTENT", flag="d
     ferry_invalid_record markers, and no redacted or invalid text anywhere."""
     delivered = {}
     markers = {}
+    twice = []
     for line in lines:
         obj = json.loads(line)  # every delivered line must be JSON
         tc.assertIsInstance(obj, dict, f"delivered line is not an object: {line[:200]!r}")
         if obj.get("ferry_invalid_record") is True:
             k = (obj.get("file"), obj.get("offset"))
-            tc.assertNotIn(k, markers, f"invalid-record marker delivered twice: {line!r}")
+            tc.assertFalse(k in markers, f"invalid-record marker delivered twice: {line!r}")
             markers[k] = (obj, line)
             continue
         tc.assertIn(inputs.key, obj, f"delivered line without {inputs.key}: {line[:200]!r}")
         k = obj[inputs.key]
-        tc.assertNotIn(k, delivered, f"record {inputs.key}={k} delivered twice")
+        if k in delivered:
+            twice.append(k)
         delivered[k] = line
+    tc.assertEqual(twice[:20], [], f"{len(twice)} records delivered more than once, of "
+                                   f"{len(lines)} lines for {len(inputs.records)} inputs "
+                                   f"(first 20 shown)")
 
     missing = sorted(set(inputs.records) - set(delivered))
     extra = sorted(set(delivered) - set(inputs.records))
@@ -581,10 +586,14 @@ def check_seed_output(tc, inputs, lines, replacement="REDACTED_CONTENT", flag="d
 def check_passthrough_output(tc, inputs, lines):
     """Every input line delivered once, byte for byte, nothing else."""
     delivered = {}
+    twice = []
     for line in lines:
         k = json.loads(line)[inputs.key]
-        tc.assertNotIn(k, delivered, f"{inputs.key}={k} delivered twice")
+        if k in delivered:
+            twice.append(k)
         delivered[k] = line
+    tc.assertEqual(twice[:20], [], f"{len(twice)} records delivered more than once, of "
+                                   f"{len(lines)} lines for {len(inputs.records)} inputs")
     missing = sorted(set(inputs.records) - set(delivered))
     extra = sorted(set(delivered) - set(inputs.records))
     tc.assertEqual(missing[:20], [], f"{len(missing)} records not delivered (first 20)")

@@ -106,7 +106,7 @@ class BadConfig(unittest.TestCase):
         self.assertIn("--config", r.stdout)
 
     def test_usage_errors_exit_2(self):
-        for args in (["--no-such-option"], [], ["--config"]):
+        for args in (["--no-such-option"], ["--config"], ["--once", "--bogus"]):
             with self.subTest(args=args):
                 r = harness.run_ferry(None, *args, timeout=30)
                 self.assertEqual(r.returncode, 2, r.describe())

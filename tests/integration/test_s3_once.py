@@ -205,5 +205,28 @@ class S3OnceStory(unittest.TestCase):
             self.s3.download_records(keys=[k for k in new_keys if k.startswith("wickr/")]))
 
 
+class S3Unreachable(unittest.TestCase):
+    def test_once_exits_1_when_s3_is_down_and_a_later_run_delivers_everything_once(self):
+        harness.require_ferry()
+        harness.require_s3_tools()
+        with tempfile.TemporaryDirectory(prefix="ferry-s3-down-") as t:
+            in_dir = os.path.join(t, "in")
+            os.makedirs(in_dir)
+            src = os.path.join(in_dir, "a.log")
+            harness.gen("seed", src, 2 * MIB, seed=5)
+            inputs = harness.Inputs("id")
+            inputs.scan(src)
+            config_path = os.path.join(t, "agent.json")
+            config = harness.base_config(t, f"http://127.0.0.1:{harness.free_port()}")
+            config["flows"] = [harness.s3_flow("down", os.path.join(in_dir, "*.log"), "down/")]
+            down = harness.run_ferry(config, "--once", timeout=150, config_path=config_path)
+            self.assertEqual(down.returncode, 1, down.describe())
+            with harness.S3rver() as s3:
+                config["s3.endpoint"] = s3.endpoint
+                up = harness.run_ferry(config, "--once", timeout=60, config_path=config_path)
+                self.assertEqual(up.returncode, 0, up.describe())
+                harness.check_seed_output(self, inputs, s3.download_records("down/"))
+
+
 if __name__ == "__main__":
     unittest.main()

@@ -38,7 +38,7 @@ class DirectoryDest:
         objects, _ = harness.directory_objects(self.out)
         return sorted(objects)
 
-    def lines(self):
+    def lines(self, keys=None):
         objects, _ = harness.directory_objects(self.out)
         out = []
         for key in sorted(objects):
@@ -69,8 +69,8 @@ class S3Dest:
     def keys(self):
         return sorted(self.s3.list_objects(self.prefix))
 
-    def lines(self):
-        keys = self.keys()
+    def lines(self, keys=None):
+        keys = self.keys() if keys is None else keys
         new = [k for k in keys if k not in self._cache]
         for key, data in self.s3.download_objects(keys=new).items():
             self._cache[key] = harness.records_of_objects({key: data})
@@ -128,10 +128,10 @@ class FollowStories:
                                 f"{ferry.stderr()[-3000:]}")
 
     def _after_exit(self, inputs):
-        harness.check_seed_output(self, inputs, self.dest.lines())
+        keys = self.dest.keys()
+        harness.check_seed_output(self, inputs, self.dest.lines(keys))
         self.assertEqual(self.dest.leftovers(), [], "objects left open after the signal")
         self.assertTrue(os.path.isfile(self.config["checkpointFile"]), "no checkpoint file")
-        keys = self.dest.keys()
         again = harness.run_ferry(self.config, "--once", timeout=60, config_path=self.config_path)
         self.assertEqual(again.returncode, 0, again.describe())
         self.assertEqual(self.dest.keys(), keys, "--once after the signal shipped something")
@@ -158,6 +158,41 @@ class FollowStories:
             time.sleep(2.0)  # a bounded wait for ferry to read what was written
             self._stop(ferry, sig)
         self._after_exit(inputs)
+
+    def test_sigkill_mid_delivery_then_restart_delivers_exactly_once(self):
+        # A crash (SIGKILL) at several points of a large --once run; each restart resumes from
+        # the checkpoint, and once a run completes every record is there exactly once.
+        self._tmpdir = tempfile.TemporaryDirectory(prefix="ferry-crash-")
+        self.addCleanup(self._tmpdir.cleanup)
+        tmp = self._tmpdir.name
+        in_dir = os.path.join(tmp, "in")
+        os.makedirs(in_dir)
+        self.dest = self.make_dest(tmp, "crash")
+        self.config = self.dest.config(tmp)
+        self.config["flows"] = [self.dest.flow("crash", os.path.join(in_dir, "*.log"),
+                                               max_object_bytes=8 * harness.MIB)]
+        self.config_path = os.path.join(tmp, "agent.json")
+        inputs = harness.Inputs("id")
+        big = os.path.join(in_dir, "big.log")
+        harness.gen("seed", big, 40 * harness.MIB, seed=90, filler="random")
+        inputs.scan(big)
+        kills = 0
+        for delay in (0.3, 0.6, 0.9, 1.2, 1.5, 2.0, 3.0):
+            with harness.FerryProcess(self.config, self.config_path, "--once") as ferry:
+                time.sleep(delay)
+                if not ferry.alive():
+                    break
+                ferry.proc.kill()
+                ferry.proc.wait(timeout=10)
+                kills += 1
+        final = harness.run_ferry(self.config, "--once", timeout=120,
+                                  config_path=self.config_path)
+        self.assertEqual(final.returncode, 0, f"after {kills} kills: {final.describe()}")
+        self.assertGreater(kills, 0, "ferry finished before it could be killed")
+        keys = self.dest.keys()
+        harness.check_seed_output(self, inputs, self.dest.lines(keys))
+        self.assertEqual(self.dest.leftovers(), [], f"objects left open after {kills} kills "
+                                                    f"and a clean run")
 
     def test_sigterm_while_following(self):
         self._follow_then_signal(signal.SIGTERM, "term")

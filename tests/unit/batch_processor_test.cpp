@@ -26,7 +26,7 @@ std::string decompress(const std::string& compressed) {
 void add_record(Batch& batch, std::string_view record, uint64_t offset) {
   if (batch.positions.empty()) batch.positions.push_back({"/in/events.log", {1, 2, 3, 4}, 0});
   batch.records.push_back({static_cast<uint32_t>(batch.input.size()),
-                           static_cast<uint32_t>(record.size()), 0, offset});
+                           static_cast<uint32_t>(record.size()), 0, false, offset});
   batch.input.append(record);
   batch.input.push_back('\n');
   batch.positions[0].end_offset = offset + record.size() + 1;
@@ -77,6 +77,18 @@ TEST(BatchProcessor, FramesOfSeveralBatchesConcatenateIntoOneValidStream) {
     object += batch.frame;
   }
   EXPECT_EQ(decompress(object), expected);
+}
+
+TEST(BatchProcessor, PieceOfAnOverLongLineIsNeverShippedInAFlowWithRules) {
+  BatchProcessor processor({FlowProcessing{{kSeedRule}, 3}});
+  Batch batch;
+  // Parses on its own, but it is only the start of a longer (invalid) line.
+  add_record(batch, R"({"dob":"1990-01-01","data_share_consent":true})", 0);
+  batch.records.back().piece = true;
+  processor.process(batch);
+  EXPECT_EQ(decompress(batch.frame),
+            "{\"ferry_invalid_record\":true,\"file\":\"/in/events.log\",\"offset\":0,\"length\":46}\n");
+  EXPECT_EQ(batch.stats.invalid, 1u);
 }
 
 TEST(BatchProcessor, PositionOnlyBatchHasNoFrame) {

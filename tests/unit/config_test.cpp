@@ -219,8 +219,8 @@ TEST(Config, DirectoryDestinationErrors) {
             "config: flows[0].directory.maxObjectBytes: must be at least 1048576, got 1000");
   const Parsed parsed = parse_ok(R"({"flows": [{"filePattern": "/a/*", "directory": {"path": "/s",
       "partSizeBytes": 8388608, "maxObjectBytes": 10995116277760}}]})");
-  EXPECT_EQ(parsed.warnings,
-            std::vector<std::string>{"config: flows[0].directory.partSizeBytes: unknown key; ignored"});
+  EXPECT_EQ(parsed.warnings, std::vector<std::string>{
+                                 "config: flows[0].directory.partSizeBytes: unknown key; ignored"});
 }
 
 TEST(Config, AFlowHasExactlyOneDestination) {
@@ -275,7 +275,7 @@ TEST(Config, CommentStrippingKeepsOffsetsAndLines) {
   const std::string text = "{\"a\": \"x//y\", /* b\nc */ \"d\": 1} // e\n";
   const Result<std::string> stripped = strip_json_comments(text);
   ASSERT_TRUE(stripped.ok());
-  EXPECT_EQ(stripped.value(), "{\"a\": \"x//y\",      \n     \"d\": 1}     \n");
+  EXPECT_EQ(stripped.value(), "{\"a\": \"x//y\",     \n     \"d\": 1}     \n");
   // An escaped quote does not end the string.
   EXPECT_EQ(strip_json_comments(R"("a\"//b")").value(), R"("a\"//b")");
 }
@@ -298,14 +298,21 @@ TEST(Config, SyntaxLocatorFindsTheFirstBadByte) {
   EXPECT_EQ(first_json_syntax_error(R"({"a": 01})"), 7u);
   EXPECT_EQ(first_json_syntax_error("[\"\xff\"]"), 2u);
   EXPECT_EQ(first_json_syntax_error("{"), 1u);
+  // Numbers simdjson cannot represent.
+  EXPECT_EQ(first_json_syntax_error(R"({"a": 18446744073709551616})"), 6u);
+  EXPECT_EQ(first_json_syntax_error(R"({"a": -9223372036854775809})"), 6u);
+  EXPECT_EQ(first_json_syntax_error(R"({"a": 1e999})"), 6u);
+  EXPECT_EQ(first_json_syntax_error(R"([18446744073709551615, -9223372036854775808, 1e-999])"),
+            std::string::npos);
   EXPECT_EQ(first_json_syntax_error(std::string(2000, '[')), 1024u);
   EXPECT_EQ(position_of("ab\ncd", 4).line, 2u);
   EXPECT_EQ(position_of("ab\ncd", 4).column, 2u);
 }
 
 TEST(Config, NumbersMayBeStrings) {
-  const Parsed parsed = parse_ok(one_flow(R"("maxBufferAgeMillis": "5000", "maxRecordBytes": "+42",)",
-                                          R"("compressionLevel": "9", "partSizeBytes": 6e6,)"));
+  const Parsed parsed =
+      parse_ok(one_flow(R"("maxBufferAgeMillis": "5000", "maxRecordBytes": "+42",)",
+                        R"("compressionLevel": "9", "partSizeBytes": 6e6,)"));
   EXPECT_EQ(parsed.config.flows[0].max_buffer_age_millis, 5000u);
   EXPECT_EQ(parsed.config.flows[0].max_record_bytes, 42u);
   EXPECT_EQ(parsed.config.flows[0].object.compression_level, 9);
@@ -334,9 +341,10 @@ TEST(Config, BadNumbersSayWhatWasFound) {
 }
 
 TEST(Config, BooleanSpellings) {
-  for (const char* yes : {"true", R"("true")", R"("TRUE")", R"("yes")", R"("Y")", R"("t")",
-                          R"("1")", "1"}) {
-    const Parsed parsed = parse_ok(cat(R"({"s3.forcePathStyle": )", yes, ",", one_flow().substr(1)));
+  for (const char* yes :
+       {"true", R"("true")", R"("TRUE")", R"("yes")", R"("Y")", R"("t")", R"("1")", "1"}) {
+    const Parsed parsed =
+        parse_ok(cat(R"({"s3.forcePathStyle": )", yes, ",", one_flow().substr(1)));
     EXPECT_TRUE(parsed.config.s3.force_path_style) << yes;
   }
   for (const char* no : {"false", R"("False")", R"("no")", R"("N")", R"("f")", R"("0")", "0"}) {
@@ -418,23 +426,50 @@ TEST(Config, MissingRequiredKeyPointsAtItsMisspelling) {
 }
 
 TEST(Config, EveryKinesisAgentKeyIsAcceptedWithAWarning) {
-  const std::vector<std::string> agent_keys = {
-      "checkpointTimeToLiveDays", "cloudwatch.emitMetrics", "cloudwatch.endpoint",
-      "cloudwatch.namespace", "cloudwatch.tagInstance", "cloudwatch.metricsBufferTimeMillis",
-      "cloudwatch.metricsQueueSize", "kinesis.endpoint", "kinesis.region", "firehose.endpoint",
-      "sts.endpoint", "awsAccessKeyId", "awsSecretAccessKey", "assumeRoleARN",
-      "assumeRoleExternalId", "shutdownTimeoutMillis", "log.emitMetrics",
-      "log.emitInternalMetrics", "log.statusReportingPeriodSeconds", "maxSendingThreads",
-      "maxSendingThreadsPerCore", "sendingThreadsKeepAliveMillis", "sendingThreadsMaxQueueSize",
-      "maxConnections", "connectionTimeoutMillis", "connectionTTLMillis", "socketTimeoutMillis",
-      "useTcpKeepAlive", "useHttpGzip", "userAgentOverride"};
-  const std::vector<std::string> flow_keys = {
-      "partitionKeyOption", "aggregatedRecordSizeBytes", "maxBufferSizeBytes",
-      "maxBufferSizeRecords", "minTimeBetweenFilePollsMillis",
-      "maxTimeBetweenFileTrackerRefreshMillis", "publishQueueCapacity",
-      "retryInitialBackoffMillis", "retryMaxBackoffMillis", "waitOnFullPublishQueueMillis",
-      "waitOnEmptyPublishQueueMillis", "waitOnFullRetryQueueMillis", "truncatedRecordTerminator",
-      "fileFooterPattern"};
+  const std::vector<std::string> agent_keys = {"checkpointTimeToLiveDays",
+                                               "cloudwatch.emitMetrics",
+                                               "cloudwatch.endpoint",
+                                               "cloudwatch.namespace",
+                                               "cloudwatch.tagInstance",
+                                               "cloudwatch.metricsBufferTimeMillis",
+                                               "cloudwatch.metricsQueueSize",
+                                               "kinesis.endpoint",
+                                               "kinesis.region",
+                                               "firehose.endpoint",
+                                               "sts.endpoint",
+                                               "awsAccessKeyId",
+                                               "awsSecretAccessKey",
+                                               "assumeRoleARN",
+                                               "assumeRoleExternalId",
+                                               "shutdownTimeoutMillis",
+                                               "log.emitMetrics",
+                                               "log.emitInternalMetrics",
+                                               "log.statusReportingPeriodSeconds",
+                                               "maxSendingThreads",
+                                               "maxSendingThreadsPerCore",
+                                               "sendingThreadsKeepAliveMillis",
+                                               "sendingThreadsMaxQueueSize",
+                                               "maxConnections",
+                                               "connectionTimeoutMillis",
+                                               "connectionTTLMillis",
+                                               "socketTimeoutMillis",
+                                               "useTcpKeepAlive",
+                                               "useHttpGzip",
+                                               "userAgentOverride"};
+  const std::vector<std::string> flow_keys = {"partitionKeyOption",
+                                              "aggregatedRecordSizeBytes",
+                                              "maxBufferSizeBytes",
+                                              "maxBufferSizeRecords",
+                                              "minTimeBetweenFilePollsMillis",
+                                              "maxTimeBetweenFileTrackerRefreshMillis",
+                                              "publishQueueCapacity",
+                                              "retryInitialBackoffMillis",
+                                              "retryMaxBackoffMillis",
+                                              "waitOnFullPublishQueueMillis",
+                                              "waitOnEmptyPublishQueueMillis",
+                                              "waitOnFullRetryQueueMillis",
+                                              "truncatedRecordTerminator",
+                                              "fileFooterPattern"};
   std::string text = "{";
   for (const std::string& key : agent_keys) text += cat("\"", key, "\": \"1\", ");
   std::string flow;
@@ -446,21 +481,24 @@ TEST(Config, EveryKinesisAgentKeyIsAcceptedWithAWarning) {
     expected.push_back(cat("config: ", key, ": accepted but not implemented yet; ignored"));
   }
   for (const std::string& key : flow_keys) {
-    expected.push_back(cat("config: flows[0].", key, ": accepted but not implemented yet; ignored"));
+    expected.push_back(
+        cat("config: flows[0].", key, ": accepted but not implemented yet; ignored"));
   }
   // The flows key comes last in the text, so its warnings do too.
   EXPECT_EQ(parsed.warnings, expected);
 }
 
 TEST(Config, KeysThatWouldChangeDataAreErrors) {
-  EXPECT_EQ(error_of(one_flow(R"("skipHeaderLines": 2,)")),
-            "config: flows[0].skipHeaderLines: not supported yet: ferry would ship the header lines "
-            "this asks to skip; remove the key or set it to 0");
+  EXPECT_EQ(
+      error_of(one_flow(R"("skipHeaderLines": 2,)")),
+      "config: flows[0].skipHeaderLines: not supported yet: ferry would ship the header lines "
+      "this asks to skip; remove the key or set it to 0");
   EXPECT_EQ(error_of(one_flow(R"("skipHeaderLines": "x",)")),
             "config: flows[0].skipHeaderLines: must be an integer, got \"x\"");
-  EXPECT_EQ(error_of(one_flow(R"("multiLineStartPattern": "^\\d{4}",)")),
-            "config: flows[0].multiLineStartPattern: not supported yet: ferry would ship every line "
-            "as its own record instead of joining multi-line records; remove the key");
+  EXPECT_EQ(
+      error_of(one_flow(R"("multiLineStartPattern": "^\\d{4}",)")),
+      "config: flows[0].multiLineStartPattern: not supported yet: ferry would ship every line "
+      "as its own record instead of joining multi-line records; remove the key");
   EXPECT_EQ(error_of(one_flow(R"("dataProcessingOptions": [{"optionName": "LOGTOJSON"}],)")),
             "config: flows[0].dataProcessingOptions: not supported yet: ferry would ship records "
             "unprocessed; remove the key or make it an empty list");
@@ -484,9 +522,10 @@ TEST(Config, DuplicateKeysAreErrors) {
   EXPECT_EQ(error_of(with_s3(R"({"bucket": "abc", "bucket": "def"})")),
             "config: flows[0].s3.bucket: duplicate key; give each key once (the Kinesis Agent "
             "would silently use the last one, ferry refuses the ambiguity)");
-  EXPECT_EQ(error_of(one_flow(R"("redact": [{"fields": ["a"]}, {"fields": ["b"], "fields": []}],)")),
-            "config: flows[0].redact[1].fields: duplicate key; give each key once (the Kinesis "
-            "Agent would silently use the last one, ferry refuses the ambiguity)");
+  EXPECT_EQ(
+      error_of(one_flow(R"("redact": [{"fields": ["a"]}, {"fields": ["b"], "fields": []}],)")),
+      "config: flows[0].redact[1].fields: duplicate key; give each key once (the Kinesis "
+      "Agent would silently use the last one, ferry refuses the ambiguity)");
 }
 
 TEST(Config, OddKeysAreQuotedInPaths) {
@@ -508,6 +547,7 @@ TEST(Config, SecretIsNeverEchoed) {
       cat(R"({"awsSecretAcessKey": ")", secret, R"(",)", one_flow().substr(1)),
       cat(R"({"awsSecretAccessKey": [")", secret, R"("],)", one_flow().substr(1)),
       cat(R"({"awsSecretAccessKey": ")", secret, R"(" "flows": []})"),
+      cat(R"({"s3.endpoint": "https://AKID:wJalrXUtnFEMI@s3.example.com",)", one_flow().substr(1)),
       cat(R"({"s3.endpoint": "https://AKID:)", secret, R"(@s3.example.com",)",
           one_flow().substr(1)),
   };
@@ -519,8 +559,7 @@ TEST(Config, SecretIsNeverEchoed) {
         EXPECT_EQ(warning.find("wJalr"), std::string::npos) << warning;
       }
     } else {
-      EXPECT_EQ(result.error().message.find("wJalr"), std::string::npos)
-          << result.error().message;
+      EXPECT_EQ(result.error().message.find("wJalr"), std::string::npos) << result.error().message;
     }
   }
   EXPECT_EQ(error_of(texts.back()),
@@ -546,12 +585,14 @@ TEST(Config, RootAndFlowsShape) {
 
 TEST(Config, FilePatternRules) {
   const auto pattern_error = [](std::string_view pattern) {
-    return error_of(cat(R"({"flows": [{"filePattern": )", pattern, R"(, "s3": {"bucket": "abc"}}]})"));
+    return error_of(
+        cat(R"({"flows": [{"filePattern": )", pattern, R"(, "s3": {"bucket": "abc"}}]})"));
   };
   EXPECT_EQ(pattern_error("5"), "config: flows[0].filePattern: must be a string, got number");
   EXPECT_EQ(pattern_error(R"("var/log/*.log")"),
             "config: flows[0].filePattern: must be an absolute path, got \"var/log/*.log\"");
-  EXPECT_EQ(pattern_error(R"("")"), "config: flows[0].filePattern: must be an absolute path, got \"\"");
+  EXPECT_EQ(pattern_error(R"("")"),
+            "config: flows[0].filePattern: must be an absolute path, got \"\"");
   EXPECT_EQ(pattern_error(R"("/var/log/*/app.log")"),
             "config: flows[0].filePattern: wildcards (* ?) are allowed only in the last path "
             "component for now, got \"/var/log/*/app.log\"");
@@ -564,15 +605,17 @@ TEST(Config, FilePatternRules) {
   EXPECT_EQ(pattern_error(R"("/var/log/{a,b}.log")"),
             "config: flows[0].filePattern: glob classes and alternatives ([...] {...}) are not "
             "supported yet; use * and ? in the last path component, got \"/var/log/{a,b}.log\"");
-  EXPECT_EQ(parse_ok(R"({"flows": [{"filePattern": "/var/log/app-?.log*", "s3": {"bucket": "abc"}}]})")
-                .config.flows[0]
-                .file_pattern,
-            "/var/log/app-?.log*");
+  EXPECT_EQ(
+      parse_ok(R"({"flows": [{"filePattern": "/var/log/app-?.log*", "s3": {"bucket": "abc"}}]})")
+          .config.flows[0]
+          .file_pattern,
+      "/var/log/app-?.log*");
 }
 
 TEST(Config, BucketRules) {
   EXPECT_EQ(error_of(with_s3("{}")), "config: flows[0].s3.bucket: required key missing");
-  EXPECT_EQ(error_of(with_s3(R"({"bucket": ""})")), "config: flows[0].s3.bucket: must not be empty");
+  EXPECT_EQ(error_of(with_s3(R"({"bucket": ""})")),
+            "config: flows[0].s3.bucket: must not be empty");
   EXPECT_EQ(error_of(with_s3(R"({"bucket": 7})")),
             "config: flows[0].s3.bucket: must be a string, got number");
   const std::string rule =
@@ -580,15 +623,17 @@ TEST(Config, BucketRules) {
       "ending with a letter or digit), got ";
   EXPECT_EQ(error_of(with_s3(R"({"bucket": "My_Bucket"})")),
             "config: flows[0].s3.bucket: " + rule + "\"My_Bucket\"");
-  EXPECT_EQ(error_of(with_s3(R"({"bucket": "ab"})")), "config: flows[0].s3.bucket: " + rule + "\"ab\"");
+  EXPECT_EQ(error_of(with_s3(R"({"bucket": "ab"})")),
+            "config: flows[0].s3.bucket: " + rule + "\"ab\"");
   EXPECT_EQ(error_of(with_s3(cat(R"({"bucket": ")", std::string(64, 'a'), R"("})"))),
             "config: flows[0].s3.bucket: " + rule + "\"" + std::string(64, 'a') + "\"");
   EXPECT_EQ(error_of(with_s3(R"({"bucket": "-abc"})")),
             "config: flows[0].s3.bucket: " + rule + "\"-abc\"");
-  EXPECT_EQ(s3_of(parse_ok(with_s3(cat(R"({"bucket": ")", std::string(63, 'a'), R"("})")))
-                      .config.flows[0])
-                .bucket,
-            std::string(63, 'a'));
+  EXPECT_EQ(
+      s3_of(
+          parse_ok(with_s3(cat(R"({"bucket": ")", std::string(63, 'a'), R"("})"))).config.flows[0])
+          .bucket,
+      std::string(63, 'a'));
 }
 
 TEST(Config, SizeAndAgeRanges) {
@@ -718,12 +763,14 @@ TEST(Config, KeyPrefixRules) {
             "{host}), got \"{flow\"");
   EXPECT_EQ(prefix_error(R"("/logs/")"),
             "config: flows[0].s3.keyPrefix: must not start with '/', got \"/logs/\"");
-  EXPECT_EQ(prefix_error(R"("logs/../etc/")"),
-            "config: flows[0].s3.keyPrefix: must not contain a \"..\" segment, got \"logs/../etc/\"");
+  EXPECT_EQ(
+      prefix_error(R"("logs/../etc/")"),
+      "config: flows[0].s3.keyPrefix: must not contain a \"..\" segment, got \"logs/../etc/\"");
   EXPECT_EQ(prefix_error(R"("..")"),
             "config: flows[0].s3.keyPrefix: must not contain a \"..\" segment, got \"..\"");
-  EXPECT_EQ(prefix_error(R"("a\u0000b")"),
-            "config: flows[0].s3.keyPrefix: must not contain control characters, got \"a\\u0000b\"");
+  EXPECT_EQ(
+      prefix_error(R"("a\u0000b")"),
+      "config: flows[0].s3.keyPrefix: must not contain control characters, got \"a\\u0000b\"");
   const std::string all = "{host}/{flow}/%Y-%m-%dT%H:%M:%S/%j/100%%/..x/";
   EXPECT_EQ(parse_ok(with_s3(cat(R"({"bucket": "abc", "keyPrefix": ")", all, R"("})")))
                 .config.flows[0]
@@ -732,13 +779,21 @@ TEST(Config, KeyPrefixRules) {
 }
 
 TEST(Config, AgentLevelRules) {
-  const auto root_error = [](std::string_view keys) { return error_of(cat("{", keys, one_flow().substr(1))); };
+  const auto root_error = [](std::string_view keys) {
+    return error_of(cat("{", keys, one_flow().substr(1)));
+  };
   EXPECT_EQ(root_error(R"("s3.endpoint": "ftp://example.com",)"),
             "config: s3.endpoint: must be an http:// or https:// URL, got \"ftp://example.com\"");
   EXPECT_EQ(root_error(R"("s3.endpoint": "http://",)"),
             "config: s3.endpoint: must be an http:// or https:// URL, got \"http://\"");
   EXPECT_EQ(root_error(R"("s3.endpoint": "localhost:4568",)"),
             "config: s3.endpoint: must be an http:// or https:// URL, got \"localhost:4568\"");
+  EXPECT_EQ(
+      root_error(R"("s3.endpoint": "http://localhost:port/",)"),
+      "config: s3.endpoint: must be an http:// or https:// URL, got \"http://localhost:port/\"");
+  EXPECT_EQ(parse_ok(cat(R"({"s3.endpoint": "http://[::1]:4568",)", one_flow().substr(1)))
+                .config.s3.endpoint,
+            "http://[::1]:4568");
   EXPECT_EQ(root_error(R"("s3.region": "US East",)"),
             "config: s3.region: must be an AWS region such as us-east-1, got \"US East\"");
   EXPECT_EQ(root_error(R"("checkpointFile": "checkpoints",)"),
@@ -749,10 +804,10 @@ TEST(Config, AgentLevelRules) {
             "config: log.level: must be one of debug, info, warn, error, got \"trace\"");
   // An empty endpoint means the AWS one, as in the Kinesis Agent.
   EXPECT_EQ(parse_ok(cat(R"({"s3.endpoint": "",)", one_flow().substr(1))).config.s3.endpoint, "");
-  EXPECT_EQ(parse_ok(cat(R"({"s3.endpoint": "https://s3.example.com:9000/base",)",
-                         one_flow().substr(1)))
-                .config.s3.endpoint,
-            "https://s3.example.com:9000/base");
+  EXPECT_EQ(
+      parse_ok(cat(R"({"s3.endpoint": "https://s3.example.com:9000/base",)", one_flow().substr(1)))
+          .config.s3.endpoint,
+      "https://s3.example.com:9000/base");
   // The Kinesis Agent's default checkpoint location does not survive a reboot.
   EXPECT_EQ(parse_ok(cat(R"({"checkpointFile": "/var/run/aws-kinesis-agent/checkpoints",)",
                          one_flow().substr(1)))
@@ -794,6 +849,28 @@ TEST_F(ConfigFile, LoadsAFile) {
   const Result<Parsed> parsed = load(path_);
   ASSERT_TRUE(parsed.ok()) << parsed.error().message;
   EXPECT_EQ(parsed->config.flows[0].name, "wickr");
+}
+
+TEST_F(ConfigFile, RelativePathsStartAtTheFilesDirectory) {
+  write(R"({"checkpointFile": "state/../cp", "flows": [
+      {"filePattern": "logs/*.log", "directory": {"path": "../spool"}},
+      {"filePattern": "/abs/./x.log", "s3": {"bucket": "abc"}}]})");
+  const Result<Parsed> parsed = load(path_);
+  ASSERT_TRUE(parsed.ok()) << parsed.error().message;
+  EXPECT_EQ(parsed->config.checkpoint_file, "/tmp/cp");
+  EXPECT_EQ(parsed->config.flows[0].file_pattern, "/tmp/logs/*.log");
+  EXPECT_EQ(std::get<DirectoryDestination>(parsed->config.flows[0].destination).path, "/spool");
+  // Absolute paths are kept as written.
+  EXPECT_EQ(parsed->config.flows[1].file_pattern, "/abs/./x.log");
+}
+
+TEST(ConfigLoad, BundledQuickstartExampleLoads) {
+  const std::string examples = cat(FERRY_SOURCE_DIR, "/examples");
+  const Result<Parsed> parsed = load(examples + "/quickstart.json");
+  ASSERT_TRUE(parsed.ok()) << parsed.error().message;
+  ASSERT_FALSE(parsed->config.flows.empty());
+  EXPECT_TRUE(parsed->config.flows[0].file_pattern.starts_with(examples + "/"));
+  EXPECT_EQ(parsed->config.checkpoint_file.front(), '/');
 }
 
 TEST_F(ConfigFile, InvalidJsonNamesTheFile) {

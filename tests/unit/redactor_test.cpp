@@ -23,14 +23,18 @@
 namespace {
 std::atomic<long> g_allocations{0};
 // Out of line so the compiler does not pair new-expressions with free() and warn.
-[[gnu::noinline]] void release(void* p) noexcept { std::free(p); }
+[[gnu::noinline]] void release(void* p) noexcept {
+  std::free(p);
+}
 }  // namespace
 void* operator new(std::size_t size) {
   g_allocations.fetch_add(1, std::memory_order_relaxed);
   if (void* p = std::malloc(size == 0 ? 1 : size)) return p;
   throw std::bad_alloc();
 }
-void* operator new[](std::size_t size) { return ::operator new(size); }
+void* operator new[](std::size_t size) {
+  return ::operator new(size);
+}
 void* operator new(std::size_t size, const std::nothrow_t&) noexcept {
   g_allocations.fetch_add(1, std::memory_order_relaxed);
   return std::malloc(size == 0 ? 1 : size);
@@ -38,12 +42,24 @@ void* operator new(std::size_t size, const std::nothrow_t&) noexcept {
 void* operator new[](std::size_t size, const std::nothrow_t& tag) noexcept {
   return ::operator new(size, tag);
 }
-void operator delete(void* p, const std::nothrow_t&) noexcept { release(p); }
-void operator delete[](void* p, const std::nothrow_t&) noexcept { release(p); }
-void operator delete(void* p) noexcept { release(p); }
-void operator delete[](void* p) noexcept { release(p); }
-void operator delete(void* p, std::size_t) noexcept { release(p); }
-void operator delete[](void* p, std::size_t) noexcept { release(p); }
+void operator delete(void* p, const std::nothrow_t&) noexcept {
+  release(p);
+}
+void operator delete[](void* p, const std::nothrow_t&) noexcept {
+  release(p);
+}
+void operator delete(void* p) noexcept {
+  release(p);
+}
+void operator delete[](void* p) noexcept {
+  release(p);
+}
+void operator delete(void* p, std::size_t) noexcept {
+  release(p);
+}
+void operator delete[](void* p, std::size_t) noexcept {
+  release(p);
+}
 
 namespace ferry {
 namespace {
@@ -173,14 +189,15 @@ void expect_guarantees(std::string_view record, const Processed& p,
 
 TEST(Redactor, SeedExampleIsRedactedExactly) {
   Redactor redactor({seed_rule()});
-  const auto p = run(redactor,
-                     R"({"name": "Gnoll", "dob": "2011-04-22", "gender": "M", "ssn_no": "807831104", )"
-                     R"("data_share_consent": false, "evnt_time": "2021-01-31T20:31:26.114917"})");
+  const auto p = run(
+      redactor, R"({"name": "Gnoll", "dob": "2011-04-22", "gender": "M", "ssn_no": "807831104", )"
+                R"("data_share_consent": false, "evnt_time": "2021-01-31T20:31:26.114917"})");
   EXPECT_EQ(p.outcome, RedactOutcome::redacted);
-  EXPECT_EQ(p.out,
-            R"({"name": "Gnoll", "dob": "REDACTED_CONTENT", "gender": "M", "ssn_no": "REDACTED_CONTENT", )"
-            R"("data_share_consent": false, "evnt_time": "2021-01-31T20:31:26.114917","data_redacted":true})"
-            "\n");
+  EXPECT_EQ(
+      p.out,
+      R"({"name": "Gnoll", "dob": "REDACTED_CONTENT", "gender": "M", "ssn_no": "REDACTED_CONTENT", )"
+      R"("data_share_consent": false, "evnt_time": "2021-01-31T20:31:26.114917","data_redacted":true})"
+      "\n");
 }
 
 TEST(Redactor, ConsentingRecordPassesByteForByte) {
@@ -221,7 +238,8 @@ TEST(Redactor, DuplicatedConsentWithOneFalseDoesNotConsent) {
     EXPECT_EQ(p.outcome, RedactOutcome::redacted) << record;
     EXPECT_EQ(p.out.find("secret"), std::string::npos) << p.out;
   }
-  const std::string both_true = R"({"data_share_consent":true,"dob":"x","data_share_consent":true})";
+  const std::string both_true =
+      R"({"data_share_consent":true,"dob":"x","data_share_consent":true})";
   EXPECT_EQ(run(redactor, both_true).out, both_true + "\n");
 }
 
@@ -229,9 +247,11 @@ TEST(Redactor, EscapedConsentKeyIsTheSameKey) {
   Redactor redactor({seed_rule()});
   const std::string consenting = R"({"data_\u0073hare_consent":true,"dob":"x"})";
   EXPECT_EQ(run(redactor, consenting).outcome, RedactOutcome::passed);
-  const auto p = run(redactor, R"({"data_share_consent":true,"data\u005fshare_consent":0,"dob":"x"})");
+  const auto p =
+      run(redactor, R"({"data_share_consent":true,"data\u005fshare_consent":0,"dob":"x"})");
   EXPECT_EQ(p.outcome, RedactOutcome::redacted);
-  EXPECT_EQ(members_of(body(p))[2], (std::pair<std::string, std::string>{"dob", R"("REDACTED_CONTENT")"}));
+  EXPECT_EQ(members_of(body(p))[2],
+            (std::pair<std::string, std::string>{"dob", R"("REDACTED_CONTENT")"}));
 }
 
 TEST(Redactor, EmptyConsentFieldAlwaysApplies) {
@@ -240,8 +260,9 @@ TEST(Redactor, EmptyConsentFieldAlwaysApplies) {
   Redactor redactor({rule});
   const auto p = run(redactor, R"({"dob":"x","":true,"data_share_consent":true})");
   EXPECT_EQ(p.outcome, RedactOutcome::redacted);
-  EXPECT_EQ(p.out, R"({"dob":"REDACTED_CONTENT","":true,"data_share_consent":true,"data_redacted":true})"
-                   "\n");
+  EXPECT_EQ(p.out,
+            R"({"dob":"REDACTED_CONTENT","":true,"data_share_consent":true,"data_redacted":true})"
+            "\n");
 }
 
 // --- which values are replaced ------------------------------------------------------------
@@ -257,19 +278,27 @@ TEST(Redactor, DuplicateProtectedKeysAreAllRedacted) {
 
 TEST(Redactor, EscapedProtectedKeysAreRedacted) {
   Redactor redactor({seed_rule()});
-  const auto p = run(redactor, R"({"ss\u006e_no":"807831104","d\u006Fb":"2011","\u0064\u006f\u0062":1})");
+  const auto p =
+      run(redactor, R"({"ss\u006e_no":"807831104","d\u006Fb":"2011","\u0064\u006f\u0062":1})");
   EXPECT_EQ(p.outcome, RedactOutcome::redacted);
-  EXPECT_EQ(p.out,
-            R"({"ss\u006e_no":"REDACTED_CONTENT","d\u006Fb":"REDACTED_CONTENT",)"
-            R"("\u0064\u006f\u0062":"REDACTED_CONTENT","data_redacted":true})"
-            "\n");
+  EXPECT_EQ(p.out, R"({"ss\u006e_no":"REDACTED_CONTENT","d\u006Fb":"REDACTED_CONTENT",)"
+                   R"("\u0064\u006f\u0062":"REDACTED_CONTENT","data_redacted":true})"
+                   "\n");
 }
 
 TEST(Redactor, ProtectedValueOfEveryJsonTypeIsReplaced) {
   Redactor redactor({seed_rule()});
-  const std::vector<std::string> values = {
-      R"({"a":{"b":"}"},"c":[1,"]"]})", R"([1,[2,{"x":"\"]"}],"s"])", "-12.5e-3", "0", "null",
-      "true", "false", R"("esc \" \\ \/ \u00e9 \ud83d\ude00 }")", R"("")", "{}", "[]"};
+  const std::vector<std::string> values = {R"({"a":{"b":"}"},"c":[1,"]"]})",
+                                           R"([1,[2,{"x":"\"]"}],"s"])",
+                                           "-12.5e-3",
+                                           "0",
+                                           "null",
+                                           "true",
+                                           "false",
+                                           R"("esc \" \\ \/ \u00e9 \ud83d\ude00 }")",
+                                           R"("")",
+                                           "{}",
+                                           "[]"};
   for (const std::string& value : values) {
     const std::string record = R"({"x":1,"dob":)" + value + R"(,"y":[2]})";
     const auto p = run(redactor, record);
@@ -313,10 +342,13 @@ TEST(Redactor, ReplacementNeedingEscapingIsWrittenAsAValidJsonString) {
 
 TEST(Redactor, ExistingFlagFieldsAreAllSetToTrue) {
   Redactor redactor({seed_rule()});
-  const auto p = run(redactor, R"({"data_redacted":false,"dob":"x","data_redacted":"no","data_redact\u0065d":null})");
-  EXPECT_EQ(p.out,
-            R"({"data_redacted":true,"dob":"REDACTED_CONTENT","data_redacted":true,"data_redact\u0065d":true})"
-            "\n");
+  const auto p =
+      run(redactor,
+          R"({"data_redacted":false,"dob":"x","data_redacted":"no","data_redact\u0065d":null})");
+  EXPECT_EQ(
+      p.out,
+      R"({"data_redacted":true,"dob":"REDACTED_CONTENT","data_redacted":true,"data_redact\u0065d":true})"
+      "\n");
 }
 
 TEST(Redactor, EmptyObjectGetsTheFlag) {
@@ -357,16 +389,18 @@ TEST(Redactor, FlagNeedingEscapingIsAppendedAsValidJson) {
 TEST(Redactor, RulesApplyInOrder) {
   RedactionRule marketing{"marketing_ok", {"email"}, "HIDDEN", "marketing_redacted"};
   Redactor redactor({seed_rule(), marketing});
-  const auto p = run(redactor,
-                     R"({"dob":"1","email":"a@b.c","data_share_consent":true,"marketing_ok":false})");
+  const auto p = run(
+      redactor, R"({"dob":"1","email":"a@b.c","data_share_consent":true,"marketing_ok":false})");
   EXPECT_EQ(p.outcome, RedactOutcome::redacted);
-  EXPECT_EQ(p.out,
-            R"({"dob":"1","email":"HIDDEN","data_share_consent":true,"marketing_ok":false,"marketing_redacted":true})"
-            "\n");
+  EXPECT_EQ(
+      p.out,
+      R"({"dob":"1","email":"HIDDEN","data_share_consent":true,"marketing_ok":false,"marketing_redacted":true})"
+      "\n");
   const auto both = run(redactor, R"({"dob":"1","email":"a@b.c"})");
-  EXPECT_EQ(both.out,
-            R"({"dob":"REDACTED_CONTENT","email":"HIDDEN","data_redacted":true,"marketing_redacted":true})"
-            "\n");
+  EXPECT_EQ(
+      both.out,
+      R"({"dob":"REDACTED_CONTENT","email":"HIDDEN","data_redacted":true,"marketing_redacted":true})"
+      "\n");
   const std::string all_consent =
       R"({"dob":"1","email":"a@b.c","data_share_consent":true,"marketing_ok":true})";
   EXPECT_EQ(run(redactor, all_consent).out, all_consent + "\n");
@@ -377,9 +411,8 @@ TEST(Redactor, LaterRulesSeeTheResultOfEarlierRules) {
   RedactionRule first{"c1", {"c2"}, "R1", ""};
   RedactionRule second{"c2", {"dob"}, "R2", "f2"};
   Redactor redactor({first, second});
-  EXPECT_EQ(run(redactor, R"({"c2":true,"dob":"x"})").out,
-            R"({"c2":"R1","dob":"R2","f2":true})"
-            "\n");
+  EXPECT_EQ(run(redactor, R"({"c2":true,"dob":"x"})").out, R"({"c2":"R1","dob":"R2","f2":true})"
+                                                           "\n");
   // A later rule's replacement wins over an earlier one for the same field.
   RedactionRule third{"", {"dob"}, "R3", ""};
   Redactor layered({seed_rule(), third});
@@ -426,19 +459,19 @@ TEST(Redactor, OutputIsAppendedAfterExistingContent) {
 TEST(Redactor, InvalidJsonBecomesTheExactMarkerWithoutOriginalBytes) {
   Redactor redactor({seed_rule()});
   const std::vector<std::string> records = {
-      R"({"dob":"SECRET")",                 // truncated
-      R"({"dob":"SECRET"} x)",              // trailing garbage
-      R"({"dob":"SECRET"}{})",              // two documents
-      "{\"dob\":\"SECRET\xff\"}",           // invalid UTF-8
-      "{\"dob\":\"SECRET\xc0\xaf\"}",       // overlong encoding
-      "{\"dob\":\"SECRET\x01\"}",           // raw control character
+      R"({"dob":"SECRET")",                       // truncated
+      R"({"dob":"SECRET"} x)",                    // trailing garbage
+      R"({"dob":"SECRET"}{})",                    // two documents
+      "{\"dob\":\"SECRET\xff\"}",                 // invalid UTF-8
+      "{\"dob\":\"SECRET\xc0\xaf\"}",             // overlong encoding
+      "{\"dob\":\"SECRET\x01\"}",                 // raw control character
       std::string("{\"dob\":\"SECRET\"}\0", 17),  // NUL after the document
-      R"({"dob":"SECRET\ud800"})",          // lone surrogate escape
-      R"({"dob":"SECRET",})",               // trailing comma
-      R"({'dob':'SECRET'})",                // single quotes
-      "\xEF\xBB\xBF{\"dob\":\"SECRET\"}",   // byte order mark
-      "",                                   // empty record
-      "   ",                                // whitespace only
+      R"({"dob":"SECRET\ud800"})",                // lone surrogate escape
+      R"({"dob":"SECRET",})",                     // trailing comma
+      R"({'dob':'SECRET'})",                      // single quotes
+      "\xEF\xBB\xBF{\"dob\":\"SECRET\"}",         // byte order mark
+      "",                                         // empty record
+      "   ",                                      // whitespace only
       R"({"dob":SECRET})"};
   for (const std::string& record : records) {
     const auto p = run(redactor, record, 42);
@@ -486,23 +519,33 @@ TEST(Redactor, InvalidMarkerEscapesAndRepairsTheFileName) {
             "{\"ferry_invalid_record\":true,\"file\":\"dir/a\\\"b\\\\c\\n.log\",\"offset\":1,"
             "\"length\":1}\n");
   out.clear();
-  redactor.process("x", RecordOrigin{"\xff\xfe-\xe2\x82-\xf0\x9f\x98\x80-\xed\xa0\x80", 18446744073709551615u}, out);
-  EXPECT_EQ(out,
-            "{\"ferry_invalid_record\":true,\"file\":\"\xEF\xBF\xBD\xEF\xBF\xBD-\xEF\xBF\xBD-"
-            "\xf0\x9f\x98\x80-\xEF\xBF\xBD\xEF\xBF\xBD\xEF\xBF\xBD\",\"offset\":18446744073709551615,"
-            "\"length\":1}\n");
+  redactor.process(
+      "x", RecordOrigin{"\xff\xfe-\xe2\x82-\xf0\x9f\x98\x80-\xed\xa0\x80", 18446744073709551615u},
+      out);
+  EXPECT_EQ(
+      out,
+      "{\"ferry_invalid_record\":true,\"file\":\"\xEF\xBF\xBD\xEF\xBF\xBD-\xEF\xBF\xBD-"
+      "\xf0\x9f\x98\x80-\xEF\xBF\xBD\xEF\xBF\xBD\xEF\xBF\xBD\",\"offset\":18446744073709551615,"
+      "\"length\":1}\n");
   members_of(out.substr(0, out.size() - 1));
 }
 
 // --- properties over many records -----------------------------------------------------------
 
 TEST(Redactor, RandomRecordsNeverLeakAProtectedValue) {
-  const std::vector<std::string> keys = {
-      R"("dob")", R"("d\u006fb")", R"("ssn_no")", R"("ss\u006e_no")", R"("data_share_consent")",
-      R"("data_\u0073hare_consent")", R"("data_redacted")", R"("name")", R"("")", R"("c")"};
+  const std::vector<std::string> keys = {R"("dob")",
+                                         R"("d\u006fb")",
+                                         R"("ssn_no")",
+                                         R"("ss\u006e_no")",
+                                         R"("data_share_consent")",
+                                         R"("data_\u0073hare_consent")",
+                                         R"("data_redacted")",
+                                         R"("name")",
+                                         R"("")",
+                                         R"("c")"};
   const std::vector<std::string> values = {
-      "true", "false", "null", R"("true")", "1", "{}", "[]", R"({"dob":"n"})", R"([1,"]",{}])",
-      "-1.5e3", R"("esc\"aped\\")", R"("}")"};
+      "true",           "false",         "null",   R"("true")",        "1",     "{}", "[]",
+      R"({"dob":"n"})", R"([1,"]",{}])", "-1.5e3", R"("esc\"aped\\")", R"("}")"};
   const std::vector<std::string> spaces = {"", " ", "\t", "\r\n "};
   std::mt19937 rng(7);
   auto space = [&] { return spaces[rng() % spaces.size()]; };
@@ -517,8 +560,8 @@ TEST(Redactor, RandomRecordsNeverLeakAProtectedValue) {
       const std::string& key = keys[k];
       const bool is_protected = k < 4;  // the spellings of dob and ssn_no
       // Protected keys get a unique secret half of the time; nothing else ever holds one.
-      const std::string value = is_protected && rng() % 2 ? cat("\"SECRET", round, "\"")
-                                                          : values[rng() % values.size()];
+      const std::string value =
+          is_protected && rng() % 2 ? cat("\"SECRET", round, "\"") : values[rng() % values.size()];
       record += space() + key + space() + ":" + space() + value + space();
     }
     record += "}" + space();
@@ -561,16 +604,20 @@ TEST(Redactor, RandomRulesMatchTheMemberLevelModel) {
 
 TEST(Redactor, SteadyStateProcessingDoesNotAllocate) {
   Redactor redactor({seed_rule()});
-  const std::vector<std::string> records = {
-      R"({"dob":"x","data_share_consent":true})", R"({"dob":"x","ssn_no":[1,2],"a":{"b":1}})",
-      R"({"dob":"x")", "[1]", "{}", R"({"data_redacted":false})"};
+  const std::vector<std::string> records = {R"({"dob":"x","data_share_consent":true})",
+                                            R"({"dob":"x","ssn_no":[1,2],"a":{"b":1}})",
+                                            R"({"dob":"x")",
+                                            "[1]",
+                                            "{}",
+                                            R"({"data_redacted":false})"};
   std::string out;
   out.reserve(1 << 16);
   for (const std::string& record : records) redactor.process(record, RecordOrigin{"\xff", 0}, out);
   out.clear();
   const long before = g_allocations.load();
   for (int i = 0; i < 100; ++i) {
-    for (const std::string& record : records) redactor.process(record, RecordOrigin{"\xff", 0}, out);
+    for (const std::string& record : records)
+      redactor.process(record, RecordOrigin{"\xff", 0}, out);
     out.clear();
   }
   EXPECT_EQ(g_allocations.load() - before, 0);

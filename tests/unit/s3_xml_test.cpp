@@ -118,8 +118,7 @@ TEST(S3Xml, TruncatedDocumentsYieldNothingRatherThanGarbage) {
 }
 
 TEST(S3Xml, CompleteBodyListsPartsInOrderWithEscapedEtags) {
-  const std::string body =
-      complete_multipart_body({{1, "\"aaa\""}, {2, "\"bbb\""}});
+  const std::string body = complete_multipart_body({{1, "\"aaa\""}, {2, "\"bbb\""}});
   EXPECT_NE(body.find("<Part><PartNumber>1</PartNumber><ETag>&quot;aaa&quot;</ETag></Part>"
                       "<Part><PartNumber>2</PartNumber><ETag>&quot;bbb&quot;</ETag></Part>"),
             std::string::npos);

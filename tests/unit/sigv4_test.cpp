@@ -1,5 +1,7 @@
 // Proves ferry's SigV4 against every case of the AWS SigV4 test suite (header and query signing)
 // and against botocore for an S3 request; plus the hash/MAC primitives it stands on.
+#include "core/sigv4.hpp"
+
 #include <gtest/gtest.h>
 #include <simdjson.h>
 
@@ -13,7 +15,6 @@
 #include <vector>
 
 #include "core/crypto.hpp"
-#include "core/sigv4.hpp"
 #include "core/text.hpp"
 
 namespace ferry {
@@ -99,7 +100,9 @@ ParsedRequest parse_request_txt(const std::string& text) {
 }
 
 std::chrono::sys_seconds parse_timestamp(std::string_view iso) {  // "2015-08-30T12:36:00Z"
-  auto number = [&](size_t pos, size_t len) { return std::stoi(std::string(iso.substr(pos, len))); };
+  auto number = [&](size_t pos, size_t len) {
+    return std::stoi(std::string(iso.substr(pos, len)));
+  };
   using namespace std::chrono;
   const sys_days day = year{number(0, 4)} / number(5, 2) / number(8, 2);
   return day + hours{number(11, 2)} + minutes{number(14, 2)} + seconds{number(17, 2)};
@@ -229,18 +232,19 @@ TEST(SigV4, S3SignatureMatchesBotocoreForEncodedKeyPayloadHashAndSessionToken) {
 
   const SigningResult result = sign_with_headers(request, params);
 
-  EXPECT_EQ(result.canonical_request,
-            "PUT\n"
-            "/ferry-bucket/logs/2024/a%20b%3Dc.ndjson.zst\n"
-            "partNumber=3&uploadId=up%2Fload%3D1\n"
-            "content-type:application/zstd\n"
-            "host:127.0.0.1:4568\n"
-            "x-amz-content-sha256:3dc89282411ed2798311c3bdeaf7c9830ff8c70b18915e7f8e12e136bc0cf039\n"
-            "x-amz-date:20240517T080910Z\n"
-            "x-amz-security-token:ferry-session-token/EXAMPLE==\n"
-            "\n"
-            "content-type;host;x-amz-content-sha256;x-amz-date;x-amz-security-token\n"
-            "3dc89282411ed2798311c3bdeaf7c9830ff8c70b18915e7f8e12e136bc0cf039");
+  EXPECT_EQ(
+      result.canonical_request,
+      "PUT\n"
+      "/ferry-bucket/logs/2024/a%20b%3Dc.ndjson.zst\n"
+      "partNumber=3&uploadId=up%2Fload%3D1\n"
+      "content-type:application/zstd\n"
+      "host:127.0.0.1:4568\n"
+      "x-amz-content-sha256:3dc89282411ed2798311c3bdeaf7c9830ff8c70b18915e7f8e12e136bc0cf039\n"
+      "x-amz-date:20240517T080910Z\n"
+      "x-amz-security-token:ferry-session-token/EXAMPLE==\n"
+      "\n"
+      "content-type;host;x-amz-content-sha256;x-amz-date;x-amz-security-token\n"
+      "3dc89282411ed2798311c3bdeaf7c9830ff8c70b18915e7f8e12e136bc0cf039");
   EXPECT_EQ(result.string_to_sign,
             "AWS4-HMAC-SHA256\n"
             "20240517T080910Z\n"
@@ -269,9 +273,8 @@ TEST(SigV4, ResigningReplacesTheHeadersTheSignerOwns) {
   SignableRequest request;
   request.method = "GET";
   request.path = "/";
-  request.headers = {{"host", "example.com"},
-                     {"X-Amz-Date", "19990101T000000Z"},
-                     {"Authorization", "stale"}};
+  request.headers = {
+      {"host", "example.com"}, {"X-Amz-Date", "19990101T000000Z"}, {"Authorization", "stale"}};
   request.payload_sha256_hex = sha256_hex("");
   const SigningResult result =
       sign_with_headers(request, s3_signing_params({"AK", "SK", ""}, "us-east-1", {}));
