@@ -67,7 +67,9 @@ struct Parsed {
 // e.g. "config: flows[0].s3.partSizeBytes: must be between 5242880 and 5368709120, got 1024".
 Result<Parsed> parse(std::string_view text);
 
-// Reads and parses a file; an unreadable file is "config: <path>: <strerror>".
+// Reads and parses a file; an unreadable file is "config: <path>: cannot read: <strerror>".
+// Relative checkpointFile, filePattern and directory.path are resolved against the directory
+// holding the file (parse() alone requires absolute paths).
 Result<Parsed> load(const std::string& path);
 
 }  // namespace ferry::config

@@ -7,6 +7,11 @@
 
 namespace ferry::config {
 namespace {
+// S3 allows at most 10,000 parts in one multipart upload.
+constexpr uint64_t kMaxPartsPerObject = 10000;
+}  // namespace
+
+namespace {
 
 constexpr uint64_t kMiB = 1ull << 20;
 constexpr uint64_t kMinPartSize = 5 * kMiB;         // S3 multipart minimum
@@ -76,6 +81,12 @@ Status parse_destination(element value, std::string_view path, bool s3, Flow& fl
     return config_error(key_path(path, "partSizeBytes"),
                         cat("must not exceed maxObjectBytes (", options.max_object_bytes,
                             ", the default), got ", bucket.part_size_bytes));
+  }
+  if (s3 && options.max_object_bytes > kMaxPartsPerObject * bucket.part_size_bytes) {
+    return config_error(key_path(path, "maxObjectBytes"),
+                        cat("must be at most ", kMaxPartsPerObject, " parts of partSizeBytes (",
+                            kMaxPartsPerObject * bucket.part_size_bytes, "), got ",
+                            options.max_object_bytes));
   }
   flow.object = std::move(options);
   if (s3) {

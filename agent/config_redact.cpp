@@ -55,6 +55,16 @@ Result<std::vector<RedactionRule>> parse_redact_rules(element value, std::string
     }
     rules.push_back(std::move(rule));
   }
+  // Rules apply in order: a flag that is also a consent field would grant the consent itself.
+  for (std::size_t i = 0; i < rules.size(); ++i) {
+    for (const RedactionRule& other : rules) {
+      if (!rules[i].flag_field.empty() && rules[i].flag_field == other.consent_field) {
+        return config_error(key_path(index_path(path, i), "flagField"),
+                            cat("must not be a consentField of this flow, got ",
+                                quote_value(rules[i].flag_field)));
+      }
+    }
+  }
   return rules;
 }
 

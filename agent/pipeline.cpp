@@ -64,6 +64,7 @@ Result<RunSummary> run_pipeline(const config::Config& config, const RunOptions& 
   auto checkpoint = load_checkpoint(config.checkpoint_file);
   if (!checkpoint) return checkpoint.error();
 
+  const std::string host = host_name();
   std::unique_ptr<S3Client> s3;
   std::vector<ShipFlow> ship_flows;
   std::vector<TailFlow> tail_flows;
@@ -79,12 +80,15 @@ Result<RunSummary> run_pipeline(const config::Config& config, const RunOptions& 
         s3_options.region = config.s3.region;
         s3_options.force_path_style = config.s3.force_path_style;
         s3_options.credentials = std::move(credentials.value());
+        if (auto status = validate_s3_options(s3_options); !status) return status.error();
         s3 = std::make_unique<S3Client>(std::move(s3_options));
       }
       writer = std::make_unique<S3ObjectWriter>(*s3, dest->bucket, dest->part_size_bytes);
     } else {
       const auto& dir = std::get<config::DirectoryDestination>(flow.destination);
-      writer = std::make_unique<DirectoryObjectWriter>(dir.path);
+      auto directory_writer = std::make_unique<DirectoryObjectWriter>(dir.path);
+      directory_writer->remove_stale_temp_files(host, flow.name);
+      writer = std::move(directory_writer);
     }
     ship_flows.push_back(ShipFlow{flow.name, flow.object, std::move(writer)});
     tail_flows.push_back(TailFlow{flow.name, flow.file_pattern,
@@ -110,7 +114,7 @@ Result<RunSummary> run_pipeline(const config::Config& config, const RunOptions& 
 
   ShipperOptions ship_options;
   ship_options.checkpoint_path = config.checkpoint_file;
-  ship_options.host = host_name();
+  ship_options.host = host;
   ship_options.run_id = random_run_id();
   Shipper shipper(std::move(ship_flows), checkpoint.value(), ship_options, pool, shipped);
   shipper.set_on_failure([&tailer] { tailer.request_stop(); });

@@ -6,8 +6,10 @@
 
 #include <cerrno>
 #include <cstring>
+#include <filesystem>
 
 #include "core/assert.hpp"
+#include "core/log.hpp"
 #include "core/text.hpp"
 #include "io/durable_file.hpp"
 
@@ -16,6 +18,23 @@ namespace ferry {
 DirectoryObjectWriter::DirectoryObjectWriter(std::string root) : root_(std::move(root)) {}
 
 DirectoryObjectWriter::~DirectoryObjectWriter() { abort(); }
+
+size_t DirectoryObjectWriter::remove_stale_temp_files(std::string_view host,
+                                                     std::string_view flow) {
+  namespace fs = std::filesystem;
+  const std::string prefix = cat(".", host, "_", flow, "_");
+  size_t removed = 0;
+  std::error_code ec;
+  for (fs::recursive_directory_iterator it(root_, ec), end; !ec && it != end; it.increment(ec)) {
+    const std::string name = it->path().filename().string();
+    if (!name.starts_with(prefix) || !name.ends_with(".json.zst.tmp")) continue;
+    if (fs::remove(it->path(), ec)) {
+      ++removed;
+      FERRY_INFO(cat("directory: removed ", it->path().string(), ", left by an interrupted run"));
+    }
+  }
+  return removed;
+}
 
 Status DirectoryObjectWriter::begin(const std::string& key) {
   FERRY_ASSERT(!fd_.valid());

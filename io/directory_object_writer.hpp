@@ -12,6 +12,10 @@ class DirectoryObjectWriter final : public ObjectWriter {
   explicit DirectoryObjectWriter(std::string root);
   ~DirectoryObjectWriter() override;
 
+  // Removes the hidden temp files a crashed run of this host and flow left under the root
+  // (their records were never checkpointed, so they are shipped again). Returns how many.
+  size_t remove_stale_temp_files(std::string_view host, std::string_view flow);
+
   Status begin(const std::string& key) override;
   Status append(std::string_view frame) override;
   Status complete() override;

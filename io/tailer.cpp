@@ -101,6 +101,7 @@ Tailer::Tailer(std::vector<TailFlow> flows, const Checkpoint& committed, TailerO
       work_(work),
       open_batches_(flows_.size()),
       next_sequence_(flows_.size(), 0),
+      flow_reads_in_flight_(flows_.size(), 0),
       pending_positions_(flows_.size()) {}
 
 Tailer::~Tailer() = default;
@@ -281,7 +282,8 @@ Batch* Tailer::current_batch(uint32_t flow) {
   return open_batches_[flow].get();
 }
 
-void Tailer::dispatch(uint32_t flow) {
+void Tailer::dispatch_now(uint32_t flow) {
+  FERRY_ASSERT(flow_reads_in_flight_[flow] == 0);
   auto& batch = open_batches_[flow];
   if (!batch || (batch->records.empty() && batch->positions.empty())) return;
   batch->flow = flow;
@@ -294,12 +296,17 @@ void Tailer::dispatch(uint32_t flow) {
 }
 
 void Tailer::pump_reads() {
-  if (stopping_) return;
-  for (auto& [id, file_ptr] : files_) {
-    TrackedFile& file = *file_ptr;
+  if (stopping_ || files_.empty()) return;
+  // Round robin from the file after the last one served, so busy files cannot starve others.
+  auto start = files_.upper_bound(last_served_id_);
+  for (size_t visited = 0; visited < files_.size(); ++visited, ++start) {
+    if (start == files_.end()) start = files_.begin();
+    TrackedFile& file = *start->second;
     if (free_buffers_.empty()) return;
     if (file.in_flight || !file.readable || file.done) continue;
-    if (current_batch(file.flow) == nullptr) continue;  // pool empty: backpressure
+    const Batch* batch = current_batch(file.flow);
+    if (batch == nullptr) continue;  // pool empty: backpressure
+    if (batch->input.size() >= options_.batch_bytes) continue;  // full: dispatched once reads land
     uint64_t length = options_.read_bytes;
     if (options_.once) length = std::min(length, file.target - file.framer.next_offset());
     FERRY_ASSERT(length > 0);
@@ -312,6 +319,8 @@ void Tailer::pump_reads() {
     ring_.prep_read(file.fd.get(), file.buffer.get(), file.read_length, file.read_offset,
                     tag(kTagRead, file.id));
     ++reads_in_flight_;
+    ++flow_reads_in_flight_[file.flow];
+    last_served_id_ = file.id;
   }
 }
 
@@ -322,9 +331,18 @@ void Tailer::handle_read(uint64_t file_id, int result) {
   FERRY_ASSERT(file.in_flight);
   file.in_flight = false;
   --reads_in_flight_;
+  FERRY_ASSERT(flow_reads_in_flight_[file.flow] > 0);
+  --flow_reads_in_flight_[file.flow];
   std::unique_ptr<char[]> buffer = std::move(file.buffer);
-  const uint64_t now = now_millis();
+  consume_read(file, result, buffer.get());
+  free_buffers_.push_back(std::move(buffer));
+  // A full batch may have been waiting for this read to land.
+  const auto& batch = open_batches_[file.flow];
+  if (batch && batch->input.size() >= options_.batch_bytes) dispatch(file.flow);
+}
 
+void Tailer::consume_read(TrackedFile& file, int result, const char* data) {
+  const uint64_t now = now_millis();
   if (result < 0) {
     if (result == -EINTR || result == -EAGAIN) {
       file.readable = true;
@@ -336,7 +354,6 @@ void Tailer::handle_read(uint64_t file_id, int result) {
       file.done = true;
       file.idle_since = 0;
     }
-    free_buffers_.push_back(std::move(buffer));
     return;
   }
   if (result == 0) {
@@ -353,7 +370,6 @@ void Tailer::handle_read(uint64_t file_id, int result) {
       if (options_.once) file.done = true;
       file.idle_since = now;
     }
-    free_buffers_.push_back(std::move(buffer));
     return;
   }
 
@@ -378,7 +394,7 @@ void Tailer::handle_read(uint64_t file_id, int result) {
   if (source == batch->positions.size())
     batch->positions.push_back(SourcePosition{file.path, file.identity, 0});
 
-  file.framer.feed(std::string_view(buffer.get(), bytes),
+  file.framer.feed(std::string_view(data, bytes),
                    [&](std::string_view record, uint64_t offset, uint64_t end_offset) {
                      ++stats_.records;
                      if (record.empty()) return;  // an empty line carries no record
@@ -395,12 +411,16 @@ void Tailer::handle_read(uint64_t file_id, int result) {
   position.path = file.path;
   position.identity = file.identity;
   position.end_offset = file.framer.committed_offset();
-  free_buffers_.push_back(std::move(buffer));
 
   file.readable = bytes == file.read_length || file.modified_since_submit;
   if (!file.readable) file.idle_since = now;
   if (options_.once && file.framer.next_offset() >= file.target) file.done = true;
-  if (batch->input.size() >= options_.batch_bytes) dispatch(file.flow);
+}
+
+void Tailer::dispatch(uint32_t flow) {
+  // Reads in flight for this flow land in its open batch: it leaves only once they have.
+  if (flow_reads_in_flight_[flow] > 0) return;
+  dispatch_now(flow);
 }
 
 void Tailer::handle_inotify(int result) {
@@ -543,7 +563,8 @@ int64_t Tailer::next_timeout(uint64_t now) const {
   uint64_t deadline = std::numeric_limits<uint64_t>::max();
   for (uint32_t flow = 0; flow < flows_.size(); ++flow) {
     const auto& batch = open_batches_[flow];
-    if (batch && batch->first_record_millis != 0)
+    // A flow with reads in flight is woken by their completion, not by a timer.
+    if (batch && batch->first_record_millis != 0 && flow_reads_in_flight_[flow] == 0)
       deadline = std::min(deadline, batch->first_record_millis + flows_[flow].linger_millis);
   }
   if (!options_.once) {

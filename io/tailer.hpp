@@ -75,8 +75,10 @@ class Tailer {
   void consider_file(uint32_t flow, const std::string& path, bool at_start);
   void handle_inotify(int result);
   void handle_read(uint64_t file_id, int result);
+  void consume_read(TrackedFile& file, int result, const char* data);
   void pump_reads();
-  void dispatch(uint32_t flow);
+  void dispatch(uint32_t flow);      // when none of the flow's reads is in flight
+  void dispatch_now(uint32_t flow);  // asserts none is
   void dispatch_aged(uint64_t now);
   void close_finished_files(uint64_t now);
   void safety_rescan();
@@ -106,10 +108,12 @@ class Tailer {
   std::vector<std::unique_ptr<Directory>> directories_;
   std::map<uint64_t, std::unique_ptr<TrackedFile>> files_;  // by file id
   uint64_t next_file_id_ = 1;
+  uint64_t last_served_id_ = 0;
   std::vector<std::unique_ptr<char[]>> free_buffers_;
   size_t reads_in_flight_ = 0;
   std::vector<std::unique_ptr<Batch>> open_batches_;  // per flow, may be null
   std::vector<uint64_t> next_sequence_;               // per flow
+  std::vector<uint32_t> flow_reads_in_flight_;        // per flow
   std::vector<std::vector<SourcePosition>> pending_positions_;  // per flow, no records yet
   uint64_t last_rescan_ = 0;
 };

@@ -73,10 +73,18 @@ class BadConfig(unittest.TestCase):
             del c["flows"][0]["s3"]["bucket"]
         self.assertConfigError(self.config_with(edit), r"^config: flows\[0\]\.s3\.bucket: \S.*")
 
-    def test_relative_file_pattern_in_second_flow(self):
+    def test_error_in_second_flow_names_its_index(self):
         def edit(c):
-            c["flows"].append(harness.s3_flow("two", "in/*.log", "two/"))
-        self.assertConfigError(self.config_with(edit), r"^config: flows\[1\]\.filePattern: \S.*")
+            flow = harness.s3_flow("two", os.path.join(self.tmp, "two", "*.log"), "two/")
+            flow["s3"]["compressionLevel"] = 25
+            c["flows"].append(flow)
+        self.assertConfigError(self.config_with(edit), r"^config: flows\[1\]\.s3\.compressionLevel: "
+                               r"must be between 1 and 19, got 25$")
+
+    def test_duplicate_flow_names(self):
+        def edit(c):
+            c["flows"].append(copy.deepcopy(c["flows"][0]))
+        self.assertConfigError(self.config_with(edit), r"^config: flows\[1\]\.name: \S.*")
 
     def test_invalid_json(self):
         path = os.path.join(self.tmp, "broken.json")

@@ -708,6 +708,13 @@ TEST(Config, FlowNameRules) {
             "must be unique (unnamed flows are flow1, flow2, ...)");
 }
 
+TEST(Config, ObjectMustFitInTenThousandParts) {
+  EXPECT_EQ(error_of(one_flow("", R"("partSizeBytes": 5242880, "maxObjectBytes": 52428800001,)")),
+            "config: flows[0].s3.maxObjectBytes: must be at most 10000 parts of partSizeBytes "
+            "(52428800000), got 52428800001");
+  parse_ok(one_flow("", R"("partSizeBytes": 5242880, "maxObjectBytes": 52428800000,)"));
+}
+
 TEST(Config, RedactRules) {
   const auto redact_error = [](std::string_view redact) {
     return error_of(one_flow(cat(R"("redact": )", redact, ",")));
@@ -733,6 +740,10 @@ TEST(Config, RedactRules) {
   EXPECT_EQ(redact_error(R"([{"fields": ["a", "b"], "flagField": "b"}])"),
             "config: flows[0].redact[0].flagField: must not be one of the redacted fields, got "
             "\"b\"");
+  EXPECT_EQ(redact_error(R"([{"fields": ["a"], "flagField": "ok"},
+                             {"fields": ["b"], "consentField": "ok"}])"),
+            "config: flows[0].redact[0].flagField: must not be a consentField of this flow, got "
+            "\"ok\"");
   const Parsed parsed = parse_ok(one_flow(R"("redact": [{"fields": ["ssn"]},
       {"fields": ["x", "y"], "consentField": "ok", "replacement": "***"}],)"));
   const std::vector<RedactionRule>& rules = parsed.config.flows[0].redact;

@@ -178,6 +178,37 @@ TEST_F(TailerTest, FollowSeesAppendsNewFilesRenamesAndStops) {
                                              "a5-new-file"}));
 }
 
+TEST_F(TailerTest, ManyLargeFilesOfOneFlowShareBatchesWithoutLosingALine) {
+  // Several reads of one flow land in the same open batch: it must wait for all of them.
+  std::multiset<std::string> expected;
+  for (const char* name : {"a.log", "b.log", "c.log", "d.log"}) {
+    std::string text;
+    for (int i = 0; i < 60000; ++i) {
+      std::string line = std::string(name) + " line " + std::to_string(i) + " padding padding";
+      expected.insert(line);
+      text += line + "\n";
+    }
+    append(name, text);
+  }
+  BatchPool pool(3, 1 << 20);
+  BatchQueue queue(8);
+  Checkpoint none;
+  TailerOptions options;
+  options.once = true;
+  options.read_bytes = 256 * 1024;
+  options.batch_bytes = 512 * 1024;
+  Tailer tailer({flow()}, none, options, pool, queue);
+  pool.set_on_release([&] { tailer.wake(); });
+  std::thread reactor([&] { ASSERT_TRUE(tailer.run().ok()); });
+  Seen seen;
+  while (!seen.ended) {
+    collect(queue, pool, seen);
+    std::this_thread::sleep_for(std::chrono::milliseconds(1));
+  }
+  reactor.join();
+  EXPECT_EQ(std::multiset<std::string>(seen.records.begin(), seen.records.end()), expected);
+}
+
 TEST_F(TailerTest, BackpressureBoundsBatchesInFlight) {
   std::string many;
   for (int i = 0; i < 200000; ++i) many += "line number " + std::to_string(i) + "\n";
