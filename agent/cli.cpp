@@ -56,8 +56,9 @@ Result<CliOptions> parse_cli(const std::vector<std::string>& args) {
       auto v = value(arg);
       if (!v) return v.error();
       const std::string& text = v.value();
-      if (text.empty() || text.size() > 3 || text.find_first_not_of("0123456789") != std::string::npos ||
-          std::stoul(text) == 0 || std::stoul(text) > 256)
+      if (text.empty() || text.size() > 3 ||
+          text.find_first_not_of("0123456789") != std::string::npos || std::stoul(text) == 0 ||
+          std::stoul(text) > 256)
         return make_error(cat("--workers must be a number from 1 to 256, got ", text));
       options.workers = static_cast<unsigned>(std::stoul(text));
     } else {

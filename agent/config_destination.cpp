@@ -83,10 +83,10 @@ Status parse_destination(element value, std::string_view path, bool s3, Flow& fl
                             ", the default), got ", bucket.part_size_bytes));
   }
   if (s3 && options.max_object_bytes > kMaxPartsPerObject * bucket.part_size_bytes) {
-    return config_error(key_path(path, "maxObjectBytes"),
-                        cat("must be at most ", kMaxPartsPerObject, " parts of partSizeBytes (",
-                            kMaxPartsPerObject * bucket.part_size_bytes, "), got ",
-                            options.max_object_bytes));
+    return config_error(
+        key_path(path, "maxObjectBytes"),
+        cat("must be at most ", kMaxPartsPerObject, " parts of partSizeBytes (",
+            kMaxPartsPerObject * bucket.part_size_bytes, "), got ", options.max_object_bytes));
   }
   flow.object = std::move(options);
   if (s3) {

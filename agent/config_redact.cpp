@@ -59,9 +59,9 @@ Result<std::vector<RedactionRule>> parse_redact_rules(element value, std::string
   for (std::size_t i = 0; i < rules.size(); ++i) {
     for (const RedactionRule& other : rules) {
       if (!rules[i].flag_field.empty() && rules[i].flag_field == other.consent_field) {
-        return config_error(key_path(index_path(path, i), "flagField"),
-                            cat("must not be a consentField of this flow, got ",
-                                quote_value(rules[i].flag_field)));
+        return config_error(
+            key_path(index_path(path, i), "flagField"),
+            cat("must not be a consentField of this flow, got ", quote_value(rules[i].flag_field)));
       }
     }
   }

@@ -45,21 +45,20 @@ void print_summary(const ferry::config::Config& config) {
   for (const auto& flow : config.flows) {
     std::string destination;
     if (const auto* s3 = std::get_if<ferry::config::S3Destination>(&flow.destination))
-      destination = ferry::cat("s3://", s3->bucket, "/", flow.object.key_prefix,
-                               " (part ", s3->part_size_bytes, " B)");
+      destination = ferry::cat("s3://", s3->bucket, "/", flow.object.key_prefix, " (part ",
+                               s3->part_size_bytes, " B)");
     else
       destination = ferry::cat(std::get<ferry::config::DirectoryDestination>(flow.destination).path,
                                "/", flow.object.key_prefix);
-    std::printf("  flow %s: %s -> %s; zstd level %d; objects up to %llu B / %llu ms; %zu "
-                "redaction rule(s); starts at %s\n",
-                flow.name.c_str(), flow.file_pattern.c_str(), destination.c_str(),
-                flow.object.compression_level,
-                static_cast<unsigned long long>(flow.object.max_object_bytes),
-                static_cast<unsigned long long>(flow.object.max_object_age_millis),
-                flow.redact.size(),
-                flow.initial_position == ferry::config::InitialPosition::start_of_file
-                    ? "START_OF_FILE"
-                    : "END_OF_FILE");
+    std::printf(
+        "  flow %s: %s -> %s; zstd level %d; objects up to %llu B / %llu ms; %zu "
+        "redaction rule(s); starts at %s\n",
+        flow.name.c_str(), flow.file_pattern.c_str(), destination.c_str(),
+        flow.object.compression_level,
+        static_cast<unsigned long long>(flow.object.max_object_bytes),
+        static_cast<unsigned long long>(flow.object.max_object_age_millis), flow.redact.size(),
+        flow.initial_position == ferry::config::InitialPosition::start_of_file ? "START_OF_FILE"
+                                                                               : "END_OF_FILE");
   }
 }
 
@@ -112,8 +111,8 @@ int main(int argc, char** argv) {
   signal(SIGPIPE, SIG_IGN);
   ferry::UniqueFd signal_fd(::signalfd(-1, &signals, SFD_CLOEXEC));
 
-  FERRY_INFO(ferry::cat("ferry ", FERRY_VERSION, " starting: ", config.flows.size(),
-                        " flow(s), ", cli->once ? "--once" : "following files"));
+  FERRY_INFO(ferry::cat("ferry ", FERRY_VERSION, " starting: ", config.flows.size(), " flow(s), ",
+                        cli->once ? "--once" : "following files"));
   ferry::RunOptions run_options;
   run_options.once = cli->once;
   run_options.signal_fd = signal_fd.get();
@@ -124,12 +123,12 @@ int main(int argc, char** argv) {
     return kExitUndelivered;
   }
   const double mb = static_cast<double>(summary->bytes_read) / 1e6;
-  FERRY_INFO(ferry::cat("done: ", summary->records, " records (", summary->redacted,
-                        " redacted, ", summary->invalid, " invalid), ", summary->bytes_read,
-                        " bytes read, ", summary->objects, " objects, ",
-                        summary->compressed_bytes, " bytes compressed, ",
-                        static_cast<uint64_t>(summary->seconds * 1000), " ms, ",
-                        static_cast<uint64_t>(summary->seconds > 0 ? mb / summary->seconds : 0),
-                        " MB/s"));
+  const ferry::ShipperStats& shipped = summary->shipped;
+  FERRY_INFO(
+      ferry::cat("done: ", shipped.records, " records (", shipped.redacted, " redacted, ",
+                 shipped.invalid, " invalid), ", summary->bytes_read, " bytes read, ",
+                 shipped.objects, " objects, ", shipped.compressed_bytes, " bytes compressed, ",
+                 static_cast<uint64_t>(summary->seconds * 1000), " ms, ",
+                 static_cast<uint64_t>(summary->seconds > 0 ? mb / summary->seconds : 0), " MB/s"));
   return kExitDelivered;
 }

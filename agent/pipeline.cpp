@@ -91,10 +91,9 @@ Result<RunSummary> run_pipeline(const config::Config& config, const RunOptions& 
       writer = std::move(directory_writer);
     }
     ship_flows.push_back(ShipFlow{flow.name, flow.object, std::move(writer)});
-    tail_flows.push_back(TailFlow{flow.name, flow.file_pattern,
-                                  flow.initial_position == config::InitialPosition::end_of_file,
-                                  flow.max_record_bytes,
-                                  std::min<uint64_t>(flow.max_buffer_age_millis, 1000)});
+    tail_flows.push_back(TailFlow{
+        flow.name, flow.file_pattern, flow.initial_position == config::InitialPosition::end_of_file,
+        flow.max_record_bytes, std::min<uint64_t>(flow.max_buffer_age_millis, 1000)});
     processing.push_back(FlowProcessing{flow.redact, flow.object.compression_level});
   }
 
@@ -138,15 +137,9 @@ Result<RunSummary> run_pipeline(const config::Config& config, const RunOptions& 
   shipped.close();
   shipper_thread.join();
 
-  const TailerStats tail_stats = tailer.stats();
-  const ShipperStats ship_stats = shipper.stats();
   RunSummary summary;
-  summary.bytes_read = tail_stats.bytes_read;
-  summary.records = ship_stats.records;
-  summary.redacted = ship_stats.redacted;
-  summary.invalid = ship_stats.invalid;
-  summary.objects = ship_stats.objects;
-  summary.compressed_bytes = ship_stats.compressed_bytes;
+  summary.bytes_read = tailer.stats().bytes_read;
+  summary.shipped = shipper.stats();
   summary.seconds =
       std::chrono::duration<double>(std::chrono::steady_clock::now() - started).count();
   if (!tail_status) return tail_status.error();

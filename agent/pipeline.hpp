@@ -5,23 +5,20 @@
 #include <cstdint>
 
 #include "agent/config.hpp"
+#include "agent/shipper.hpp"
 #include "core/result.hpp"
 
 namespace ferry {
 
 struct RunOptions {
-  bool once = false;   // ship what the files hold now, then return
-  int signal_fd = -1;  // SIGTERM/SIGINT as a signalfd
+  bool once = false;     // ship what the files hold now, then return
+  int signal_fd = -1;    // SIGTERM/SIGINT as a signalfd
   unsigned workers = 0;  // 0: one per core
 };
 
 struct RunSummary {
   uint64_t bytes_read = 0;
-  uint64_t records = 0;
-  uint64_t redacted = 0;
-  uint64_t invalid = 0;
-  uint64_t objects = 0;
-  uint64_t compressed_bytes = 0;
+  ShipperStats shipped;
   double seconds = 0;
 };
 

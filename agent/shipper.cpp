@@ -65,8 +65,7 @@ void Shipper::accept(std::unique_ptr<Batch> batch) {
   FERRY_ASSERT(inserted);
   // Frames are compressed in parallel but appended strictly in source order.
   for (auto it = state.waiting.begin();
-       it != state.waiting.end() && it->first == state.next_sequence;
-       it = state.waiting.begin()) {
+       it != state.waiting.end() && it->first == state.next_sequence; it = state.waiting.begin()) {
     std::unique_ptr<Batch> next = std::move(it->second);
     state.waiting.erase(it);
     ++state.next_sequence;
@@ -97,10 +96,10 @@ void Shipper::ship_in_order(FlowState& state, Batch& batch) {
   OpenObject& object = state.object;
   if (!object.open) {
     const std::time_t now = std::time(nullptr);
-    const std::string key = cat(
-        render_key_prefix(state.flow.object.key_prefix, now, state.flow.name, options_.host),
-        object_name(ObjectNameParts{options_.host, state.flow.name, now, options_.run_id,
-                                    state.object_sequence++}));
+    const std::string key =
+        cat(render_key_prefix(state.flow.object.key_prefix, now, state.flow.name, options_.host),
+            object_name(ObjectNameParts{options_.host, state.flow.name, now, options_.run_id,
+                                        state.object_sequence++}));
     if (auto status = state.flow.writer->begin(key); !status)
       return fail(state, status.error().message);
     object = OpenObject{};
@@ -147,8 +146,8 @@ void Shipper::commit(const std::string& flow, const std::vector<SourcePosition>&
   ++checkpoint_.generation;
   if (auto status = write_file_atomically(options_.checkpoint_path, encode_checkpoint(checkpoint_));
       !status) {
-    FERRY_ERROR(cat("checkpoint: cannot write ", options_.checkpoint_path, ": ",
-                    status.error().message));
+    FERRY_ERROR(
+        cat("checkpoint: cannot write ", options_.checkpoint_path, ": ", status.error().message));
     failed_ = true;
     if (on_failure_) on_failure_();
   }
@@ -156,7 +155,8 @@ void Shipper::commit(const std::string& flow, const std::vector<SourcePosition>&
 
 void Shipper::fail(FlowState& state, const std::string& what) {
   FERRY_ERROR(cat("ship: flow ", state.flow.name, ": giving up ", state.flow.writer->location(),
-                  ": ", what, "; its records stay unacknowledged and are read again at the next "
+                  ": ", what,
+                  "; its records stay unacknowledged and are read again at the next "
                   "start"));
   state.flow.writer->abort();
   state.object = OpenObject{};

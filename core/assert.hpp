@@ -5,11 +5,10 @@
 #include <cstdio>
 #include <cstdlib>
 
-#define FERRY_ASSERT(cond)                                                                   \
-  do {                                                                                       \
-    if (!(cond)) [[unlikely]] {                                                              \
-      std::fprintf(stderr, "ferry: assertion failed: %s at %s:%d\n", #cond, __FILE__,         \
-                   __LINE__);                                                                \
-      std::abort();                                                                          \
-    }                                                                                        \
+#define FERRY_ASSERT(cond)                                                                       \
+  do {                                                                                           \
+    if (!(cond)) [[unlikely]] {                                                                  \
+      std::fprintf(stderr, "ferry: assertion failed: %s at %s:%d\n", #cond, __FILE__, __LINE__); \
+      std::abort();                                                                              \
+    }                                                                                            \
   } while (0)

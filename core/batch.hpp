@@ -42,7 +42,7 @@ struct Batch {
   };
   Kind kind = Kind::records;
   uint32_t flow = 0;
-  uint64_t sequence = 0;  // per flow, dense from 0: the shipper restores this order
+  uint64_t sequence = 0;             // per flow, dense from 0: the shipper restores this order
   uint64_t first_record_millis = 0;  // steady clock, when the first record was added
   std::string input;
   std::vector<RecordRef> records;

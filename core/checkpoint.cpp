@@ -26,15 +26,20 @@ bool parse_hex64(std::string_view text, uint64_t& out) {
   out = 0;
   for (char c : text) {
     int digit;
-    if (c >= '0' && c <= '9') digit = c - '0';
-    else if (c >= 'a' && c <= 'f') digit = c - 'a' + 10;
-    else return false;
+    if (c >= '0' && c <= '9')
+      digit = c - '0';
+    else if (c >= 'a' && c <= 'f')
+      digit = c - 'a' + 10;
+    else
+      return false;
     out = (out << 4) | static_cast<uint64_t>(digit);
   }
   return true;
 }
 
-Error bad(std::string_view what) { return make_error(cat("checkpoint: ", what)); }
+Error bad(std::string_view what) {
+  return make_error(cat("checkpoint: ", what));
+}
 
 }  // namespace
 

@@ -18,8 +18,8 @@ inline constexpr int kCheckpointVersion = 1;
 struct FileCheckpoint {
   std::string path;  // last path the file was seen under (informational; identity decides)
   FileIdentity identity;
-  uint64_t offset = 0;          // every record before it is in a completed object
-  int64_t updated_unix = 0;     // when offset last moved; stale entries are pruned
+  uint64_t offset = 0;       // every record before it is in a completed object
+  int64_t updated_unix = 0;  // when offset last moved; stale entries are pruned
 };
 
 struct FlowCheckpoint {

@@ -7,7 +7,9 @@
 
 namespace ferry {
 
-void ZstdFrameCompressor::FreeContext::operator()(ZSTD_CCtx_s* ctx) const { ZSTD_freeCCtx(ctx); }
+void ZstdFrameCompressor::FreeContext::operator()(ZSTD_CCtx_s* ctx) const {
+  ZSTD_freeCCtx(ctx);
+}
 
 ZstdFrameCompressor::ZstdFrameCompressor(int level) : ctx_(ZSTD_createCCtx()) {
   FERRY_ASSERT(ctx_ != nullptr);
@@ -21,8 +23,8 @@ ZstdFrameCompressor::~ZstdFrameCompressor() = default;
 void ZstdFrameCompressor::compress_frame(std::string_view input, std::string& out) {
   const size_t old_size = out.size();
   out.resize(old_size + ZSTD_compressBound(input.size()));
-  const size_t written = ZSTD_compress2(ctx_.get(), out.data() + old_size,
-                                        out.size() - old_size, input.data(), input.size());
+  const size_t written = ZSTD_compress2(ctx_.get(), out.data() + old_size, out.size() - old_size,
+                                        input.data(), input.size());
   // compressBound guarantees room, so an error here is a broken invariant, not bad input.
   FERRY_ASSERT(!ZSTD_isError(written));
   out.resize(old_size + written);

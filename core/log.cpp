@@ -23,9 +23,15 @@ const char* name(Level level) {
 }
 }  // namespace
 
-void set_level(Level level) { g_level.store(static_cast<int>(level)); }
-Level level() { return static_cast<Level>(g_level.load()); }
-bool enabled(Level l) { return static_cast<int>(l) >= g_level.load(std::memory_order_relaxed); }
+void set_level(Level level) {
+  g_level.store(static_cast<int>(level));
+}
+Level level() {
+  return static_cast<Level>(g_level.load());
+}
+bool enabled(Level l) {
+  return static_cast<int>(l) >= g_level.load(std::memory_order_relaxed);
+}
 
 std::string scrub_secrets(std::string_view line) {
   // Compiled once; logging is not a hot path.

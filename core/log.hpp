@@ -20,8 +20,8 @@ std::string scrub_secrets(std::string_view line);
 
 }  // namespace ferry::log
 
-#define FERRY_LOG_AT(lvl, msg)                                 \
-  do {                                                         \
+#define FERRY_LOG_AT(lvl, msg)                                     \
+  do {                                                             \
     if (::ferry::log::enabled(lvl)) ::ferry::log::write(lvl, msg); \
   } while (0)
 #define FERRY_DEBUG(msg) FERRY_LOG_AT(::ferry::log::Level::debug, msg)

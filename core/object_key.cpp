@@ -35,9 +35,7 @@ std::string render_key_prefix(std::string_view key_prefix, std::time_t utc_secon
         case 'S': append_number(out, utc.tm_sec, 2); break;
         case 'j': append_number(out, utc.tm_yday + 1, 3); break;
         case '%': out.push_back('%'); break;
-        default:
-          out.push_back('%');
-          out.push_back(field);
+        default: out.push_back('%'); out.push_back(field);
       }
       continue;
     }

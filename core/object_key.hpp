@@ -18,11 +18,11 @@ std::string render_key_prefix(std::string_view key_prefix, std::time_t utc_secon
 std::string sanitize_key_component(std::string_view text);
 
 struct ObjectNameParts {
-  std::string_view host;   // sanitized
-  std::string_view flow;   // validated flow name
+  std::string_view host;  // sanitized
+  std::string_view flow;  // validated flow name
   std::time_t utc_seconds;
-  uint64_t run_id;         // random per process start: separates restarts
-  uint64_t sequence;       // per flow, increasing within a run
+  uint64_t run_id;    // random per process start: separates restarts
+  uint64_t sequence;  // per flow, increasing within a run
 };
 
 // "<host>_<flow>_<YYYYmmddTHHMMSSZ>_<run id hex>_<sequence>.json.zst"

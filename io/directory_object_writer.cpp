@@ -17,10 +17,12 @@ namespace ferry {
 
 DirectoryObjectWriter::DirectoryObjectWriter(std::string root) : root_(std::move(root)) {}
 
-DirectoryObjectWriter::~DirectoryObjectWriter() { abort(); }
+DirectoryObjectWriter::~DirectoryObjectWriter() {
+  abort();
+}
 
 size_t DirectoryObjectWriter::remove_stale_temp_files(std::string_view host,
-                                                     std::string_view flow) {
+                                                      std::string_view flow) {
   namespace fs = std::filesystem;
   const std::string prefix = cat(".", host, "_", flow, "_");
   size_t removed = 0;

@@ -16,9 +16,13 @@ S3ObjectWriter::S3ObjectWriter(S3Client& client, std::string bucket, uint64_t pa
   buffer_.reserve(part_size_ + (2u << 20));
 }
 
-S3ObjectWriter::~S3ObjectWriter() { abort(); }
+S3ObjectWriter::~S3ObjectWriter() {
+  abort();
+}
 
-std::string S3ObjectWriter::location() const { return cat("s3://", bucket_, "/", key_); }
+std::string S3ObjectWriter::location() const {
+  return cat("s3://", bucket_, "/", key_);
+}
 
 Status S3ObjectWriter::begin(const std::string& key) {
   FERRY_ASSERT(!open_);
@@ -57,16 +61,14 @@ Status S3ObjectWriter::complete() {
   FERRY_ASSERT(open_);
   if (upload_id_.empty()) {
     // Everything fits in one part: one request instead of three.
-    auto status = client_.put_object(bucket_, key_,
-                                     std::span<const char>(buffer_.data(), buffer_.size()),
-                                     kContentType);
+    auto status = client_.put_object(
+        bucket_, key_, std::span<const char>(buffer_.data(), buffer_.size()), kContentType);
     if (!status) return status;
   } else {
     if (!buffer_.empty()) {
       if (auto status = upload_part(); !status) return status;
     }
-    if (auto status = client_.complete_multipart_upload(bucket_, key_, upload_id_, parts_);
-        !status)
+    if (auto status = client_.complete_multipart_upload(bucket_, key_, upload_id_, parts_); !status)
       return status;
   }
   open_ = false;
@@ -81,8 +83,8 @@ void S3ObjectWriter::abort() {
   buffer_.clear();
   if (upload_id_.empty()) return;
   if (auto status = client_.abort_multipart_upload(bucket_, key_, upload_id_); !status)
-    FERRY_WARN(cat("s3: could not abort the upload of ", location(), ": ",
-                   status.error().message, " (a bucket lifecycle rule removes it)"));
+    FERRY_WARN(cat("s3: could not abort the upload of ", location(), ": ", status.error().message,
+                   " (a bucket lifecycle rule removes it)"));
   upload_id_.clear();
 }
 

@@ -30,7 +30,9 @@ constexpr uint64_t kIdMask = (uint64_t{1} << kTagShift) - 1;
 constexpr uint32_t kWatchMask = IN_CREATE | IN_MOVED_TO | IN_MODIFY | IN_DELETE | IN_MOVED_FROM |
                                 IN_DELETE_SELF | IN_MOVE_SELF | IN_ONLYDIR;
 
-uint64_t tag(Tag t, uint64_t id = 0) { return (uint64_t{t} << kTagShift) | (id & kIdMask); }
+uint64_t tag(Tag t, uint64_t id = 0) {
+  return (uint64_t{t} << kTagShift) | (id & kIdMask);
+}
 
 uint64_t now_millis() {
   return static_cast<uint64_t>(std::chrono::duration_cast<std::chrono::milliseconds>(
@@ -305,7 +307,7 @@ void Tailer::pump_reads() {
     if (free_buffers_.empty()) return;
     if (file.in_flight || !file.readable || file.done) continue;
     const Batch* batch = current_batch(file.flow);
-    if (batch == nullptr) continue;  // pool empty: backpressure
+    if (batch == nullptr) continue;                             // pool empty: backpressure
     if (batch->input.size() >= options_.batch_bytes) continue;  // full: dispatched once reads land
     uint64_t length = options_.read_bytes;
     if (options_.once) length = std::min(length, file.target - file.framer.next_offset());
@@ -394,19 +396,18 @@ void Tailer::consume_read(TrackedFile& file, int result, const char* data) {
   if (source == batch->positions.size())
     batch->positions.push_back(SourcePosition{file.path, file.identity, 0});
 
-  file.framer.feed(std::string_view(data, bytes),
-                   [&](std::string_view record, uint64_t offset, uint64_t end_offset) {
-                     ++stats_.records;
-                     if (record.empty()) return;  // an empty line carries no record
-                     FERRY_ASSERT(batch->input.size() + record.size() < (uint64_t{1} << 32));
-                     const bool piece = end_offset == offset + record.size();
-                     batch->records.push_back(RecordRef{static_cast<uint32_t>(batch->input.size()),
-                                                        static_cast<uint32_t>(record.size()),
-                                                        static_cast<uint32_t>(source), piece,
-                                                        offset});
-                     batch->input.append(record);
-                     batch->input.push_back('\n');
-                   });
+  file.framer.feed(std::string_view(data, bytes), [&](std::string_view record, uint64_t offset,
+                                                      uint64_t end_offset) {
+    ++stats_.records;
+    if (record.empty()) return;  // an empty line carries no record
+    FERRY_ASSERT(batch->input.size() + record.size() < (uint64_t{1} << 32));
+    const bool piece = end_offset == offset + record.size();
+    batch->records.push_back(RecordRef{static_cast<uint32_t>(batch->input.size()),
+                                       static_cast<uint32_t>(record.size()),
+                                       static_cast<uint32_t>(source), piece, offset});
+    batch->input.append(record);
+    batch->input.push_back('\n');
+  });
   SourcePosition& position = batch->positions[source];
   position.path = file.path;
   position.identity = file.identity;
@@ -505,7 +506,8 @@ void Tailer::handle_inotify(int result) {
       if (file->path != old_path) continue;
       file->detached = true;
       file->readable = true;
-      FERRY_INFO(cat("tail: ", old_path, " moved away; reading it to its end before letting it go"));
+      FERRY_INFO(
+          cat("tail: ", old_path, " moved away; reading it to its end before letting it go"));
     }
   }
 }

@@ -25,18 +25,18 @@ using BatchQueue = BoundedQueue<std::unique_ptr<Batch>>;
 
 struct TailFlow {
   std::string name;
-  std::string file_pattern;  // absolute; wildcards (* ?) in the last component only
+  std::string file_pattern;   // absolute; wildcards (* ?) in the last component only
   bool start_at_end = false;  // initialPosition END_OF_FILE, for files present at a first start
   uint64_t max_record_bytes = 1 << 20;
   uint64_t linger_millis = 1000;  // a partial batch waits at most this long before compression
 };
 
 struct TailerOptions {
-  bool once = false;            // read what the files hold at start, then end
-  int signal_fd = -1;           // signalfd for SIGTERM/SIGINT (follow mode), -1: none
-  size_t read_bytes = 1 << 20;  // one io_uring read
-  size_t reads_in_flight = 8;   // read buffers (bounded memory)
-  size_t batch_bytes = 1 << 20; // a batch is dispatched once it holds this many input bytes
+  bool once = false;               // read what the files hold at start, then end
+  int signal_fd = -1;              // signalfd for SIGTERM/SIGINT (follow mode), -1: none
+  size_t read_bytes = 1 << 20;     // one io_uring read
+  size_t reads_in_flight = 8;      // read buffers (bounded memory)
+  size_t batch_bytes = 1 << 20;    // a batch is dispatched once it holds this many input bytes
   uint64_t rescan_millis = 10000;  // safety net behind inotify: stat tracked files, rescan dirs
   uint64_t detached_grace_millis = 5000;  // keep a rotated-away file open this long after EOF
 };
@@ -111,9 +111,9 @@ class Tailer {
   uint64_t last_served_id_ = 0;
   std::vector<std::unique_ptr<char[]>> free_buffers_;
   size_t reads_in_flight_ = 0;
-  std::vector<std::unique_ptr<Batch>> open_batches_;  // per flow, may be null
-  std::vector<uint64_t> next_sequence_;               // per flow
-  std::vector<uint32_t> flow_reads_in_flight_;        // per flow
+  std::vector<std::unique_ptr<Batch>> open_batches_;            // per flow, may be null
+  std::vector<uint64_t> next_sequence_;                         // per flow
+  std::vector<uint32_t> flow_reads_in_flight_;                  // per flow
   std::vector<std::vector<SourcePosition>> pending_positions_;  // per flow, no records yet
   uint64_t last_rescan_ = 0;
 };

@@ -32,8 +32,8 @@ void add_record(Batch& batch, std::string_view record, uint64_t offset) {
   batch.positions[0].end_offset = offset + record.size() + 1;
 }
 
-const RedactionRule kSeedRule{"data_share_consent", {"dob", "ssn_no"}, "REDACTED_CONTENT",
-                              "data_redacted"};
+const RedactionRule kSeedRule{
+    "data_share_consent", {"dob", "ssn_no"}, "REDACTED_CONTENT", "data_redacted"};
 
 TEST(BatchProcessor, FlowWithoutRulesCompressesInputByteForByte) {
   BatchProcessor processor({FlowProcessing{{}, 3}});
@@ -53,10 +53,11 @@ TEST(BatchProcessor, FlowWithRulesRedactsAndCountsOutcomes) {
   add_record(batch, R"({"dob":"1990-01-01","ssn_no":"123"})", 48);
   add_record(batch, "garbage 1990-01-01", 90);
   processor.process(batch);
-  EXPECT_EQ(decompress(batch.frame),
-            "{\"dob\":\"1990-01-01\",\"data_share_consent\":true}\n"
-            "{\"dob\":\"REDACTED_CONTENT\",\"ssn_no\":\"REDACTED_CONTENT\",\"data_redacted\":true}\n"
-            "{\"ferry_invalid_record\":true,\"file\":\"/in/events.log\",\"offset\":90,\"length\":18}\n");
+  EXPECT_EQ(
+      decompress(batch.frame),
+      "{\"dob\":\"1990-01-01\",\"data_share_consent\":true}\n"
+      "{\"dob\":\"REDACTED_CONTENT\",\"ssn_no\":\"REDACTED_CONTENT\",\"data_redacted\":true}\n"
+      "{\"ferry_invalid_record\":true,\"file\":\"/in/events.log\",\"offset\":90,\"length\":18}\n");
   EXPECT_EQ(batch.stats.redacted, 1u);
   EXPECT_EQ(batch.stats.invalid, 1u);
 }
@@ -68,7 +69,8 @@ TEST(BatchProcessor, FramesOfSeveralBatchesConcatenateIntoOneValidStream) {
     Batch batch;
     batch.flow = 1;
     for (int j = 0; j < 100; ++j) {
-      const std::string record = "{\"id\":" + std::to_string(i * 100 + j) + ",\"data_share_consent\":true}";
+      const std::string record =
+          "{\"id\":" + std::to_string(i * 100 + j) + ",\"data_share_consent\":true}";
       add_record(batch, record, 0);
       expected += record + "\n";
     }
@@ -86,8 +88,9 @@ TEST(BatchProcessor, PieceOfAnOverLongLineIsNeverShippedInAFlowWithRules) {
   add_record(batch, R"({"dob":"1990-01-01","data_share_consent":true})", 0);
   batch.records.back().piece = true;
   processor.process(batch);
-  EXPECT_EQ(decompress(batch.frame),
-            "{\"ferry_invalid_record\":true,\"file\":\"/in/events.log\",\"offset\":0,\"length\":46}\n");
+  EXPECT_EQ(
+      decompress(batch.frame),
+      "{\"ferry_invalid_record\":true,\"file\":\"/in/events.log\",\"offset\":0,\"length\":46}\n");
   EXPECT_EQ(batch.stats.invalid, 1u);
 }
 

@@ -13,9 +13,12 @@ SourcePosition position(std::string path, uint64_t inode, uint64_t fingerprint, 
 Checkpoint sample() {
   Checkpoint checkpoint;
   checkpoint.generation = 41;
-  checkpoint.commit("wickr", position("/opt/bot/compliance/messages/a.txt", 100, 0xabcdef, 5000), 1700000000);
+  checkpoint.commit("wickr", position("/opt/bot/compliance/messages/a.txt", 100, 0xabcdef, 5000),
+                    1700000000);
   checkpoint.commit("wickr", position("/opt/bot/x \"quoted\".txt", 101, 0x1234, 17), 1700000001);
-  checkpoint.commit("events", position("/var/log/events.log", 200, 0xffffffffffffffffull, 1ull << 40), 1700000002);
+  checkpoint.commit("events",
+                    position("/var/log/events.log", 200, 0xffffffffffffffffull, 1ull << 40),
+                    1700000002);
   return checkpoint;
 }
 

@@ -3,17 +3,16 @@
 #include "io/tailer.hpp"
 
 #include <gtest/gtest.h>
+#include <sys/stat.h>
 #include <unistd.h>
 
 #include <chrono>
 #include <cstdio>
 #include <filesystem>
 #include <fstream>
-#include <set>
 #include <map>
+#include <set>
 #include <thread>
-
-#include <sys/stat.h>
 
 namespace ferry {
 namespace {
@@ -23,8 +22,9 @@ namespace fs = std::filesystem;
 class TailerTest : public ::testing::Test {
  protected:
   void SetUp() override {
-    dir_ = fs::temp_directory_path() / ("ferry-tailer-" + std::to_string(::getpid()) + "-" +
-                                        ::testing::UnitTest::GetInstance()->current_test_info()->name());
+    dir_ = fs::temp_directory_path() /
+           ("ferry-tailer-" + std::to_string(::getpid()) + "-" +
+            ::testing::UnitTest::GetInstance()->current_test_info()->name());
     fs::remove_all(dir_);
     fs::create_directories(dir_);
   }
@@ -113,7 +113,8 @@ TEST_F(TailerTest, ReusedInodeWithOtherContentIsReadFromTheStart) {
   struct stat st {};
   ASSERT_EQ(::stat(path("a.log").c_str(), &st), 0);
   Checkpoint committed;  // same inode, but the checkpoint saw other bytes
-  committed.commit("f", SourcePosition{"/gone.log", {st.st_dev, st.st_ino, fingerprint_of("other"), 5}, 9}, 1);
+  committed.commit(
+      "f", SourcePosition{"/gone.log", {st.st_dev, st.st_ino, fingerprint_of("other"), 5}, 9}, 1);
   BatchPool pool(4, 1 << 20);
   BatchQueue queue(8);
   TailerOptions options;
@@ -174,8 +175,8 @@ TEST_F(TailerTest, FollowSeesAppendsNewFilesRenamesAndStops) {
   collect(queue, pool, seen);
   EXPECT_TRUE(seen.ended);
   std::multiset<std::string> got(seen.records.begin(), seen.records.end());
-  EXPECT_EQ(got, (std::multiset<std::string>{"a1", "a2", "a3", "b1", "a4-after-rename",
-                                             "a5-new-file"}));
+  EXPECT_EQ(got,
+            (std::multiset<std::string>{"a1", "a2", "a3", "b1", "a4-after-rename", "a5-new-file"}));
 }
 
 TEST_F(TailerTest, ManyLargeFilesOfOneFlowShareBatchesWithoutLosingALine) {
