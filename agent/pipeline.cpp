@@ -18,7 +18,7 @@
 #include "core/object_key.hpp"
 #include "core/text.hpp"
 #include "io/directory_object_writer.hpp"
-#include "io/durable_file.hpp"
+#include "io/checkpoint_store.hpp"
 #include "io/s3_client.hpp"
 #include "io/s3_object_writer.hpp"
 #include "io/tailer.hpp"
@@ -27,21 +27,6 @@ namespace ferry {
 namespace {
 
 constexpr size_t kBatchBytes = 1 << 20;
-
-Result<Checkpoint> load_checkpoint(const std::string& path) {
-  auto text = read_whole_file(path);
-  if (!text) return make_error(cat("checkpoint ", path, ": ", text.error().message));
-  if (!text->has_value()) {
-    FERRY_INFO(cat("checkpoint: ", path, " does not exist yet; this is a first start"));
-    return Checkpoint{};
-  }
-  auto checkpoint = decode_checkpoint(**text);
-  if (!checkpoint)
-    return make_error(cat(checkpoint.error().message, " (", path,
-                          "). ferry will not guess where to resume: restore the file, or move it "
-                          "aside to read every file again from initialPosition"));
-  return checkpoint;
-}
 
 std::string host_name() {
   char buf[256] = {};
@@ -108,14 +93,18 @@ Result<RunSummary> run_pipeline(const config::Config& config, const RunOptions& 
   tail_options.once = options.once;
   tail_options.signal_fd = options.signal_fd;
   tail_options.batch_bytes = kBatchBytes;
-  Tailer tailer(std::move(tail_flows), checkpoint.value(), tail_options, pool, work);
-  pool.set_on_release([&tailer] { tailer.wake(); });
-
   ShipperOptions ship_options;
   ship_options.checkpoint_path = config.checkpoint_file;
   ship_options.host = host;
   ship_options.run_id = random_run_id();
-  Shipper shipper(std::move(ship_flows), checkpoint.value(), ship_options, pool, shipped);
+  Shipper shipper(std::move(ship_flows), std::move(checkpoint.value()), ship_options, pool,
+                  shipped);
+  // Objects left open by an earlier run are settled before any file is read.
+  if (auto status = shipper.recover(); !status) return status.error();
+  const Checkpoint resume = shipper.resume_view();
+
+  Tailer tailer(std::move(tail_flows), resume, tail_options, pool, work);
+  pool.set_on_release([&tailer] { tailer.wake(); });
   shipper.set_on_failure([&tailer] { tailer.request_stop(); });
 
   std::vector<std::thread> worker_threads;
@@ -132,6 +121,7 @@ Result<RunSummary> run_pipeline(const config::Config& config, const RunOptions& 
   std::thread shipper_thread([&shipper] { shipper.run(); });
 
   const Status tail_status = tailer.run();
+  shipper.stop_waiting();  // from here on, a checkpoint that cannot be written is a failure
   work.close();
   for (auto& t : worker_threads) t.join();
   shipped.close();

@@ -1,15 +1,17 @@
-// Shipper thread: in-order assembly of objects from frames, completion, then checkpoint.
+// Shipper thread: in-order assembly of objects from frames, durable bookkeeping of every part
+// and completion in the checkpoint, and recovery of an object left open by an earlier run.
 #include "agent/shipper.hpp"
 
 #include <algorithm>
 #include <chrono>
 #include <ctime>
+#include <thread>
 
 #include "core/assert.hpp"
 #include "core/log.hpp"
 #include "core/object_key.hpp"
 #include "core/text.hpp"
-#include "io/durable_file.hpp"
+#include "io/checkpoint_store.hpp"
 
 namespace ferry {
 namespace {
@@ -42,6 +44,54 @@ Shipper::Shipper(std::vector<ShipFlow> flows, Checkpoint checkpoint, ShipperOpti
   for (auto& flow : flows) flows_.push_back(FlowState{std::move(flow)});
 }
 
+Status Shipper::recover() {
+  bool changed = false;
+  for (auto& state : flows_) {
+    if (!checkpoint_.flow(state.flow.name).open) continue;
+    if (auto status = recover_flow(state); !status) return status;
+    changed = true;
+  }
+  if (!changed) return Ok{};
+  ++checkpoint_.generation;
+  return save_checkpoint(options_.checkpoint_path, encode_checkpoint(checkpoint_));
+}
+
+Status Shipper::recover_flow(FlowState& state) {
+  FlowCheckpoint& saved = checkpoint_.flow(state.flow.name);
+  const OpenObject open = *saved.open;
+  auto visible = state.flow.writer->visible_size(open.key);
+  if (!visible)
+    return make_error(cat("recovery: flow ", state.flow.name, ": cannot tell whether ", open.key,
+                          " was completed: ", visible.error().message));
+  switch (decide_resume(open, visible.value())) {
+    case ResumeAction::commit_completed:
+      FERRY_INFO(cat("recovery: flow ", state.flow.name, ": ", open.key,
+                     " was completed before the restart; its records are delivered"));
+      for (const auto& position : open.positions)
+        checkpoint_.commit(state.flow.name, position, std::time(nullptr));
+      saved.open.reset();
+      return Ok{};
+    case ResumeAction::continue_upload:
+      if (auto status = state.flow.writer->resume(open); !status) return status;
+      state.object = ObjectInProgress{true, open.key, now_millis(), 0, open.positions};
+      FERRY_INFO(cat("recovery: flow ", state.flow.name, ": continuing the upload of ", open.key,
+                     " after its ", open.parts.size(), " acknowledged part(s)"));
+      return Ok{};
+    case ResumeAction::restart_object:
+      state.reuse_key = open.key;
+      saved.open = OpenObject{open.key, {}, {}, false, 0, {}};
+      FERRY_INFO(cat("recovery: flow ", state.flow.name, ": ", open.key,
+                     " was not completed; its records are read again into it"));
+      return Ok{};
+    case ResumeAction::conflict:
+      return make_error(cat("recovery: flow ", state.flow.name, ": ", open.key, " exists with ",
+                            visible.value().value_or(0), " bytes, but the checkpoint expected ",
+                            open.size, "; refusing to overwrite it. Move the object (or the "
+                            "checkpoint) aside and start again"));
+  }
+  return Ok{};
+}
+
 bool Shipper::all_ended() const {
   return std::all_of(flows_.begin(), flows_.end(), [](const FlowState& f) { return f.ended; });
 }
@@ -65,7 +115,8 @@ void Shipper::accept(std::unique_ptr<Batch> batch) {
   FERRY_ASSERT(inserted);
   // Frames are compressed in parallel but appended strictly in source order.
   for (auto it = state.waiting.begin();
-       it != state.waiting.end() && it->first == state.next_sequence; it = state.waiting.begin()) {
+       it != state.waiting.end() && it->first == state.next_sequence;
+       it = state.waiting.begin()) {
     std::unique_ptr<Batch> next = std::move(it->second);
     state.waiting.erase(it);
     ++state.next_sequence;
@@ -85,48 +136,82 @@ void Shipper::ship_in_order(FlowState& state, Batch& batch) {
   stats_.redacted += batch.stats.redacted;
   stats_.invalid += batch.stats.invalid;
   stats_.ndjson_bytes += batch.stats.output_bytes;
+  ObjectInProgress& object = state.object;
   if (batch.frame.empty()) {
     // Positions only (skipped lines, a file opened at its end): durable once earlier data is.
-    if (state.object.open)
-      merge_positions(state.object.positions, batch.positions);
+    if (object.open)
+      merge_positions(object.positions, batch.positions);
     else
-      commit(state.flow.name, batch.positions);
+      commit(state, batch.positions);
     return;
   }
-  OpenObject& object = state.object;
-  if (!object.open) {
-    const std::time_t now = std::time(nullptr);
-    const std::string key =
-        cat(render_key_prefix(state.flow.object.key_prefix, now, state.flow.name, options_.host),
-            object_name(ObjectNameParts{options_.host, state.flow.name, now, options_.run_id,
-                                        state.object_sequence++}));
-    if (auto status = state.flow.writer->begin(key); !status)
-      return fail(state, status.error().message);
-    object = OpenObject{};
-    object.open = true;
-    object.opened_millis = now_millis();
-  }
-  if (auto status = state.flow.writer->append(batch.frame); !status)
+  if (!object.open && !open_object(state)) return;
+  ObjectWriter& writer = *state.flow.writer;
+  const size_t parts_before = writer.parts().size();
+  if (auto status = writer.append(batch.frame); !status)
     return fail(state, status.error().message);
-  object.bytes += batch.frame.size();
   object.records += batch.stats.records;
   stats_.compressed_bytes += batch.frame.size();
   merge_positions(object.positions, batch.positions);
-  if (object.bytes >= state.flow.object.max_object_bytes) complete_object(state);
+  // A part now holds this batch: its positions are durable, as far as a restart is concerned.
+  if (writer.parts().size() != parts_before && !record_open(state)) return;
+  if (writer.size() >= state.flow.object.max_object_bytes) complete_object(state);
+}
+
+bool Shipper::open_object(FlowState& state) {
+  std::string key;
+  if (state.reuse_key) {
+    key = std::move(*state.reuse_key);
+    state.reuse_key.reset();
+  } else {
+    const std::time_t now = std::time(nullptr);
+    key = cat(render_key_prefix(state.flow.object.key_prefix, now, state.flow.name, options_.host),
+              object_name(ObjectNameParts{options_.host, state.flow.name, now, options_.run_id,
+                                          state.object_sequence++}));
+  }
+  if (auto status = state.flow.writer->begin(key); !status) {
+    fail(state, status.error().message);
+    return false;
+  }
+  state.object = ObjectInProgress{true, key, now_millis(), 0, {}};
+  return true;
+}
+
+bool Shipper::record_open(FlowState& state) {
+  const ObjectWriter& writer = *state.flow.writer;
+  OpenObject open;
+  open.key = state.object.key;
+  open.upload_id = writer.upload_id();
+  open.parts = writer.parts();
+  open.single_request = writer.single_request();
+  for (const auto& part : open.parts) open.size += part.size;
+  if (open.single_request) open.size = writer.size();
+  open.positions = state.object.positions;
+  checkpoint_.flow(state.flow.name).open = std::move(open);
+  if (persist()) return true;
+  fail(state, "the checkpoint cannot be written");
+  return false;
 }
 
 void Shipper::complete_object(FlowState& state) {
-  OpenObject& object = state.object;
+  ObjectInProgress& object = state.object;
+  ObjectWriter& writer = *state.flow.writer;
   FERRY_ASSERT(object.open);
-  if (auto status = state.flow.writer->complete(); !status)
-    return fail(state, status.error().message);
+  const size_t parts_before = writer.parts().size();
+  if (auto status = writer.seal(); !status) return fail(state, status.error().message);
+  // Before the object becomes visible, the checkpoint knows its key, size and end positions:
+  // a crash right after completion then finds the object instead of shipping it again.
+  if ((writer.single_request() || writer.parts().size() != parts_before) && !record_open(state))
+    return;
+  const size_t parts = std::max<size_t>(1, writer.parts().size());
+  if (auto status = writer.complete(); !status) return fail(state, status.error().message);
   ++stats_.objects;
-  stats_.parts += state.flow.writer->parts();
-  FERRY_INFO(cat("ship: flow ", state.flow.name, ": completed ", state.flow.writer->location(),
-                 " (", object.records, " records, ", object.bytes, " bytes, ",
-                 state.flow.writer->parts(), " part(s))"));
-  commit(state.flow.name, object.positions);
-  object = OpenObject{};
+  stats_.parts += parts;
+  FERRY_INFO(cat("ship: flow ", state.flow.name, ": completed ", writer.location(), " (",
+                 object.records, " records, ", writer.size(), " bytes, ", parts, " part(s))"));
+  const std::vector<SourcePosition> positions = std::move(object.positions);
+  object = ObjectInProgress{};
+  commit(state, positions);
 }
 
 void Shipper::complete_aged(uint64_t now) {
@@ -138,28 +223,57 @@ void Shipper::complete_aged(uint64_t now) {
   }
 }
 
-void Shipper::commit(const std::string& flow, const std::vector<SourcePosition>& positions) {
-  if (positions.empty()) return;
+void Shipper::commit(FlowState& state, const std::vector<SourcePosition>& positions) {
+  FlowCheckpoint& saved = checkpoint_.flow(state.flow.name);
+  const bool had_open = saved.open.has_value() && !state.reuse_key;
+  if (positions.empty() && !had_open) return;
   const int64_t now = std::time(nullptr);
-  for (const auto& position : positions) checkpoint_.commit(flow, position, now);
-  checkpoint_.prune(now, options_.checkpoint_ttl_seconds);
+  for (const auto& position : positions) checkpoint_.commit(state.flow.name, position, now);
+  if (had_open) saved.open.reset();
+  if (!persist()) fail(state, "the checkpoint cannot be written");
+}
+
+bool Shipper::persist() {
+  checkpoint_.prune(std::time(nullptr), options_.checkpoint_ttl_seconds);
   ++checkpoint_.generation;
-  if (auto status = write_file_atomically(options_.checkpoint_path, encode_checkpoint(checkpoint_));
-      !status) {
-    FERRY_ERROR(
-        cat("checkpoint: cannot write ", options_.checkpoint_path, ": ", status.error().message));
-    failed_ = true;
-    if (on_failure_) on_failure_();
+  const std::string text = encode_checkpoint(checkpoint_);
+  // A full or read-only checkpoint directory pauses delivery (the pool fills, reading stops:
+  // the files are the buffer) until the write goes through again.
+  uint64_t delay_millis = 100;
+  uint64_t last_report = 0;
+  for (bool first = true;; first = false) {
+    auto status = save_checkpoint(options_.checkpoint_path, text);
+    if (status) {
+      if (!first) FERRY_INFO("checkpoint: written again; delivery resumes");
+      return true;
+    }
+    const uint64_t now = now_millis();
+    if (first || now - last_report >= 30000) {
+      FERRY_ERROR(cat("checkpoint: ", status.error().message,
+                      "; delivery is paused until the checkpoint can be written (nothing is "
+                      "lost: unacknowledged records stay in their files)"));
+      last_report = now;
+    }
+    if (stop_waiting_.load()) return false;
+    std::this_thread::sleep_for(std::chrono::milliseconds(delay_millis));
+    delay_millis = std::min<uint64_t>(delay_millis * 2, 5000);
   }
 }
 
 void Shipper::fail(FlowState& state, const std::string& what) {
-  FERRY_ERROR(cat("ship: flow ", state.flow.name, ": giving up ", state.flow.writer->location(),
-                  ": ", what,
-                  "; its records stay unacknowledged and are read again at the next "
-                  "start"));
-  state.flow.writer->abort();
-  state.object = OpenObject{};
+  ObjectWriter& writer = *state.flow.writer;
+  FERRY_ERROR(cat("ship: flow ", state.flow.name, ": ", writer.location(), ": ", what,
+                  "; its records stay unacknowledged and are shipped at the next start"));
+  if (writer.upload_lost() && state.object.open) {
+    // The destination forgot the upload: the next start ships the object again, same key.
+    checkpoint_.flow(state.flow.name).open = OpenObject{state.object.key, {}, {}, false, 0, {}};
+    ++checkpoint_.generation;
+    if (auto status = save_checkpoint(options_.checkpoint_path, encode_checkpoint(checkpoint_));
+        !status)
+      FERRY_ERROR(cat("checkpoint: ", status.error().message));
+  }
+  writer.abandon();
+  state.object = ObjectInProgress{};
   const bool first = !failed_.exchange(true);
   if (first && on_failure_) on_failure_();
 }

@@ -1,6 +1,7 @@
 // Shipper: the thread that turns compressed batches into objects. It restores each flow's batch
-// order, appends frames to the open object, completes it when big or old enough, and only then
-// moves the checkpoint past the records it holds.
+// order, appends frames to the open object, completes it when big or old enough, and records in
+// the checkpoint every step that makes data durable (a part acknowledged, an object about to be
+// completed, an object completed), so that a restart neither loses nor repeats a record.
 #pragma once
 
 #include <atomic>
@@ -8,6 +9,7 @@
 #include <functional>
 #include <map>
 #include <memory>
+#include <optional>
 #include <string>
 #include <vector>
 
@@ -47,36 +49,50 @@ class Shipper {
   Shipper(std::vector<ShipFlow> flows, Checkpoint checkpoint, ShipperOptions options,
           BatchPool& pool, BoundedQueue<std::unique_ptr<Batch>>& input);
 
+  // Before reading starts: settles each flow's object left open by an earlier run (completed,
+  // to be continued, or to be started again under the same key) and writes the checkpoint.
+  Status recover();
+  // Where reading starts, once recovered.
+  Checkpoint resume_view() const { return checkpoint_.resume_view(); }
+
   // Runs until every flow has seen its end_of_input (or the queue closes).
   void run();
 
   // Called once, from the shipper thread, when delivery failed: the reactor should stop.
   void set_on_failure(std::function<void()> on_failure) { on_failure_ = std::move(on_failure); }
+  // Thread-safe: a checkpoint write that keeps failing stops waiting for space and fails.
+  void stop_waiting() { stop_waiting_.store(true); }
   bool failed() const { return failed_.load(); }
   ShipperStats stats() const { return stats_; }
 
  private:
-  struct OpenObject {
+  struct ObjectInProgress {
     bool open = false;
+    std::string key;
     uint64_t opened_millis = 0;
-    uint64_t bytes = 0;
     uint64_t records = 0;
-    std::vector<SourcePosition> positions;  // latest per file, committed on completion
+    std::vector<SourcePosition> positions;  // latest per file, through the last appended batch
   };
   struct FlowState {
     ShipFlow flow;
     uint64_t next_sequence = 0;
     std::map<uint64_t, std::unique_ptr<Batch>> waiting;  // arrived ahead of order
-    OpenObject object;
+    ObjectInProgress object;
     uint64_t object_sequence = 0;
+    std::optional<std::string> reuse_key;  // an object to start again under its old key
     bool ended = false;
   };
 
+  Status recover_flow(FlowState& state);
   void accept(std::unique_ptr<Batch> batch);
   void ship_in_order(FlowState& state, Batch& batch);
+  bool open_object(FlowState& state);
   void complete_object(FlowState& state);
   void complete_aged(uint64_t now);
-  void commit(const std::string& flow, const std::vector<SourcePosition>& positions);
+  // Records the open object as the writer now has it (parts, or about to complete at once).
+  bool record_open(FlowState& state);
+  void commit(FlowState& state, const std::vector<SourcePosition>& positions);
+  bool persist();
   void fail(FlowState& state, const std::string& what);
   bool all_ended() const;
 
@@ -87,6 +103,7 @@ class Shipper {
   BoundedQueue<std::unique_ptr<Batch>>& input_;
   std::function<void()> on_failure_;
   std::atomic<bool> failed_{false};
+  std::atomic<bool> stop_waiting_{false};
   ShipperStats stats_;
 };
 

@@ -79,6 +79,123 @@ void Checkpoint::prune(int64_t now_unix, int64_t max_age_seconds) {
   }
 }
 
+Checkpoint Checkpoint::resume_view() const {
+  Checkpoint view = *this;
+  for (const auto& f : flows) {
+    if (!f.open || f.open->single_request || f.open->parts.empty()) continue;
+    for (const auto& position : f.open->positions) view.commit(f.flow, position, 0);
+  }
+  return view;
+}
+
+ResumeAction decide_resume(const OpenObject& open, std::optional<uint64_t> visible_size) {
+  const bool may_be_complete = open.single_request || !open.parts.empty();
+  if (visible_size) {
+    if (may_be_complete && *visible_size == open.size) return ResumeAction::commit_completed;
+    return ResumeAction::conflict;
+  }
+  if (!open.single_request && !open.upload_id.empty() && !open.parts.empty())
+    return ResumeAction::continue_upload;
+  return ResumeAction::restart_object;
+}
+
+namespace {
+
+void append_identity(std::string& out, const std::string& path, const FileIdentity& identity,
+                     uint64_t offset) {
+  out.append("{\"path\":");
+  append_json_string(out, path);
+  out.append(cat(",\"device\":", identity.device, ",\"inode\":", identity.inode,
+                 ",\"fingerprint\":\"", hex64(identity.fingerprint),
+                 "\",\"fingerprint_bytes\":", identity.fingerprint_bytes, ",\"offset\":", offset));
+}
+
+void append_open_object(std::string& out, const OpenObject& open) {
+  out.append(",\"open\":{\"key\":");
+  append_json_string(out, open.key);
+  out.append(",\"upload_id\":");
+  append_json_string(out, open.upload_id);
+  out.append(cat(",\"single_request\":", open.single_request, ",\"size\":", open.size,
+                 ",\"parts\":["));
+  for (size_t i = 0; i < open.parts.size(); ++i) {
+    if (i) out.push_back(',');
+    out.append(cat("{\"number\":", open.parts[i].number, ",\"etag\":"));
+    append_json_string(out, open.parts[i].etag);
+    out.append(cat(",\"size\":", open.parts[i].size, "}"));
+  }
+  out.append("],\"positions\":[");
+  for (size_t i = 0; i < open.positions.size(); ++i) {
+    if (i) out.push_back(',');
+    out.append("\n");
+    append_identity(out, open.positions[i].path, open.positions[i].identity,
+                    open.positions[i].end_offset);
+    out.push_back('}');
+  }
+  out.append("]}");
+}
+
+// Reads the fields append_identity wrote; false if any is missing or mistyped.
+bool read_identity(simdjson::dom::element element, std::string& path, FileIdentity& identity,
+                   uint64_t& offset) {
+  std::string_view path_view, fingerprint;
+  uint64_t fingerprint_bytes = 0;
+  if (element["path"].get_string().get(path_view) ||
+      element["device"].get_uint64().get(identity.device) ||
+      element["inode"].get_uint64().get(identity.inode) ||
+      element["fingerprint"].get_string().get(fingerprint) ||
+      element["fingerprint_bytes"].get_uint64().get(fingerprint_bytes) ||
+      element["offset"].get_uint64().get(offset))
+    return false;
+  if (!parse_hex64(fingerprint, identity.fingerprint) || fingerprint_bytes > kFingerprintBytes)
+    return false;
+  identity.fingerprint_bytes = static_cast<uint32_t>(fingerprint_bytes);
+  path = std::string(path_view);
+  return true;
+}
+
+Result<OpenObject> read_open_object(simdjson::dom::element element) {
+  OpenObject open;
+  std::string_view key, upload_id;
+  simdjson::dom::array parts, positions;
+  if (element["key"].get_string().get(key) || element["upload_id"].get_string().get(upload_id) ||
+      element["single_request"].get_bool().get(open.single_request) ||
+      element["size"].get_uint64().get(open.size) || element["parts"].get_array().get(parts) ||
+      element["positions"].get_array().get(positions))
+    return bad("open object with a missing or mistyped field");
+  if (key.empty()) return bad("open object without a key");
+  open.key = std::string(key);
+  open.upload_id = std::string(upload_id);
+  uint64_t total = 0;
+  for (simdjson::dom::element part_element : parts) {
+    UploadedPart part;
+    int64_t number = 0;
+    std::string_view etag;
+    if (part_element["number"].get_int64().get(number) ||
+        part_element["etag"].get_string().get(etag) ||
+        part_element["size"].get_uint64().get(part.size))
+      return bad("part with a missing or mistyped field");
+    // Parts are acknowledged in order: 1, 2, 3 ...
+    if (number != static_cast<int64_t>(open.parts.size()) + 1 || number > 10000)
+      return bad("parts out of order");
+    part.number = static_cast<int>(number);
+    part.etag = std::string(etag);
+    total += part.size;
+    open.parts.push_back(std::move(part));
+  }
+  if (!open.single_request && total != open.size) return bad("part sizes do not add up");
+  if (!open.parts.empty() && (open.single_request || open.upload_id.empty()))
+    return bad("parts without a multipart upload");
+  for (simdjson::dom::element position_element : positions) {
+    SourcePosition position;
+    if (!read_identity(position_element, position.path, position.identity, position.end_offset))
+      return bad("open object position with a missing or mistyped field");
+    open.positions.push_back(std::move(position));
+  }
+  return open;
+}
+
+}  // namespace
+
 std::string encode_checkpoint(const Checkpoint& checkpoint) {
   std::string out = cat("{\"ferry_checkpoint\":", kCheckpointVersion,
                         ",\"generation\":", checkpoint.generation, ",\"flows\":[");
@@ -91,14 +208,13 @@ std::string encode_checkpoint(const Checkpoint& checkpoint) {
     for (size_t j = 0; j < f.files.size(); ++j) {
       const FileCheckpoint& file = f.files[j];
       if (j) out.push_back(',');
-      out.append("\n{\"path\":");
-      append_json_string(out, file.path);
-      out.append(cat(",\"device\":", file.identity.device, ",\"inode\":", file.identity.inode,
-                     ",\"fingerprint\":\"", hex64(file.identity.fingerprint),
-                     "\",\"fingerprint_bytes\":", file.identity.fingerprint_bytes,
-                     ",\"offset\":", file.offset, ",\"updated\":", file.updated_unix, "}"));
+      out.push_back('\n');
+      append_identity(out, file.path, file.identity, file.offset);
+      out.append(cat(",\"updated\":", file.updated_unix, "}"));
     }
-    out.append("]}");
+    out.push_back(']');
+    if (f.open) append_open_object(out, *f.open);
+    out.push_back('}');
   }
   out.append("]");
   const std::string checksum = sha256_hex(out);
@@ -139,22 +255,16 @@ Result<Checkpoint> decode_checkpoint(std::string_view text) {
     flow.flow = std::string(name);
     for (simdjson::dom::element file_element : files) {
       FileCheckpoint file;
-      std::string_view path, fingerprint;
-      uint64_t fingerprint_bytes = 0;
-      if (file_element["path"].get_string().get(path) ||
-          file_element["device"].get_uint64().get(file.identity.device) ||
-          file_element["inode"].get_uint64().get(file.identity.inode) ||
-          file_element["fingerprint"].get_string().get(fingerprint) ||
-          file_element["fingerprint_bytes"].get_uint64().get(fingerprint_bytes) ||
-          file_element["offset"].get_uint64().get(file.offset) ||
+      if (!read_identity(file_element, file.path, file.identity, file.offset) ||
           file_element["updated"].get_int64().get(file.updated_unix))
         return bad("file entry with a missing or mistyped field");
-      if (!parse_hex64(fingerprint, file.identity.fingerprint) ||
-          fingerprint_bytes > kFingerprintBytes)
-        return bad("file entry with an invalid fingerprint");
-      file.identity.fingerprint_bytes = static_cast<uint32_t>(fingerprint_bytes);
-      file.path = std::string(path);
       flow.files.push_back(std::move(file));
+    }
+    simdjson::dom::element open_element;
+    if (!flow_element["open"].get(open_element)) {
+      auto open = read_open_object(open_element);
+      if (!open) return open.error();
+      flow.open = std::move(open.value());
     }
     checkpoint.flows.push_back(std::move(flow));
   }

@@ -1,8 +1,11 @@
-// Checkpoint: per flow, per file, the offset up to which records are durable at the destination.
-// Encoded as one JSON document with a version, a generation and a SHA-256 over its body.
+// Checkpoint: per flow, per file, the offset up to which records are durable at the destination,
+// plus the object being built (its key, upload and acknowledged parts), so that a restart can
+// finish it instead of shipping its records twice. Encoded as one JSON document with a version,
+// a generation and a SHA-256 over its body.
 #pragma once
 
 #include <cstdint>
+#include <optional>
 #include <string>
 #include <string_view>
 #include <vector>
@@ -22,9 +25,30 @@ struct FileCheckpoint {
   int64_t updated_unix = 0;  // when offset last moved; stale entries are pruned
 };
 
+struct UploadedPart {
+  int number = 0;
+  std::string etag;  // as S3 returned it, quotes included
+  uint64_t size = 0;
+};
+
+// The object a flow is building, once anything of it may be durable at the destination.
+// Committed file offsets do not move while it is open: they are where the object starts.
+struct OpenObject {
+  std::string key;
+  std::string upload_id;           // multipart upload; empty: none (yet)
+  std::vector<UploadedPart> parts;  // acknowledged, numbered 1..n in order
+  // true: the whole object is being completed in one request (PutObject, or the rename of a
+  // directory object) and `positions` are its end; false: `positions` are the file positions
+  // through the last acknowledged part.
+  bool single_request = false;
+  uint64_t size = 0;  // bytes in the acknowledged parts, or of the one-request object
+  std::vector<SourcePosition> positions;
+};
+
 struct FlowCheckpoint {
   std::string flow;
   std::vector<FileCheckpoint> files;
+  std::optional<OpenObject> open;
 };
 
 struct Checkpoint {
@@ -39,7 +63,21 @@ struct Checkpoint {
 
   // Drops entries not updated for `max_age_seconds` (files long gone).
   void prune(int64_t now_unix, int64_t max_age_seconds);
+
+  // Where reading resumes: committed offsets, moved past every acknowledged part of an open
+  // multipart upload (those records are durable and the upload continues).
+  Checkpoint resume_view() const;
 };
+
+// What a restart does with a flow's open object, given whether an object named by its key is
+// now visible at the destination (and its size).
+enum class ResumeAction {
+  commit_completed,  // the object is complete: its records are delivered, commit its positions
+  continue_upload,   // the upload goes on from the next part number, reading after its parts
+  restart_object,    // nothing is visible: read again from the committed offsets, same key
+  conflict,          // an object of another size holds the key: refuse to guess
+};
+ResumeAction decide_resume(const OpenObject& open, std::optional<uint64_t> visible_size);
 
 std::string encode_checkpoint(const Checkpoint& checkpoint);
 

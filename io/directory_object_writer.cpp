@@ -2,6 +2,7 @@
 #include "io/directory_object_writer.hpp"
 
 #include <fcntl.h>
+#include <sys/stat.h>
 #include <unistd.h>
 
 #include <cerrno>
@@ -17,9 +18,7 @@ namespace ferry {
 
 DirectoryObjectWriter::DirectoryObjectWriter(std::string root) : root_(std::move(root)) {}
 
-DirectoryObjectWriter::~DirectoryObjectWriter() {
-  abort();
-}
+DirectoryObjectWriter::~DirectoryObjectWriter() { abandon(); }
 
 size_t DirectoryObjectWriter::remove_stale_temp_files(std::string_view host,
                                                       std::string_view flow) {
@@ -47,7 +46,23 @@ Status DirectoryObjectWriter::begin(const std::string& key) {
   if (auto status = make_directories(dir); !status) return status;
   fd_.reset(::open(temp_path_.c_str(), O_WRONLY | O_CREAT | O_TRUNC | O_CLOEXEC, 0644));
   if (!fd_.valid()) return make_error(cat("open ", temp_path_, ": ", std::strerror(errno)));
+  size_ = 0;
   return Ok{};
+}
+
+Status DirectoryObjectWriter::resume(const OpenObject& open) {
+  // A directory object completes in one rename: there is never an upload to continue.
+  return make_error(cat("directory object ", open.key, " cannot be resumed"));
+}
+
+Result<std::optional<uint64_t>> DirectoryObjectWriter::visible_size(const std::string& key) {
+  struct stat st {};
+  const std::string path = cat(root_, "/", key);
+  if (::stat(path.c_str(), &st) != 0) {
+    if (errno == ENOENT || errno == ENOTDIR) return std::optional<uint64_t>{};
+    return make_error(cat("stat ", path, ": ", std::strerror(errno)));
+  }
+  return std::optional<uint64_t>(static_cast<uint64_t>(st.st_size));
 }
 
 Status DirectoryObjectWriter::append(std::string_view frame) {
@@ -59,6 +74,7 @@ Status DirectoryObjectWriter::append(std::string_view frame) {
       return make_error(cat("write ", temp_path_, ": ", std::strerror(errno)));
     }
     frame.remove_prefix(static_cast<size_t>(n));
+    size_ += static_cast<uint64_t>(n);
   }
   return Ok{};
 }
@@ -74,7 +90,7 @@ Status DirectoryObjectWriter::complete() {
   return sync_parent_directory(final_path_);
 }
 
-void DirectoryObjectWriter::abort() {
+void DirectoryObjectWriter::abandon() {
   fd_.reset();
   if (!temp_path_.empty()) ::unlink(temp_path_.c_str());
   temp_path_.clear();

@@ -17,17 +17,27 @@ class DirectoryObjectWriter final : public ObjectWriter {
   size_t remove_stale_temp_files(std::string_view host, std::string_view flow);
 
   Status begin(const std::string& key) override;
+  Status resume(const OpenObject& open) override;
   Status append(std::string_view frame) override;
+  Status seal() override { return Ok{}; }
+  bool single_request() const override { return true; }
   Status complete() override;
-  void abort() override;
+  void abandon() override;
+  Result<std::optional<uint64_t>> visible_size(const std::string& key) override;
+  bool upload_lost() const override { return false; }
+  const std::string& upload_id() const override { return no_upload_id_; }
+  const std::vector<UploadedPart>& parts() const override { return no_parts_; }
+  uint64_t size() const override { return size_; }
   std::string location() const override { return final_path_; }
-  uint64_t parts() const override { return 1; }
 
  private:
   std::string root_;
   std::string final_path_;
   std::string temp_path_;
   UniqueFd fd_;
+  uint64_t size_ = 0;
+  const std::string no_upload_id_;
+  const std::vector<UploadedPart> no_parts_;
 };
 
 }  // namespace ferry

@@ -1,10 +1,13 @@
-// ObjectWriter: where a flow's objects go. The shipper thread begins an object, appends zstd
-// frames to it and completes it; only a completed object counts as delivered.
+// ObjectWriter: where a flow's objects go. The shipper thread begins (or resumes) an object,
+// appends zstd frames to it, seals and completes it; only a completed object counts as delivered.
 #pragma once
 
+#include <optional>
 #include <string>
 #include <string_view>
+#include <vector>
 
+#include "core/checkpoint.hpp"
 #include "core/result.hpp"
 
 namespace ferry {
@@ -13,14 +16,29 @@ class ObjectWriter {
  public:
   virtual ~ObjectWriter() = default;
   virtual Status begin(const std::string& key) = 0;
+  // Continues a multipart upload whose acknowledged parts are in `open` (after a restart).
+  virtual Status resume(const OpenObject& open) = 0;
+  // May upload a part; parts() then has one more entry.
   virtual Status append(std::string_view frame) = 0;
+  // Puts everything appended into acknowledged parts, if the object is a multipart upload;
+  // afterwards single_request() tells whether complete() sends the whole object at once.
+  virtual Status seal() = 0;
+  virtual bool single_request() const = 0;
   // Makes the object visible and durable; afterwards the records in it are delivered.
   virtual Status complete() = 0;
-  // Gives the object up (nothing becomes visible); safe to call in any state.
-  virtual void abort() = 0;
+  // Drops local state after a failure (a temp file); a multipart upload stays, to be resumed.
+  virtual void abandon() = 0;
+
+  // The size of the completed object named `key` if it is visible, nullopt if not.
+  virtual Result<std::optional<uint64_t>> visible_size(const std::string& key) = 0;
+  // After a failure: the destination no longer knows the upload (S3 NoSuchUpload).
+  virtual bool upload_lost() const = 0;
+
+  virtual const std::string& upload_id() const = 0;
+  virtual const std::vector<UploadedPart>& parts() const = 0;
+  virtual uint64_t size() const = 0;  // bytes appended to the current object
   // "s3://bucket/key" or the file path, for logs.
   virtual std::string location() const = 0;
-  virtual uint64_t parts() const = 0;
 };
 
 }  // namespace ferry

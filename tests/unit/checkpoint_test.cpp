@@ -96,5 +96,100 @@ TEST(Checkpoint, UnknownVersionIsRefused) {
   EXPECT_FALSE(decode_checkpoint("{\"ferry_checkpoint\":2}").ok());
 }
 
+OpenObject multipart_open() {
+  OpenObject open;
+  open.key = "wickr/dt=2026-11-24/host_wickr_20261124T000000Z_00000000000000aa_000003.json.zst";
+  open.upload_id = "upload \"id\" 1";
+  open.parts = {{1, "\"etag-1\"", 8u << 20}, {2, "\"etag-2\"", 9u << 20}};
+  open.size = (8u << 20) + (9u << 20);
+  open.positions = {position("/opt/bot/a.txt", 100, 0xabcdef, 90000),
+                    position("/opt/bot/b.txt", 101, 0x1234, 12)};
+  return open;
+}
+
+TEST(Checkpoint, OpenObjectRoundTrips) {
+  Checkpoint checkpoint = sample();
+  checkpoint.flow("wickr").open = multipart_open();
+  OpenObject single;
+  single.key = "events/x.json.zst";
+  single.single_request = true;
+  single.size = 4242;
+  single.positions = {position("/var/log/events.log", 200, 7, 5000)};
+  checkpoint.flow("events").open = single;
+  auto decoded = decode_checkpoint(encode_checkpoint(checkpoint));
+  ASSERT_TRUE(decoded.ok()) << decoded.error().message;
+  const auto& open = decoded->find_flow("wickr")->open;
+  ASSERT_TRUE(open.has_value());
+  EXPECT_EQ(open->key, multipart_open().key);
+  EXPECT_EQ(open->upload_id, "upload \"id\" 1");
+  ASSERT_EQ(open->parts.size(), 2u);
+  EXPECT_EQ(open->parts[1].number, 2);
+  EXPECT_EQ(open->parts[1].etag, "\"etag-2\"");
+  EXPECT_EQ(open->parts[1].size, 9u << 20);
+  EXPECT_FALSE(open->single_request);
+  ASSERT_EQ(open->positions.size(), 2u);
+  EXPECT_EQ(open->positions[0].end_offset, 90000u);
+  EXPECT_EQ(open->positions[1].identity, (FileIdentity{7, 101, 0x1234, 1024}));
+  const auto& events_open = decoded->find_flow("events")->open;
+  ASSERT_TRUE(events_open.has_value());
+  EXPECT_TRUE(events_open->single_request);
+  EXPECT_EQ(events_open->size, 4242u);
+  EXPECT_EQ(encode_checkpoint(decoded.value()), encode_checkpoint(checkpoint));
+}
+
+TEST(Checkpoint, InconsistentOpenObjectIsRejected) {
+  Checkpoint checkpoint;
+  OpenObject open = multipart_open();
+  open.size += 1;  // parts no longer add up
+  checkpoint.flow("f").open = open;
+  EXPECT_FALSE(decode_checkpoint(encode_checkpoint(checkpoint)).ok());
+  open = multipart_open();
+  open.parts[1].number = 3;  // a gap in the acknowledged parts
+  checkpoint.flow("f").open = open;
+  EXPECT_FALSE(decode_checkpoint(encode_checkpoint(checkpoint)).ok());
+}
+
+TEST(Checkpoint, ResumeViewReadsAfterAcknowledgedPartsOnly) {
+  Checkpoint checkpoint;
+  checkpoint.commit("wickr", position("/opt/bot/a.txt", 100, 0xabcdef, 1000), 1);
+  checkpoint.flow("wickr").open = multipart_open();
+  const Checkpoint view = checkpoint.resume_view();
+  const FlowCheckpoint* flow = view.find_flow("wickr");
+  ASSERT_EQ(flow->files.size(), 2u);
+  EXPECT_EQ(flow->files[0].offset, 90000u);  // past the acknowledged parts
+  EXPECT_EQ(flow->files[1].offset, 12u);
+  // A one-request object is not durable until it is visible: read from the committed offsets.
+  OpenObject single;
+  single.key = "k";
+  single.single_request = true;
+  single.size = 10;
+  single.positions = {position("/opt/bot/a.txt", 100, 0xabcdef, 5000)};
+  checkpoint.flow("wickr").open = single;
+  EXPECT_EQ(checkpoint.resume_view().find_flow("wickr")->files[0].offset, 1000u);
+  EXPECT_EQ(checkpoint.find_flow("wickr")->files[0].offset, 1000u);  // the original is untouched
+}
+
+TEST(Checkpoint, ResumeDecisionTable) {
+  const OpenObject multipart = multipart_open();
+  OpenObject single;
+  single.key = "k";
+  single.single_request = true;
+  single.size = 10;
+  OpenObject key_only;  // an upload lost (NoSuchUpload): start the object again
+  key_only.key = "k";
+
+  // The object is visible with the size we expect: it was completed before the crash.
+  EXPECT_EQ(decide_resume(multipart, multipart.size), ResumeAction::commit_completed);
+  EXPECT_EQ(decide_resume(single, 10), ResumeAction::commit_completed);
+  // Not visible: continue the upload after its parts, or start the object again.
+  EXPECT_EQ(decide_resume(multipart, std::nullopt), ResumeAction::continue_upload);
+  EXPECT_EQ(decide_resume(single, std::nullopt), ResumeAction::restart_object);
+  EXPECT_EQ(decide_resume(key_only, std::nullopt), ResumeAction::restart_object);
+  // Visible with another size, or visible while we never completed anything: not ours.
+  EXPECT_EQ(decide_resume(multipart, multipart.size + 1), ResumeAction::conflict);
+  EXPECT_EQ(decide_resume(single, 11), ResumeAction::conflict);
+  EXPECT_EQ(decide_resume(key_only, 0), ResumeAction::conflict);
+}
+
 }  // namespace
 }  // namespace ferry
