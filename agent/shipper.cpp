@@ -154,7 +154,12 @@ void Shipper::ship_in_order(FlowState& state, Batch& batch) {
   stats_.compressed_bytes += batch.frame.size();
   merge_positions(object.positions, batch.positions);
   // A part now holds this batch: its positions are durable, as far as a restart is concerned.
-  if (writer.parts().size() != parts_before && !record_open(state)) return;
+  if (writer.parts().size() != parts_before) {
+    FERRY_INFO(cat("ship: flow ", state.flow.name, ": part ", writer.parts().back().number,
+                   " of ", writer.location(), " acknowledged (", writer.parts().back().size,
+                   " bytes)"));
+    if (!record_open(state)) return;
+  }
   if (writer.size() >= state.flow.object.max_object_bytes) complete_object(state);
 }
 

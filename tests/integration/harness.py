@@ -145,6 +145,22 @@ class S3rver:
             stop_process_group(self.proc)
         raise RuntimeError(f"s3rver did not start; log:\n{self.log_tail()}")
 
+    def restart(self, down_seconds=1.0):
+        """Stops the server, keeps it down for `down_seconds`, starts it again on the same port
+        with the same data (clients see refused connections meanwhile)."""
+        stop_process_group(self.proc)
+        time.sleep(down_seconds)
+        data = os.path.join(self.tmp.name, "data")
+        cmd = [S3RVER_BIN, "-d", data, "-a", "127.0.0.1", "-p", str(self.port),
+               "--configure-bucket", BUCKET]
+        with open(self.log_path, "ab") as log:
+            self.proc = subprocess.Popen(cmd, stdin=subprocess.DEVNULL, stdout=log,
+                                         stderr=subprocess.STDOUT, start_new_session=True,
+                                         env={"PATH": os.environ.get("PATH", "/usr/bin:/bin"),
+                                              "HOME": self.home})
+        if not wait_for_port(self.port, self.proc):
+            raise RuntimeError(f"s3rver did not restart; log:\n{self.log_tail()}")
+
     def __exit__(self, *exc):
         if self.proc is not None:
             stop_process_group(self.proc)
