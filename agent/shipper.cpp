@@ -86,7 +86,8 @@ Status Shipper::recover_flow(FlowState& state) {
     case ResumeAction::conflict:
       return make_error(cat("recovery: flow ", state.flow.name, ": ", open.key, " exists with ",
                             visible.value().value_or(0), " bytes, but the checkpoint expected ",
-                            open.size, "; refusing to overwrite it. Move the object (or the "
+                            open.size,
+                            "; refusing to overwrite it. Move the object (or the "
                             "checkpoint) aside and start again"));
   }
   return Ok{};
@@ -115,8 +116,7 @@ void Shipper::accept(std::unique_ptr<Batch> batch) {
   FERRY_ASSERT(inserted);
   // Frames are compressed in parallel but appended strictly in source order.
   for (auto it = state.waiting.begin();
-       it != state.waiting.end() && it->first == state.next_sequence;
-       it = state.waiting.begin()) {
+       it != state.waiting.end() && it->first == state.next_sequence; it = state.waiting.begin()) {
     std::unique_ptr<Batch> next = std::move(it->second);
     state.waiting.erase(it);
     ++state.next_sequence;
@@ -148,16 +148,14 @@ void Shipper::ship_in_order(FlowState& state, Batch& batch) {
   if (!object.open && !open_object(state)) return;
   ObjectWriter& writer = *state.flow.writer;
   const size_t parts_before = writer.parts().size();
-  if (auto status = writer.append(batch.frame); !status)
-    return fail(state, status.error().message);
+  if (auto status = writer.append(batch.frame); !status) return fail(state, status.error().message);
   object.records += batch.stats.records;
   stats_.compressed_bytes += batch.frame.size();
   merge_positions(object.positions, batch.positions);
   // A part now holds this batch: its positions are durable, as far as a restart is concerned.
   if (writer.parts().size() != parts_before) {
-    FERRY_INFO(cat("ship: flow ", state.flow.name, ": part ", writer.parts().back().number,
-                   " of ", writer.location(), " acknowledged (", writer.parts().back().size,
-                   " bytes)"));
+    FERRY_INFO(cat("ship: flow ", state.flow.name, ": part ", writer.parts().back().number, " of ",
+                   writer.location(), " acknowledged (", writer.parts().back().size, " bytes)"));
     if (!record_open(state)) return;
   }
   if (writer.size() >= state.flow.object.max_object_bytes) complete_object(state);

@@ -115,8 +115,8 @@ void append_open_object(std::string& out, const OpenObject& open) {
   append_json_string(out, open.key);
   out.append(",\"upload_id\":");
   append_json_string(out, open.upload_id);
-  out.append(cat(",\"single_request\":", open.single_request, ",\"size\":", open.size,
-                 ",\"parts\":["));
+  out.append(
+      cat(",\"single_request\":", open.single_request, ",\"size\":", open.size, ",\"parts\":["));
   for (size_t i = 0; i < open.parts.size(); ++i) {
     if (i) out.push_back(',');
     out.append(cat("{\"number\":", open.parts[i].number, ",\"etag\":"));

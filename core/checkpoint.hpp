@@ -35,7 +35,7 @@ struct UploadedPart {
 // Committed file offsets do not move while it is open: they are where the object starts.
 struct OpenObject {
   std::string key;
-  std::string upload_id;           // multipart upload; empty: none (yet)
+  std::string upload_id;            // multipart upload; empty: none (yet)
   std::vector<UploadedPart> parts;  // acknowledged, numbered 1..n in order
   // true: the whole object is being completed in one request (PutObject, or the rename of a
   // directory object) and `positions` are its end; false: `positions` are the file positions

@@ -13,7 +13,9 @@
 namespace ferry {
 namespace {
 
-std::string previous_path(const std::string& path) { return cat(path, ".prev"); }
+std::string previous_path(const std::string& path) {
+  return cat(path, ".prev");
+}
 
 }  // namespace
 
@@ -33,15 +35,16 @@ Result<Checkpoint> load_checkpoint(const std::string& path) {
       FERRY_INFO(cat("checkpoint: ", path, " does not exist yet; this is a first start"));
       return Checkpoint{};
     }
-    return make_error(cat(problem, " (", path, ") and there is no previous generation. ferry "
+    return make_error(cat(problem, " (", path,
+                          ") and there is no previous generation. ferry "
                           "will not guess where to resume: restore the file, or move it aside to "
                           "read every file again from initialPosition"));
   }
   auto decoded = decode_checkpoint(**previous);
   if (!decoded)
     return make_error(cat(problem.empty() ? std::string("checkpoint: missing") : problem, " (",
-                          path, "), and the previous generation too: ",
-                          decoded.error().message, " (", previous_path(path),
+                          path, "), and the previous generation too: ", decoded.error().message,
+                          " (", previous_path(path),
                           "). ferry will not guess where to resume: restore a file, or move both "
                           "aside to read every file again from initialPosition"));
   FERRY_WARN(cat(problem.empty() ? std::string("checkpoint: missing") : problem, " (", path,

@@ -18,7 +18,9 @@ namespace ferry {
 
 DirectoryObjectWriter::DirectoryObjectWriter(std::string root) : root_(std::move(root)) {}
 
-DirectoryObjectWriter::~DirectoryObjectWriter() { abandon(); }
+DirectoryObjectWriter::~DirectoryObjectWriter() {
+  abandon();
+}
 
 size_t DirectoryObjectWriter::remove_stale_temp_files(std::string_view host,
                                                       std::string_view flow) {

@@ -17,7 +17,9 @@ S3ObjectWriter::S3ObjectWriter(S3Client& client, std::string bucket, uint64_t pa
   buffer_.reserve(part_size_ + (2u << 20));
 }
 
-std::string S3ObjectWriter::location() const { return cat("s3://", bucket_, "/", key_); }
+std::string S3ObjectWriter::location() const {
+  return cat("s3://", bucket_, "/", key_);
+}
 
 Status S3ObjectWriter::begin(const std::string& key) {
   FERRY_ASSERT(!open_);
@@ -83,9 +85,8 @@ Status S3ObjectWriter::complete() {
   FERRY_ASSERT(open_);
   if (upload_id_.empty()) {
     // Everything fits in one part: one request instead of three.
-    if (auto status = client_.put_object(bucket_, key_,
-                                         std::span<const char>(buffer_.data(), buffer_.size()),
-                                         kContentType);
+    if (auto status = client_.put_object(
+            bucket_, key_, std::span<const char>(buffer_.data(), buffer_.size()), kContentType);
         !status)
       return status;
   } else {
@@ -93,8 +94,8 @@ Status S3ObjectWriter::complete() {
     std::vector<CompletedPart> completed;
     completed.reserve(parts_.size());
     for (const auto& part : parts_) completed.push_back(CompletedPart{part.number, part.etag});
-    if (auto status = checked(
-            client_.complete_multipart_upload(bucket_, key_, upload_id_, completed));
+    if (auto status =
+            checked(client_.complete_multipart_upload(bucket_, key_, upload_id_, completed));
         !status)
       return status;
   }
