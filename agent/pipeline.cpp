@@ -27,6 +27,11 @@ namespace ferry {
 namespace {
 
 constexpr size_t kBatchBytes = 1 << 20;
+// Part uploads in flight per S3 flow, each on its own connection, while the next part fills.
+constexpr size_t kParallelParts = 2;
+// A partial batch waits at most this long for more lines: a record on a quiet file reaches a
+// completed object within maxObjectAgeMillis plus about this plus the shipper's tick.
+constexpr uint64_t kMaxLingerMillis = 250;
 
 std::string host_name() {
   char buf[256] = {};
@@ -51,6 +56,7 @@ Result<RunSummary> run_pipeline(const config::Config& config, const RunOptions& 
 
   const std::string host = host_name();
   std::unique_ptr<S3Client> s3;
+  std::optional<S3ClientOptions> s3_client_options;
   std::vector<ShipFlow> ship_flows;
   std::vector<TailFlow> tail_flows;
   std::vector<FlowProcessing> processing;
@@ -66,9 +72,11 @@ Result<RunSummary> run_pipeline(const config::Config& config, const RunOptions& 
         s3_options.force_path_style = config.s3.force_path_style;
         s3_options.credentials = std::move(credentials.value());
         if (auto status = validate_s3_options(s3_options); !status) return status.error();
-        s3 = std::make_unique<S3Client>(std::move(s3_options));
+        s3 = std::make_unique<S3Client>(s3_options);
+        s3_client_options = std::move(s3_options);
       }
-      writer = std::make_unique<S3ObjectWriter>(*s3, dest->bucket, dest->part_size_bytes);
+      writer = std::make_unique<S3ObjectWriter>(*s3, *s3_client_options, dest->bucket,
+                                                dest->part_size_bytes, kParallelParts);
     } else {
       const auto& dir = std::get<config::DirectoryDestination>(flow.destination);
       auto directory_writer = std::make_unique<DirectoryObjectWriter>(dir.path);
@@ -78,7 +86,7 @@ Result<RunSummary> run_pipeline(const config::Config& config, const RunOptions& 
     ship_flows.push_back(ShipFlow{flow.name, flow.object, std::move(writer)});
     tail_flows.push_back(TailFlow{
         flow.name, flow.file_pattern, flow.initial_position == config::InitialPosition::end_of_file,
-        flow.max_record_bytes, std::min<uint64_t>(flow.max_buffer_age_millis, 1000)});
+        flow.max_record_bytes, std::min(flow.max_buffer_age_millis, kMaxLingerMillis)});
     processing.push_back(FlowProcessing{flow.redact, flow.object.compression_level});
   }
 

@@ -16,6 +16,9 @@
 namespace ferry {
 namespace {
 
+// How often open objects are checked for age and part uploads for completion.
+constexpr int kTickMillis = 100;
+
 uint64_t now_millis() {
   return static_cast<uint64_t>(std::chrono::duration_cast<std::chrono::milliseconds>(
                                    std::chrono::steady_clock::now().time_since_epoch())
@@ -99,13 +102,20 @@ bool Shipper::all_ended() const {
 
 void Shipper::run() {
   while (!all_ended()) {
-    auto batch = input_.pop_for(std::chrono::milliseconds(200));
+    auto batch = input_.pop_for(std::chrono::milliseconds(kTickMillis));
     if (batch)
       accept(std::move(*batch));
     else if (input_.drained())
       break;  // closed before every end marker: only after a failure upstream
+    poll_uploads();
     complete_aged(now_millis());
   }
+}
+
+void Shipper::poll_uploads() {
+  if (failed_) return;
+  for (auto& state : flows_)
+    if (state.object.open) acknowledge_parts(state);
 }
 
 void Shipper::accept(std::unique_ptr<Batch> batch) {
@@ -147,18 +157,41 @@ void Shipper::ship_in_order(FlowState& state, Batch& batch) {
   }
   if (!object.open && !open_object(state)) return;
   ObjectWriter& writer = *state.flow.writer;
-  const size_t parts_before = writer.parts().size();
+  const int submitted_before = writer.submitted_parts();
   if (auto status = writer.append(batch.frame); !status) return fail(state, status.error().message);
   object.records += batch.stats.records;
   stats_.compressed_bytes += batch.frame.size();
   merge_positions(object.positions, batch.positions);
-  // A part now holds this batch: its positions are durable, as far as a restart is concerned.
-  if (writer.parts().size() != parts_before) {
-    FERRY_INFO(cat("ship: flow ", state.flow.name, ": part ", writer.parts().back().number, " of ",
-                   writer.location(), " acknowledged (", writer.parts().back().size, " bytes)"));
-    if (!record_open(state)) return;
-  }
+  note_submitted(state, submitted_before);
+  if (!acknowledge_parts(state)) return;
   if (writer.size() >= state.flow.object.max_object_bytes) complete_object(state);
+}
+
+void Shipper::note_submitted(FlowState& state, int submitted_before) {
+  const int submitted = state.flow.writer->submitted_parts();
+  // A part holds whole batches: it ends where the last appended batch ends.
+  if (submitted != submitted_before) state.part_positions[submitted] = state.object.positions;
+}
+
+bool Shipper::acknowledge_parts(FlowState& state) {
+  ObjectWriter& writer = *state.flow.writer;
+  if (auto status = writer.poll(); !status) {
+    fail(state, status.error().message);
+    return false;
+  }
+  const auto& saved = checkpoint_.flow(state.flow.name).open;
+  const size_t recorded = saved && !saved->single_request ? saved->parts.size() : 0;
+  if (writer.parts().size() <= recorded) return true;
+  const UploadedPart& last = writer.parts().back();
+  for (size_t i = recorded; i < writer.parts().size(); ++i)
+    FERRY_INFO(cat("ship: flow ", state.flow.name, ": part ", writer.parts()[i].number, " of ",
+                   writer.location(), " acknowledged (", writer.parts()[i].size, " bytes)"));
+  auto positions = state.part_positions.find(last.number);
+  FERRY_ASSERT(positions != state.part_positions.end());
+  // Its records are durable as far as a restart is concerned: it resumes after this part.
+  const std::vector<SourcePosition> through_last = std::move(positions->second);
+  state.part_positions.erase(state.part_positions.begin(), std::next(positions));
+  return record_open(state, through_last);
 }
 
 bool Shipper::open_object(FlowState& state) {
@@ -180,7 +213,7 @@ bool Shipper::open_object(FlowState& state) {
   return true;
 }
 
-bool Shipper::record_open(FlowState& state) {
+bool Shipper::record_open(FlowState& state, const std::vector<SourcePosition>& positions) {
   const ObjectWriter& writer = *state.flow.writer;
   OpenObject open;
   open.key = state.object.key;
@@ -189,7 +222,7 @@ bool Shipper::record_open(FlowState& state) {
   open.single_request = writer.single_request();
   for (const auto& part : open.parts) open.size += part.size;
   if (open.single_request) open.size = writer.size();
-  open.positions = state.object.positions;
+  open.positions = positions;
   checkpoint_.flow(state.flow.name).open = std::move(open);
   if (persist()) return true;
   fail(state, "the checkpoint cannot be written");
@@ -200,12 +233,13 @@ void Shipper::complete_object(FlowState& state) {
   ObjectInProgress& object = state.object;
   ObjectWriter& writer = *state.flow.writer;
   FERRY_ASSERT(object.open);
-  const size_t parts_before = writer.parts().size();
+  const int submitted_before = writer.submitted_parts();
   if (auto status = writer.seal(); !status) return fail(state, status.error().message);
+  note_submitted(state, submitted_before);
+  if (!acknowledge_parts(state)) return;
   // Before the object becomes visible, the checkpoint knows its key, size and end positions:
   // a crash right after completion then finds the object instead of shipping it again.
-  if ((writer.single_request() || writer.parts().size() != parts_before) && !record_open(state))
-    return;
+  if (writer.single_request() && !record_open(state, object.positions)) return;
   const size_t parts = std::max<size_t>(1, writer.parts().size());
   if (auto status = writer.complete(); !status) return fail(state, status.error().message);
   ++stats_.objects;
@@ -277,6 +311,7 @@ void Shipper::fail(FlowState& state, const std::string& what) {
   }
   writer.abandon();
   state.object = ObjectInProgress{};
+  state.part_positions.clear();
   const bool first = !failed_.exchange(true);
   if (first && on_failure_) on_failure_();
 }

@@ -80,6 +80,8 @@ class Shipper {
     ObjectInProgress object;
     uint64_t object_sequence = 0;
     std::optional<std::string> reuse_key;  // an object to start again under its old key
+    // File positions at the end of each part submitted but not yet acknowledged.
+    std::map<int, std::vector<SourcePosition>> part_positions;
     bool ended = false;
   };
 
@@ -89,8 +91,14 @@ class Shipper {
   bool open_object(FlowState& state);
   void complete_object(FlowState& state);
   void complete_aged(uint64_t now);
-  // Records the open object as the writer now has it (parts, or about to complete at once).
-  bool record_open(FlowState& state);
+  void poll_uploads();
+  // Records the open object as the writer now has it (parts, or about to complete at once),
+  // with the file positions its durable bytes reach.
+  bool record_open(FlowState& state, const std::vector<SourcePosition>& positions);
+  // Collects finished part uploads and records the newly acknowledged ones.
+  bool acknowledge_parts(FlowState& state);
+  // After a call that may have submitted a part: remembers where that part ends.
+  void note_submitted(FlowState& state, int submitted_before);
   void commit(FlowState& state, const std::vector<SourcePosition>& positions);
   bool persist();
   void fail(FlowState& state, const std::string& what);

@@ -18,9 +18,14 @@ class ObjectWriter {
   virtual Status begin(const std::string& key) = 0;
   // Continues a multipart upload whose acknowledged parts are in `open` (after a restart).
   virtual Status resume(const OpenObject& open) = 0;
-  // May upload a part; parts() then has one more entry.
+  // May hand a full part to the uploads in flight (submitted_parts() grows); parts that finish
+  // are acknowledged in order, by this call or by poll() (parts() grows).
   virtual Status append(std::string_view frame) = 0;
-  // Puts everything appended into acknowledged parts, if the object is a multipart upload;
+  // Collects uploads that finished meanwhile, without waiting.
+  virtual Status poll() = 0;
+  virtual int submitted_parts() const = 0;
+  // Puts everything appended into acknowledged parts, if the object is a multipart upload
+  // (waiting for the uploads in flight);
   // afterwards single_request() tells whether complete() sends the whole object at once.
   virtual Status seal() = 0;
   virtual bool single_request() const = 0;

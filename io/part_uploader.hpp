@@ -1,0 +1,64 @@
+// PartUploader: uploads multipart parts on a few threads of its own (each with its own S3
+// connection), so the shipper keeps assembling the next part while earlier ones travel.
+// Parts finish in any order; the caller acknowledges them in order.
+#pragma once
+
+#include <condition_variable>
+#include <deque>
+#include <mutex>
+#include <optional>
+#include <string>
+#include <thread>
+#include <vector>
+
+#include "core/result.hpp"
+#include "io/s3_client.hpp"
+
+namespace ferry {
+
+class PartUploader {
+ public:
+  struct Job {
+    std::string bucket;
+    std::string key;
+    std::string upload_id;
+    int number = 0;
+    std::string body;  // owned by the job until it comes back in Done
+  };
+  struct Done {
+    int number = 0;
+    uint64_t size = 0;
+    Result<std::string> etag = make_error("not uploaded");
+    bool upload_lost = false;  // S3 answered NoSuchUpload
+    std::string body;          // the buffer, returned for reuse
+  };
+
+  // `threads` connections; at most `threads` jobs are queued or running at once.
+  PartUploader(const S3ClientOptions& options, size_t threads);
+  ~PartUploader();
+  PartUploader(const PartUploader&) = delete;
+  PartUploader& operator=(const PartUploader&) = delete;
+
+  size_t capacity() const { return workers_.size(); }
+  size_t in_flight() const;
+
+  // Blocks while `capacity()` jobs are in flight (the caller should collect first).
+  void submit(Job job);
+  // A finished job, waiting for one if `wait` and any is in flight; nullopt if none.
+  std::optional<Done> collect(bool wait);
+
+ private:
+  void work(S3Client& client);
+
+  mutable std::mutex mutex_;
+  std::condition_variable job_ready_;
+  std::condition_variable done_ready_;
+  std::deque<Job> jobs_;
+  std::deque<Done> done_;
+  size_t in_flight_ = 0;  // submitted and not yet collected
+  bool stopping_ = false;
+  std::vector<std::unique_ptr<S3Client>> clients_;
+  std::vector<std::thread> workers_;
+};
+
+}  // namespace ferry
