@@ -104,6 +104,7 @@ Tailer::Tailer(std::vector<TailFlow> flows, const Checkpoint& committed, TailerO
       open_batches_(flows_.size()),
       next_sequence_(flows_.size(), 0),
       flow_reads_in_flight_(flows_.size(), 0),
+      flow_bytes_in_flight_(flows_.size(), 0),
       pending_positions_(flows_.size()) {}
 
 Tailer::~Tailer() = default;
@@ -307,9 +308,12 @@ void Tailer::pump_reads() {
     if (free_buffers_.empty()) return;
     if (file.in_flight || !file.readable || file.done) continue;
     const Batch* batch = current_batch(file.flow);
-    if (batch == nullptr) continue;                             // pool empty: backpressure
-    if (batch->input.size() >= options_.batch_bytes) continue;  // full: dispatched once reads land
-    uint64_t length = options_.read_bytes;
+    if (batch == nullptr) continue;  // pool empty: backpressure
+    // Reads in flight land in this batch too: together they stay within twice the batch size,
+    // so a pooled batch's buffer never grows past what it reserved.
+    const uint64_t committed = batch->input.size() + flow_bytes_in_flight_[file.flow];
+    if (committed >= options_.batch_bytes) continue;  // full: dispatched once its reads land
+    uint64_t length = std::min<uint64_t>(options_.read_bytes, 2 * options_.batch_bytes - committed);
     if (options_.once) length = std::min(length, file.target - file.framer.next_offset());
     FERRY_ASSERT(length > 0);
     file.buffer = std::move(free_buffers_.back());
@@ -322,6 +326,7 @@ void Tailer::pump_reads() {
                     tag(kTagRead, file.id));
     ++reads_in_flight_;
     ++flow_reads_in_flight_[file.flow];
+    flow_bytes_in_flight_[file.flow] += file.read_length;
     last_served_id_ = file.id;
   }
 }
@@ -335,6 +340,7 @@ void Tailer::handle_read(uint64_t file_id, int result) {
   --reads_in_flight_;
   FERRY_ASSERT(flow_reads_in_flight_[file.flow] > 0);
   --flow_reads_in_flight_[file.flow];
+  flow_bytes_in_flight_[file.flow] -= file.read_length;
   std::unique_ptr<char[]> buffer = std::move(file.buffer);
   consume_read(file, result, buffer.get());
   free_buffers_.push_back(std::move(buffer));

@@ -114,6 +114,7 @@ class Tailer {
   std::vector<std::unique_ptr<Batch>> open_batches_;            // per flow, may be null
   std::vector<uint64_t> next_sequence_;                         // per flow
   std::vector<uint32_t> flow_reads_in_flight_;                  // per flow
+  std::vector<uint64_t> flow_bytes_in_flight_;                  // per flow: read lengths submitted
   std::vector<std::vector<SourcePosition>> pending_positions_;  // per flow, no records yet
   uint64_t last_rescan_ = 0;
 };
