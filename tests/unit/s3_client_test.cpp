@@ -357,13 +357,16 @@ class CannedS3 {
                                            ? CannedResponse{500, "", ""}
                                            : script_[std::min(next, script_.size() - 1)];
       ++next;
+      {
+        // Recorded before the answer goes out: the client may check as soon as it has it.
+        std::lock_guard lock(mutex_);
+        received_.push_back(std::move(request));
+      }
       const std::string wire =
           cat("HTTP/1.1 ", response.status, " Canned\r\nContent-Length: ", response.body.size(),
               "\r\nConnection: close\r\n", response.extra_headers, "\r\n", response.body);
       write_all(fd, wire);
       close(fd);
-      std::lock_guard lock(mutex_);
-      received_.push_back(std::move(request));
     }
   }
 
