@@ -7,6 +7,7 @@ namespace ferry {
 
 const char* usage_text() {
   return R"(usage: ferry [--config PATH] [--once] [--check-config] [--log-level LEVEL]
+       ferry redact [--config PATH] --flow NAME|INDEX
        ferry --version | --help
 
 Ships records from files to S3 (or a local directory), redacted on the host and
@@ -21,6 +22,9 @@ compressed with zstd. Reads the Kinesis Agent's agent.json.
   --version          print the version
   --help             print this text
 
+ferry redact reads lines on stdin and prints, uncompressed, what the flow (by name,
+or its index in "flows" from 0) would ship for them; a summary goes to stderr.
+
 Without --once, ferry follows the files until SIGTERM or SIGINT, then completes
 open objects, writes the checkpoint and exits 0.
 )";
@@ -28,7 +32,12 @@ open objects, writes the checkpoint and exits 0.
 
 Result<CliOptions> parse_cli(const std::vector<std::string>& args) {
   CliOptions options;
-  for (size_t i = 0; i < args.size(); ++i) {
+  size_t first = 0;
+  if (!args.empty() && args[0] == "redact") {
+    options.redact = true;
+    first = 1;
+  }
+  for (size_t i = first; i < args.size(); ++i) {
     const std::string& arg = args[i];
     auto value = [&](std::string_view flag) -> Result<std::string> {
       if (i + 1 >= args.size()) return make_error(cat(flag, " needs a value"));
@@ -61,9 +70,17 @@ Result<CliOptions> parse_cli(const std::vector<std::string>& args) {
           std::stoul(text) > 256)
         return make_error(cat("--workers must be a number from 1 to 256, got ", text));
       options.workers = static_cast<unsigned>(std::stoul(text));
+    } else if (arg == "--flow" && options.redact) {
+      auto v = value(arg);
+      if (!v) return v.error();
+      options.flow = v.value();
     } else {
       return make_error(cat("unknown argument ", arg, " (see --help)"));
     }
+  }
+  if (options.redact && options.flow.empty()) return make_error("ferry redact needs --flow");
+  if (options.redact && (options.once || options.check_config)) {
+    return make_error("ferry redact takes only --config, --flow and --log-level");
   }
   return options;
 }

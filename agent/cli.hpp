@@ -17,6 +17,9 @@ struct CliOptions {
   bool help = false;
   std::optional<std::string> log_level;  // overrides "log.level"
   unsigned workers = 0;
+  // `ferry redact --flow NAME|INDEX`: print what that flow ships for the lines on stdin.
+  bool redact = false;
+  std::string flow;
 };
 
 Result<CliOptions> parse_cli(const std::vector<std::string>& args);

@@ -80,8 +80,9 @@ constexpr std::array<std::string_view, 6> kS3Known = {"bucket",           "keyPr
                                                       "maxObjectBytes",   "maxObjectAgeMillis"};
 constexpr std::array<std::string_view, 5> kDirectoryKnown = {
     "path", "keyPrefix", "compressionLevel", "maxObjectBytes", "maxObjectAgeMillis"};
-constexpr std::array<std::string_view, 4> kRedactKnown = {"consentField", "fields", "replacement",
-                                                          "flagField"};
+constexpr std::array<std::string_view, 8> kRedactKnown = {
+    "consentField",    "fields", "replacement", "flagField",
+    "redactedAtField", "mode",   "keyFile",     "patterns"};
 
 bool contains(std::span<const std::string_view> keys, std::string_view key) {
   return std::find(keys.begin(), keys.end(), key) != keys.end();

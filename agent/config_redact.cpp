@@ -1,10 +1,81 @@
 // Parses a flow's "redact" rules (see config_sections.hpp) into core/redaction_rule.hpp values.
 // A rule that redacts nothing is an error: a silently empty rule would ship the data it names.
+// The one impure step: an hmac rule's keyFile is read here, so a bad key stops ferry at start.
+#include <array>
+#include <cerrno>
+#include <cstring>
+#include <filesystem>
+#include <fstream>
+#include <sstream>
+
 #include "agent/config_keys.hpp"
+#include "agent/config_rules.hpp"
 #include "agent/config_sections.hpp"
+#include "core/field_path.hpp"
+#include "core/pattern_set.hpp"
 #include "core/text.hpp"
 
 namespace ferry::config {
+
+namespace {
+
+constexpr std::array<std::string_view, 3> kModes = {"replace", "hmac", "remove"};
+constexpr std::size_t kMinKeyBytes = 16;
+constexpr std::uintmax_t kMaxKeyFileBytes = 4096;
+
+int hex_digit(char c) {
+  if (c >= '0' && c <= '9') return c - '0';
+  if (c >= 'a' && c <= 'f') return c - 'a' + 10;
+  if (c >= 'A' && c <= 'F') return c - 'A' + 10;
+  return -1;
+}
+
+// The key file holds the key in hex (e.g. `openssl rand -hex 32`), surrounding whitespace
+// ignored. Messages never quote its content.
+Result<std::string> read_hmac_key(const std::string& file, std::string_view where) {
+  // Only a small regular file: a key file pointing at /dev/zero or a FIFO must not hang start.
+  std::error_code error;
+  const auto status = std::filesystem::status(file, error);
+  if (!error && std::filesystem::exists(status) &&
+      (!std::filesystem::is_regular_file(status) ||
+       std::filesystem::file_size(file, error) > kMaxKeyFileBytes)) {
+    return config_error(where, cat(quote_value(file), " must be a regular file of at most ",
+                                   kMaxKeyFileBytes, " bytes"));
+  }
+  std::ifstream in(file, std::ios::binary);
+  if (!in)
+    return config_error(where, cat("cannot read ", quote_value(file), ": ", std::strerror(errno)));
+  std::ostringstream content;
+  content << in.rdbuf();
+  std::string text = std::move(content).str();
+  const std::size_t first = text.find_first_not_of(" \t\r\n");
+  const std::size_t last = text.find_last_not_of(" \t\r\n");
+  const std::string_view hex = first == std::string::npos
+                                   ? std::string_view()
+                                   : std::string_view(text).substr(first, last - first + 1);
+  std::string key;
+  for (std::size_t i = 0; i + 1 < hex.size(); i += 2) {
+    const int high = hex_digit(hex[i]), low = hex_digit(hex[i + 1]);
+    if (high < 0 || low < 0) break;
+    key.push_back(static_cast<char>(high * 16 + low));
+  }
+  if (key.size() * 2 != hex.size()) {
+    return config_error(where, cat(quote_value(file), " must hold the key as hex digits only"));
+  }
+  if (key.size() < kMinKeyBytes) {
+    return config_error(where, cat(quote_value(file), " holds a key of ", key.size(),
+                                   " bytes; at least ", kMinKeyBytes, " are required"));
+  }
+  return key;
+}
+
+// Whether `field` is the path of exactly the top-level member `name`.
+bool is_top_level(std::string_view field, std::string_view name) {
+  const Result<FieldPath> path = parse_field_path(field);
+  return path.ok() && path->size() == 1 && (*path)[0].key == name;
+}
+
+}  // namespace
 
 Result<std::vector<RedactionRule>> parse_redact_rules(element value, std::string_view path,
                                                       ParseContext& context) {
@@ -18,7 +89,8 @@ Result<std::vector<RedactionRule>> parse_redact_rules(element value, std::string
     FERRY_CONFIG_TRY(fields, read_object(item, rule_path));
     KeyChecker keys(kRedactKeys, rule_path, context.warnings);
     RedactionRule rule;
-    bool has_fields = false;
+    bool has_fields = false, has_replacement = false;
+    std::string key_file;
     for (simdjson::dom::key_value_pair field : fields) {
       const std::string_view key = field.key;
       const std::string where = key_path(rule_path, key);
@@ -26,9 +98,42 @@ Result<std::vector<RedactionRule>> parse_redact_rules(element value, std::string
         FERRY_CONFIG_TRY(rule.consent_field, read_string(field.value, where));
       } else if (key == "replacement") {
         FERRY_CONFIG_TRY(rule.replacement, read_string(field.value, where));
+        has_replacement = true;
       } else if (key == "flagField") {
         FERRY_CONFIG_TRY(rule.flag_field, read_string(field.value, where));
+      } else if (key == "redactedAtField") {
+        FERRY_CONFIG_TRY(rule.redacted_at_field, read_string(field.value, where));
+      } else if (key == "mode") {
+        std::size_t mode = 0;
+        FERRY_CONFIG_TRY(mode, read_choice(field.value, where, kModes));
+        rule.mode = static_cast<RedactMode>(mode);
+      } else if (key == "keyFile") {
+        FERRY_CONFIG_TRY(key_file, read_string(field.value, where));
+        key_file = resolve_path(key_file, context.base_directory);
+        const std::string problem = check_absolute_path(key_file);
+        if (!problem.empty()) return config_error(where, problem);
+      } else if (key == "patterns") {
+        array entries;
+        FERRY_CONFIG_TRY(entries, read_array(field.value, where));
+        if (entries.size() == 0) return config_error(where, "must list at least one pattern");
+        std::size_t entry_index = 0;
+        for (element entry : entries) {
+          std::string text;
+          FERRY_CONFIG_TRY(text, read_string(entry, index_path(where, entry_index++)));
+          if (text.empty())
+            return config_error(index_path(where, entry_index - 1), "must not be empty");
+          rule.patterns.push_back(std::move(text));
+        }
+        // Compiled here too, so that a bad expression stops ferry at start with its reason.
+        const Result<PatternSet> compiled = PatternSet::compile(rule.patterns);
+        if (!compiled.ok()) return config_error(where, compiled.error().message);
       } else if (key == "fields") {
+        if (field.value.is_string() &&
+            std::string_view(field.value.get_string().value_unsafe()) == "*") {
+          rule.every_string = true;
+          has_fields = true;
+          continue;
+        }
         array names;
         FERRY_CONFIG_TRY(names, read_array(field.value, where));
         if (names.size() == 0) return config_error(where, "must list at least one field");
@@ -38,6 +143,25 @@ Result<std::vector<RedactionRule>> parse_redact_rules(element value, std::string
           std::string text;
           FERRY_CONFIG_TRY(text, read_string(name, name_path));
           if (text.empty()) return config_error(name_path, "must not be empty");
+          const Result<FieldPath> parsed = parse_field_path(text);
+          if (!parsed.ok()) {
+            return config_error(name_path,
+                                cat(parsed.error().message, ", got ", quote_value(text)));
+          }
+          for (const PathSegment& segment : *parsed) {
+            if (!segment.any_element && segment.key.empty()) {
+              return config_error(name_path,
+                                  cat("invalid field path: empty key, got ", quote_value(text)));
+            }
+          }
+          if (parsed->size() > 1) {
+            // The Kinesis-era meaning of "a.b" was a top-level key with a dot in its name:
+            // say how it is read now, so nobody loses the redaction of such a key silently.
+            context.warnings.push_back(
+                cat("config: ", name_path, ": ", quote_value(text), " is a path into nested ",
+                    "values; for a top-level key whose name contains '.' or '[', escape them ",
+                    "(\\. and \\[)"));
+          }
           rule.fields.push_back(std::move(text));
         }
         has_fields = true;
@@ -46,22 +170,58 @@ Result<std::vector<RedactionRule>> parse_redact_rules(element value, std::string
       }
     }
     if (!has_fields) return keys.missing("fields");
+    if (rule.every_string && rule.patterns.empty()) {
+      return config_error(key_path(rule_path, "fields"),
+                          "\"*\" (every string) only applies to a rule with patterns");
+    }
+    if (!rule.patterns.empty() && rule.mode == RedactMode::remove) {
+      return config_error(
+          key_path(rule_path, "mode"),
+          "must be \"replace\" or \"hmac\" in a rule with patterns, got \"remove\"");
+    }
+    if (has_replacement && rule.mode != RedactMode::replace) {
+      return config_error(key_path(rule_path, "replacement"),
+                          cat("only applies to mode \"replace\", got mode ",
+                              quote_value(kModes[static_cast<std::size_t>(rule.mode)])));
+    }
+    if (rule.mode == RedactMode::hmac) {
+      if (key_file.empty()) return keys.missing("keyFile");
+      FERRY_CONFIG_TRY(rule.hmac_key, read_hmac_key(key_file, key_path(rule_path, "keyFile")));
+    } else if (!key_file.empty()) {
+      return config_error(key_path(rule_path, "keyFile"), "only applies to mode \"hmac\"");
+    }
     for (const std::string& name : rule.fields) {
-      if (!rule.flag_field.empty() && name == rule.flag_field) {
+      if (!rule.flag_field.empty() && is_top_level(name, rule.flag_field)) {
         return config_error(
             key_path(rule_path, "flagField"),
             cat("must not be one of the redacted fields, got ", quote_value(rule.flag_field)));
       }
+      if (!rule.redacted_at_field.empty() && is_top_level(name, rule.redacted_at_field)) {
+        return config_error(key_path(rule_path, "redactedAtField"),
+                            cat("must not be one of the redacted fields, got ",
+                                quote_value(rule.redacted_at_field)));
+      }
+    }
+    if (!rule.flag_field.empty() && rule.flag_field == rule.redacted_at_field) {
+      return config_error(key_path(rule_path, "redactedAtField"),
+                          cat("must not be the flagField, got ", quote_value(rule.flag_field)));
     }
     rules.push_back(std::move(rule));
   }
-  // Rules apply in order: a flag that is also a consent field would grant the consent itself.
+  // Rules apply in order: a flag or time that is also a consent field would grant or withhold
+  // the consent itself.
   for (std::size_t i = 0; i < rules.size(); ++i) {
     for (const RedactionRule& other : rules) {
       if (!rules[i].flag_field.empty() && rules[i].flag_field == other.consent_field) {
         return config_error(
             key_path(index_path(path, i), "flagField"),
             cat("must not be a consentField of this flow, got ", quote_value(rules[i].flag_field)));
+      }
+      if (!rules[i].redacted_at_field.empty() &&
+          rules[i].redacted_at_field == other.consent_field) {
+        return config_error(key_path(index_path(path, i), "redactedAtField"),
+                            cat("must not be a consentField of this flow, got ",
+                                quote_value(rules[i].redacted_at_field)));
       }
     }
   }

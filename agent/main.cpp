@@ -5,12 +5,14 @@
 #include <unistd.h>
 
 #include <cstdio>
+#include <iostream>
 #include <string>
 #include <vector>
 
 #include "agent/cli.hpp"
 #include "agent/config.hpp"
 #include "agent/pipeline.hpp"
+#include "agent/redact_command.hpp"
 #include "core/log.hpp"
 #include "core/text.hpp"
 #include "io/unique_fd.hpp"
@@ -99,6 +101,24 @@ int main(int argc, char** argv) {
   if (cli->check_config) {
     print_summary(config);
     return kExitDelivered;
+  }
+  if (cli->redact) {
+    const auto flow = ferry::find_flow(config, cli->flow);
+    if (!flow) {
+      std::fprintf(stderr, "ferry: redact: no flow named or numbered %s\n", cli->flow.c_str());
+      return kExitConfig;
+    }
+    const auto counts = ferry::run_redact_command(config.flows[*flow], std::cin, std::cout);
+    std::cout.flush();
+    std::fprintf(stderr, "ferry redact: %llu record(s), %llu redacted, %llu invalid\n",
+                 static_cast<unsigned long long>(counts.records),
+                 static_cast<unsigned long long>(counts.redacted),
+                 static_cast<unsigned long long>(counts.invalid));
+    if (counts.unterminated_bytes > 0) {
+      std::fprintf(stderr, "ferry redact: %llu byte(s) after the last newline not shipped\n",
+                   static_cast<unsigned long long>(counts.unterminated_bytes));
+    }
+    return std::cout ? kExitDelivered : kExitUndelivered;
   }
 
   // SIGTERM/SIGINT arrive through a signalfd that the reactor reads in its ring; blocked here

@@ -623,6 +623,34 @@ TEST(Redactor, SteadyStateProcessingDoesNotAllocate) {
   EXPECT_EQ(g_allocations.load() - before, 0);
 }
 
+TEST(Redactor, SteadyStateNestedPathsModesAndPatternsDoNotAllocate) {
+  RedactionRule nested{"", {"file.localfilename", "r[*].email"}, "X", "f"};
+  nested.redacted_at_field = "at";
+  RedactionRule hmac{"", {"sender"}, "", ""};
+  hmac.mode = RedactMode::hmac;
+  hmac.hmac_key = "0123456789abcdef";
+  RedactionRule removal{"", {"file.guid", "r[*]"}, "", ""};
+  removal.mode = RedactMode::remove;
+  RedactionRule patterns;
+  patterns.patterns = {"us_ssn", "email", "credit_card", "phone_e164"};
+  patterns.every_string = true;
+  Redactor redactor({nested, hmac, removal, patterns});
+  const std::vector<std::string> records = {
+      R"({"file":{"guid":"g","localfilename":"/tmp/a"},"sender":"bob@example.com","m":"x"})",
+      R"({"r":[{"email":"a@b.io"},2],"m":"ssn 123-45-6789 card 4111 1111 1111 1111"})",
+      R"({"m":"nothing","n":[1,{"k":"+14155552671"}]})", "[1]", "{}"};
+  std::string out;
+  out.reserve(1 << 16);
+  for (const std::string& record : records) redactor.process(record, RecordOrigin{"f", 0}, out);
+  out.clear();
+  const long before = g_allocations.load();
+  for (int i = 0; i < 100; ++i) {
+    for (const std::string& record : records) redactor.process(record, RecordOrigin{"f", 0}, out);
+    out.clear();
+  }
+  EXPECT_EQ(g_allocations.load() - before, 0);
+}
+
 // --- public corpora -------------------------------------------------------------------------
 
 std::string read_file(const std::filesystem::path& path) {
