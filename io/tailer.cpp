@@ -193,12 +193,6 @@ void Tailer::scan_directory(Directory& dir, bool at_start) {
   }
 }
 
-Tailer::TrackedFile* Tailer::find_by_path(const std::string& path) {
-  for (auto& [id, file] : files_)
-    if (file->path == path) return file.get();
-  return nullptr;
-}
-
 void Tailer::consider_file(uint32_t flow, const std::string& path, bool at_start) {
   struct stat st {};
   if (::stat(path.c_str(), &st) != 0 || !S_ISREG(st.st_mode)) return;

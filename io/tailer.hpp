@@ -87,7 +87,6 @@ class Tailer {
   void arm_inotify();
   void arm_control();
   Batch* current_batch(uint32_t flow);
-  TrackedFile* find_by_path(const std::string& path);
 
   std::vector<TailFlow> flows_;
   const Checkpoint& committed_;
