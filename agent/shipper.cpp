@@ -12,18 +12,13 @@
 #include "core/object_key.hpp"
 #include "core/text.hpp"
 #include "io/checkpoint_store.hpp"
+#include "io/steady_clock.hpp"
 
 namespace ferry {
 namespace {
 
 // How often open objects are checked for age and part uploads for completion.
 constexpr int kTickMillis = 100;
-
-uint64_t now_millis() {
-  return static_cast<uint64_t>(std::chrono::duration_cast<std::chrono::milliseconds>(
-                                   std::chrono::steady_clock::now().time_since_epoch())
-                                   .count());
-}
 
 // Keeps the newest position per file (same inode) in `into`.
 void merge_positions(std::vector<SourcePosition>& into, const std::vector<SourcePosition>& from) {
@@ -76,7 +71,7 @@ Status Shipper::recover_flow(FlowState& state) {
       return Ok{};
     case ResumeAction::continue_upload:
       if (auto status = state.flow.writer->resume(open); !status) return status;
-      state.object = ObjectInProgress{true, open.key, now_millis(), 0, open.positions};
+      state.object = ObjectInProgress{true, open.key, steady_millis(), 0, open.positions};
       FERRY_INFO(cat("recovery: flow ", state.flow.name, ": continuing the upload of ", open.key,
                      " after its ", open.parts.size(), " acknowledged part(s)"));
       return Ok{};
@@ -108,7 +103,7 @@ void Shipper::run() {
     else if (input_.drained())
       break;  // closed before every end marker: only after a failure upstream
     poll_uploads();
-    complete_aged(now_millis());
+    complete_aged(steady_millis());
   }
 }
 
@@ -209,7 +204,7 @@ bool Shipper::open_object(FlowState& state) {
     fail(state, status.error().message);
     return false;
   }
-  state.object = ObjectInProgress{true, key, now_millis(), 0, {}};
+  state.object = ObjectInProgress{true, key, steady_millis(), 0, {}};
   return true;
 }
 
@@ -284,7 +279,7 @@ bool Shipper::persist() {
       if (!first) FERRY_INFO("checkpoint: written again; delivery resumes");
       return true;
     }
-    const uint64_t now = now_millis();
+    const uint64_t now = steady_millis();
     if (first || now - last_report >= 30000) {
       FERRY_ERROR(cat("checkpoint: ", status.error().message,
                       "; delivery is paused until the checkpoint can be written (nothing is "

@@ -4,7 +4,6 @@
 #include <simdjson.h>
 
 #include <algorithm>
-#include <cstdio>
 
 #include "core/assert.hpp"
 #include "core/crypto.hpp"
@@ -14,12 +13,6 @@ namespace ferry {
 namespace {
 
 constexpr std::string_view kChecksumKey = ",\"sha256\":\"";
-
-std::string hex64(uint64_t value) {
-  char buf[17];
-  std::snprintf(buf, sizeof buf, "%016llx", static_cast<unsigned long long>(value));
-  return buf;
-}
 
 bool parse_hex64(std::string_view text, uint64_t& out) {
   if (text.size() != 16) return false;

@@ -75,12 +75,11 @@ std::string object_name(const ObjectNameParts& parts) {
   char stamp[64];
   std::snprintf(stamp, sizeof stamp, "%04d%02d%02dT%02d%02d%02dZ", utc.tm_year + 1900,
                 utc.tm_mon + 1, utc.tm_mday, utc.tm_hour, utc.tm_min, utc.tm_sec);
-  char run_id[17];
-  std::snprintf(run_id, sizeof run_id, "%016llx", static_cast<unsigned long long>(parts.run_id));
   char sequence[24];
   std::snprintf(sequence, sizeof sequence, "%06llu",
                 static_cast<unsigned long long>(parts.sequence));
-  return cat(parts.host, "_", parts.flow, "_", stamp, "_", run_id, "_", sequence, ".json.zst");
+  return cat(parts.host, "_", parts.flow, "_", stamp, "_", hex64(parts.run_id), "_", sequence,
+             ".json.zst");
 }
 
 }  // namespace ferry

@@ -14,6 +14,13 @@ std::string to_hex(std::span<const unsigned char> bytes) {
   return out;
 }
 
+std::string hex64(uint64_t value) {
+  static constexpr char digits[] = "0123456789abcdef";
+  std::string out(16, '0');
+  for (int i = 15; i >= 0; --i, value >>= 4) out[static_cast<size_t>(i)] = digits[value & 0xf];
+  return out;
+}
+
 void append_json_string(std::string& out, std::string_view value) {
   static constexpr char digits[] = "0123456789abcdef";
   out.push_back('"');

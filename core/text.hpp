@@ -47,6 +47,9 @@ inline std::string to_hex(std::string_view bytes) {
   return to_hex(std::span(reinterpret_cast<const unsigned char*>(bytes.data()), bytes.size()));
 }
 
+// 16 lowercase hex digits, zero-padded (fingerprints, run ids).
+std::string hex64(uint64_t value);
+
 // Appends `value` as a JSON string literal (with quotes), escaping per RFC 8259.
 void append_json_string(std::string& out, std::string_view value);
 

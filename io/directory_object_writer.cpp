@@ -69,15 +69,8 @@ Result<std::optional<uint64_t>> DirectoryObjectWriter::visible_size(const std::s
 
 Status DirectoryObjectWriter::append(std::string_view frame) {
   FERRY_ASSERT(fd_.valid());
-  while (!frame.empty()) {
-    const ssize_t n = ::write(fd_.get(), frame.data(), frame.size());
-    if (n < 0) {
-      if (errno == EINTR) continue;
-      return make_error(cat("write ", temp_path_, ": ", std::strerror(errno)));
-    }
-    frame.remove_prefix(static_cast<size_t>(n));
-    size_ += static_cast<uint64_t>(n);
-  }
+  if (auto status = write_all(fd_.get(), frame, temp_path_); !status) return status;
+  size_ += frame.size();
   return Ok{};
 }
 

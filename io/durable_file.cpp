@@ -25,6 +25,8 @@ std::string parent_of(const std::string& path) {
   return path.substr(0, slash);
 }
 
+}  // namespace
+
 Status write_all(int fd, std::string_view content, const std::string& path) {
   while (!content.empty()) {
     const ssize_t n = ::write(fd, content.data(), content.size());
@@ -36,8 +38,6 @@ Status write_all(int fd, std::string_view content, const std::string& path) {
   }
   return Ok{};
 }
-
-}  // namespace
 
 Status make_directories(const std::string& path) {
   if (path.empty()) return Ok{};

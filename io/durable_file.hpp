@@ -16,6 +16,9 @@ Status write_file_atomically(const std::string& path, std::string_view content);
 // nullopt when the file does not exist; an error for any other failure.
 Result<std::optional<std::string>> read_whole_file(const std::string& path);
 
+// Writes all of `content` to `fd` (retrying short writes and EINTR); errors name `path`.
+Status write_all(int fd, std::string_view content, const std::string& path);
+
 // mkdir -p.
 Status make_directories(const std::string& path);
 

@@ -12,7 +12,6 @@
 
 #include <algorithm>
 #include <cerrno>
-#include <chrono>
 #include <cstring>
 #include <filesystem>
 #include <limits>
@@ -20,6 +19,7 @@
 #include "core/assert.hpp"
 #include "core/log.hpp"
 #include "core/text.hpp"
+#include "io/steady_clock.hpp"
 
 namespace ferry {
 namespace {
@@ -32,12 +32,6 @@ constexpr uint32_t kWatchMask = IN_CREATE | IN_MOVED_TO | IN_MODIFY | IN_DELETE 
 
 uint64_t tag(Tag t, uint64_t id = 0) {
   return (uint64_t{t} << kTagShift) | (id & kIdMask);
-}
-
-uint64_t now_millis() {
-  return static_cast<uint64_t>(std::chrono::duration_cast<std::chrono::milliseconds>(
-                                   std::chrono::steady_clock::now().time_since_epoch())
-                                   .count());
 }
 
 // Hash of the first `bytes` bytes of the file; false if the file is shorter or unreadable.
@@ -152,7 +146,7 @@ Status Tailer::setup() {
     if (!options_.once) watch_directory(*dir);
     scan_directory(*dir, /*at_start=*/true);
   }
-  last_rescan_ = now_millis();
+  last_rescan_ = steady_millis();
   return Ok{};
 }
 
@@ -274,7 +268,7 @@ Batch* Tailer::current_batch(uint32_t flow) {
     batch.flow = flow;
     for (auto& position : pending_positions_[flow]) batch.positions.push_back(std::move(position));
     pending_positions_[flow].clear();
-    if (!batch.positions.empty()) batch.first_record_millis = now_millis();
+    if (!batch.positions.empty()) batch.first_record_millis = steady_millis();
   }
   return open_batches_[flow].get();
 }
@@ -344,7 +338,7 @@ void Tailer::handle_read(uint64_t file_id, int result) {
 }
 
 void Tailer::consume_read(TrackedFile& file, int result, const char* data) {
-  const uint64_t now = now_millis();
+  const uint64_t now = steady_millis();
   if (result < 0) {
     if (result == -EINTR || result == -EAGAIN) {
       file.readable = true;
@@ -513,7 +507,7 @@ void Tailer::handle_inotify(int result) {
 }
 
 void Tailer::safety_rescan() {
-  last_rescan_ = now_millis();
+  last_rescan_ = steady_millis();
   for (auto& dir : directories_) {
     if (dir->wd < 0) {
       watch_directory(*dir);
@@ -604,7 +598,7 @@ Status Tailer::run() {
     pump_reads();
     if (options_.once && !stopping_ && input_done()) break;
     if (stopping_ && reads_in_flight_ == 0) break;
-    uint64_t now = now_millis();
+    uint64_t now = steady_millis();
     dispatch_aged(now);
     if (!options_.once) {
       close_finished_files(now);

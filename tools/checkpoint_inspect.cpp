@@ -16,13 +16,10 @@ std::string quoted(std::string_view text) {
 }
 
 std::string position_json(const std::string& path, const ferry::FileIdentity& id, uint64_t offset) {
-  char fingerprint[17];
-  std::snprintf(fingerprint, sizeof fingerprint, "%016llx",
-                static_cast<unsigned long long>(id.fingerprint));
-  return ferry::cat("{\"path\": ", quoted(path), ", \"device\": ", id.device,
-                    ", \"inode\": ", id.inode, ", \"fingerprint\": \"", fingerprint,
-                    "\", \"fingerprint_bytes\": ", id.fingerprint_bytes, ", \"offset\": ", offset,
-                    "}");
+  return ferry::cat(
+      "{\"path\": ", quoted(path), ", \"device\": ", id.device, ", \"inode\": ", id.inode,
+      ", \"fingerprint\": \"", ferry::hex64(id.fingerprint),
+      "\", \"fingerprint_bytes\": ", id.fingerprint_bytes, ", \"offset\": ", offset, "}");
 }
 
 void print(const ferry::Checkpoint& checkpoint, const std::string& path) {
