@@ -61,7 +61,13 @@ Status Shipper::recover_flow(FlowState& state) {
   if (!visible)
     return make_error(cat("recovery: flow ", state.flow.name, ": cannot tell whether ", open.key,
                           " was completed: ", visible.error().message));
-  switch (decide_resume(open, visible.value())) {
+  const ResumeAction action = decide_resume(open, visible.value());
+  if (visible.value() && action != ResumeAction::commit_completed)
+    FERRY_WARN(cat("recovery: flow ", state.flow.name, ": ", open.key, " holds ", *visible.value(),
+                   " bytes where the checkpoint expects ", open.size,
+                   " once complete: an interrupted or earlier write, never acknowledged; it will "
+                   "be replaced"));
+  switch (action) {
     case ResumeAction::commit_completed:
       FERRY_INFO(cat("recovery: flow ", state.flow.name, ": ", open.key,
                      " was completed before the restart; its records are delivered"));
@@ -81,12 +87,6 @@ Status Shipper::recover_flow(FlowState& state) {
       FERRY_INFO(cat("recovery: flow ", state.flow.name, ": ", open.key,
                      " was not completed; its records are read again into it"));
       return Ok{};
-    case ResumeAction::conflict:
-      return make_error(cat("recovery: flow ", state.flow.name, ": ", open.key, " exists with ",
-                            visible.value().value_or(0), " bytes, but the checkpoint expected ",
-                            open.size,
-                            "; refusing to overwrite it. Move the object (or the "
-                            "checkpoint) aside and start again"));
   }
   return Ok{};
 }

@@ -83,10 +83,8 @@ Checkpoint Checkpoint::resume_view() const {
 
 ResumeAction decide_resume(const OpenObject& open, std::optional<uint64_t> visible_size) {
   const bool may_be_complete = open.single_request || !open.parts.empty();
-  if (visible_size) {
-    if (may_be_complete && *visible_size == open.size) return ResumeAction::commit_completed;
-    return ResumeAction::conflict;
-  }
+  if (visible_size && may_be_complete && *visible_size == open.size)
+    return ResumeAction::commit_completed;
   if (!open.single_request && !open.upload_id.empty() && !open.parts.empty())
     return ResumeAction::continue_upload;
   return ResumeAction::restart_object;

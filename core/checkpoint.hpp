@@ -70,12 +70,15 @@ struct Checkpoint {
 };
 
 // What a restart does with a flow's open object, given whether an object named by its key is
-// now visible at the destination (and its size).
+// now visible at the destination (and its size). The key is ferry's own (it carries a random run
+// id), and both its sizes are known before any byte is sent, so an object of another size under
+// it is never one ferry completed as recorded: a body cut short by a server that stores partial
+// uploads, or an earlier attempt at the same key. Its records were never committed, so it is
+// replaced like an object that is not there.
 enum class ResumeAction {
   commit_completed,  // the object is complete: its records are delivered, commit its positions
   continue_upload,   // the upload goes on from the next part number, reading after its parts
-  restart_object,    // nothing is visible: read again from the committed offsets, same key
-  conflict,          // an object of another size holds the key: refuse to guess
+  restart_object,    // not complete: read again from the committed offsets, same key
 };
 ResumeAction decide_resume(const OpenObject& open, std::optional<uint64_t> visible_size);
 

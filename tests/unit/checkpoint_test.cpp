@@ -185,10 +185,11 @@ TEST(Checkpoint, ResumeDecisionTable) {
   EXPECT_EQ(decide_resume(multipart, std::nullopt), ResumeAction::continue_upload);
   EXPECT_EQ(decide_resume(single, std::nullopt), ResumeAction::restart_object);
   EXPECT_EQ(decide_resume(key_only, std::nullopt), ResumeAction::restart_object);
-  // Visible with another size, or visible while we never completed anything: not ours.
-  EXPECT_EQ(decide_resume(multipart, multipart.size + 1), ResumeAction::conflict);
-  EXPECT_EQ(decide_resume(single, 11), ResumeAction::conflict);
-  EXPECT_EQ(decide_resume(key_only, 0), ResumeAction::conflict);
+  // Visible with another size (a body cut short by a server that keeps partial uploads, or an
+  // earlier attempt), or visible while nothing was completed: never acknowledged, so replaced.
+  EXPECT_EQ(decide_resume(multipart, multipart.size + 1), ResumeAction::continue_upload);
+  EXPECT_EQ(decide_resume(single, 11), ResumeAction::restart_object);
+  EXPECT_EQ(decide_resume(key_only, 0), ResumeAction::restart_object);
 }
 
 }  // namespace
