@@ -54,6 +54,7 @@ RedactCommandCounts run_redact_command(const config::Flow& flow, std::istream& i
     out << shipped;
   }
   counts.unterminated_bytes = framer.pending_bytes();
+  redactor.take_audit(counts.rules);
   return counts;
 }
 

@@ -7,6 +7,7 @@
 #include <optional>
 #include <ostream>
 #include <string_view>
+#include <vector>
 
 #include "agent/config.hpp"
 
@@ -17,6 +18,7 @@ struct RedactCommandCounts {
   uint64_t redacted = 0;
   uint64_t invalid = 0;
   uint64_t unterminated_bytes = 0;  // after the last newline: ferry waits for it, never ships
+  std::vector<RuleAudit> rules;     // what each of the flow's rules did
 };
 
 // The flow named `which`, or else flows[which] when `which` is a decimal index from 0.

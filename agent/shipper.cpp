@@ -40,6 +40,7 @@ Shipper::Shipper(std::vector<ShipFlow> flows, Checkpoint checkpoint, ShipperOpti
     : checkpoint_(std::move(checkpoint)), options_(std::move(options)), pool_(pool), input_(input) {
   flows_.reserve(flows.size());
   for (auto& flow : flows) flows_.push_back(FlowState{std::move(flow)});
+  stats_.rules.resize(flows_.size());
 }
 
 Status Shipper::recover() {
@@ -141,6 +142,9 @@ void Shipper::ship_in_order(FlowState& state, Batch& batch) {
   stats_.redacted += batch.stats.redacted;
   stats_.invalid += batch.stats.invalid;
   stats_.ndjson_bytes += batch.stats.output_bytes;
+  std::vector<RuleAudit>& audit = stats_.rules[batch.flow];
+  if (audit.size() < batch.stats.rules.size()) audit.resize(batch.stats.rules.size());
+  for (size_t r = 0; r < batch.stats.rules.size(); ++r) audit[r] += batch.stats.rules[r];
   ObjectInProgress& object = state.object;
   if (batch.frame.empty()) {
     // Positions only (skipped lines, a file opened at its end): durable once earlier data is.

@@ -35,6 +35,7 @@ struct ShipperStats {
   uint64_t invalid = 0;
   uint64_t compressed_bytes = 0;
   uint64_t ndjson_bytes = 0;
+  std::vector<std::vector<RuleAudit>> rules;  // by flow, then by redaction rule: the audit
 };
 
 struct ShipperOptions {

@@ -8,6 +8,7 @@
 #include <vector>
 
 #include "core/file_identity.hpp"
+#include "core/redaction_rule.hpp"
 
 namespace ferry {
 
@@ -32,7 +33,8 @@ struct BatchStats {
   uint64_t redacted = 0;
   uint64_t invalid = 0;
   uint64_t input_bytes = 0;
-  uint64_t output_bytes = 0;  // NDJSON after redaction, before compression
+  uint64_t output_bytes = 0;     // NDJSON after redaction, before compression
+  std::vector<RuleAudit> rules;  // what each of the flow's redaction rules did, by rule
 };
 
 struct Batch {

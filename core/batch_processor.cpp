@@ -45,6 +45,7 @@ void BatchProcessor::process(Batch& batch) {
     }
   }
   batch.stats.output_bytes = scratch_.size();
+  state.redactor.take_audit(batch.stats.rules);
   state.compressor.compress_frame(scratch_, batch.frame);
 }
 

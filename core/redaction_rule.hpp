@@ -37,4 +37,24 @@ struct RedactionRule {
   bool every_string = false;
 };
 
+// A short description for logs, e.g. `consent data_share_consent: dob, ssn_no (replace)` or
+// `patterns us_ssn, email in * (hmac)`. Never includes the HMAC key.
+std::string describe(const RedactionRule& rule);
+
+// What one rule did (the audit): records it changed (a value redacted, or its flag or time
+// added) and values it replaced, hashed or removed (for pattern rules, the matches).
+struct RuleAudit {
+  uint64_t records = 0;
+  uint64_t values = 0;
+
+  RuleAudit& operator+=(const RuleAudit& other) {
+    records += other.records;
+    values += other.values;
+    return *this;
+  }
+};
+
+// "rule <index from 1> <describe(rule)>: <records> records changed, <values> values redacted"
+std::string describe_audit(size_t index, const RedactionRule& rule, const RuleAudit& audit);
+
 }  // namespace ferry

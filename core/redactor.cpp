@@ -119,6 +119,7 @@ Redactor::Redactor(std::vector<RedactionRule> rules, Clock clock) : clock_(clock
     prepared.rule = std::move(rule);
     rules_.push_back(std::move(prepared));
   }
+  audit_.resize(rules_.size());
   // Raw lines are scanned only when no rule needs the JSON structure (a consent, a path, a flag
   // or a time), and no replacement could break the line in two.
   raw_lines_ = !rules_.empty();
@@ -166,6 +167,7 @@ RedactOutcome Redactor::process_raw(std::string_view record, std::string& out) {
     NewValue value;
     if (!rewrite(r, raw_scratch_, value)) continue;
     changed = true;
+    ++audit_[r].records;
     raw_scratch_.assign(rewritten_, value.text_begin, value.text_size);
   }
   out.append(raw_scratch_);
@@ -251,12 +253,16 @@ bool Redactor::apply_rules() {
     const RedactionRule& rule = prepared.rule;
     if (consents(rule.consent_field)) continue;
     if (!spans_scanned_) scan_top_level();
+    const uint64_t values_before = audit_[r].values;
     if (prepared.patterns) {
       if (!apply_patterns(r)) continue;  // nothing matched: the record is as it was
     } else {
       for (const FieldPath& path : prepared.paths) apply_path(r, path);
     }
     applied = true;
+    if (audit_[r].values != values_before || !rule.flag_field.empty() ||
+        !rule.redacted_at_field.empty())
+      ++audit_[r].records;
     // The flag and the time go last so that they win over a listed field of the same name.
     if (!rule.flag_field.empty()) {
       set_top_level(rule.flag_field, &prepared.flag_key_json, NewValue{Action::flag_true, r, {}});
@@ -287,49 +293,26 @@ void Redactor::scan_top_level() {
   spans_scanned_ = true;
 }
 
-void Redactor::apply_path(uint32_t rule, const FieldPath& path) {
+template <class Leaf>
+void Redactor::follow_top_level(const FieldPath& path, Leaf& leaf) {
   FERRY_ASSERT(!path.empty() && !path[0].any_element);
-  const std::string_view key = path[0].key;
   for (const Member& member : members_) {
-    if (member.key != key) continue;
-    visit(rule, path, 1, member.value,
-          Item{member.item_begin, member.value_begin, member.value_end}, open_brace_);
-  }
-  if (path.size() != 1) return;  // appended members hold `true` or a string: nothing inside
-  for (size_t i = 0; i < appended_.size();) {
-    Appended& member = appended_[i];
-    if (member.key != key || member.value.rule == rule) {
-      ++i;
-    } else if (rules_[rule].rule.mode == RedactMode::remove) {
-      appended_.erase(appended_.begin() + static_cast<std::ptrdiff_t>(i));
-    } else {
-      member.value = redacted_value(rule, text_of(member.value));
-      ++i;
-    }
+    if (member.key != path[0].key) continue;
+    follow_path(path, 1, member.value,
+                Item{member.item_begin, member.value_begin, member.value_end}, open_brace_, leaf);
   }
 }
 
-// `value` (spans in `item`) is selected by path[0, step); follows the rest of the path.
-void Redactor::visit(uint32_t rule, const FieldPath& path, size_t step,
-                     simdjson::dom::element value, const Item& item, size_t container) {
-  Edit* edit = find_edit(item.value_begin);
-  if (edit != nullptr && edit->value.action == Action::remove) return;  // gone
+// `value` (spans in `item`) is selected by path[0, step); follows the rest of the path through
+// the DOM and the bytes in step.
+template <class Leaf>
+void Redactor::follow_path(const FieldPath& path, size_t step, simdjson::dom::element value,
+                           const Item& item, size_t container, Leaf& leaf) {
   if (step == path.size()) {
-    if (edit != nullptr && edit->value.rule == rule) return;  // listed twice in this rule
-    if (edit != nullptr) {
-      // Redacting a value an earlier rule changed: the new value derives from the current one.
-      const std::string_view current = text_of(edit->value);
-      edit->value = redacted_value(rule, current);
-    } else {
-      const std::string_view current = rules_[rule].rule.mode == RedactMode::hmac
-                                           ? text_of(value, item.value_begin, item.value_end)
-                                           : std::string_view();
-      edits_.push_back(Edit{item.begin, item.value_begin, item.value_end, container,
-                            redacted_value(rule, current)});
-    }
+    leaf(value, item, container);
     return;
   }
-  if (edit != nullptr) return;  // now a string or `true`: a further step selects nothing
+  if (find_edit(item.value_begin) != nullptr) return;  // removed, or now a string or `true`
   const PathSegment& segment = path[step];
   if (segment.any_element) {
     simdjson::dom::array array;
@@ -337,7 +320,7 @@ void Redactor::visit(uint32_t rule, const FieldPath& path, size_t step,
     auto element = array.begin();
     json_scan::for_each_item(record_, item.value_begin, [&](const Item& inner) {
       FERRY_ASSERT(element != array.end());
-      visit(rule, path, step + 1, *element, inner, item.value_begin);
+      follow_path(path, step + 1, *element, inner, item.value_begin, leaf);
       ++element;
     });
     FERRY_ASSERT(element == array.end());
@@ -349,10 +332,53 @@ void Redactor::visit(uint32_t rule, const FieldPath& path, size_t step,
   json_scan::for_each_item(record_, item.value_begin, [&](const Item& inner) {
     FERRY_ASSERT(member != object.end());
     if (member.key() == segment.key)
-      visit(rule, path, step + 1, member.value(), inner, item.value_begin);
+      follow_path(path, step + 1, member.value(), inner, item.value_begin, leaf);
     ++member;
   });
   FERRY_ASSERT(member == object.end());
+}
+
+void Redactor::apply_path(uint32_t rule, const FieldPath& path) {
+  auto redact = [&](simdjson::dom::element value, const Item& item, size_t container) {
+    redact_value(rule, value, item, container);
+  };
+  follow_top_level(path, redact);
+  if (path.size() != 1) return;  // appended members hold `true` or a string: nothing inside
+  const std::string_view key = path[0].key;
+  for (size_t i = 0; i < appended_.size();) {
+    Appended& member = appended_[i];
+    if (member.key != key || member.value.rule == rule) {
+      ++i;
+      continue;
+    }
+    ++audit_[rule].values;
+    if (rules_[rule].rule.mode == RedactMode::remove) {
+      appended_.erase(appended_.begin() + static_cast<std::ptrdiff_t>(i));
+    } else {
+      member.value = redacted_value(rule, text_of(member.value));
+      ++i;
+    }
+  }
+}
+
+// A value a path rule selected: replaced, hashed or removed.
+void Redactor::redact_value(uint32_t rule, simdjson::dom::element value, const Item& item,
+                            size_t container) {
+  Edit* edit = find_edit(item.value_begin);
+  if (edit != nullptr && edit->value.action == Action::remove) return;  // gone
+  if (edit != nullptr && edit->value.rule == rule) return;              // listed twice in this rule
+  if (edit != nullptr) {
+    // Redacting a value an earlier rule changed: the new value derives from the current one.
+    const std::string_view current = text_of(edit->value);
+    edit->value = redacted_value(rule, current);
+  } else {
+    const std::string_view current = rules_[rule].rule.mode == RedactMode::hmac
+                                         ? text_of(value, item.value_begin, item.value_end)
+                                         : std::string_view();
+    edits_.push_back(Edit{item.begin, item.value_begin, item.value_end, container,
+                          redacted_value(rule, current)});
+  }
+  ++audit_[rule].values;
 }
 
 // Pattern rule: scans the string values its fields select (all of them for every_string);
@@ -360,50 +386,17 @@ void Redactor::visit(uint32_t rule, const FieldPath& path, size_t step,
 bool Redactor::apply_patterns(uint32_t rule) {
   patterns_changed_ = false;
   const PreparedRule& prepared = rules_[rule];
+  auto scan = [&](simdjson::dom::element value, const Item& item, size_t container) {
+    scan_strings(rule, value, item, container);
+  };
   if (prepared.rule.every_string) {
     for (const Member& member : members_) {
-      scan_strings(rule, member.value,
-                   Item{member.item_begin, member.value_begin, member.value_end}, open_brace_);
+      scan(member.value, Item{member.item_begin, member.value_begin, member.value_end},
+           open_brace_);
     }
   }
-  for (const FieldPath& path : prepared.paths) {
-    for (const Member& member : members_) {
-      if (member.key != path[0].key) continue;
-      scan_path(rule, path, 1, member.value,
-                Item{member.item_begin, member.value_begin, member.value_end}, open_brace_);
-    }
-  }
+  for (const FieldPath& path : prepared.paths) follow_top_level(path, scan);
   return patterns_changed_;
-}
-
-// Follows `path` like visit() does, then scans every string inside what it selects.
-void Redactor::scan_path(uint32_t rule, const FieldPath& path, size_t step,
-                         simdjson::dom::element value, const Item& item, size_t container) {
-  if (step == path.size()) {
-    scan_strings(rule, value, item, container);
-    return;
-  }
-  if (find_edit(item.value_begin) != nullptr) return;  // removed, or now a string
-  const PathSegment& segment = path[step];
-  if (segment.any_element) {
-    simdjson::dom::array array;
-    if (value.get_array().get(array) != simdjson::SUCCESS) return;
-    auto element = array.begin();
-    json_scan::for_each_item(record_, item.value_begin, [&](const Item& inner) {
-      scan_path(rule, path, step + 1, *element, inner, item.value_begin);
-      ++element;
-    });
-    return;
-  }
-  simdjson::dom::object object;
-  if (value.get_object().get(object) != simdjson::SUCCESS) return;
-  auto member = object.begin();
-  json_scan::for_each_item(record_, item.value_begin, [&](const Item& inner) {
-    if (member.key() == segment.key) {
-      scan_path(rule, path, step + 1, member.value(), inner, item.value_begin);
-    }
-    ++member;
-  });
 }
 
 // Every string value in `value` (itself, or at any depth inside it), as it currently is.
@@ -465,6 +458,7 @@ bool Redactor::rewrite(uint32_t rule, std::string_view text, NewValue& value) {
   }
   rewritten_.append(text.substr(cursor));
   value.text_size = rewritten_.size() - value.text_begin;
+  audit_[rule].values += spans_.size();
   patterns_changed_ = true;
   return true;
 }
@@ -677,6 +671,14 @@ void Redactor::splice(std::string& out) {
   }
   out.append(record_.substr(insert_at));
   out.push_back('\n');
+}
+
+void Redactor::take_audit(std::vector<RuleAudit>& into) {
+  if (into.size() < audit_.size()) into.resize(audit_.size());
+  for (size_t r = 0; r < audit_.size(); ++r) {
+    into[r] += audit_[r];
+    audit_[r] = RuleAudit{};
+  }
 }
 
 void Redactor::append_invalid_marker(std::string_view record, const RecordOrigin& origin,

@@ -64,6 +64,10 @@ class Redactor {
   // Appends the processed record followed by '\n' to `out`.
   RedactOutcome process(std::string_view record, const RecordOrigin& origin, std::string& out);
 
+  // Adds what each rule did since the last call to `into[rule]` (resized to the rule count
+  // if smaller) and starts counting again.
+  void take_audit(std::vector<RuleAudit>& into);
+
   // Appends the invalid-record marker for `record` (and '\n') without looking at its bytes:
   // for records known to be unsafe to parse on their own, such as a piece of an over-long line.
   void append_invalid_marker(std::string_view record, const RecordOrigin& origin, std::string& out);
@@ -123,15 +127,20 @@ class Redactor {
   bool consents(std::string_view consent_field) const;
   bool apply_rules();
   void scan_top_level();
+  // Calls leaf(value, item, container) for every value `path` selects; a step into a value
+  // some rule already changed (removed, or now a string) selects nothing.
+  template <class Leaf>
+  void follow_top_level(const FieldPath& path, Leaf& leaf);
+  template <class Leaf>
+  void follow_path(const FieldPath& path, size_t step, simdjson::dom::element value,
+                   const json_scan::Item& item, size_t container, Leaf& leaf);
   void apply_path(uint32_t rule, const FieldPath& path);
+  void redact_value(uint32_t rule, simdjson::dom::element value, const json_scan::Item& item,
+                    size_t container);
   bool apply_patterns(uint32_t rule);
   void scan_strings(uint32_t rule, simdjson::dom::element value, const json_scan::Item& item,
                     size_t container);
-  void scan_path(uint32_t rule, const FieldPath& path, size_t step, simdjson::dom::element value,
-                 const json_scan::Item& item, size_t container);
   bool rewrite(uint32_t rule, std::string_view text, NewValue& value);
-  void visit(uint32_t rule, const FieldPath& path, size_t step, simdjson::dom::element value,
-             const json_scan::Item& item, size_t container);
   Edit* find_edit(size_t value_begin);
   const Edit* find_edit(size_t value_begin) const;
   NewValue redacted_value(uint32_t rule, std::string_view current_text) const;
@@ -146,6 +155,7 @@ class Redactor {
   const std::string& timestamp_json();
 
   std::vector<PreparedRule> rules_;
+  std::vector<RuleAudit> audit_;  // by rule, since the last take_audit()
   Clock clock_;
   bool raw_lines_ = false;
   bool parsed_json_ = false;  // the current record is valid JSON (of any type)

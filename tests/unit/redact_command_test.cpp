@@ -65,6 +65,12 @@ TEST(RedactCommand, PrintsWhatTheFlowShips) {
   EXPECT_EQ(counts.redacted, 1u);
   EXPECT_EQ(counts.invalid, 3u);
   EXPECT_EQ(counts.unterminated_bytes, 11u);
+  // The audit: each rule changed the first record, one value each.
+  ASSERT_EQ(counts.rules.size(), 2u);
+  EXPECT_EQ(counts.rules[0].records, 1u);
+  EXPECT_EQ(counts.rules[0].values, 1u);
+  EXPECT_EQ(counts.rules[1].records, 1u);
+  EXPECT_EQ(counts.rules[1].values, 1u);
   std::istringstream plain_in("as is \xff\n\nsecond\n");
   std::ostringstream plain_out;
   EXPECT_EQ(run_redact_command(config.flows[0], plain_in, plain_out).records, 2u);

@@ -99,6 +99,65 @@ TEST(RedactorPatterns, CustomExpressionsAndCompileErrors) {
             "pattern 0 \"emial\": unknown built-in");
 }
 
+// Anchors mean the start and end of each string value.
+TEST(RedactorPatterns, AnchoredCustomExpressionsMatchAtStringEdges) {
+  const RedactionRule rule = pattern_rule({"^tok_[a-z]+$", R"(\Ask-[0-9]+)"});
+  EXPECT_EQ(redact(rule, R"({"a":"tok_abc","b":"x tok_abc","c":"sk-42 rest"})"),
+            R"({"a":"REDACTED_CONTENT","b":"x tok_abc","c":"REDACTED_CONTENT rest"})");
+}
+
+// Matches that touch the quotes (whole strings, first and last characters) are replaced, and
+// strings and keys right beside a match are left alone.
+TEST(RedactorPatterns, MatchesAtTheEdgesOfStringsNextToUntouchedStrings) {
+  const RedactionRule rule = pattern_rule(builtins());
+  EXPECT_EQ(
+      redact(rule, R"({"a":"123-45-6789","b":"x","c":"a@b.io","d":"+14155552671","e":"1"})"),
+      R"({"a":"REDACTED_CONTENT","b":"x","c":"REDACTED_CONTENT","d":"REDACTED_CONTENT","e":"1"})");
+  // A number beside a string is no part of it: "123-45-" then 6789 as a number is no SSN.
+  EXPECT_EQ(redact(rule, R"({"a":"123-45-","b":6789,"k123-45-6789":"v"})"),
+            R"({"a":"123-45-","b":6789,"k123-45-6789":"v"})");
+}
+
+TEST(RedactorPatterns, AuditCountsRecordsChangedAndValuesRedactedPerRule) {
+  RedactionRule consent;
+  consent.consent_field = "ok";
+  consent.fields = {"ssn", "file.name"};
+  consent.flag_field = "redacted";
+  Redactor redactor({consent, pattern_rule(builtins())});
+  run(redactor, R"({"ok":true,"ssn":"1","m":"mail a@b.io or c@d.io"})");
+  run(redactor, R"({"ssn":"1","file":{"name":"x"},"m":"nothing"})");
+  run(redactor, R"({"m":"nothing"})");
+  run(redactor, "not json at all");
+  std::vector<RuleAudit> audit;
+  redactor.take_audit(audit);
+  ASSERT_EQ(audit.size(), 2u);
+  // The consent rule: two records did not consent (one only flagged), two values replaced.
+  EXPECT_EQ(audit[0].records, 2u);
+  EXPECT_EQ(audit[0].values, 2u);
+  // The pattern rule: one record, two matches.
+  EXPECT_EQ(audit[1].records, 1u);
+  EXPECT_EQ(audit[1].values, 2u);
+  // Taking the audit starts the count again; the counts add into what the caller holds.
+  run(redactor, R"({"m":"a@b.io"})");
+  redactor.take_audit(audit);
+  EXPECT_EQ(audit[0].records, 3u);
+  EXPECT_EQ(audit[1].records, 2u);
+  EXPECT_EQ(audit[1].values, 3u);
+}
+
+TEST(RedactorPatterns, DescribeNamesTheRuleWithoutItsKey) {
+  RedactionRule consent;
+  consent.consent_field = "data_share_consent";
+  consent.fields = {"dob", "ssn_no"};
+  EXPECT_EQ(describe(consent), "consent data_share_consent, fields dob, ssn_no (replace)");
+  EXPECT_EQ(describe(pattern_rule({"email", "us_ssn"}, {}, RedactMode::hmac)),
+            "patterns email, us_ssn in * (hmac)");
+  EXPECT_EQ(describe(pattern_rule({"email"}, {"message", "edit.text"})).find(kKey),
+            std::string::npos);
+  EXPECT_EQ(describe(pattern_rule({"email"}, {"message", "edit.text"})),
+            "patterns email in message, edit.text (replace)");
+}
+
 // --- what is scanned and how it is replaced --------------------------------------------------
 
 TEST(RedactorPatterns, EscapedSecretsAreFoundInTheDecodedText) {
