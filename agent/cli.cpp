@@ -8,6 +8,8 @@ namespace ferry {
 const char* usage_text() {
   return R"(usage: ferry [--config PATH] [--once] [--check-config] [--log-level LEVEL]
        ferry redact [--config PATH] --flow NAME|INDEX
+       ferry athena-ddl [--config PATH] --flow NAME|INDEX [--sample FILE]...
+                        [--schema wickr] [--table NAME] [--location S3URL] [--since DATE]
        ferry --version | --help
 
 Ships records from files to S3 (or a local directory), redacted on the host and
@@ -24,6 +26,10 @@ compressed with zstd. Reads the Kinesis Agent's agent.json.
 
 ferry redact reads lines on stdin and prints, uncompressed, what the flow (by name,
 or its index in "flows" from 0) would ship for them; a summary goes to stderr.
+
+ferry athena-ddl prints an Athena CREATE EXTERNAL TABLE for the flow's objects:
+columns inferred from its files (or --sample files, or --schema wickr) as the flow
+ships them, partition projection from its keyPrefix (docs/operations.md).
 
 Without --once, ferry follows the files until SIGTERM or SIGINT, then completes
 open objects, writes the checkpoint and exits 0.

@@ -13,6 +13,8 @@
 #include <filesystem>
 #include <map>
 
+#include "agent/config_credentials.hpp"
+#include "agent/config_operations.hpp"
 #include "agent/config_keys.hpp"
 #include "agent/config_rules.hpp"
 #include "agent/config_sections.hpp"
@@ -32,14 +34,14 @@ constexpr LogLevel kLogLevelValues[] = {LogLevel::debug, LogLevel::info, LogLeve
 // A configuration is a few kilobytes; anything this large is the wrong file.
 constexpr off_t kMaxConfigBytes = 16 << 20;
 
-// The AWS SDKs' order: AWS_REGION, then AWS_DEFAULT_REGION, then us-east-1 (as the Kinesis
-// Agent defaults). Empty variables count as unset.
-std::string default_region() {
+// The AWS SDKs' order: AWS_REGION, then AWS_DEFAULT_REGION; empty when neither is set (empty
+// variables count as unset).
+std::string region_from_environment() {
   for (const char* name : {"AWS_REGION", "AWS_DEFAULT_REGION"}) {
     const char* value = std::getenv(name);
     if (value != nullptr && value[0] != '\0') return value;
   }
-  return "us-east-1";
+  return "";
 }
 
 Result<element> parse_json(simdjson::dom::parser& parser, const simdjson::padded_string& text,
@@ -135,6 +137,30 @@ Result<Parsed> parse_document(std::string_view text, std::string_view source,
       has_region = true;
     } else if (key == "s3.forcePathStyle") {
       FERRY_CONFIG_TRY(config.s3.force_path_style, read_bool(field.value, where));
+    } else if (key == "s3.caBundle") {
+      std::string file;
+      FERRY_CONFIG_TRY(file, read_string(field.value, where));
+      config.s3.ca_bundle = resolve_path(file, context.base_directory);
+      std::string problem = check_absolute_path(config.s3.ca_bundle);
+      if (problem.empty() && ::access(config.s3.ca_bundle.c_str(), R_OK) != 0)
+        problem = cat("cannot read ", quote_value(config.s3.ca_bundle), ": ", std::strerror(errno));
+      if (!problem.empty()) return config_error(where, problem);
+    } else if (key == "s3.maxAttempts") {
+      uint64_t attempts = 0;
+      FERRY_CONFIG_TRY(attempts, read_uint(field.value, where, 1, 100));
+      config.s3.max_attempts = static_cast<int>(attempts);
+    } else if (key == "s3.initialBackoffMillis" || key == "s3.maxBackoffMillis") {
+      uint64_t millis = 0;
+      FERRY_CONFIG_TRY(millis, read_uint(field.value, where, 1, 600000));
+      (key == "s3.maxBackoffMillis" ? config.s3.max_backoff_millis
+                                    : config.s3.initial_backoff_millis) = static_cast<int>(millis);
+    } else if (is_operations_key(key)) {
+      const Status read =
+          parse_operations_key(key, field.value, where, config.operations, context.warnings);
+      if (!read.ok()) return read.error();
+    } else if (is_credential_key(key)) {
+      const Status read = parse_credential_key(key, field.value, where, config.credentials);
+      if (!read.ok()) return read.error();
     } else if (key == "log.level") {
       std::size_t choice = 0;
       FERRY_CONFIG_TRY(choice, read_choice(field.value, where, kLogLevels));
@@ -147,7 +173,17 @@ Result<Parsed> parse_document(std::string_view text, std::string_view source,
     }
   }
   if (!has_flows) return keys.missing("flows");
-  if (!has_region) config.s3.region = default_region();
+  if (config.s3.initial_backoff_millis > config.s3.max_backoff_millis)
+    return config_error("s3.initialBackoffMillis",
+                        cat("must not exceed s3.maxBackoffMillis (", config.s3.max_backoff_millis,
+                            "), got ", config.s3.initial_backoff_millis));
+  if (!has_region) {
+    config.s3.region = region_from_environment();
+    config.s3.region_is_default = config.s3.region.empty();
+    if (config.s3.region_is_default) config.s3.region = "us-east-1";  // as the Kinesis Agent
+  }
+  const Status credentials = check_credential_keys(config.credentials);
+  if (!credentials.ok()) return credentials.error();
   return Parsed{std::move(config), std::move(context.warnings)};
 }
 

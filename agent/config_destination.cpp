@@ -1,5 +1,7 @@
 // Parses a flow's "s3" or "directory" block (see config_sections.hpp): where objects go and how
 // they are named, compressed and closed. Both blocks share the object keys.
+#include <array>
+
 #include "agent/config_keys.hpp"
 #include "agent/config_rules.hpp"
 #include "agent/config_sections.hpp"
@@ -19,6 +21,71 @@ constexpr uint64_t kMaxPartSize = 5ull << 30;       // S3 multipart maximum
 constexpr uint64_t kMaxS3ObjectBytes = 5ull << 40;  // S3 object maximum
 constexpr uint64_t kMinObjectAgeMillis = 1000;
 constexpr uint64_t kMaxObjectAgeMillis = 86400000;  // one day
+
+constexpr std::array<std::string_view, 2> kEncryptions = {"AES256", "aws:kms"};
+constexpr std::array<std::string_view, 8> kStorageClasses = {
+    "STANDARD",           "STANDARD_IA", "ONEZONE_IA", "INTELLIGENT_TIERING",
+    "REDUCED_REDUNDANCY", "GLACIER",     "GLACIER_IR", "DEEP_ARCHIVE"};
+constexpr std::array<std::string_view, 2> kContentEncodings = {"none", "zstd"};
+constexpr std::array<std::string_view, 2> kChecksums = {"CRC32C", "NONE"};
+
+// A header value ferry sends as given: printable ASCII, no leading or trailing space.
+std::string check_header_value(std::string_view value) {
+  if (value.empty()) return "must not be empty";
+  for (const char c : value)
+    if (c < 0x20 || c > 0x7e) return "must be printable ASCII (it is sent as an HTTP header)";
+  if (value.front() == ' ' || value.back() == ' ') return "must not start or end with a space";
+  return {};
+}
+
+// The request keys of an "s3" block (encryption, storage class, content headers, checksums);
+// false if `key` is not one of them.
+Result<bool> parse_s3_request_key(std::string_view key, element value, const std::string& where,
+                                  S3ObjectOptions& request) {
+  std::size_t choice = 0;
+  if (key == "serverSideEncryption") {
+    FERRY_CONFIG_TRY(choice, read_choice(value, where, kEncryptions));
+    request.server_side_encryption = std::string(kEncryptions[choice]);
+  } else if (key == "kmsKeyId") {
+    FERRY_CONFIG_TRY(request.kms_key_id, read_string(value, where));
+    const std::string problem = check_header_value(request.kms_key_id);
+    if (!problem.empty()) return config_error(where, problem);
+  } else if (key == "bucketKeyEnabled") {
+    bool enabled = false;
+    FERRY_CONFIG_TRY(enabled, read_bool(value, where));
+    request.bucket_key_enabled = enabled;
+  } else if (key == "storageClass") {
+    FERRY_CONFIG_TRY(choice, read_choice(value, where, kStorageClasses));
+    request.storage_class = std::string(kStorageClasses[choice]);
+  } else if (key == "contentType") {
+    FERRY_CONFIG_TRY(request.content_type, read_string(value, where));
+    std::string problem = check_header_value(request.content_type);
+    if (problem.empty() && request.content_type.find('/') == std::string::npos)
+      problem = cat("must be a media type such as \"application/x-ndjson\", got ",
+                    quote_value(request.content_type));
+    if (!problem.empty()) return config_error(where, problem);
+  } else if (key == "contentEncoding") {
+    FERRY_CONFIG_TRY(choice, read_choice(value, where, kContentEncodings));
+    request.content_encoding = choice == 0 ? std::string() : std::string(kContentEncodings[choice]);
+  } else if (key == "checksumAlgorithm") {
+    FERRY_CONFIG_TRY(choice, read_choice(value, where, kChecksums));
+    request.checksum_crc32c = choice == 0;
+  } else if (key == "contentMd5") {
+    FERRY_CONFIG_TRY(request.content_md5, read_bool(value, where));
+  } else {
+    return false;
+  }
+  return true;
+}
+
+// kmsKeyId and bucketKeyEnabled only mean something with SSE-KMS: elsewhere they are mistakes.
+Status check_s3_request(const S3ObjectOptions& request, std::string_view path) {
+  if (request.server_side_encryption == "aws:kms") return Ok{};
+  const char* needs = "needs \"serverSideEncryption\": \"aws:kms\"";
+  if (!request.kms_key_id.empty()) return config_error(key_path(path, "kmsKeyId"), needs);
+  if (request.bucket_key_enabled) return config_error(key_path(path, "bucketKeyEnabled"), needs);
+  return Ok{};
+}
 
 }  // namespace
 
@@ -66,8 +133,14 @@ Status parse_destination(element value, std::string_view path, bool s3, Flow& fl
       FERRY_CONFIG_TRY(options.max_object_age_millis,
                        read_uint(field.value, where, kMinObjectAgeMillis, kMaxObjectAgeMillis));
     } else {
-      keys.unhandled(key);
+      bool handled = false;
+      if (s3)
+        FERRY_CONFIG_TRY(handled, parse_s3_request_key(key, field.value, where, bucket.request));
+      if (!handled) keys.unhandled(key);
     }
+  }
+  if (s3) {
+    if (auto status = check_s3_request(bucket.request, path); !status) return status;
   }
 
   if (!has_target) return keys.missing(target_key);

@@ -1,6 +1,7 @@
 // Parses one element of "flows" (see config_sections.hpp): the flow's own keys, the Kinesis
 // Agent keys that would change data if ignored, and the choice of exactly one destination.
 #include <array>
+#include <regex>
 
 #include "agent/config_keys.hpp"
 #include "agent/config_rules.hpp"
@@ -13,6 +14,17 @@ namespace {
 constexpr std::array<std::string_view, 2> kInitialPositions = {"START_OF_FILE", "END_OF_FILE"};
 
 constexpr uint64_t kMaxRecordBytes = 64ull << 20;
+
+// The tailer compiles multiLineStartPattern as an ECMAScript regex (Java's syntax for the usual
+// patterns: ^, \d, {n}, classes, groups).
+std::string check_regex(const std::string& pattern) {
+  try {
+    std::regex compiled(pattern, std::regex::ECMAScript);
+  } catch (const std::regex_error& e) {
+    return cat("not a valid regular expression (", e.what(), "), got ", quote_value(pattern));
+  }
+  return {};
+}
 
 }  // namespace
 
@@ -27,6 +39,7 @@ Result<Flow> parse_flow(element value, std::size_t index, ParseContext& context)
   bool has_file_pattern = false;
   std::string_view destination;  // "s3" or "directory" once seen
   std::string_view stream;       // "deliveryStream" or "kinesisStream" once seen
+  std::string terminator_where;  // "truncatedRecordTerminator" once seen
   for (simdjson::dom::key_value_pair field : fields) {
     const std::string_view key = field.key;
     const std::string where = key_path(path, key);
@@ -66,25 +79,33 @@ Result<Flow> parse_flow(element value, std::size_t index, ParseContext& context)
         stream = key == "deliveryStream" ? "deliveryStream" : "kinesisStream";
       }
     } else if (key == "skipHeaderLines") {
-      uint64_t lines = 0;
-      FERRY_CONFIG_TRY(lines, read_uint(field.value, where, 0, kNoMaximum));
-      if (lines > 0) {
-        return config_error(where,
-                            "not supported yet: ferry would ship the header lines this asks to "
-                            "skip; remove the key or set it to 0");
+      FERRY_CONFIG_TRY(flow.skip_header_lines, read_uint(field.value, where, 0, 1000000));
+    } else if (key == "truncatedRecordTerminator") {
+      std::string terminator;
+      FERRY_CONFIG_TRY(terminator, read_string(field.value, where));
+      // The Kinesis Agent's default "\n" is the newline every shipped record ends with anyway.
+      if (terminator == "\n") terminator.clear();
+      if (terminator.find_first_of("\r\n") != std::string::npos) {
+        return config_error(where, "must not contain a line break (records are NDJSON lines)");
       }
-      keys.ignored(key);
+      flow.truncated_record_terminator = std::move(terminator);
+      terminator_where = where;
+    } else if (key == "minTimeBetweenFilePollsMillis") {
+      FERRY_CONFIG_TRY(flow.file_poll_millis, read_uint(field.value, where, 100, 3600000));
+    } else if (key == "statPollMillis") {
+      FERRY_CONFIG_TRY(flow.stat_poll_millis, read_uint(field.value, where, 0, 3600000));
+      if (flow.stat_poll_millis > 0 && flow.stat_poll_millis < 100) {
+        return config_error(where, cat("must be 0 (off) or between 100 and 3600000, got ",
+                                       flow.stat_poll_millis));
+      }
+    } else if (key == "maxOpenFiles") {
+      FERRY_CONFIG_TRY(flow.max_open_files, read_uint(field.value, where, 16, 1000000));
     } else if (key == "multiLineStartPattern") {
-      std::string_view pattern;
-      const bool unset =
-          field.value.is_null() ||
-          (field.value.get_string().get(pattern) == simdjson::SUCCESS && pattern.empty());
-      if (!unset) {
-        return config_error(where,
-                            "not supported yet: ferry would ship every line as its own record "
-                            "instead of joining multi-line records; remove the key");
+      if (!field.value.is_null()) {
+        FERRY_CONFIG_TRY(flow.multi_line_start_pattern, read_string(field.value, where));
+        const std::string problem = check_regex(flow.multi_line_start_pattern);
+        if (!problem.empty()) return config_error(where, problem);
       }
-      keys.ignored(key);
     } else if (key == "dataProcessingOptions") {
       array options;
       FERRY_CONFIG_TRY(options, read_array(field.value, where));
@@ -100,6 +121,11 @@ Result<Flow> parse_flow(element value, std::size_t index, ParseContext& context)
   }
 
   if (!has_file_pattern) return keys.missing("filePattern");
+  if (flow.truncated_record_terminator &&
+      flow.truncated_record_terminator->size() >= flow.max_record_bytes) {
+    return config_error(terminator_where, cat("must be shorter than maxRecordBytes (",
+                                              flow.max_record_bytes, " bytes)"));
+  }
   if (destination.empty()) {
     if (!stream.empty()) {
       return config_error(path, cat(stream,

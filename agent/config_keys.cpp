@@ -12,9 +12,22 @@
 namespace ferry::config {
 namespace {
 
-constexpr std::array<std::string_view, 6> kRootKnown = {
-    "checkpointFile", "s3.endpoint", "s3.region", "s3.forcePathStyle", "log.level", "flows"};
-constexpr std::array<std::string_view, 30> kRootAccepted = {"checkpointTimeToLiveDays",
+constexpr std::array<std::string_view, 19> kRootKnown = {"metrics.listen", "metrics.unhealthyAfterSeconds", "log.format", "log.statusReportingPeriodSeconds","checkpointFile",
+                                                         "s3.endpoint",
+                                                         "s3.region",
+                                                         "s3.forcePathStyle",
+                                                         "s3.caBundle",
+                                                         "s3.maxAttempts",
+                                                         "s3.initialBackoffMillis",
+                                                         "s3.maxBackoffMillis",
+                                                         "log.level",
+                                                         "flows",
+                                                         "awsAccessKeyId",
+                                                         "awsSecretAccessKey",
+                                                         "assumeRoleARN",
+                                                         "assumeRoleExternalId",
+                                                         "sts.endpoint"};
+constexpr std::array<std::string_view, 24> kRootAccepted = {"checkpointTimeToLiveDays",
                                                             "cloudwatch.emitMetrics",
                                                             "cloudwatch.endpoint",
                                                             "cloudwatch.namespace",
@@ -24,15 +37,9 @@ constexpr std::array<std::string_view, 30> kRootAccepted = {"checkpointTimeToLiv
                                                             "kinesis.endpoint",
                                                             "kinesis.region",
                                                             "firehose.endpoint",
-                                                            "sts.endpoint",
-                                                            "awsAccessKeyId",
-                                                            "awsSecretAccessKey",
-                                                            "assumeRoleARN",
-                                                            "assumeRoleExternalId",
                                                             "shutdownTimeoutMillis",
                                                             "log.emitMetrics",
                                                             "log.emitInternalMetrics",
-                                                            "log.statusReportingPeriodSeconds",
                                                             "maxSendingThreads",
                                                             "maxSendingThreadsPerCore",
                                                             "sendingThreadsKeepAliveMillis",
@@ -46,7 +53,7 @@ constexpr std::array<std::string_view, 30> kRootAccepted = {"checkpointTimeToLiv
                                                             "userAgentOverride"};
 
 // deliveryStream, kinesisStream and the data-changing keys are handled by the flow parser.
-constexpr std::array<std::string_view, 13> kFlowKnown = {"name",
+constexpr std::array<std::string_view, 17> kFlowKnown = {"name",
                                                          "filePattern",
                                                          "initialPosition",
                                                          "maxBufferAgeMillis",
@@ -58,13 +65,16 @@ constexpr std::array<std::string_view, 13> kFlowKnown = {"name",
                                                          "kinesisStream",
                                                          "skipHeaderLines",
                                                          "multiLineStartPattern",
-                                                         "dataProcessingOptions"};
-constexpr std::array<std::string_view, 14> kFlowAccepted = {
+                                                         "dataProcessingOptions",
+                                                         "truncatedRecordTerminator",
+                                                         "minTimeBetweenFilePollsMillis",
+                                                         "statPollMillis",
+                                                         "maxOpenFiles"};
+constexpr std::array<std::string_view, 12> kFlowAccepted = {
     "partitionKeyOption",
     "aggregatedRecordSizeBytes",
     "maxBufferSizeBytes",
     "maxBufferSizeRecords",
-    "minTimeBetweenFilePollsMillis",
     "maxTimeBetweenFileTrackerRefreshMillis",
     "publishQueueCapacity",
     "retryInitialBackoffMillis",
@@ -72,12 +82,22 @@ constexpr std::array<std::string_view, 14> kFlowAccepted = {
     "waitOnFullPublishQueueMillis",
     "waitOnEmptyPublishQueueMillis",
     "waitOnFullRetryQueueMillis",
-    "truncatedRecordTerminator",
     "fileFooterPattern"};
 
-constexpr std::array<std::string_view, 6> kS3Known = {"bucket",           "keyPrefix",
-                                                      "compressionLevel", "partSizeBytes",
-                                                      "maxObjectBytes",   "maxObjectAgeMillis"};
+constexpr std::array<std::string_view, 14> kS3Known = {"bucket",
+                                                       "keyPrefix",
+                                                       "compressionLevel",
+                                                       "partSizeBytes",
+                                                       "maxObjectBytes",
+                                                       "maxObjectAgeMillis",
+                                                       "serverSideEncryption",
+                                                       "kmsKeyId",
+                                                       "bucketKeyEnabled",
+                                                       "storageClass",
+                                                       "contentType",
+                                                       "contentEncoding",
+                                                       "checksumAlgorithm",
+                                                       "contentMd5"};
 constexpr std::array<std::string_view, 5> kDirectoryKnown = {
     "path", "keyPrefix", "compressionLevel", "maxObjectBytes", "maxObjectAgeMillis"};
 constexpr std::array<std::string_view, 8> kRedactKnown = {

@@ -12,7 +12,7 @@ namespace ferry::config {
 std::string resolve_path(std::string_view value, std::string_view base_directory);
 
 std::string check_absolute_path(std::string_view value);
-// Absolute; `*` and `?` only in the last component; no [..] or {..} globs yet.
+// Absolute; `*` and `?` in any component; no [..] or {..} globs yet.
 std::string check_file_pattern(std::string_view value);
 // 3-63 characters of [a-z0-9.-], starting and ending with a letter or digit, no "..".
 std::string check_bucket_name(std::string_view value);

@@ -4,6 +4,7 @@
 #include <sys/random.h>
 #include <unistd.h>
 
+#include <atomic>
 #include <chrono>
 #include <memory>
 #include <optional>
@@ -18,7 +19,9 @@
 #include "core/object_key.hpp"
 #include "core/text.hpp"
 #include "io/checkpoint_store.hpp"
+#include "io/credentials_chain.hpp"
 #include "io/directory_object_writer.hpp"
+#include "io/flow_files.hpp"
 #include "io/s3_client.hpp"
 #include "io/s3_object_writer.hpp"
 #include "io/tailer.hpp"
@@ -47,14 +50,122 @@ uint64_t random_run_id() {
   return id;
 }
 
+CredentialsSettings credentials_settings(const config::Config& config, const std::string& region) {
+  const config::AwsCredentialKeys& keys = config.credentials;
+  return CredentialsSettings{keys.access_key_id,   keys.secret_access_key,
+                             keys.assume_role_arn, keys.assume_role_external_id,
+                             keys.sts_endpoint,    region};
+}
+
+// A request that ran out of attempts is tried again after pauses from the longest backoff up to
+// 5 minutes: without limit while following, for a few rounds in --once (which then exits 1).
+RetryLaterPolicy retry_later_policy(const config::S3Service& s3, bool once,
+                                    const std::atomic<bool>& stop_retrying) {
+  constexpr int kOnceRounds = 5;
+  return RetryLaterPolicy{once ? kOnceRounds : 0, s3.max_backoff_millis,
+                          std::max(s3.max_backoff_millis, 300'000), &stop_retrying};
+}
+
+TailFlow tail_flow_of(const config::Flow& flow) {
+  TailFlow tail;
+  tail.name = flow.name;
+  tail.file_pattern = flow.file_pattern;
+  tail.start_at_end = flow.initial_position == config::InitialPosition::end_of_file;
+  tail.max_record_bytes = flow.max_record_bytes;
+  tail.linger_millis = std::min(flow.max_buffer_age_millis, kMaxLingerMillis);
+  tail.partial_line_millis = flow.max_buffer_age_millis;
+  tail.skip_header_lines = flow.skip_header_lines;
+  tail.truncated_record_terminator = flow.truncated_record_terminator;
+  tail.multi_line_start_pattern = flow.multi_line_start_pattern;
+  tail.max_open_files = flow.max_open_files;
+  return tail;
+}
+
+// One reactor serves every flow: the shortest interval any flow asks for applies.
+void apply_poll_intervals(const config::Config& config, TailerOptions& options) {
+  for (const auto& flow : config.flows) {
+    if (flow.file_poll_millis > 0)
+      options.rescan_millis = std::min(options.rescan_millis, flow.file_poll_millis);
+    if (flow.stat_poll_millis > 0)
+      options.stat_poll_millis = options.stat_poll_millis == 0
+                                     ? flow.stat_poll_millis
+                                     : std::min(options.stat_poll_millis, flow.stat_poll_millis);
+  }
+}
+
+}  // namespace
+
+void StopHandle::request() {
+  std::function<void()> stop;
+  {
+    std::lock_guard lock(mutex_);
+    requested_ = true;
+    stop = stop_;
+  }
+  if (stop) stop();
+}
+
+void StopHandle::attach(std::function<void()> stop) {
+  bool already = false;
+  {
+    std::lock_guard lock(mutex_);
+    stop_ = stop;
+    already = requested_;
+  }
+  if (already) stop();
+}
+
+void StopHandle::detach() {
+  std::lock_guard lock(mutex_);
+  stop_ = nullptr;
+}
+
+void StopHandle::reset() {
+  std::lock_guard lock(mutex_);
+  requested_ = false;
+}
+
+bool StopHandle::requested() const {
+  std::lock_guard lock(mutex_);
+  return requested_;
+}
+
+namespace {
+
+// Registers the flow (and its rules) in the metrics registry for this run.
+void register_metrics(Metrics& metrics, const config::Flow& flow, ShipFlow& ship) {
+  std::vector<std::string> descriptions;
+  for (const RedactionRule& rule : flow.redact) descriptions.push_back(describe(rule));
+  ship.metrics = &metrics.flow(flow.name, descriptions, ship.rule_metrics);
+  ship.metrics->set_file_pattern(flow.file_pattern);
+}
+
+// Bytes this run will read (for the progress line): what the matched files hold beyond the
+// checkpoint, and whole new files for flows that start at the start of files.
+uint64_t estimate_backlog(const config::Config& config, const Checkpoint& resume) {
+  uint64_t total = 0;
+  for (const auto& flow : config.flows) {
+    const FlowCheckpoint* known = resume.find_flow(flow.name);
+    total += estimate_unread_bytes(
+        flow.file_pattern, known ? known->files : std::vector<FileCheckpoint>{},
+        flow.initial_position == config::InitialPosition::start_of_file);
+  }
+  return total;
+}
+
 }  // namespace
 
 Result<RunSummary> run_pipeline(const config::Config& config, const RunOptions& options) {
+  FERRY_ASSERT(options.metrics != nullptr);
+  options.metrics->begin_configuration();
   const auto started = std::chrono::steady_clock::now();
   auto checkpoint = load_checkpoint(config.checkpoint_file);
   if (!checkpoint) return checkpoint.error();
 
   const std::string host = host_name();
+  // Set when reading stops in follow mode (SIGTERM, or a failure): S3 requests waiting to be
+  // tried again later give up, so that ferry can exit.
+  std::atomic<bool> stop_retrying{false};
   std::unique_ptr<S3Client> s3;
   std::optional<S3ClientOptions> s3_client_options;
   std::vector<ShipFlow> ship_flows;
@@ -64,29 +175,39 @@ Result<RunSummary> run_pipeline(const config::Config& config, const RunOptions& 
     std::unique_ptr<ObjectWriter> writer;
     if (const auto* dest = std::get_if<config::S3Destination>(&flow.destination)) {
       if (!s3) {
-        auto credentials = credentials_from_environment();
+        const std::string region =
+            region_or_instance_region(config.s3.region, config.s3.region_is_default);
+        auto credentials = resolve_credentials(credentials_settings(config, region));
         if (!credentials) return credentials.error();
         S3ClientOptions s3_options;
         s3_options.endpoint = config.s3.endpoint;
-        s3_options.region = config.s3.region;
+        s3_options.region = region;
         s3_options.force_path_style = config.s3.force_path_style;
-        s3_options.credentials = std::move(credentials.value());
+        s3_options.max_attempts = config.s3.max_attempts;
+        s3_options.initial_backoff_millis = config.s3.initial_backoff_millis;
+        s3_options.max_backoff_millis = config.s3.max_backoff_millis;
+        s3_options.http.ca_file = config.s3.ca_bundle;
+        s3_options.credentials_provider = std::move(credentials.value());
+        s3_options.on_retry = [metrics = options.metrics](int status, std::string_view code) {
+          metrics->retries(classify_retry(status, code)).add();
+        };
         if (auto status = validate_s3_options(s3_options); !status) return status.error();
         s3 = std::make_unique<S3Client>(s3_options);
         s3_client_options = std::move(s3_options);
       }
-      writer = std::make_unique<S3ObjectWriter>(*s3, *s3_client_options, dest->bucket,
-                                                dest->part_size_bytes, kParallelParts);
+      writer = std::make_unique<S3ObjectWriter>(
+          *s3, *s3_client_options,
+          S3WriterOptions{dest->bucket, dest->part_size_bytes, kParallelParts, dest->request,
+                          retry_later_policy(config.s3, options.once, stop_retrying)});
     } else {
       const auto& dir = std::get<config::DirectoryDestination>(flow.destination);
       auto directory_writer = std::make_unique<DirectoryObjectWriter>(dir.path);
       directory_writer->remove_stale_temp_files(host, flow.name);
       writer = std::move(directory_writer);
     }
-    ship_flows.push_back(ShipFlow{flow.name, flow.object, std::move(writer)});
-    tail_flows.push_back(TailFlow{
-        flow.name, flow.file_pattern, flow.initial_position == config::InitialPosition::end_of_file,
-        flow.max_record_bytes, std::min(flow.max_buffer_age_millis, kMaxLingerMillis)});
+    ship_flows.push_back(ShipFlow{flow.name, flow.object, std::move(writer), nullptr, {}});
+    register_metrics(*options.metrics, flow, ship_flows.back());
+    tail_flows.push_back(tail_flow_of(flow));
     processing.push_back(FlowProcessing{flow.redact, flow.object.compression_level});
   }
 
@@ -101,15 +222,18 @@ Result<RunSummary> run_pipeline(const config::Config& config, const RunOptions& 
   tail_options.once = options.once;
   tail_options.signal_fd = options.signal_fd;
   tail_options.batch_bytes = kBatchBytes;
+  apply_poll_intervals(config, tail_options);
   ShipperOptions ship_options;
   ship_options.checkpoint_path = config.checkpoint_file;
   ship_options.host = host;
   ship_options.run_id = random_run_id();
+  ship_options.metrics = options.metrics;
   Shipper shipper(std::move(ship_flows), std::move(checkpoint.value()), ship_options, pool,
                   shipped);
   // Objects left open by an earlier run are settled before any file is read.
   if (auto status = shipper.recover(); !status) return status.error();
   const Checkpoint resume = shipper.resume_view();
+  options.metrics->backlog_bytes.set(static_cast<int64_t>(estimate_backlog(config, resume)));
 
   Tailer tailer(std::move(tail_flows), resume, tail_options, pool, work);
   pool.set_on_release([&tailer] { tailer.wake(); });
@@ -128,7 +252,10 @@ Result<RunSummary> run_pipeline(const config::Config& config, const RunOptions& 
   }
   std::thread shipper_thread([&shipper] { shipper.run(); });
 
+  if (options.stop) options.stop->attach([&tailer] { tailer.request_stop(); });
   const Status tail_status = tailer.run();
+  if (options.stop) options.stop->detach();
+  if (!options.once) stop_retrying.store(true);
   shipper.stop_waiting();  // from here on, a checkpoint that cannot be written is a failure
   work.close();
   for (auto& t : worker_threads) t.join();

@@ -3,17 +3,38 @@
 #pragma once
 
 #include <cstdint>
+#include <functional>
+#include <mutex>
 
 #include "agent/config.hpp"
 #include "agent/shipper.hpp"
+#include "core/metrics.hpp"
 #include "core/result.hpp"
 
 namespace ferry {
 
+// Lets another thread stop a running pipeline the way SIGTERM does: reading stops, open
+// objects are completed and checkpointed, run_pipeline returns (a reload uses it).
+class StopHandle {
+ public:
+  void request();  // thread-safe; before run_pipeline attaches, the run stops as soon as it can
+  void attach(std::function<void()> stop);
+  void detach();
+  bool requested() const;
+  void reset();  // between runs: a request from now on stops the next run
+
+ private:
+  mutable std::mutex mutex_;
+  std::function<void()> stop_;
+  bool requested_ = false;
+};
+
 struct RunOptions {
-  bool once = false;     // ship what the files hold now, then return
-  int signal_fd = -1;    // SIGTERM/SIGINT as a signalfd
-  unsigned workers = 0;  // 0: one per core
+  bool once = false;          // ship what the files hold now, then return
+  int signal_fd = -1;         // SIGTERM/SIGINT as a signalfd
+  unsigned workers = 0;       // 0: one per core
+  Metrics* metrics = nullptr;  // required: counters live across runs (reloads)
+  StopHandle* stop = nullptr;  // optional
 };
 
 struct RunSummary {

@@ -39,8 +39,13 @@ Shipper::Shipper(std::vector<ShipFlow> flows, Checkpoint checkpoint, ShipperOpti
                  BatchPool& pool, BoundedQueue<std::unique_ptr<Batch>>& input)
     : checkpoint_(std::move(checkpoint)), options_(std::move(options)), pool_(pool), input_(input) {
   flows_.reserve(flows.size());
-  for (auto& flow : flows) flows_.push_back(FlowState{std::move(flow)});
-  stats_.rules.resize(flows_.size());
+  FERRY_ASSERT(options_.metrics != nullptr);
+  for (auto& flow : flows) {
+    FERRY_ASSERT(flow.metrics != nullptr);
+    flow.metrics->max_object_age_millis.set(
+        static_cast<int64_t>(flow.object.max_object_age_millis));
+    flows_.push_back(FlowState{std::move(flow)});
+  }
 }
 
 Status Shipper::recover() {
@@ -142,9 +147,7 @@ void Shipper::ship_in_order(FlowState& state, Batch& batch) {
   stats_.redacted += batch.stats.redacted;
   stats_.invalid += batch.stats.invalid;
   stats_.ndjson_bytes += batch.stats.output_bytes;
-  std::vector<RuleAudit>& audit = stats_.rules[batch.flow];
-  if (audit.size() < batch.stats.rules.size()) audit.resize(batch.stats.rules.size());
-  for (size_t r = 0; r < batch.stats.rules.size(); ++r) audit[r] += batch.stats.rules[r];
+  count_processed(state, batch.stats);
   ObjectInProgress& object = state.object;
   if (batch.frame.empty()) {
     // Positions only (skipped lines, a file opened at its end): durable once earlier data is.
@@ -154,6 +157,8 @@ void Shipper::ship_in_order(FlowState& state, Batch& batch) {
       commit(state, batch.positions);
     return;
   }
+  if (state.flow.metrics->oldest_pending_unix_ms.value() == 0)
+    state.flow.metrics->oldest_pending_unix_ms.set(unix_millis());
   if (!object.open && !open_object(state)) return;
   ObjectWriter& writer = *state.flow.writer;
   const int submitted_before = writer.submitted_parts();
@@ -166,10 +171,26 @@ void Shipper::ship_in_order(FlowState& state, Batch& batch) {
   if (writer.size() >= state.flow.object.max_object_bytes) complete_object(state);
 }
 
+void Shipper::count_processed(FlowState& state, const BatchStats& stats) {
+  FlowMetrics& metrics = *state.flow.metrics;
+  metrics.records_read.add(stats.records);
+  metrics.bytes_read.add(stats.input_bytes);
+  metrics.records_redacted.add(stats.redacted);
+  metrics.records_invalid.add(stats.invalid);
+  FERRY_ASSERT(stats.rules.size() <= state.flow.rule_metrics.size());
+  for (size_t r = 0; r < stats.rules.size(); ++r) {
+    state.flow.rule_metrics[r]->records.add(stats.rules[r].records);
+    state.flow.rule_metrics[r]->values.add(stats.rules[r].values);
+  }
+}
+
 void Shipper::note_submitted(FlowState& state, int submitted_before) {
   const int submitted = state.flow.writer->submitted_parts();
   // A part holds whole batches: it ends where the last appended batch ends.
-  if (submitted != submitted_before) state.part_positions[submitted] = state.object.positions;
+  if (submitted != submitted_before) {
+    state.part_positions[submitted] = state.object.positions;
+    state.part_submitted_millis[submitted] = steady_millis();
+  }
 }
 
 bool Shipper::acknowledge_parts(FlowState& state) {
@@ -182,9 +203,19 @@ bool Shipper::acknowledge_parts(FlowState& state) {
   const size_t recorded = saved && !saved->single_request ? saved->parts.size() : 0;
   if (writer.parts().size() <= recorded) return true;
   const UploadedPart& last = writer.parts().back();
-  for (size_t i = recorded; i < writer.parts().size(); ++i)
-    FERRY_INFO(cat("ship: flow ", state.flow.name, ": part ", writer.parts()[i].number, " of ",
-                   writer.location(), " acknowledged (", writer.parts()[i].size, " bytes)"));
+  const uint64_t now = steady_millis();
+  for (size_t i = recorded; i < writer.parts().size(); ++i) {
+    const UploadedPart& part = writer.parts()[i];
+    FERRY_INFO(cat("ship: flow ", state.flow.name, ": part ", part.number, " of ",
+                   writer.location(), " acknowledged (", part.size, " bytes)"));
+    if (auto submitted = state.part_submitted_millis.find(part.number);
+        submitted != state.part_submitted_millis.end()) {
+      options_.metrics->part_upload_latency.observe_millis(now - submitted->second);
+      state.part_submitted_millis.erase(submitted);
+    }
+  }
+  state.flow.metrics->parts_completed.add(writer.parts().size() - recorded);
+  state.flow.metrics->last_progress_unix_ms.set(unix_millis());
   auto positions = state.part_positions.find(last.number);
   FERRY_ASSERT(positions != state.part_positions.end());
   // Its records are durable as far as a restart is concerned: it resumes after this part.
@@ -240,9 +271,18 @@ void Shipper::complete_object(FlowState& state) {
   // a crash right after completion then finds the object instead of shipping it again.
   if (writer.single_request() && !record_open(state, object.positions)) return;
   const size_t parts = std::max<size_t>(1, writer.parts().size());
+  const uint64_t completing = steady_millis();
   if (auto status = writer.complete(); !status) return fail(state, status.error().message);
+  if (writer.single_request())
+    options_.metrics->part_upload_latency.observe_millis(steady_millis() - completing);
   ++stats_.objects;
   stats_.parts += parts;
+  FlowMetrics& metrics = *state.flow.metrics;
+  metrics.objects_completed.add();
+  metrics.records_shipped.add(object.records);
+  metrics.bytes_shipped.add(writer.size());
+  metrics.oldest_pending_unix_ms.set(0);
+  metrics.last_progress_unix_ms.set(unix_millis());
   FERRY_INFO(cat("ship: flow ", state.flow.name, ": completed ", writer.location(), " (",
                  object.records, " records, ", writer.size(), " bytes, ", parts, " part(s))"));
   const std::vector<SourcePosition> positions = std::move(object.positions);
@@ -281,6 +321,7 @@ bool Shipper::persist() {
     auto status = save_checkpoint(options_.checkpoint_path, text);
     if (status) {
       if (!first) FERRY_INFO("checkpoint: written again; delivery resumes");
+      publish_checkpoint();
       return true;
     }
     const uint64_t now = steady_millis();
@@ -293,6 +334,18 @@ bool Shipper::persist() {
     if (stop_waiting_.load()) return false;
     std::this_thread::sleep_for(std::chrono::milliseconds(delay_millis));
     delay_millis = std::min<uint64_t>(delay_millis * 2, 5000);
+  }
+}
+
+void Shipper::publish_checkpoint() {
+  options_.metrics->last_checkpoint_unix_ms.set(unix_millis());
+  options_.metrics->checkpoint_writes.add();
+  for (const FlowState& state : flows_) {
+    std::vector<CommittedFile> files;
+    for (const FileCheckpoint& file : checkpoint_.flow(state.flow.name).files)
+      files.push_back(CommittedFile{file.path, file.identity.device, file.identity.inode,
+                                    file.offset});
+    state.flow.metrics->set_committed(std::move(files));
   }
 }
 
@@ -311,6 +364,7 @@ void Shipper::fail(FlowState& state, const std::string& what) {
   writer.abandon();
   state.object = ObjectInProgress{};
   state.part_positions.clear();
+  state.part_submitted_millis.clear();
   const bool first = !failed_.exchange(true);
   if (first && on_failure_) on_failure_();
 }

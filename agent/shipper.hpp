@@ -14,6 +14,7 @@
 #include <vector>
 
 #include "agent/config.hpp"
+#include "core/metrics.hpp"
 #include "core/batch_pool.hpp"
 #include "core/bounded_queue.hpp"
 #include "core/checkpoint.hpp"
@@ -25,6 +26,8 @@ struct ShipFlow {
   std::string name;
   config::ObjectOptions object;
   std::unique_ptr<ObjectWriter> writer;
+  FlowMetrics* metrics = nullptr;          // required: lives in the run's Metrics registry
+  std::vector<RuleMetrics*> rule_metrics;  // by redaction rule index
 };
 
 struct ShipperStats {
@@ -35,10 +38,10 @@ struct ShipperStats {
   uint64_t invalid = 0;
   uint64_t compressed_bytes = 0;
   uint64_t ndjson_bytes = 0;
-  std::vector<std::vector<RuleAudit>> rules;  // by flow, then by redaction rule: the audit
 };
 
 struct ShipperOptions {
+  Metrics* metrics = nullptr;  // required: checkpoint writes, part latency
   std::string checkpoint_path;
   std::string host;     // sanitized, for object names and {host}
   uint64_t run_id = 0;  // random per process start
@@ -83,6 +86,7 @@ class Shipper {
     std::optional<std::string> reuse_key;  // an object to start again under its old key
     // File positions at the end of each part submitted but not yet acknowledged.
     std::map<int, std::vector<SourcePosition>> part_positions;
+    std::map<int, uint64_t> part_submitted_millis;  // steady clock, for the latency histogram
     bool ended = false;
   };
 
@@ -101,7 +105,11 @@ class Shipper {
   // After a call that may have submitted a part: remembers where that part ends.
   void note_submitted(FlowState& state, int submitted_before);
   void commit(FlowState& state, const std::vector<SourcePosition>& positions);
+  // Adds a processed batch's counts (read, redacted, invalid, per rule) to the flow's metrics.
+  void count_processed(FlowState& state, const BatchStats& stats);
   bool persist();
+  // After a checkpoint write: its time, and each flow's committed files (for the lag gauge).
+  void publish_checkpoint();
   void fail(FlowState& state, const std::string& what);
   bool all_ended() const;
 

@@ -112,7 +112,12 @@ void append_open_object(std::string& out, const OpenObject& open) {
     if (i) out.push_back(',');
     out.append(cat("{\"number\":", open.parts[i].number, ",\"etag\":"));
     append_json_string(out, open.parts[i].etag);
-    out.append(cat(",\"size\":", open.parts[i].size, "}"));
+    out.append(cat(",\"size\":", open.parts[i].size));
+    if (!open.parts[i].checksum_crc32c.empty()) {
+      out.append(",\"crc32c\":");
+      append_json_string(out, open.parts[i].checksum_crc32c);
+    }
+    out.push_back('}');
   }
   out.append("],\"positions\":[");
   for (size_t i = 0; i < open.positions.size(); ++i) {
@@ -170,6 +175,8 @@ Result<OpenObject> read_open_object(simdjson::dom::element element) {
       return bad("parts out of order");
     part.number = static_cast<int>(number);
     part.etag = std::string(etag);
+    std::string_view checksum;  // optional: absent when no checksum was sent
+    if (!part_element["crc32c"].get_string().get(checksum)) part.checksum_crc32c = checksum;
     total += part.size;
     open.parts.push_back(std::move(part));
   }

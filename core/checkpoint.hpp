@@ -29,6 +29,7 @@ struct UploadedPart {
   int number = 0;
   std::string etag;  // as S3 returned it, quotes included
   uint64_t size = 0;
+  std::string checksum_crc32c;  // base64, as sent with the part (Complete lists it); may be empty
 };
 
 // The object a flow is building, once anything of it may be durable at the destination.

@@ -42,6 +42,10 @@ class LineFramer {
   size_t pending_bytes() const { return pending_.size(); }
   // Forgets the partial line and restarts at `offset` (the file was truncated or replaced).
   void reset(uint64_t offset);
+  // Emits the held partial line as a record without newline (the file will not grow again:
+  // it was rotated away or deleted). emit(record, offset, end_offset) as for feed().
+  template <class Emit>
+  void flush(Emit&& emit);
 
  private:
   template <class Emit>
@@ -108,6 +112,15 @@ void LineFramer::feed(std::string_view bytes, Emit&& emit) {
     p = nl + 1;
   }
   FERRY_ASSERT(next_offset_ == committed_ + pending_.size());
+}
+
+template <class Emit>
+void LineFramer::flush(Emit&& emit) {
+  FERRY_ASSERT(next_offset_ == committed_ + pending_.size());
+  if (pending_.empty()) return;
+  emit_record(pending_, false, emit);
+  pending_.clear();
+  FERRY_ASSERT(next_offset_ == committed_);
 }
 
 }  // namespace ferry

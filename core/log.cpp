@@ -6,11 +6,16 @@
 #include <ctime>
 #include <mutex>
 #include <regex>
+#include <string>
+
+#include "core/text.hpp"
 
 namespace ferry::log {
 namespace {
 std::atomic<int> g_level{static_cast<int>(Level::info)};
+std::atomic<int> g_format{static_cast<int>(Format::text)};
 std::mutex g_mutex;
+bool g_progress_shown = false;  // guarded by g_mutex
 
 const char* name(Level level) {
   switch (level) {
@@ -22,6 +27,10 @@ const char* name(Level level) {
   return "?";
 }
 }  // namespace
+
+void set_format(Format format) {
+  g_format.store(static_cast<int>(format));
+}
 
 void set_level(Level level) {
   g_level.store(static_cast<int>(level));
@@ -52,9 +61,40 @@ void write(Level l, std::string_view message) {
                 utc.tm_mon + 1, utc.tm_mday, utc.tm_hour, utc.tm_min, utc.tm_sec,
                 ts.tv_nsec / 1000000);
   const std::string clean = scrub_secrets(message);
+  std::string line;
+  if (static_cast<Format>(g_format.load()) == Format::json) {
+    line.append("{\"time\":\"").append(stamp).append("\",\"level\":\"").append(name(l));
+    line.append("\",\"message\":");
+    append_json_string(line, clean);
+    line.append("}\n");
+  } else {
+    char head[96];
+    std::snprintf(head, sizeof head, "%s %-5s ", stamp, name(l));
+    line.append(head).append(clean).append("\n");
+  }
   std::lock_guard lock(g_mutex);
-  std::fprintf(stderr, "%s %-5s %s\n", stamp, name(l), clean.c_str());
+  if (g_progress_shown) {
+    std::fputs("\r\033[K", stderr);
+    g_progress_shown = false;
+  }
+  std::fwrite(line.data(), 1, line.size(), stderr);
   std::fflush(stderr);
+}
+
+void write_progress(std::string_view line) {
+  std::lock_guard lock(g_mutex);
+  std::fputs("\r\033[K", stderr);
+  std::fwrite(line.data(), 1, line.size(), stderr);
+  std::fflush(stderr);
+  g_progress_shown = true;
+}
+
+void end_progress() {
+  std::lock_guard lock(g_mutex);
+  if (!g_progress_shown) return;
+  std::fputs("\n", stderr);
+  std::fflush(stderr);
+  g_progress_shown = false;
 }
 
 }  // namespace ferry::log

@@ -8,11 +8,19 @@
 namespace ferry::log {
 
 enum class Level { debug = 0, info = 1, warn = 2, error = 3 };
+// text: `<UTC time> <level> <message>`; json: {"time":"...","level":"...","message":"..."}.
+enum class Format { text, json };
 
 void set_level(Level level);
 Level level();
 bool enabled(Level level);
 void write(Level level, std::string_view message);
+void set_format(Format format);
+
+// A progress line on a terminal: redrawn in place ("\r"), cleared before any log line so that
+// the two never mix; end_progress() leaves the last one on its own line.
+void write_progress(std::string_view line);
+void end_progress();
 
 // Masks anything shaped like a credential (Authorization headers, signatures, security tokens,
 // secret keys) in a line about to be logged.

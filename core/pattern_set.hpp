@@ -1,5 +1,6 @@
-// PatternSet: a rule's `patterns` (built-in names and custom regular expressions) compiled once
-// into one Hyperscan database; finds every match in a text. One per worker (owns its scratch).
+// PatternSet: a rule's `patterns`: built-in names, found by the hand-written matchers of
+// core/builtin_matchers.hpp, and custom regular expressions, compiled once into one Hyperscan
+// database; finds every match in a text. One per worker (owns its scratch).
 #pragma once
 
 #include <cstddef>
@@ -8,6 +9,7 @@
 #include <string_view>
 #include <vector>
 
+#include "core/builtin_matchers.hpp"
 #include "core/result.hpp"
 
 struct hs_database;
@@ -15,26 +17,20 @@ struct hs_scratch;
 
 namespace ferry {
 
-// The built-in patterns: name, Hyperscan expression, and whether a match must pass the Luhn
-// check. docs/redaction.md lists the same table.
+// The built-in patterns: name, the expression their matcher implements (Hyperscan syntax; the
+// differential tests compile it), whether a match must pass the Luhn check, and the matcher's
+// bit. docs/redaction.md lists the same table.
 struct BuiltinPattern {
   std::string_view name;
   std::string_view expression;
   bool luhn;
-  // A cheaper expression that matches somewhere in every text the expression matches in: the
-  // first pass only asks whether anything could match.
-  std::string_view prefilter;
+  BuiltinMask bit;
 };
 const std::vector<BuiltinPattern>& builtin_patterns();
 
 // A `patterns` entry made only of [a-z0-9_] names a built-in (and is an error otherwise: a
 // misspelt name must not silently become a regex matching that word); anything else is a regex.
 bool names_builtin(std::string_view entry);
-
-struct MatchSpan {
-  size_t begin;
-  size_t end;
-};
 
 class PatternSet {
  public:
@@ -50,16 +46,17 @@ class PatternSet {
 
  private:
   PatternSet() = default;
+  void find_custom(std::string_view text, std::vector<MatchSpan>& spans);
   struct Free {
     void operator()(hs_database* db) const;
     void operator()(hs_scratch* scratch) const;
   };
-  // The same expressions without start-of-match tracking, one report each: a cheap first pass
-  // that says whether a text has any match at all (most strings have none).
+  uint8_t builtins_ = 0;  // BuiltinMask bits
+  // Custom expressions only (none: null). The same expressions without start-of-match
+  // tracking are a cheap first pass that says whether a text has any match at all.
   std::unique_ptr<hs_database, Free> prefilter_;
   std::unique_ptr<hs_database, Free> database_;
   std::unique_ptr<hs_scratch, Free> scratch_;
-  std::vector<bool> luhn_;  // by expression id
 };
 
 }  // namespace ferry

@@ -293,7 +293,10 @@ std::string complete_multipart_body(const std::vector<CompletedPart>& parts) {
       "<CompleteMultipartUpload xmlns=\"http://s3.amazonaws.com/doc/2006-03-01/\">";
   for (const CompletedPart& part : parts) {
     out.append(cat("<Part><PartNumber>", part.part_number, "</PartNumber><ETag>",
-                   xml_escape(part.etag), "</ETag></Part>"));
+                   xml_escape(part.etag), "</ETag>"));
+    if (!part.checksum_crc32c.empty())
+      out.append(cat("<ChecksumCRC32C>", xml_escape(part.checksum_crc32c), "</ChecksumCRC32C>"));
+    out.append("</Part>");
   }
   out.append("</CompleteMultipartUpload>");
   return out;

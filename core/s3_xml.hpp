@@ -13,7 +13,8 @@ namespace ferry {
 
 struct CompletedPart {
   int part_number;
-  std::string etag;  // as S3 returned it, quotes included
+  std::string etag;             // as S3 returned it, quotes included
+  std::string checksum_crc32c;  // base64, as sent with the part; empty: not listed
 };
 
 struct S3ErrorDetails {

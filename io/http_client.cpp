@@ -130,6 +130,18 @@ bool is_transient(CURLcode code) {
   }
 }
 
+// What to do about a certificate that is not trusted, or a CA file that cannot be used.
+std::string tls_hint(CURLcode code, const std::string& ca_file) {
+  if (code == CURLE_PEER_FAILED_VERIFICATION) {
+    return ca_file.empty()
+               ? " (the endpoint's certificate is not signed by a CA the system trusts: for a "
+                 "private CA, set s3.caBundle to its PEM file)"
+               : cat(" (the endpoint's certificate is not signed by a CA in ", ca_file, ")");
+  }
+  if (code == CURLE_SSL_CACERT_BADFILE) return cat(" (cannot use the CA file ", ca_file, ")");
+  return {};
+}
+
 // URL for messages: the query may hold a presigned signature, so it is left out.
 std::string_view url_for_messages(std::string_view url) {
   return url.substr(0, url.find('?'));
@@ -194,6 +206,11 @@ Result<HttpResponse> HttpClient::send(const HttpRequest& request) {
   if (options_.total_timeout_millis > 0) {
     curl_easy_setopt(curl, CURLOPT_TIMEOUT_MS, options_.total_timeout_millis);
   }
+  // TLS: the peer's certificate chain and name are always verified (curl's defaults, stated
+  // here so that no later change loosens them), against the system's CAs or ca_file.
+  curl_easy_setopt(curl, CURLOPT_SSL_VERIFYPEER, 1L);
+  curl_easy_setopt(curl, CURLOPT_SSL_VERIFYHOST, 2L);
+  curl_easy_setopt(curl, CURLOPT_SSLVERSION, static_cast<long>(CURL_SSLVERSION_TLSv1_2));
   if (!options_.ca_file.empty()) curl_easy_setopt(curl, CURLOPT_CAINFO, options_.ca_file.c_str());
   curl_easy_setopt(curl, CURLOPT_WRITEFUNCTION, write_body);
   curl_easy_setopt(curl, CURLOPT_WRITEDATA, &sink);
@@ -228,7 +245,8 @@ Result<HttpResponse> HttpClient::send(const HttpRequest& request) {
                             ": response body exceeds ", options_.max_response_bytes, " bytes"));
     }
     return make_error(cat("HTTP ", method, " ", url_for_messages(request.url), ": ",
-                          error_buffer[0] != 0 ? error_buffer : curl_easy_strerror(code)));
+                          error_buffer[0] != 0 ? error_buffer : curl_easy_strerror(code),
+                          tls_hint(code, options_.ca_file)));
   }
   curl_easy_getinfo(curl, CURLINFO_RESPONSE_CODE, &response.status);
   return response;

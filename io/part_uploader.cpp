@@ -5,7 +5,8 @@
 
 namespace ferry {
 
-PartUploader::PartUploader(const S3ClientOptions& options, size_t threads) {
+PartUploader::PartUploader(const S3ClientOptions& options, size_t threads, S3ObjectOptions object)
+    : object_(std::move(object)) {
   FERRY_ASSERT(threads > 0);
   for (size_t i = 0; i < threads; ++i) clients_.push_back(std::make_unique<S3Client>(options));
   for (size_t i = 0; i < threads; ++i)
@@ -59,9 +60,12 @@ void PartUploader::work(S3Client& client) {
     Done done;
     done.number = job.number;
     done.size = job.body.size();
-    done.etag = client.upload_part(job.bucket, job.key, job.upload_id, job.number,
-                                   std::span<const char>(job.body.data(), job.body.size()));
+    const std::span<const char> body(job.body.data(), job.body.size());
+    const BodyChecksums checksums = body_checksums(body, object_);
+    done.etag = client.upload_part(job.bucket, job.key, job.upload_id, job.number, body, checksums);
+    done.checksum_crc32c = checksums.crc32c;
     done.upload_lost = !done.etag.ok() && client.last_failure().code == "NoSuchUpload";
+    done.retryable = !done.etag.ok() && client.last_failure().retryable;
     done.body = std::move(job.body);
     {
       std::lock_guard lock(mutex_);

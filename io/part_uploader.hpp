@@ -29,12 +29,15 @@ class PartUploader {
     int number = 0;
     uint64_t size = 0;
     Result<std::string> etag = make_error("not uploaded");
-    bool upload_lost = false;  // S3 answered NoSuchUpload
-    std::string body;          // the buffer, returned for reuse
+    std::string checksum_crc32c;  // base64, as sent; empty if none
+    bool upload_lost = false;     // S3 answered NoSuchUpload
+    bool retryable = false;       // failed only because its attempts ran out: try again later
+    std::string body;             // the buffer, returned for reuse
   };
 
-  // `threads` connections; at most `threads` jobs are queued or running at once.
-  PartUploader(const S3ClientOptions& options, size_t threads);
+  // `threads` connections; at most `threads` jobs are queued or running at once. Each part
+  // carries the checksums `object` asks for, computed on the upload thread.
+  PartUploader(const S3ClientOptions& options, size_t threads, S3ObjectOptions object);
   ~PartUploader();
   PartUploader(const PartUploader&) = delete;
   PartUploader& operator=(const PartUploader&) = delete;
@@ -57,6 +60,7 @@ class PartUploader {
   std::deque<Done> done_;
   size_t in_flight_ = 0;  // submitted and not yet collected
   bool stopping_ = false;
+  S3ObjectOptions object_;
   std::vector<std::unique_ptr<S3Client>> clients_;
   std::vector<std::thread> workers_;
 };

@@ -9,9 +9,11 @@
 #include <utility>
 
 #include "core/assert.hpp"
+#include "core/crc32c.hpp"
 #include "core/crypto.hpp"
 #include "core/log.hpp"
 #include "core/text.hpp"
+#include "io/credentials_provider.hpp"
 
 namespace ferry {
 namespace {
@@ -93,6 +95,28 @@ std::string object_name(std::string_view bucket, std::string_view key) {
   return key.empty() ? std::string(bucket) : cat(bucket, "/", key);
 }
 
+// Headers that describe a new object: sent with CreateMultipartUpload and PutObject.
+std::vector<HttpHeader> object_headers(const S3ObjectOptions& object) {
+  std::vector<HttpHeader> headers;
+  if (!object.content_encoding.empty())
+    headers.push_back({"content-encoding", object.content_encoding});
+  if (!object.storage_class.empty())
+    headers.push_back({"x-amz-storage-class", object.storage_class});
+  if (!object.server_side_encryption.empty())
+    headers.push_back({"x-amz-server-side-encryption", object.server_side_encryption});
+  if (!object.kms_key_id.empty())
+    headers.push_back({"x-amz-server-side-encryption-aws-kms-key-id", object.kms_key_id});
+  if (object.bucket_key_enabled)
+    headers.push_back({"x-amz-server-side-encryption-bucket-key-enabled",
+                       *object.bucket_key_enabled ? "true" : "false"});
+  return headers;
+}
+
+void add_checksum_headers(std::vector<HttpHeader>& headers, const BodyChecksums& checksums) {
+  if (!checksums.crc32c.empty()) headers.push_back({"x-amz-checksum-crc32c", checksums.crc32c});
+  if (!checksums.md5.empty()) headers.push_back({"content-md5", checksums.md5});
+}
+
 }  // namespace
 
 Result<AwsCredentials> credentials_from_environment() {
@@ -113,6 +137,16 @@ Result<AwsCredentials> credentials_from_environment() {
   return credentials;
 }
 
+BodyChecksums body_checksums(std::span<const char> body, const S3ObjectOptions& object) {
+  BodyChecksums checksums;
+  if (object.checksum_crc32c) checksums.crc32c = crc32c_base64(crc32c(byte_span(body)));
+  if (object.content_md5) {
+    const Md5Digest digest = md5(byte_span(body));
+    checksums.md5 = base64(digest);
+  }
+  return checksums;
+}
+
 Status validate_s3_options(const S3ClientOptions& options) {
   if (options.region.empty()) return make_error("S3 region is empty");
   Result<Endpoint> endpoint = parse_endpoint(options);
@@ -126,7 +160,8 @@ Status validate_s3_options(const S3ClientOptions& options) {
     return make_error(cat("S3 backoff must satisfy 1 <= initial <= max <= 600000 ms, found ",
                           options.initial_backoff_millis, " and ", options.max_backoff_millis));
   }
-  if (options.credentials.access_key_id.empty() || options.credentials.secret_access_key.empty()) {
+  if (!options.credentials_provider && (options.credentials.access_key_id.empty() ||
+                                        options.credentials.secret_access_key.empty())) {
     return make_error("S3 credentials lack an access key id or a secret access key");
   }
   return Ok{};
@@ -135,6 +170,7 @@ Status validate_s3_options(const S3ClientOptions& options) {
 struct S3Client::Attempt {
   std::optional<HttpResponse> response;  // set on success
   S3Failure failure;                     // set otherwise
+  AwsCredentials signed_with;            // to tell the provider which ones S3 rejected
 };
 
 S3Client::S3Client(S3ClientOptions options)
@@ -146,6 +182,10 @@ S3Client::S3Client(S3ClientOptions options)
   scheme_ = endpoint->scheme;
   authority_ = endpoint->authority;
   endpoint_is_ip_or_localhost_ = is_ip_or_localhost(host_of(authority_));
+  if (!options_.credentials_provider) {
+    options_.credentials_provider =
+        CredentialsProvider::fixed(options_.credentials, "the S3 client's options");
+  }
 }
 
 S3Target S3Client::target(std::string_view bucket, std::string_view key,
@@ -202,10 +242,12 @@ S3Client::Attempt S3Client::attempt_once(const Call& call, const std::string& pa
   signable.query = call.query;
   signable.headers.push_back({"host", t.host});
   if (!call.content_type.empty()) signable.headers.push_back({"content-type", call.content_type});
+  signable.headers.insert(signable.headers.end(), call.headers.begin(), call.headers.end());
   signable.payload_sha256_hex = payload_hash;
   const auto now = std::chrono::floor<std::chrono::seconds>(std::chrono::system_clock::now());
+  result.signed_with = options_.credentials_provider->current();
   const SigningResult signature =
-      sign_with_headers(signable, s3_signing_params(options_.credentials, options_.region, now));
+      sign_with_headers(signable, s3_signing_params(result.signed_with, options_.region, now));
 
   HttpRequest request;
   request.method = signable.method;
@@ -250,16 +292,30 @@ Error S3Client::fail(const Call& call, S3Failure failure, std::string_view suffi
 Result<HttpResponse> S3Client::execute(const Call& call) {
   // Hashed once: a part can be hundreds of MB and every attempt signs the same payload.
   const std::string payload_hash = sha256_hex(byte_span(call.body));
+  bool refreshed_credentials = false;
   for (int attempt = 1;; ++attempt) {
     Attempt outcome = attempt_once(call, payload_hash, attempt);
     if (outcome.response) return std::move(*outcome.response);
     S3Failure& failure = outcome.failure;
     failure.attempts = attempt;
+    // Temporary credentials S3 calls expired: fetch new ones (once per request) and retry now.
+    if (is_expired_credentials_code(failure.code) && !refreshed_credentials &&
+        attempt < options_.max_attempts) {
+      refreshed_credentials = true;
+      if (options_.on_retry) options_.on_retry(failure.http_status, failure.code);
+      FERRY_WARN(cat("s3 ", call.operation, " ", object_name(call.bucket, call.key), ": ",
+                     failure.code, "; refreshing the credentials and retrying"));
+      const Status refreshed =
+          options_.credentials_provider->refresh_after_rejection(outcome.signed_with);
+      if (refreshed.ok()) continue;
+      return fail(call, std::move(failure), cat(" (", refreshed.error().message, ")"));
+    }
     if (!failure.retryable) return fail(call, std::move(failure));
     if (attempt >= options_.max_attempts) {
       return fail(call, std::move(failure), cat(" (gave up after ", attempt, " attempts)"));
     }
     const int delay = backoff_millis(attempt);
+    if (options_.on_retry) options_.on_retry(failure.http_status, failure.code);
     // Only operation, object, status and S3's code/message: never headers or credentials.
     FERRY_WARN(cat("s3 ", call.operation, " ", object_name(call.bucket, call.key), ": attempt ",
                    attempt, "/", options_.max_attempts, " failed: ", describe(failure),
@@ -270,13 +326,16 @@ Result<HttpResponse> S3Client::execute(const Call& call) {
 
 Result<std::string> S3Client::create_multipart_upload(const std::string& bucket,
                                                       const std::string& key,
-                                                      const std::string& content_type) {
+                                                      const S3ObjectOptions& object) {
   Call call{.operation = "CreateMultipartUpload",
             .method = "POST",
             .bucket = bucket,
             .key = key,
             .query = "uploads",
-            .content_type = content_type};
+            .content_type = object.content_type,
+            .headers = object_headers(object)};
+  // Parts then carry their CRC32C, and S3 checks Complete's list against them.
+  if (object.checksum_crc32c) call.headers.push_back({"x-amz-checksum-algorithm", "CRC32C"});
   Result<HttpResponse> response = execute(call);
   if (!response.ok()) return response.error();
   Result<std::string> upload_id = parse_upload_id(response->body);
@@ -290,7 +349,8 @@ Result<std::string> S3Client::create_multipart_upload(const std::string& bucket,
 
 Result<std::string> S3Client::upload_part(const std::string& bucket, const std::string& key,
                                           const std::string& upload_id, int part_number,
-                                          std::span<const char> body) {
+                                          std::span<const char> body,
+                                          const BodyChecksums& checksums) {
   FERRY_ASSERT(part_number >= 1 && part_number <= 10000);  // S3's range
   Call call{.operation = "UploadPart",
             .method = "PUT",
@@ -298,6 +358,7 @@ Result<std::string> S3Client::upload_part(const std::string& bucket, const std::
             .key = key,
             .query = cat("partNumber=", part_number, "&uploadId=", uri_encode(upload_id, false)),
             .body = body};
+  add_checksum_headers(call.headers, checksums);
   Result<HttpResponse> response = execute(call);
   if (!response.ok()) return response.error();
   const std::optional<std::string_view> etag = response->header("ETag");
@@ -349,13 +410,15 @@ Status S3Client::abort_multipart_upload(const std::string& bucket, const std::st
 }
 
 Status S3Client::put_object(const std::string& bucket, const std::string& key,
-                            std::span<const char> body, const std::string& content_type) {
+                            std::span<const char> body, const S3ObjectOptions& object) {
   Call call{.operation = "PutObject",
             .method = "PUT",
             .bucket = bucket,
             .key = key,
-            .content_type = content_type,
+            .content_type = object.content_type,
+            .headers = object_headers(object),
             .body = body};
+  add_checksum_headers(call.headers, body_checksums(body, object));
   Result<HttpResponse> response = execute(call);
   if (!response.ok()) return response.error();
   return Ok{};

@@ -4,6 +4,7 @@
 
 #include <cstdint>
 #include <functional>
+#include <memory>
 #include <optional>
 #include <random>
 #include <span>
@@ -12,11 +13,14 @@
 #include <vector>
 
 #include "core/result.hpp"
+#include "core/s3_object_options.hpp"
 #include "core/s3_xml.hpp"  // CompletedPart
 #include "core/sigv4.hpp"   // AwsCredentials
 #include "io/http_client.hpp"
 
 namespace ferry {
+
+class CredentialsProvider;  // io/credentials_provider.hpp
 
 // Credentials from AWS_ACCESS_KEY_ID / AWS_SECRET_ACCESS_KEY / AWS_SESSION_TOKEN (optional);
 // the error names what is missing.
@@ -28,11 +32,17 @@ struct S3ClientOptions {
   // Else virtual-hosted (<bucket>.<endpoint host>), except where that cannot work: endpoints
   // that are IP addresses or localhost, and bucket names that are not DNS labels.
   bool force_path_style = false;
+  // What each attempt is signed with: the provider (shared by every client, refreshed in the
+  // background), or, when there is none, these fixed credentials.
+  std::shared_ptr<CredentialsProvider> credentials_provider;
   AwsCredentials credentials;
   int max_attempts = 8;  // per request, bounded
   int initial_backoff_millis = 100;
   int max_backoff_millis = 10000;
   HttpClientOptions http;
+  // Told of each attempt that will be tried again: its HTTP status (0: no response) and S3's
+  // error code (the retries-by-cause metric). Called on the requesting thread.
+  std::function<void(int http_status, std::string_view code)> on_retry;
 };
 
 // Checks what the constructor relies on: an http(s) endpoint with a host, a region, sane retry
@@ -57,6 +67,14 @@ struct S3Failure {
   bool retryable = false;  // true when it failed only because attempts ran out
 };
 
+// The integrity values sent with a body (base64; empty: not sent): x-amz-checksum-crc32c, which
+// S3 verifies and CompleteMultipartUpload lists again, and Content-MD5 for buckets that demand it.
+struct BodyChecksums {
+  std::string crc32c;
+  std::string md5;
+};
+BodyChecksums body_checksums(std::span<const char> body, const S3ObjectOptions& object);
+
 struct S3Target {
   std::string url;   // scheme://host/path?query
   std::string host;  // Host header value (signed)
@@ -71,18 +89,21 @@ class S3Client {
 
   explicit S3Client(S3ClientOptions options);
 
+  // The object's headers (type, encoding, encryption, storage class, checksum algorithm) go
+  // with the create; the parts then carry `checksums` of their bodies.
   Result<std::string> create_multipart_upload(const std::string& bucket, const std::string& key,
-                                              const std::string& content_type);  // -> UploadId
+                                              const S3ObjectOptions& object);  // -> UploadId
   Result<std::string> upload_part(const std::string& bucket, const std::string& key,
                                   const std::string& upload_id, int part_number,
-                                  std::span<const char> body);  // -> ETag, quoted as S3 sends it
+                                  std::span<const char> body,
+                                  const BodyChecksums& checksums = {});  // -> ETag, quoted
   Status complete_multipart_upload(const std::string& bucket, const std::string& key,
                                    const std::string& upload_id,
                                    const std::vector<CompletedPart>& parts);
   Status abort_multipart_upload(const std::string& bucket, const std::string& key,
                                 const std::string& upload_id);
   Status put_object(const std::string& bucket, const std::string& key, std::span<const char> body,
-                    const std::string& content_type);
+                    const S3ObjectOptions& object);
   // nullopt when the object does not exist.
   Result<std::optional<S3ObjectInfo>> head_object(const std::string& bucket,
                                                   const std::string& key);
@@ -102,6 +123,7 @@ class S3Client {
     std::string_view key;
     std::string query;  // raw, encoded
     std::string content_type;
+    std::vector<HttpHeader> headers;  // more signed headers (lowercase names)
     std::span<const char> body;
     bool error_possible_in_200 = false;  // CompleteMultipartUpload
   };

@@ -1,31 +1,80 @@
 // Multipart upload of one object: lazy CreateMultipartUpload, parts uploaded in parallel and
-// acknowledged in order, CompleteMultipartUpload listing exactly the acknowledged parts;
-// PutObject for objects smaller than one part.
+// acknowledged in order, CompleteMultipartUpload listing exactly the acknowledged parts (with
+// their CRC32C); PutObject for objects smaller than one part. Requests that run out of attempts
+// are tried again later; the shipper thread waits meanwhile (backpressure, nothing dropped).
 #include "io/s3_object_writer.hpp"
+
+#include <algorithm>
+#include <chrono>
+#include <random>
+#include <thread>
 
 #include "core/assert.hpp"
 #include "core/log.hpp"
 #include "core/text.hpp"
+#include "io/steady_clock.hpp"
 
 namespace ferry {
 namespace {
-constexpr const char* kContentType = "application/x-ndjson";
 constexpr int kMaxParts = 10000;
+constexpr int kPauseStepMillis = 100;  // how soon a pause notices `stopping`
 }  // namespace
 
-S3ObjectWriter::S3ObjectWriter(S3Client& client, const S3ClientOptions& options, std::string bucket,
-                               uint64_t part_size_bytes, size_t parallel_parts)
+S3ObjectWriter::S3ObjectWriter(S3Client& client, const S3ClientOptions& client_options,
+                               S3WriterOptions options)
     : client_(client),
-      uploader_(options, parallel_parts),
-      bucket_(std::move(bucket)),
-      part_size_(part_size_bytes) {}
+      options_(std::move(options)),
+      uploader_(client_options, options_.parallel_parts, options_.object) {
+  FERRY_ASSERT(options_.retry_later.max_rounds >= 0);
+  FERRY_ASSERT(options_.retry_later.first_pause_millis > 0 &&
+               options_.retry_later.first_pause_millis <= options_.retry_later.max_pause_millis);
+}
 
 S3ObjectWriter::~S3ObjectWriter() {
   abandon();
 }
 
 std::string S3ObjectWriter::location() const {
-  return cat("s3://", bucket_, "/", key_);
+  return cat("s3://", options_.bucket, "/", key_);
+}
+
+bool S3ObjectWriter::pause_before_round(std::string_view what, int next_round,
+                                        const std::string& failure) {
+  const RetryLaterPolicy& policy = options_.retry_later;
+  auto stopping = [&] { return policy.stopping != nullptr && policy.stopping->load(); };
+  auto give_up = [&](int rounds) {
+    FERRY_ERROR(cat("ship: ", location(), ": ", what, " failed in ", rounds,
+                    " round(s) of attempts", stopping() ? " and ferry is stopping" : "",
+                    "; giving up for this run"));
+    return false;
+  };
+  if (stopping() || (policy.max_rounds > 0 && next_round > policy.max_rounds))
+    return give_up(next_round - 1);
+  int64_t pause = policy.first_pause_millis;
+  for (int i = 2; i < next_round && pause < policy.max_pause_millis; ++i) pause *= 2;
+  pause = std::min<int64_t>(pause, policy.max_pause_millis);
+  // Jitter in [pause/2, pause]: many hosts that lost the same endpoint do not return at once.
+  static thread_local std::mt19937_64 random{std::random_device{}()};
+  pause = std::uniform_int_distribution<int64_t>(pause / 2, pause)(random);
+  FERRY_WARN(cat("ship: ", location(), ": ", what, " still fails after its attempts (", failure,
+                 "); the object is kept and ", what, " is tried again in ", pause, " ms (round ",
+                 next_round, policy.max_rounds > 0 ? cat(" of ", policy.max_rounds) : "", ")"));
+  for (const uint64_t until = steady_millis() + static_cast<uint64_t>(pause);
+       steady_millis() < until;) {
+    if (stopping()) return give_up(next_round - 1);
+    std::this_thread::sleep_for(std::chrono::milliseconds(kPauseStepMillis));
+  }
+  return true;
+}
+
+template <class Request>
+auto S3ObjectWriter::with_retry_later(std::string_view what, Request&& request) {
+  for (int round = 1;; ++round) {
+    auto result = request();
+    if (result.ok() || !client_.last_failure().retryable ||
+        !pause_before_round(what, round + 1, result.error().message))
+      return result;
+  }
 }
 
 void S3ObjectWriter::reset(const std::string& key) {
@@ -35,6 +84,7 @@ void S3ObjectWriter::reset(const std::string& key) {
   upload_id_.clear();
   parts_.clear();
   finished_.clear();
+  part_rounds_.clear();
   next_part_ = 1;
   buffer_.clear();
   size_ = 0;
@@ -58,9 +108,15 @@ Status S3ObjectWriter::resume(const OpenObject& open) {
   return Ok{};
 }
 
+void S3ObjectWriter::send_part(int number, std::string body) {
+  uploader_.submit(PartUploader::Job{options_.bucket, key_, upload_id_, number, std::move(body)});
+}
+
 Status S3ObjectWriter::submit_part() {
   if (upload_id_.empty()) {
-    auto upload_id = client_.create_multipart_upload(bucket_, key_, kContentType);
+    auto upload_id = with_retry_later("CreateMultipartUpload", [&] {
+      return client_.create_multipart_upload(options_.bucket, key_, options_.object);
+    });
     if (!upload_id) return upload_id.error();
     upload_id_ = std::move(upload_id.value());
   }
@@ -73,18 +129,27 @@ Status S3ObjectWriter::submit_part() {
   std::string body = std::move(buffer_);
   if (spare_buffers_.empty()) {
     buffer_ = std::string();
-    buffer_.reserve(part_size_ + (2u << 20));
+    buffer_.reserve(options_.part_size_bytes + (2u << 20));
   } else {
     buffer_ = std::move(spare_buffers_.back());
     spare_buffers_.pop_back();
   }
-  uploader_.submit(PartUploader::Job{bucket_, key_, upload_id_, number, std::move(body)});
+  send_part(number, std::move(body));
   return Ok{};
 }
 
 Result<bool> S3ObjectWriter::collect(bool wait) {
   auto done = uploader_.collect(wait);
   if (!done) return false;
+  if (!done->etag && done->retryable && !failure_) {
+    // Out of attempts (an outage, a long SlowDown): keep the part and send it again later.
+    const int round = ++part_rounds_[done->number];
+    if (pause_before_round(cat("UploadPart ", done->number), round + 1,
+                           done->etag.error().message)) {
+      send_part(done->number, std::move(done->body));
+      return true;
+    }
+  }
   done->body.clear();
   spare_buffers_.push_back(std::move(done->body));
   if (!done->etag) {
@@ -92,8 +157,9 @@ Result<bool> S3ObjectWriter::collect(bool wait) {
     if (!failure_) failure_ = done->etag.error();
     return *failure_;
   }
-  finished_.emplace(done->number,
-                    UploadedPart{done->number, std::move(done->etag.value()), done->size});
+  part_rounds_.erase(done->number);
+  finished_.emplace(done->number, UploadedPart{done->number, std::move(done->etag.value()),
+                                               done->size, std::move(done->checksum_crc32c)});
   // A part is acknowledged only once every part before it is.
   for (auto it = finished_.begin();
        it != finished_.end() && it->first == static_cast<int>(parts_.size()) + 1;
@@ -124,7 +190,7 @@ Status S3ObjectWriter::append(std::string_view frame) {
   if (failure_) return *failure_;
   buffer_.append(frame);
   size_ += frame.size();
-  if (buffer_.size() >= part_size_) {
+  if (buffer_.size() >= options_.part_size_bytes) {
     if (auto status = submit_part(); !status) return status;
   }
   return poll();
@@ -142,8 +208,10 @@ Status S3ObjectWriter::complete() {
   FERRY_ASSERT(open_);
   if (upload_id_.empty()) {
     // Everything fits in one part: one request instead of three.
-    if (auto status = client_.put_object(
-            bucket_, key_, std::span<const char>(buffer_.data(), buffer_.size()), kContentType);
+    const std::span<const char> body(buffer_.data(), buffer_.size());
+    if (auto status = with_retry_later(
+            "PutObject",
+            [&] { return client_.put_object(options_.bucket, key_, body, options_.object); });
         !status)
       return status;
   } else {
@@ -152,12 +220,9 @@ Status S3ObjectWriter::complete() {
     FERRY_ASSERT(static_cast<int>(parts_.size()) == next_part_ - 1);
     std::vector<CompletedPart> completed;
     completed.reserve(parts_.size());
-    for (const auto& part : parts_) completed.push_back(CompletedPart{part.number, part.etag});
-    if (auto status = client_.complete_multipart_upload(bucket_, key_, upload_id_, completed);
-        !status) {
-      if (client_.last_failure().code == "NoSuchUpload") upload_lost_ = true;
-      return status;
-    }
+    for (const auto& part : parts_)
+      completed.push_back(CompletedPart{part.number, part.etag, part.checksum_crc32c});
+    if (auto status = complete_upload(completed); !status) return status;
   }
   open_ = false;
   upload_id_.clear();
@@ -166,18 +231,48 @@ Status S3ObjectWriter::complete() {
   return Ok{};
 }
 
+Status S3ObjectWriter::complete_upload(const std::vector<CompletedPart>& completed) {
+  for (int round = 1;; ++round) {
+    Status status = client_.complete_multipart_upload(options_.bucket, key_, upload_id_, completed);
+    if (status) return status;
+    const S3Failure failure = client_.last_failure();
+    // An earlier attempt may have gone through with only its answer lost (a reset, a timeout):
+    // S3 then answers NoSuchUpload (s3rver an InternalError), and the object is there with
+    // exactly this upload's size.
+    auto visible = client_.head_object(options_.bucket, key_);
+    if (visible && visible.value() && visible.value()->size == size_) {
+      FERRY_INFO(cat("ship: ", location(), ": CompleteMultipartUpload failed (", failure.code,
+                     failure.code.empty() ? "" : ": ", failure.message,
+                     ") but the object is there with its ", size_,
+                     " bytes: an earlier attempt completed it"));
+      return Ok{};
+    }
+    if (failure.code == "NoSuchUpload") {
+      upload_lost_ = true;
+      return status;
+    }
+    if (!failure.retryable ||
+        !pause_before_round("CompleteMultipartUpload", round + 1, status.error().message))
+      return status;
+  }
+}
+
 void S3ObjectWriter::abandon() {
   // Parts in flight finish (their buffers come back); the multipart upload itself is kept:
   // the checkpoint names it, and the next start continues it or, if it is gone, starts the
   // object again under the same key.
+  failure_ = make_error("abandoned");  // parts that fail now are not tried again
   while (uploader_.in_flight() > 0) (void)collect(/*wait=*/true);
   open_ = false;
   buffer_.clear();
   finished_.clear();
+  part_rounds_.clear();
 }
 
 Result<std::optional<uint64_t>> S3ObjectWriter::visible_size(const std::string& key) {
-  auto info = client_.head_object(bucket_, key);
+  // Recovery, before reading starts (and before SIGTERM is watched): no rounds of "later"; a
+  // failure exits 1 and the service manager starts ferry again.
+  auto info = client_.head_object(options_.bucket, key);
   if (!info) return info.error();
   if (!info->has_value()) return std::optional<uint64_t>{};
   return std::optional<uint64_t>((*info)->size);

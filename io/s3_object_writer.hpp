@@ -2,9 +2,11 @@
 // a full part (partSizeBytes, ending on a frame boundary) goes to the PartUploader while the
 // next one is assembled; finished parts are acknowledged in part-number order. An object
 // smaller than one part is sent with a single PutObject. After a restart, an upload continues
-// from its acknowledged parts.
+// from its acknowledged parts. A request that still fails after S3Client's attempts is tried
+// again later (RetryLaterPolicy): the object waits, nothing is dropped.
 #pragma once
 
+#include <atomic>
 #include <map>
 #include <memory>
 #include <string>
@@ -16,12 +18,29 @@
 
 namespace ferry {
 
+// After a request ran out of attempts (connection refused for minutes, SlowDown that lasts):
+// wait, then send the same request again, for `max_rounds` rounds in all (0: no limit) or until
+// `stopping` is set. Pauses double from first_pause_millis to max_pause_millis, with jitter.
+struct RetryLaterPolicy {
+  int max_rounds = 0;
+  int first_pause_millis = 10'000;
+  int max_pause_millis = 300'000;
+  const std::atomic<bool>* stopping = nullptr;  // e.g. SIGTERM: give up after this round
+};
+
+struct S3WriterOptions {
+  std::string bucket;
+  uint64_t part_size_bytes = 8ull << 20;
+  size_t parallel_parts = 2;  // uploads in flight, each on its own connection
+  S3ObjectOptions object;     // headers and checksums of every object
+  RetryLaterPolicy retry_later;
+};
+
 class S3ObjectWriter final : public ObjectWriter {
  public:
   // `client` serves this thread's calls (create, complete, put, head); the parts travel on
-  // `parallel_parts` connections of their own.
-  S3ObjectWriter(S3Client& client, const S3ClientOptions& options, std::string bucket,
-                 uint64_t part_size_bytes, size_t parallel_parts);
+  // connections of their own, made from `client_options`.
+  S3ObjectWriter(S3Client& client, const S3ClientOptions& client_options, S3WriterOptions options);
   ~S3ObjectWriter() override;
 
   Status begin(const std::string& key) override;
@@ -47,15 +66,25 @@ class S3ObjectWriter final : public ObjectWriter {
   Result<bool> collect(bool wait);
   Status drain();
   void reset(const std::string& key);
+  // CompleteMultipartUpload with the retry-later rounds; an object that an attempt whose
+  // answer was lost already completed counts as completed.
+  Status complete_upload(const std::vector<CompletedPart>& completed);
+  // Sends a part (again) to the uploader.
+  void send_part(int number, std::string body);
+  // Runs `request` (an S3Client call on this thread) with the retry-later rounds.
+  template <class Request>
+  auto with_retry_later(std::string_view what, Request&& request);
+  // Before round `next_round` of `what`: false to give up now, else waits and returns true.
+  bool pause_before_round(std::string_view what, int next_round, const std::string& failure);
 
   S3Client& client_;
+  S3WriterOptions options_;
   PartUploader uploader_;
-  std::string bucket_;
-  uint64_t part_size_;
   std::string key_;
   std::string upload_id_;
   std::vector<UploadedPart> parts_;       // acknowledged: 1..n, in order
   std::map<int, UploadedPart> finished_;  // finished out of order, waiting for earlier parts
+  std::map<int, int> part_rounds_;        // part number -> rounds tried, while it fails
   int next_part_ = 1;
   std::string buffer_;                      // the part being assembled
   std::vector<std::string> spare_buffers_;  // part buffers back from the uploader, for reuse

@@ -7,6 +7,13 @@
 
 namespace ferry {
 
+// Wall-clock time in milliseconds since the epoch (for metrics that report ages).
+inline int64_t unix_millis() {
+  return std::chrono::duration_cast<std::chrono::milliseconds>(
+             std::chrono::system_clock::now().time_since_epoch())
+      .count();
+}
+
 inline uint64_t steady_millis() {
   return static_cast<uint64_t>(std::chrono::duration_cast<std::chrono::milliseconds>(
                                    std::chrono::steady_clock::now().time_since_epoch())

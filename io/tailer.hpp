@@ -1,21 +1,28 @@
-// Tailer: the reactor thread. Watches the flows' directories with inotify, reads matched files
-// with io_uring into pooled buffers, frames lines and hands whole-record batches to the workers.
+// Tailer: the reactor thread. Finds and watches the flows' files (io/directory_watcher.*), reads
+// them with io_uring into pooled buffers, frames lines and hands whole-record batches to the
+// workers; follows rotation (rename, copytruncate, truncation, deletion) by file identity.
+// The loop and batches live in tailer.cpp, reads and framing in tailer_reads.cpp, the files'
+// lifecycle (identity, rotation, descriptors) in tailer_files.cpp.
 #pragma once
 
 #include <atomic>
 #include <cstdint>
 #include <map>
 #include <memory>
+#include <optional>
+#include <regex>
 #include <string>
-#include <unordered_map>
+#include <tuple>
 #include <vector>
 
 #include "core/batch.hpp"
 #include "core/batch_pool.hpp"
 #include "core/bounded_queue.hpp"
 #include "core/checkpoint.hpp"
+#include "core/file_change.hpp"
 #include "core/line_framer.hpp"
 #include "core/result.hpp"
+#include "io/directory_watcher.hpp"
 #include "io/unique_fd.hpp"
 #include "io/uring.hpp"
 
@@ -25,10 +32,24 @@ using BatchQueue = BoundedQueue<std::unique_ptr<Batch>>;
 
 struct TailFlow {
   std::string name;
-  std::string file_pattern;   // absolute; wildcards (* ?) in the last component only
+  std::string file_pattern;   // absolute; wildcards (* ?) in any component
   bool start_at_end = false;  // initialPosition END_OF_FILE, for files present at a first start
   uint64_t max_record_bytes = 1 << 20;
   uint64_t linger_millis = 1000;  // a partial batch waits at most this long before compression
+  // A last line without newline of a file rotated away or deleted is shipped once the file has
+  // been idle this long (maxBufferAgeMillis); in a file still being written it waits.
+  uint64_t partial_line_millis = 60000;
+  uint64_t skip_header_lines = 0;  // skipHeaderLines: of every file read from its start
+  // truncatedRecordTerminator: set, an over-long line becomes one record cut to max_record_bytes
+  // ending with it, and the rest of the line is dropped (the Kinesis Agent's behaviour); unset,
+  // it is shipped in pieces.
+  std::optional<std::string> truncated_record_terminator;
+  // multiLineStartPattern (ECMAScript regex, validated by the configuration): a matching line
+  // starts a record, the following lines that do not match are joined to it with a space. A
+  // record is complete when the next one starts or its file has been idle partial_line_millis.
+  std::string multi_line_start_pattern;
+  size_t max_open_files = 1024;  // maxOpenFiles: descriptors of this flow's files; the least
+                                 // recently read idle ones are closed and reopened by identity
 };
 
 struct TailerOptions {
@@ -37,7 +58,8 @@ struct TailerOptions {
   size_t read_bytes = 1 << 20;     // one io_uring read
   size_t reads_in_flight = 8;      // read buffers (bounded memory)
   size_t batch_bytes = 1 << 20;    // a batch is dispatched once it holds this many input bytes
-  uint64_t rescan_millis = 10000;  // safety net behind inotify: stat tracked files, rescan dirs
+  uint64_t rescan_millis = 10000;  // safety net behind inotify: list directories, stat files
+  uint64_t stat_poll_millis = 0;   // >0: also stat every tracked file this often (NFS, EFS)
   uint64_t detached_grace_millis = 5000;  // keep a rotated-away file open this long after EOF
 };
 
@@ -46,6 +68,8 @@ struct TailerStats {
   uint64_t bytes_read = 0;
   uint64_t records = 0;
   uint64_t batches = 0;
+  uint64_t overflows = 0;  // inotify queue overflows, each followed by a full rescan
+  uint64_t reopened = 0;   // idle files closed for the descriptor cap and opened again
 };
 
 class Tailer {
@@ -67,26 +91,56 @@ class Tailer {
 
  private:
   struct TrackedFile;
-  struct Directory;
 
+  // tailer.cpp: the loop, timers and batches.
   Status setup();
-  void watch_directory(Directory& dir);
-  void scan_directory(Directory& dir, bool at_start);
-  void consider_file(uint32_t flow, const std::string& path, bool at_start);
-  void handle_inotify(int result);
-  void handle_read(uint64_t file_id, int result);
-  void consume_read(TrackedFile& file, int result, const char* data);
-  void pump_reads();
   void dispatch(uint32_t flow);      // when none of the flow's reads is in flight
   void dispatch_now(uint32_t flow);  // asserts none is
   void dispatch_aged(uint64_t now);
-  void close_finished_files(uint64_t now);
-  void safety_rescan();
   bool input_done() const;
   int64_t next_timeout(uint64_t now) const;
   void arm_inotify();
   void arm_control();
   Batch* current_batch(uint32_t flow);
+
+  // tailer_reads.cpp: reads and framing.
+  void pump_reads();
+  void handle_read(uint64_t file_id, int result);
+  void consume_read(TrackedFile& file, int result, const char* data);
+  size_t source_index(Batch& batch, const TrackedFile& file);
+  void add_record(TrackedFile& file, Batch& batch, size_t source, std::string_view record,
+                  uint64_t offset, bool piece);
+  void join_line(TrackedFile& file, Batch& batch, size_t source, std::string_view line,
+                 uint64_t offset, bool piece);
+  void flush_joined(TrackedFile& file, Batch& batch, size_t source);
+  static void append_record(Batch& batch, size_t source, std::string_view record,
+                            std::string_view suffix, uint64_t offset, bool piece);
+  static void set_position(Batch& batch, size_t source, const TrackedFile& file);
+  bool flush_partial_line(TrackedFile& file);
+
+  // tailer_files.cpp: which files, from where, and what became of them.
+  void consider_file(uint32_t flow, const std::string& path, bool at_start);
+  TrackedFile& track(uint32_t flow, const std::string& path, UniqueFd fd,
+                     const FileIdentity& identity, uint64_t start);
+  void handle_inotify(int result);
+  void apply(const FileEvent& event);
+  void check_file(TrackedFile& file);
+  void truncated(TrackedFile& file, const struct stat& st);
+  bool settled(TrackedFile& file);
+  void release_copies_of(const TrackedFile& original, uint64_t offset);
+  void start_copy_at(TrackedFile& copy, const TrackedFile& original, uint64_t offset);
+  void read_rotated_copy(const TrackedFile& original, const FileIdentity& old_identity,
+                         uint64_t offset);
+  void detach(TrackedFile& file, const char* why);
+  bool ensure_open(TrackedFile& file);
+  void close_idle_descriptor(uint64_t except);
+  void forget(TrackedFile& file);
+  void housekeeping(uint64_t now);  // detached and settling files; at most every 50 ms
+  void safety_rescan();
+  void stat_poll();
+  TrackedFile* find_by_path(uint32_t flow, const std::string& path);
+  TrackedFile* find_by_inode(uint32_t flow, uint64_t device, uint64_t inode);
+  void set_path(TrackedFile& file, const std::string& path);
 
   std::vector<TailFlow> flows_;
   const Checkpoint& committed_;
@@ -96,16 +150,20 @@ class Tailer {
   TailerStats stats_;
 
   Uring ring_;
-  UniqueFd inotify_;
+  DirectoryWatcher watcher_;
   UniqueFd control_;  // eventfd: wake / stop from other threads
   std::atomic<bool> stop_requested_{false};
   bool stopping_ = false;
   std::vector<char> inotify_buffer_;
+  std::vector<FileEvent> events_;
+  std::vector<std::optional<std::regex>> start_patterns_;  // per flow: multiLineStartPattern
   uint64_t control_value_ = 0;
   uint64_t signal_buffer_[16] = {};
 
-  std::vector<std::unique_ptr<Directory>> directories_;
-  std::map<uint64_t, std::unique_ptr<TrackedFile>> files_;  // by file id
+  std::map<uint64_t, std::unique_ptr<TrackedFile>> files_;        // by file id
+  std::map<std::pair<uint32_t, std::string>, uint64_t> by_path_;  // live files only
+  std::map<std::tuple<uint32_t, uint64_t, uint64_t>, uint64_t> by_inode_;
+  std::vector<size_t> open_descriptors_;  // per flow
   uint64_t next_file_id_ = 1;
   uint64_t last_served_id_ = 0;
   std::vector<std::unique_ptr<char[]>> free_buffers_;
@@ -116,6 +174,9 @@ class Tailer {
   std::vector<uint64_t> flow_bytes_in_flight_;                  // per flow: read lengths submitted
   std::vector<std::vector<SourcePosition>> pending_positions_;  // per flow, no records yet
   uint64_t last_rescan_ = 0;
+  uint64_t last_stat_poll_ = 0;
+  uint64_t last_housekeeping_ = 0;
+  bool files_need_care_ = false;  // some file is detached or settling: housekeeping is due
 };
 
 }  // namespace ferry

@@ -103,15 +103,20 @@ class S3rver:
             s3.aws("s3api", "list-objects-v2", "--bucket", "retention")
     """
 
-    def __init__(self, allow_mismatched_signatures=False):
+    def __init__(self, allow_mismatched_signatures=False, tls=None):
+        """tls: (key file, certificate file, CA file) to serve HTTPS (awscli trusts the CA)."""
         self.allow_mismatched_signatures = allow_mismatched_signatures
+        self.tls = tls
         self.proc = None
         self.port = None
         self.tmp = None
 
     @property
     def endpoint(self):
-        return f"http://127.0.0.1:{self.port}"
+        return f"{'https' if self.tls else 'http'}://127.0.0.1:{self.port}"
+
+    def _tls_args(self):
+        return ["--key", self.tls[0], "--cert", self.tls[1]] if self.tls else []
 
     def __enter__(self):
         require_s3_tools()
@@ -135,6 +140,7 @@ class S3rver:
                    "--configure-bucket", BUCKET]
             if self.allow_mismatched_signatures:
                 cmd.append("--allow-mismatched-signatures")
+            cmd += self._tls_args()
             with open(self.log_path, "ab") as log:
                 self.proc = subprocess.Popen(cmd, stdin=subprocess.DEVNULL, stdout=log,
                                              stderr=subprocess.STDOUT, start_new_session=True,
@@ -152,7 +158,7 @@ class S3rver:
         time.sleep(down_seconds)
         data = os.path.join(self.tmp.name, "data")
         cmd = [S3RVER_BIN, "-d", data, "-a", "127.0.0.1", "-p", str(self.port),
-               "--configure-bucket", BUCKET]
+               "--configure-bucket", BUCKET, *self._tls_args()]
         with open(self.log_path, "ab") as log:
             self.proc = subprocess.Popen(cmd, stdin=subprocess.DEVNULL, stdout=log,
                                          stderr=subprocess.STDOUT, start_new_session=True,
@@ -191,6 +197,7 @@ class S3rver:
             "AWS_SHARED_CREDENTIALS_FILE": "/dev/null",
             "AWS_PAGER": "",
             "AWS_MAX_ATTEMPTS": "2",
+            **({"AWS_CA_BUNDLE": self.tls[2]} if self.tls else {}),
         }
 
     def aws(self, *args, check=True, timeout=120, text=False):

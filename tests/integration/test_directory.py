@@ -119,6 +119,19 @@ class DirectoryOnceStory(unittest.TestCase):
         harness.check_passthrough_output(self, self.wickr_inputs,
                                          harness.records_of_objects(wickr))
 
+    def test_4b_audit_line_counts_what_the_rule_did(self):
+        self.assertRan(self.run1)
+        seed, _ = self.split(self.objects1)
+        lines = harness.records_of_objects(seed)
+        flagged = sum(1 for line in lines if b'"data_redacted":true' in line)
+        replaced = sum(line.count(b'"REDACTED_CONTENT"') for line in lines)
+        self.assertGreater(flagged, 0)
+        expected = (f"audit: flow seed rule 1 consent data_share_consent, fields dob, ssn_no "
+                    f"(replace): {flagged} records changed, {replaced} values redacted")
+        self.assertIn(expected, self.run1.stderr, self.run1.describe())
+        # A flow without rules has no audit line.
+        self.assertNotIn("audit: flow wickr", self.run1.stderr)
+
     def test_5_second_once_ships_nothing(self):
         self.assertRan(self.run1)
         run2 = harness.run_ferry(self.config, "--once", timeout=60, config_path=self.config_path)

@@ -436,15 +436,9 @@ TEST(Config, EveryKinesisAgentKeyIsAcceptedWithAWarning) {
                                                "kinesis.endpoint",
                                                "kinesis.region",
                                                "firehose.endpoint",
-                                               "sts.endpoint",
-                                               "awsAccessKeyId",
-                                               "awsSecretAccessKey",
-                                               "assumeRoleARN",
-                                               "assumeRoleExternalId",
                                                "shutdownTimeoutMillis",
                                                "log.emitMetrics",
                                                "log.emitInternalMetrics",
-                                               "log.statusReportingPeriodSeconds",
                                                "maxSendingThreads",
                                                "maxSendingThreadsPerCore",
                                                "sendingThreadsKeepAliveMillis",
@@ -460,7 +454,6 @@ TEST(Config, EveryKinesisAgentKeyIsAcceptedWithAWarning) {
                                               "aggregatedRecordSizeBytes",
                                               "maxBufferSizeBytes",
                                               "maxBufferSizeRecords",
-                                              "minTimeBetweenFilePollsMillis",
                                               "maxTimeBetweenFileTrackerRefreshMillis",
                                               "publishQueueCapacity",
                                               "retryInitialBackoffMillis",
@@ -468,7 +461,6 @@ TEST(Config, EveryKinesisAgentKeyIsAcceptedWithAWarning) {
                                               "waitOnFullPublishQueueMillis",
                                               "waitOnEmptyPublishQueueMillis",
                                               "waitOnFullRetryQueueMillis",
-                                              "truncatedRecordTerminator",
                                               "fileFooterPattern"};
   std::string text = "{";
   for (const std::string& key : agent_keys) text += cat("\"", key, "\": \"1\", ");
@@ -489,16 +481,16 @@ TEST(Config, EveryKinesisAgentKeyIsAcceptedWithAWarning) {
 }
 
 TEST(Config, KeysThatWouldChangeDataAreErrors) {
-  EXPECT_EQ(
-      error_of(one_flow(R"("skipHeaderLines": 2,)")),
-      "config: flows[0].skipHeaderLines: not supported yet: ferry would ship the header lines "
-      "this asks to skip; remove the key or set it to 0");
+  EXPECT_EQ(parse_ok(one_flow(R"("skipHeaderLines": 2,)")).config.flows[0].skip_header_lines, 2u);
   EXPECT_EQ(error_of(one_flow(R"("skipHeaderLines": "x",)")),
             "config: flows[0].skipHeaderLines: must be an integer, got \"x\"");
-  EXPECT_EQ(
-      error_of(one_flow(R"("multiLineStartPattern": "^\\d{4}",)")),
-      "config: flows[0].multiLineStartPattern: not supported yet: ferry would ship every line "
-      "as its own record instead of joining multi-line records; remove the key");
+  EXPECT_EQ(parse_ok(one_flow(R"("multiLineStartPattern": "^\\d{4}",)"))
+                .config.flows[0]
+                .multi_line_start_pattern,
+            "^\\d{4}");
+  EXPECT_EQ(error_of(one_flow(R"("multiLineStartPattern": "^(\\d",)")).rfind(
+                "config: flows[0].multiLineStartPattern: not a valid regular expression (", 0),
+            0u);
   EXPECT_EQ(error_of(one_flow(R"("dataProcessingOptions": [{"optionName": "LOGTOJSON"}],)")),
             "config: flows[0].dataProcessingOptions: not supported yet: ferry would ship records "
             "unprocessed; remove the key or make it an empty list");
@@ -509,10 +501,35 @@ TEST(Config, KeysThatWouldChangeDataAreErrors) {
       R"("skipHeaderLines": "0", "multiLineStartPattern": "", "dataProcessingOptions": [],)"));
   EXPECT_EQ(parsed.warnings,
             (std::vector<std::string>{
-                "config: flows[0].skipHeaderLines: accepted but not implemented yet; ignored",
-                "config: flows[0].multiLineStartPattern: accepted but not implemented yet; ignored",
                 "config: flows[0].dataProcessingOptions: accepted but not implemented yet; ignored",
             }));
+}
+
+TEST(Config, TailingKeysAreParsedAndChecked) {
+  const Flow flow =
+      parse_ok(one_flow(
+                   R"("truncatedRecordTerminator": "<cut>", "minTimeBetweenFilePollsMillis": 500,
+         "statPollMillis": 2000, "maxOpenFiles": 64,)"))
+          .config.flows[0];
+  EXPECT_EQ(flow.truncated_record_terminator, std::optional<std::string>("<cut>"));
+  EXPECT_EQ(flow.file_poll_millis, 500u);
+  EXPECT_EQ(flow.stat_poll_millis, 2000u);
+  EXPECT_EQ(flow.max_open_files, 64u);
+  // The Kinesis Agent's default terminator is the newline every record ends with anyway.
+  EXPECT_EQ(parse_ok(one_flow(R"("truncatedRecordTerminator": "\n",)"))
+                .config.flows[0]
+                .truncated_record_terminator,
+            std::optional<std::string>(""));
+  EXPECT_EQ(error_of(one_flow(R"("truncatedRecordTerminator": "a\nb",)")),
+            "config: flows[0].truncatedRecordTerminator: must not contain a line break (records "
+            "are NDJSON lines)");
+  EXPECT_EQ(error_of(one_flow(R"("maxRecordBytes": 4, "truncatedRecordTerminator": "<cut>",)")),
+            "config: flows[0].truncatedRecordTerminator: must be shorter than maxRecordBytes (4 "
+            "bytes)");
+  EXPECT_EQ(error_of(one_flow(R"("statPollMillis": 5,)")),
+            "config: flows[0].statPollMillis: must be 0 (off) or between 100 and 3600000, got 5");
+  EXPECT_EQ(error_of(one_flow(R"("maxOpenFiles": 1,)")),
+            "config: flows[0].maxOpenFiles: must be between 16 and 1000000, got 1");
 }
 
 TEST(Config, DuplicateKeysAreErrors) {
@@ -565,9 +582,40 @@ TEST(Config, SecretIsNeverEchoed) {
   EXPECT_EQ(error_of(texts.back()),
             "config: s3.endpoint: must not contain credentials (user:password@); credentials do "
             "not belong in the endpoint");
-  EXPECT_EQ(parse_ok(texts[0]).warnings,
-            std::vector<std::string>{
-                "config: awsSecretAccessKey: accepted but not implemented yet; ignored"});
+  EXPECT_EQ(error_of(texts[0]), "config: awsAccessKeyId: required with awsSecretAccessKey");
+}
+
+TEST(Config, CredentialKeysAreParsedAndChecked) {
+  const Parsed parsed = parse_ok(cat(
+      R"({"awsAccessKeyId": "AKIAEXAMPLE", "awsSecretAccessKey": "wJalrXUtnFEMI/K7MDENG",
+          "assumeRoleARN": "arn:aws:iam::123456789012:role/ferry", "assumeRoleExternalId": "ext",
+          "sts.endpoint": "http://127.0.0.1:4569",)",
+      one_flow().substr(1)));
+  EXPECT_TRUE(parsed.warnings.empty());
+  const AwsCredentialKeys& keys = parsed.config.credentials;
+  EXPECT_EQ(keys.access_key_id, "AKIAEXAMPLE");
+  EXPECT_EQ(keys.secret_access_key, "wJalrXUtnFEMI/K7MDENG");
+  EXPECT_EQ(keys.assume_role_arn, "arn:aws:iam::123456789012:role/ferry");
+  EXPECT_EQ(keys.assume_role_external_id, "ext");
+  EXPECT_EQ(keys.sts_endpoint, "http://127.0.0.1:4569");
+  // Empty strings are unset, as the Kinesis Agent's template leaves them.
+  EXPECT_TRUE(
+      parse_ok(cat(R"({"awsAccessKeyId": "", "awsSecretAccessKey": "",)", one_flow().substr(1)))
+          .warnings.empty());
+  const auto root_error = [](const std::string& members) {
+    return error_of(cat("{", members, ",", one_flow().substr(1)));
+  };
+  EXPECT_EQ(root_error(R"("awsAccessKeyId": "AKIAEXAMPLE")"),
+            "config: awsSecretAccessKey: required with awsAccessKeyId");
+  EXPECT_EQ(root_error(R"("awsSecretAccessKey": "wJalr XUtn", "awsAccessKeyId": "A")"),
+            "config: awsSecretAccessKey: must not contain whitespace");
+  EXPECT_EQ(root_error(R"("assumeRoleARN": "ferry-role")"),
+            "config: assumeRoleARN: must be an IAM role ARN such as "
+            "arn:aws:iam::123456789012:role/ferry, got \"ferry-role\"");
+  EXPECT_EQ(root_error(R"("assumeRoleExternalId": "ext")"),
+            "config: assumeRoleExternalId: needs assumeRoleARN");
+  EXPECT_EQ(root_error(R"("sts.endpoint": "sts.amazonaws.com")"),
+            "config: sts.endpoint: must be an http:// or https:// URL, got \"sts.amazonaws.com\"");
 }
 
 // ---- validation rules ------------------------------------------------------------------------
@@ -593,18 +641,18 @@ TEST(Config, FilePatternRules) {
             "config: flows[0].filePattern: must be an absolute path, got \"var/log/*.log\"");
   EXPECT_EQ(pattern_error(R"("")"),
             "config: flows[0].filePattern: must be an absolute path, got \"\"");
-  EXPECT_EQ(pattern_error(R"("/var/log/*/app.log")"),
-            "config: flows[0].filePattern: wildcards (* ?) are allowed only in the last path "
-            "component for now, got \"/var/log/*/app.log\"");
-  EXPECT_EQ(pattern_error(R"("/var/lo?/app.log")"),
-            "config: flows[0].filePattern: wildcards (* ?) are allowed only in the last path "
-            "component for now, got \"/var/lo?/app.log\"");
+  // Wildcards in directory components are fine (docs/tailing.md).
+  EXPECT_EQ(
+      parse_ok(R"({"flows": [{"filePattern": "/var/lo?/*/app.log", "s3": {"bucket": "abc"}}]})")
+          .config.flows[0]
+          .file_pattern,
+      "/var/lo?/*/app.log");
   EXPECT_EQ(pattern_error(R"("/var/log/")"),
             "config: flows[0].filePattern: must name files, not a directory (add a last component "
             "such as *.log), got \"/var/log/\"");
   EXPECT_EQ(pattern_error(R"("/var/log/{a,b}.log")"),
             "config: flows[0].filePattern: glob classes and alternatives ([...] {...}) are not "
-            "supported yet; use * and ? in the last path component, got \"/var/log/{a,b}.log\"");
+            "supported yet; use * and ? in any path component, got \"/var/log/{a,b}.log\"");
   EXPECT_EQ(
       parse_ok(R"({"flows": [{"filePattern": "/var/log/app-?.log*", "s3": {"bucket": "abc"}}]})")
           .config.flows[0]
@@ -909,6 +957,54 @@ TEST(ConfigLoad, SeedCorpusParsesWithoutCrashing) {
     const Result<Parsed> parsed = load(cat(FERRY_SOURCE_DIR, "/fuzz/corpus/config/", name));
     EXPECT_TRUE(parsed.ok()) << name << ": " << parsed.error().message;
   }
+}
+
+}  // namespace
+}  // namespace ferry::config
+
+namespace ferry::config {
+namespace {
+
+TEST(ConfigOperations, MetricsLogFormatAndStatusPeriod) {
+  const auto parsed = parse(R"({"metrics.listen": ":9465", "metrics.unhealthyAfterSeconds": 5,
+      "log.format": "json", "log.statusReportingPeriodSeconds": "0",
+      "flows": [{"filePattern": "/a/*", "directory": {"path": "/s"}}]})");
+  ASSERT_TRUE(parsed.ok()) << parsed.error().message;
+  const Operations& ops = parsed->config.operations;
+  EXPECT_EQ(ops.metrics_listen, ":9465");
+  EXPECT_EQ(ops.unhealthy_after_millis, 5000u);
+  EXPECT_EQ(ops.log_format, LogFormat::json);
+  EXPECT_EQ(ops.status_period_seconds, 0u);
+  EXPECT_TRUE(parsed->warnings.empty());
+  const Operations defaults = parse(R"({"flows": [{"filePattern": "/a/*",
+      "directory": {"path": "/s"}}]})")
+                                  ->config.operations;
+  EXPECT_EQ(defaults.metrics_listen, "");
+  EXPECT_EQ(defaults.status_period_seconds, 30u);
+  EXPECT_EQ(defaults.log_format, LogFormat::text);
+}
+
+TEST(ConfigOperations, ErrorsNameTheKey) {
+  const auto error = [](std::string_view key_and_value) {
+    const auto parsed =
+        parse(cat("{", key_and_value,
+                  R"(, "flows": [{"filePattern": "/a/*", "directory": {"path": "/s"}}]})"));
+    return parsed.ok() ? std::string("ok") : parsed.error().message;
+  };
+  EXPECT_EQ(error(R"("metrics.listen": "127.0.0.1:70000")"),
+            "config: metrics.listen: the port must be a number from 0 to 65535, got \"70000\"");
+  EXPECT_EQ(error(R"("metrics.listen": "localhost:9465")"),
+            "config: metrics.listen: the host must be an IPv4 address such as 127.0.0.1, got "
+            "\"localhost\"");
+  EXPECT_EQ(error(R"("log.format": "yaml")").rfind("config: log.format: ", 0), 0u);
+  EXPECT_EQ(error(R"("metrics.unhealthyAfterSeconds": 0)")
+                .rfind("config: metrics.unhealthyAfterSeconds: ", 0),
+            0u);
+  const auto open = parse(R"({"metrics.listen": "0.0.0.0:9465",
+      "flows": [{"filePattern": "/a/*", "directory": {"path": "/s"}}]})");
+  ASSERT_TRUE(open.ok());
+  ASSERT_EQ(open->warnings.size(), 1u);
+  EXPECT_NE(open->warnings[0].find("is not a loopback address"), std::string::npos);
 }
 
 }  // namespace

@@ -167,7 +167,8 @@ TEST_F(S3ClientAgainstS3rver, MultipartUploadOfThreePartsReassemblesTheObjectByt
   const std::vector<std::string> parts = {pattern(5u << 20, 1), pattern(5u << 20, 2),
                                           pattern(1024, 3)};
 
-  Result<std::string> upload_id = s3.create_multipart_upload(kBucket, key, "application/zstd");
+  Result<std::string> upload_id =
+      s3.create_multipart_upload(kBucket, key, S3ObjectOptions{.content_type = "application/zstd"});
   ASSERT_TRUE(upload_id.ok()) << upload_id.error().message;
   ASSERT_FALSE(upload_id->empty());
   std::vector<CompletedPart> completed;
@@ -208,7 +209,8 @@ TEST_F(S3ClientAgainstS3rver, Injected503IsRetriedUntilTheRequestPasses) {
   });
   const std::string body = "{\"msg\":\"hello\"}\n";
 
-  const Status put = s3.put_object(kBucket, "retry/object.ndjson", body, "application/x-ndjson");
+  const Status put = s3.put_object(kBucket, "retry/object.ndjson", body,
+                                   S3ObjectOptions{.content_type = "application/x-ndjson"});
 
   ASSERT_TRUE(put.ok()) << put.error().message;
   EXPECT_EQ(attempts, (std::vector<int>{1, 2, 3}));
@@ -227,7 +229,8 @@ TEST_F(S3ClientAgainstS3rver, ForbiddenIsNotRetried) {
     return std::nullopt;
   });
 
-  const Status put = s3.put_object(kBucket, "denied.txt", std::string_view("x"), "text/plain");
+  const Status put = s3.put_object(kBucket, "denied.txt", std::string_view("x"),
+                                   S3ObjectOptions{.content_type = "text/plain"});
 
   ASSERT_FALSE(put.ok());
   EXPECT_EQ(attempts, 1);
@@ -247,7 +250,8 @@ TEST_F(S3ClientAgainstS3rver, Injected403IsNotRetried) {
     ++attempts;
     return 403;
   });
-  const Status put = s3.put_object(kBucket, "denied.txt", std::string_view("x"), "text/plain");
+  const Status put = s3.put_object(kBucket, "denied.txt", std::string_view("x"),
+                                   S3ObjectOptions{.content_type = "text/plain"});
   ASSERT_FALSE(put.ok());
   EXPECT_EQ(attempts, 1);
   EXPECT_EQ(s3.last_failure().http_status, 403);
@@ -261,7 +265,8 @@ TEST_F(S3ClientAgainstS3rver, RetriesStopAtMaxAttempts) {
     ++attempts;
     return 500;
   });
-  const Status put = s3.put_object(kBucket, "never.txt", std::string_view("x"), "text/plain");
+  const Status put = s3.put_object(kBucket, "never.txt", std::string_view("x"),
+                                   S3ObjectOptions{.content_type = "text/plain"});
   ASSERT_FALSE(put.ok());
   EXPECT_EQ(attempts, 4);
   EXPECT_EQ(s3.last_failure().attempts, 4);
@@ -272,7 +277,9 @@ TEST_F(S3ClientAgainstS3rver, RetriesStopAtMaxAttempts) {
 TEST_F(S3ClientAgainstS3rver, KeysWithSpacesEqualsPlusAndUtf8RoundTrip) {
   S3Client s3(options());
   const std::string key = "logs/a b=c+d&e/\xC3\xBC~(1).ndjson";
-  ASSERT_TRUE(s3.put_object(kBucket, key, std::string_view("line\n"), "application/x-ndjson").ok());
+  ASSERT_TRUE(s3.put_object(kBucket, key, std::string_view("line\n"),
+                            S3ObjectOptions{.content_type = "application/x-ndjson"})
+                  .ok());
   Result<std::string> got = s3.get_object(kBucket, key);
   ASSERT_TRUE(got.ok()) << got.error().message;
   EXPECT_EQ(*got, "line\n");
@@ -289,7 +296,8 @@ TEST_F(S3ClientAgainstS3rver, RetryWarningsNameTheFailureButNoSecrets) {
     return attempt == 1 ? std::optional<int>(503) : std::nullopt;
   });
   ::testing::internal::CaptureStderr();
-  const Status put = s3.put_object(kBucket, "logged.txt", std::string_view("x"), "text/plain");
+  const Status put = s3.put_object(kBucket, "logged.txt", std::string_view("x"),
+                                   S3ObjectOptions{.content_type = "text/plain"});
   const std::string log = ::testing::internal::GetCapturedStderr();
   EXPECT_NE(log.find("s3 PutObject ferry-test/logged.txt: attempt 1/4 failed: HTTP 503"),
             std::string::npos)
@@ -494,7 +502,8 @@ TEST(S3ClientAgainstCannedServer, SlowDownIsRetriedAndLoggedWithS3sCodeAndMessag
                    {200, "", ""}});
   S3Client s3(local_options(server.port()));
   ::testing::internal::CaptureStderr();
-  const Status put = s3.put_object(kBucket, "k", std::string_view("x"), "text/plain");
+  const Status put = s3.put_object(kBucket, "k", std::string_view("x"),
+                                   S3ObjectOptions{.content_type = "text/plain"});
   const std::string log = ::testing::internal::GetCapturedStderr();
   ASSERT_TRUE(put.ok()) << put.error().message;
   EXPECT_EQ(server.received().size(), 3u);
@@ -527,7 +536,8 @@ TEST(S3Client, ConnectionRefusedIsRetriedThenReportedWithCurlsMessage) {
     ++attempts;
     return std::nullopt;
   });
-  const Status put = s3.put_object(kBucket, "k", std::string_view("x"), "text/plain");
+  const Status put = s3.put_object(kBucket, "k", std::string_view("x"),
+                                   S3ObjectOptions{.content_type = "text/plain"});
   ASSERT_FALSE(put.ok());
   EXPECT_EQ(attempts, 2);
   EXPECT_EQ(s3.last_failure().http_status, 0);

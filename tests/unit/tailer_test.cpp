@@ -240,3 +240,108 @@ TEST_F(TailerTest, BackpressureBoundsBatchesInFlight) {
 
 }  // namespace
 }  // namespace ferry
+
+namespace ferry {
+namespace {
+
+// Follow mode with a reactor thread; wait_for(n) collects until n records arrived.
+class FollowTest : public TailerTest {
+ protected:
+  void start(TailFlow flow, TailerOptions options = {}) {
+    tailer_ = std::make_unique<Tailer>(std::vector<TailFlow>{std::move(flow)}, none_, options,
+                                       pool_, queue_);
+    reactor_ = std::thread([this] { ASSERT_TRUE(tailer_->run().ok()); });
+  }
+  size_t wait_for(size_t count) {
+    for (int i = 0; i < 250 && seen_.records.size() < count; ++i) {
+      std::this_thread::sleep_for(std::chrono::milliseconds(20));
+      collect(queue_, pool_, seen_);
+    }
+    return seen_.records.size();
+  }
+  std::multiset<std::string> stop() {
+    tailer_->request_stop();
+    reactor_.join();
+    collect(queue_, pool_, seen_);
+    return {seen_.records.begin(), seen_.records.end()};
+  }
+  void TearDown() override {
+    if (reactor_.joinable()) stop();
+    TailerTest::TearDown();
+  }
+
+  BatchPool pool_{4, 1 << 20};
+  BatchQueue queue_{16};
+  Checkpoint none_;
+  std::unique_ptr<Tailer> tailer_;
+  std::thread reactor_;
+  Seen seen_;
+};
+
+TEST_F(FollowTest, WildcardDirectoriesCreatedAfterStartAreWatched) {
+  start(TailFlow{"f", path("*/logs/*.log"), false, 1 << 20, 50});
+  fs::create_directories(path("web1/logs"));
+  append("web1/logs/a.log", "w1\n");
+  EXPECT_EQ(wait_for(1), 1u);
+  fs::create_directories(path("web2/logs"));
+  append("web2/logs/b.log", "w2\n");
+  append("web2/other/c.log", "");  // not under the pattern
+  EXPECT_EQ(wait_for(2), 2u);
+  EXPECT_EQ(stop(), (std::multiset<std::string>{"w1", "w2"}));
+}
+
+TEST_F(FollowTest, TruncationRestartsAtZeroAndHeaderLinesAreSkipped) {
+  append("a.log", "header\nr1\nr2\n");
+  TailFlow flow{"f", path("*.log"), false, 1 << 20, 50};
+  flow.skip_header_lines = 1;
+  start(flow);
+  EXPECT_EQ(wait_for(2), 2u);
+  fs::resize_file(path("a.log"), 0);  // truncated in place, rewritten with a new header
+  append("a.log", "header2\nr3\n");
+  EXPECT_EQ(wait_for(3), 3u);
+  EXPECT_EQ(stop(), (std::multiset<std::string>{"r1", "r2", "r3"}));
+}
+
+TEST_F(FollowTest, CopytruncateCopyIsHeldThenReadAfterWhatTheOriginalShipped) {
+  const std::string kib(2000, 'x');
+  append("a.log", kib + "\nfirst\n");
+  start(TailFlow{"f", path("*.log*"), false, 1 << 20, 50});
+  EXPECT_EQ(wait_for(2), 2u);
+  // The copy appears while the original still holds the same bytes (with one more line)...
+  append("a.log", "unread-when-copied\n");
+  fs::copy_file(path("a.log"), path("a.log.1"));
+  std::this_thread::sleep_for(std::chrono::milliseconds(100));
+  fs::resize_file(path("a.log"), 0);  // ... and the original is truncated
+  append("a.log", "after\n");
+  EXPECT_EQ(wait_for(4), 4u);
+  std::this_thread::sleep_for(std::chrono::milliseconds(300));
+  EXPECT_EQ(stop(), (std::multiset<std::string>{kib, "first", "unread-when-copied", "after"}));
+}
+
+TEST_F(FollowTest, OverLongLinesAreCutWithTheTerminatorAndTheRestDropped) {
+  append("a.log", std::string(30, 'y') + "\nshort\n");
+  TailFlow flow{"f", path("*.log"), false, 10, 50};
+  flow.truncated_record_terminator = "~";
+  start(flow);
+  EXPECT_EQ(wait_for(2), 2u);
+  EXPECT_EQ(stop(), (std::multiset<std::string>{"yyyyyyyyy~", "short"}));
+}
+
+TEST_F(FollowTest, MultiLineRecordsAreJoinedUntilTheNextStartOrAQuietFile) {
+  append("a.log", "orphan\n2026 first\n  at one\n  at two\n2026 second\n");
+  TailFlow flow{"f", path("*.log"), false, 1 << 20, 50};
+  flow.multi_line_start_pattern = "^\\d{4} ";
+  flow.partial_line_millis = 300;
+  start(flow);
+  EXPECT_EQ(wait_for(2), 2u);  // "2026 second" may still get continuation lines ...
+  // ... so the position stays at its first line: a restart joins it again.
+  EXPECT_EQ(seen_.end_offsets[path("a.log")], 36u);
+  append("a.log", "  at three\n");
+  EXPECT_EQ(wait_for(3), 3u);  // complete once the file stayed quiet for 300 ms
+  EXPECT_EQ(stop(), (std::multiset<std::string>{"orphan", "2026 first   at one   at two",
+                                                "2026 second   at three"}));
+  EXPECT_EQ(seen_.end_offsets[path("a.log")], 59u);
+}
+
+}  // namespace
+}  // namespace ferry

@@ -1,0 +1,45 @@
+// Monitor: a thread that writes the periodic status lines (log.statusReportingPeriodSeconds)
+// and, for --once on a terminal, the progress line (bytes done of the backlog, MB/s, ETA).
+#pragma once
+
+#include <condition_variable>
+#include <cstdint>
+#include <mutex>
+#include <thread>
+
+#include "core/metrics.hpp"
+
+namespace ferry {
+
+struct MonitorOptions {
+  uint64_t status_period_millis = 0;  // 0: no status lines
+  bool progress = false;              // a progress line on stderr (a terminal)
+  int64_t grace_millis = 60000;       // health, as /healthz judges it
+};
+
+class Monitor {
+ public:
+  Monitor(const Metrics& metrics, MonitorOptions options);
+  ~Monitor();  // stops the thread; the progress line is left on its own line
+  Monitor(const Monitor&) = delete;
+  Monitor& operator=(const Monitor&) = delete;
+
+ private:
+  void run();
+  void log_status();
+  void draw_progress(uint64_t started_millis, uint64_t done_at_start);
+
+  const Metrics& metrics_;
+  MonitorOptions options_;
+  std::mutex mutex_;
+  std::condition_variable wake_;
+  bool stop_ = false;
+  std::thread thread_;
+};
+
+// "12.3 MB" style, decimal units.
+std::string format_bytes(uint64_t bytes);
+// "progress: 512.0 of 1000.0 MB (51%), 210.5 MB/s, ETA 3 s" (no ETA before a rate is known).
+std::string progress_line(uint64_t done, uint64_t total, uint64_t elapsed_millis);
+
+}  // namespace ferry

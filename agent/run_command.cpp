@@ -1,0 +1,160 @@
+// The run loop: signals, metrics server, monitor, reloads, and the end-of-run summary.
+#include "agent/run_command.hpp"
+
+#include <sys/signalfd.h>
+#include <unistd.h>
+
+#include <csignal>
+#include <memory>
+#include <optional>
+
+#include "agent/metrics_endpoint.hpp"
+#include "agent/monitor.hpp"
+#include "agent/pipeline.hpp"
+#include "agent/reloader.hpp"
+#include "core/log.hpp"
+#include "core/metrics.hpp"
+#include "core/text.hpp"
+#include "io/metrics_server.hpp"
+#include "io/unique_fd.hpp"
+
+namespace ferry {
+
+namespace {
+
+// One line per redaction rule of the current flows: what it did since ferry started.
+void log_audit(const Metrics& metrics) {
+  for (const FlowMetrics* flow : metrics.flows()) {
+    if (!flow->active.load(std::memory_order_relaxed)) continue;
+    metrics.for_each_active_rule(*flow, [&](const RuleMetrics& rule) {
+      FERRY_INFO(cat("audit: flow ", flow->name, " rule ", rule.index + 1, " ", rule.description,
+                     ": ", rule.records.value(), " records changed, ", rule.values.value(),
+                     " values redacted"));
+    });
+  }
+}
+
+void log_done(const RunSummary& summary) {
+  const double mb = static_cast<double>(summary.bytes_read) / 1e6;
+  const ShipperStats& shipped = summary.shipped;
+  FERRY_INFO(cat("done: ", shipped.records, " records (", shipped.redacted, " redacted, ",
+                 shipped.invalid, " invalid), ", summary.bytes_read, " bytes read, ",
+                 shipped.objects, " objects, ", shipped.compressed_bytes, " bytes compressed, ",
+                 static_cast<uint64_t>(summary.seconds * 1000), " ms, ",
+                 static_cast<uint64_t>(summary.seconds > 0 ? mb / summary.seconds : 0), " MB/s"));
+}
+
+// Which flows a reload adds, removes and keeps, by name.
+void log_reload_plan(const config::Config& before, const config::Config& after) {
+  const auto has = [](const config::Config& config, const std::string& name) {
+    for (const auto& flow : config.flows)
+      if (flow.name == name) return true;
+    return false;
+  };
+  std::string added, removed, kept;
+  for (const auto& flow : after.flows)
+    (has(before, flow.name) ? kept : added).append(cat(" ", flow.name));
+  for (const auto& flow : before.flows)
+    if (!has(after, flow.name)) removed.append(cat(" ", flow.name));
+  FERRY_INFO(cat("reload: applied; flows added:", added.empty() ? " none" : added,
+                 "; removed:", removed.empty() ? " none" : removed,
+                 "; kept (resumed from the checkpoint):", kept.empty() ? " none" : kept));
+}
+
+}  // namespace
+
+std::optional<log::Level> parse_log_level(std::string_view name) {
+  if (name == "debug") return log::Level::debug;
+  if (name == "info") return log::Level::info;
+  if (name == "warn") return log::Level::warn;
+  if (name == "error") return log::Level::error;
+  return std::nullopt;
+}
+
+void apply_log_settings(const config::Config& config, const CliOptions& cli) {
+  log::set_format(config.operations.log_format == config::LogFormat::json ? log::Format::json
+                                                                          : log::Format::text);
+  log::Level level = log::Level::info;
+  switch (config.log_level) {
+    case config::LogLevel::debug: level = log::Level::debug; break;
+    case config::LogLevel::info: level = log::Level::info; break;
+    case config::LogLevel::warn: level = log::Level::warn; break;
+    case config::LogLevel::error: level = log::Level::error; break;
+  }
+  if (cli.log_level) level = parse_log_level(*cli.log_level).value_or(level);
+  log::set_level(level);
+}
+
+int run_agent(const CliOptions& cli, config::Config config) {
+  // SIGTERM/SIGINT arrive through a signalfd that the reactor reads in its ring, SIGHUP through
+  // the reloader's; blocked here before any thread starts, so every thread inherits the mask.
+  sigset_t signals;
+  sigemptyset(&signals);
+  sigaddset(&signals, SIGTERM);
+  sigaddset(&signals, SIGINT);
+  sigset_t blocked = signals;
+  sigaddset(&blocked, SIGHUP);
+  pthread_sigmask(SIG_BLOCK, &blocked, nullptr);
+  signal(SIGPIPE, SIG_IGN);
+  const UniqueFd signal_fd(::signalfd(-1, &signals, SFD_CLOEXEC));
+
+  Metrics metrics;
+  const int64_t grace_millis = static_cast<int64_t>(config.operations.unhealthy_after_millis);
+  std::unique_ptr<MetricsServer> server;
+  if (!config.operations.metrics_listen.empty()) {
+    auto started = MetricsServer::start(
+        config.operations.metrics_listen, [&metrics, grace_millis](std::string_view path) {
+          return answer_metrics_request(path, metrics, grace_millis);
+        });
+    if (!started) {
+      FERRY_ERROR(cat("metrics.listen: ", started.error().message));
+      return kExitUndelivered;
+    }
+    server = std::move(started.value());
+    FERRY_INFO(cat("metrics: serving /metrics and /healthz on ", config.operations.metrics_listen,
+                   " (port ", server->port(), ")"));
+  }
+
+  FERRY_INFO(cat("ferry ", FERRY_VERSION, " starting: ", config.flows.size(), " flow(s), ",
+                 cli.once ? "--once" : "following files"));
+  MonitorOptions monitor_options;
+  monitor_options.status_period_millis = config.operations.status_period_seconds * 1000;
+  monitor_options.progress = cli.once && ::isatty(STDERR_FILENO) == 1;
+  monitor_options.grace_millis = grace_millis;
+  std::optional<Monitor> monitor(std::in_place, metrics, monitor_options);
+
+  StopHandle stop;
+  std::optional<Reloader> reloader;
+  if (!cli.once) reloader.emplace(cli.config_path, stop, metrics);
+
+  RunOptions run_options;
+  run_options.once = cli.once;
+  run_options.signal_fd = signal_fd.get();
+  run_options.workers = cli.workers;
+  run_options.metrics = &metrics;
+  run_options.stop = &stop;
+  for (;;) {
+    auto summary = run_pipeline(config, run_options);
+    if (!summary) {
+      monitor.reset();
+      FERRY_ERROR(summary.error().message);
+      return kExitUndelivered;
+    }
+    log_done(summary.value());
+    if (!stop.requested()) break;  // SIGTERM, SIGINT, or the end of --once
+    stop.reset();
+    if (auto next = reloader->take()) {
+      log_reload_plan(config, next->config);
+      if (next->config.operations.metrics_listen != config.operations.metrics_listen)
+        FERRY_WARN("reload: metrics.listen changes only at the next start");
+      config = std::move(next->config);
+      apply_log_settings(config, cli);
+      metrics.reloads.add();
+    }
+  }
+  monitor.reset();
+  log_audit(metrics);
+  return kExitDelivered;
+}
+
+}  // namespace ferry

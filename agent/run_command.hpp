@@ -1,0 +1,28 @@
+// `ferry --config PATH [--once]`: runs the pipeline with its metrics server, status and
+// progress lines, and SIGHUP reloads, until SIGTERM/SIGINT (or the end of --once).
+#pragma once
+
+#include <optional>
+#include <string>
+#include <string_view>
+
+#include "agent/cli.hpp"
+#include "agent/config.hpp"
+#include "core/log.hpp"
+
+namespace ferry {
+
+inline constexpr int kExitDelivered = 0;
+inline constexpr int kExitUndelivered = 1;
+inline constexpr int kExitConfig = 2;
+
+// "debug", "info", "warn" or "error" (the --log-level values).
+std::optional<log::Level> parse_log_level(std::string_view name);
+
+// log.format, and log.level unless --log-level overrides it.
+void apply_log_settings(const config::Config& config, const CliOptions& cli);
+
+// Returns the process exit status.
+int run_agent(const CliOptions& cli, config::Config config);
+
+}  // namespace ferry

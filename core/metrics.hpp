@@ -1,0 +1,171 @@
+// Metrics: what ferry counts while it runs, for /metrics (Prometheus text), /healthz, the status
+// line and the end-of-run summary. Counters and gauges are relaxed atomics written by the
+// pipeline's threads and read by the metrics server's; every flow and rule is registered before
+// those threads start, and lives as long as the registry (a reload finds its flow by name).
+#pragma once
+
+#include <array>
+#include <atomic>
+#include <cstdint>
+#include <deque>
+#include <memory>
+#include <mutex>
+#include <string>
+#include <string_view>
+#include <vector>
+
+namespace ferry {
+
+class Counter {
+ public:
+  void add(uint64_t n = 1) { value_.fetch_add(n, std::memory_order_relaxed); }
+  uint64_t value() const { return value_.load(std::memory_order_relaxed); }
+
+ private:
+  std::atomic<uint64_t> value_{0};
+};
+
+class Gauge {
+ public:
+  void set(int64_t v) { value_.store(v, std::memory_order_relaxed); }
+  int64_t value() const { return value_.load(std::memory_order_relaxed); }
+
+ private:
+  std::atomic<int64_t> value_{0};
+};
+
+// Fixed buckets (seconds), cumulative on output as Prometheus expects.
+class Histogram {
+ public:
+  static constexpr std::array<double, 11> kBounds = {0.01, 0.025, 0.05, 0.1, 0.25, 0.5,
+                                                     1,    2.5,   5,    10,  30};
+  void observe_millis(uint64_t millis);
+  uint64_t count() const { return count_.value(); }
+  uint64_t sum_millis() const { return sum_millis_.value(); }
+  // Observations at or below kBounds[i] (i < kBounds.size()), or all of them (i == size).
+  uint64_t cumulative(size_t i) const;
+
+ private:
+  std::array<Counter, kBounds.size() + 1> buckets_;  // the last one: above every bound
+  Counter count_;
+  Counter sum_millis_;
+};
+
+// Why an S3 request was tried again.
+enum class RetryCause : uint8_t {
+  throttled,
+  server_error,
+  timeout,
+  connection,
+  expired_token,
+  other
+};
+inline constexpr size_t kRetryCauses = 6;
+std::string_view retry_cause_name(RetryCause cause);
+// Classifies a failed attempt: its HTTP status (0: no response) and S3's error code.
+RetryCause classify_retry(int http_status, std::string_view code);
+
+struct RuleMetrics {
+  RuleMetrics(size_t rule_index, std::string text)
+      : index(rule_index), description(std::move(text)) {}
+  const size_t index;              // in the flow's `redact` list, from 0
+  const std::string description;   // describe(rule): never a key
+  Counter records;                 // records the rule changed
+  Counter values;                  // values it redacted
+  std::atomic<bool> active{true};  // in the current configuration
+};
+
+// A file of a flow and where its records are durably delivered to.
+struct CommittedFile {
+  std::string path;
+  uint64_t device = 0;
+  uint64_t inode = 0;
+  uint64_t offset = 0;
+};
+
+struct FlowMetrics {
+  explicit FlowMetrics(std::string flow_name) : name(std::move(flow_name)) {}
+
+  const std::string name;
+  Counter records_read;  // records the workers processed (reached the shipper)
+  Counter bytes_read;
+  Counter records_redacted;
+  Counter records_invalid;
+  Counter records_dropped;  // ferry has no path that drops a record: stays 0
+  Counter records_shipped;  // in completed objects
+  Counter bytes_shipped;    // compressed bytes of completed objects
+  Counter parts_completed;  // acknowledged parts
+  Counter objects_completed;
+  // When the oldest record not yet in a completed object reached the shipper (unix ms; 0: none).
+  Gauge oldest_pending_unix_ms;
+  Gauge last_progress_unix_ms;    // last part acknowledged or object completed
+  Gauge max_object_age_millis;    // the flow's maxObjectAgeMillis: pending that long is normal
+  std::deque<RuleMetrics> rules;  // guarded by the registry (Metrics::flow, render)
+
+  std::atomic<bool> active{true};  // in the current configuration (false: removed by a reload)
+
+  // The committed files, as the checkpoint has them (for lag). Thread-safe.
+  void set_committed(std::vector<CommittedFile> files);
+  std::vector<CommittedFile> committed() const;
+  // The flow's filePattern (for the files gauge). Thread-safe.
+  void set_file_pattern(std::string pattern);
+  std::string file_pattern() const;
+
+ private:
+  mutable std::mutex files_mutex_;
+  std::vector<CommittedFile> committed_;
+  std::string file_pattern_;
+};
+
+// What the metrics server measures on each scrape (io): per flow, by index.
+struct FlowSample {
+  uint64_t files = 0;      // files the pattern matches now
+  uint64_t lag_bytes = 0;  // bytes in committed files beyond their committed offsets
+};
+
+class Metrics {
+ public:
+  // Marks every flow inactive: the flows of a configuration are then registered by flow().
+  void begin_configuration();
+  // The flow named `name` (active from now), created the first time, with `rule_descriptions` (by
+  // rule index) as its active rules; a rule seen before at the same index with the same description
+  // keeps its counts (a reload), others become inactive. Returns the active rules' metrics by index
+  // in `rules_out`.
+  FlowMetrics& flow(std::string_view name, const std::vector<std::string>& rule_descriptions,
+                    std::vector<RuleMetrics*>& rules_out);
+  // Snapshot of the registered flows, in registration order (stable addresses).
+  std::vector<FlowMetrics*> flows() const;
+  // Calls f(const RuleMetrics&) for each active rule of `flow`, under the registry's lock.
+  template <class F>
+  void for_each_active_rule(const FlowMetrics& flow, F&& f) const {
+    std::lock_guard lock(flows_mutex_);
+    for (const RuleMetrics& rule : flow.rules)
+      if (rule.active.load(std::memory_order_relaxed)) f(rule);
+  }
+
+  Counter& retries(RetryCause cause) { return retries_[static_cast<size_t>(cause)]; }
+  const Counter& retries(RetryCause cause) const { return retries_[static_cast<size_t>(cause)]; }
+  Histogram part_upload_latency;
+  Gauge last_checkpoint_unix_ms;
+  Gauge backlog_bytes;  // bytes to read, estimated when the run started (the progress line)
+  Counter checkpoint_writes;
+  Counter reloads;
+  Counter reload_failures;
+
+ private:
+  mutable std::mutex flows_mutex_;
+  std::deque<std::unique_ptr<FlowMetrics>> flows_;
+  std::array<Counter, kRetryCauses> retries_;
+};
+
+// Prometheus text exposition format 0.0.4. `samples` is by flow index (missing: zeros).
+std::string render_prometheus(const Metrics& metrics, const std::vector<FlowSample>& samples,
+                              int64_t now_unix_ms);
+
+// A flow is healthy when it has nothing pending, or its oldest pending record is younger than
+// its maxObjectAgeMillis + `grace_millis` (records are due in a completed object by then).
+// Returns the unhealthy flows' explanations (empty: healthy).
+std::vector<std::string> unhealthy_flows(const Metrics& metrics, int64_t now_unix_ms,
+                                         int64_t grace_millis);
+
+}  // namespace ferry

@@ -1,0 +1,35 @@
+// PathGlob: a flow's filePattern split into the wildcard-free directory it starts from and the
+// glob components below it (directories, then the file name). Pure logic, any thread.
+#pragma once
+
+#include <cstddef>
+#include <string>
+#include <string_view>
+#include <vector>
+
+namespace ferry {
+
+struct PathGlob {
+  std::string root;                     // absolute, no wildcards; "/" possible
+  std::vector<std::string> components;  // below root; the last one names files, never empty
+
+  // Directories at depth d (root: 0) hold files when d == file_depth(), else subdirectories.
+  size_t file_depth() const { return components.size() - 1; }
+  // Does `name`, an entry of a directory at `depth`, match the component below it?
+  bool matches(size_t depth, std::string_view name) const;
+};
+
+// `pattern` is absolute and names files (validated by the configuration). `*` and `?` may occur
+// in any component; a leading dot is matched only by a leading dot (as the shell does).
+PathGlob parse_path_glob(std::string_view pattern);
+
+bool has_wildcard(std::string_view component);
+
+// Compressed files (rotated logs after `compress`) are never tailed: .gz .bz2 .zip .zst .xz and
+// friends, case-insensitive.
+bool is_compressed_name(std::string_view name);
+
+// The path of `name` inside directory `dir` ("/" has no trailing slash added twice).
+std::string join_path(std::string_view dir, std::string_view name);
+
+}  // namespace ferry

@@ -1,0 +1,160 @@
+// Container credentials endpoint and IMDSv2 over HttpClient (see the header).
+#include "io/credentials_metadata.hpp"
+
+#include <algorithm>
+#include <cctype>
+
+#include "core/text.hpp"
+#include "io/credentials_env.hpp"
+#include "io/durable_file.hpp"
+#include "io/http_client.hpp"
+
+namespace ferry {
+namespace {
+
+constexpr const char* kContainerHost = "http://169.254.170.2";
+constexpr const char* kInstanceMetadataHost = "http://169.254.169.254";
+constexpr const char* kImdsTokenTtlSeconds = "21600";
+
+HttpClientOptions metadata_http_options() {
+  HttpClientOptions options;
+  options.connect_timeout_millis = 1'000;  // link-local: absent means not on EC2/ECS
+  options.total_timeout_millis = 5'000;
+  options.max_response_bytes = 64 << 10;
+  return options;
+}
+
+std::string trim(std::string_view s) {
+  while (!s.empty() && std::isspace(static_cast<unsigned char>(s.front()))) s.remove_prefix(1);
+  while (!s.empty() && std::isspace(static_cast<unsigned char>(s.back()))) s.remove_suffix(1);
+  return std::string(s);
+}
+
+std::string without_trailing_slash(std::string url) {
+  while (url.ends_with('/')) url.pop_back();
+  return url;
+}
+
+// Plain http carries the credentials in clear: allowed to loopback and the ECS/EKS agents only.
+bool http_host_allowed(std::string_view url) {
+  std::string_view rest = url.substr(7);  // after "http://"
+  const std::string_view authority = rest.substr(0, rest.find('/'));
+  std::string_view host = authority;
+  if (host.starts_with('[')) {
+    host = host.substr(0, host.find(']') + 1);
+  } else {
+    host = host.substr(0, host.find(':'));
+  }
+  return host.starts_with("127.") || host == "localhost" || host == "[::1]" ||
+         host == "169.254.170.2" || host == "169.254.170.23" || host == "[fd00:ec2::23]";
+}
+
+// GET or PUT `url`; the body of a 200 answer, else an error naming the URL and status.
+Result<std::string> call(HttpClient& http, std::string_view method, const std::string& url,
+                         std::vector<HttpHeader> headers) {
+  HttpRequest request;
+  request.method = std::string(method);
+  request.url = url;
+  request.headers = std::move(headers);
+  Result<HttpResponse> response = http.send(request);
+  if (!response.ok()) return response.error();
+  if (response->status != 200) {
+    return make_error(cat("HTTP ", method, " ", url, ": status ", response->status));
+  }
+  return std::move(response->body);
+}
+
+Result<std::string> imds_token(HttpClient& http, const std::string& endpoint) {
+  return call(http, "PUT", cat(endpoint, "/latest/api/token"),
+              {{"X-aws-ec2-metadata-token-ttl-seconds", kImdsTokenTtlSeconds}});
+}
+
+}  // namespace
+
+std::optional<ContainerEndpoint> container_endpoint_from_environment() {
+  ContainerEndpoint endpoint;
+  const std::string relative = env_value("AWS_CONTAINER_CREDENTIALS_RELATIVE_URI");
+  if (!relative.empty()) {
+    endpoint.url = cat(kContainerHost, relative.starts_with('/') ? "" : "/", relative);
+  } else {
+    endpoint.url = env_value("AWS_CONTAINER_CREDENTIALS_FULL_URI");
+    if (endpoint.url.empty()) return std::nullopt;
+  }
+  endpoint.token_file = env_value("AWS_CONTAINER_AUTHORIZATION_TOKEN_FILE");
+  endpoint.token = env_value("AWS_CONTAINER_AUTHORIZATION_TOKEN");
+  return endpoint;
+}
+
+Result<ExpiringCredentials> fetch_container_credentials(const ContainerEndpoint& endpoint) {
+  if (endpoint.url.starts_with("http://")) {
+    if (!http_host_allowed(endpoint.url)) {
+      return make_error(cat("container credentials URI ", endpoint.url,
+                            ": plain http is allowed only to a loopback address or the "
+                            "ECS/EKS agent (169.254.170.2, 169.254.170.23); use https"));
+    }
+  } else if (!endpoint.url.starts_with("https://")) {
+    return make_error(cat("container credentials URI ", endpoint.url, " is not http(s)"));
+  }
+  std::vector<HttpHeader> headers;
+  std::string token = endpoint.token;
+  if (!endpoint.token_file.empty()) {
+    Result<std::optional<std::string>> read = read_whole_file(endpoint.token_file);
+    if (!read.ok()) return read.error();
+    if (!read.value()) {
+      return make_error(
+          cat("AWS_CONTAINER_AUTHORIZATION_TOKEN_FILE ", endpoint.token_file, " does not exist"));
+    }
+    token = trim(**read);
+  }
+  if (token.find_first_of("\r\n") != std::string::npos) {
+    return make_error("the container authorization token holds a line break");
+  }
+  if (!token.empty()) headers.push_back({"Authorization", token});
+  HttpClient http(metadata_http_options());
+  Result<std::string> body = call(http, "GET", endpoint.url, std::move(headers));
+  if (!body.ok()) return make_error(cat("container credentials: ", body.error().message));
+  Result<ExpiringCredentials> parsed = parse_credentials_json(*body);
+  if (!parsed.ok()) return make_error(cat("container credentials: ", parsed.error().message));
+  return parsed;
+}
+
+std::optional<std::string> instance_metadata_endpoint_from_environment() {
+  std::string disabled = env_value("AWS_EC2_METADATA_DISABLED");
+  std::transform(disabled.begin(), disabled.end(), disabled.begin(),
+                 [](unsigned char c) { return static_cast<char>(std::tolower(c)); });
+  if (disabled == "true") return std::nullopt;
+  std::string endpoint = env_value("AWS_EC2_METADATA_SERVICE_ENDPOINT");
+  return without_trailing_slash(endpoint.empty() ? kInstanceMetadataHost : endpoint);
+}
+
+Result<ExpiringCredentials> fetch_instance_credentials(const std::string& endpoint) {
+  HttpClient http(metadata_http_options());
+  Result<std::string> token = imds_token(http, endpoint);
+  if (!token.ok()) return make_error(cat("instance metadata: ", token.error().message));
+  const std::vector<HttpHeader> auth = {{"X-aws-ec2-metadata-token", trim(*token)}};
+  const std::string roles_url = cat(endpoint, "/latest/meta-data/iam/security-credentials/");
+  Result<std::string> roles = call(http, "GET", roles_url, auth);
+  if (!roles.ok()) return make_error(cat("instance metadata: ", roles.error().message));
+  const std::string role = trim(std::string_view(*roles).substr(0, roles->find('\n')));
+  if (role.empty() || role.find_first_of("/?#") != std::string::npos) {
+    return make_error("instance metadata: the instance has no IAM role");
+  }
+  Result<std::string> body = call(http, "GET", cat(roles_url, role), auth);
+  if (!body.ok()) return make_error(cat("instance metadata: ", body.error().message));
+  Result<ExpiringCredentials> parsed = parse_credentials_json(*body);
+  if (!parsed.ok()) return make_error(cat("instance metadata: ", parsed.error().message));
+  return parsed;
+}
+
+Result<std::string> fetch_instance_region(const std::string& endpoint) {
+  HttpClient http(metadata_http_options());
+  Result<std::string> token = imds_token(http, endpoint);
+  if (!token.ok()) return make_error(cat("instance metadata: ", token.error().message));
+  Result<std::string> region =
+      call(http, "GET", cat(endpoint, "/latest/meta-data/placement/region"),
+           {{"X-aws-ec2-metadata-token", trim(*token)}});
+  if (!region.ok()) return make_error(cat("instance metadata: ", region.error().message));
+  return trim(*region);
+}
+
+}  // namespace ferry

@@ -1,0 +1,24 @@
+// File probes for the tailer: a file's identity (device, inode, fingerprint of its first bytes)
+// read through an open descriptor. Reactor thread.
+#pragma once
+
+#include <sys/stat.h>
+
+#include <cstdint>
+#include <optional>
+
+#include "core/file_change.hpp"
+#include "core/file_identity.hpp"
+
+namespace ferry {
+
+// Hash of the first `bytes` bytes of the file; nothing if it is shorter or unreadable.
+std::optional<uint64_t> fingerprint_file(int fd, uint32_t bytes);
+
+// (device, inode) from `st` and the fingerprint of the first min(size, 1 KiB) bytes.
+FileIdentity identify(int fd, const struct stat& st);
+
+// A PrefixFingerprint over `fd` (valid while fd is open).
+PrefixFingerprint prefix_of(int fd);
+
+}  // namespace ferry

@@ -1,0 +1,24 @@
+// What the metrics server measures on the files of a flow at each scrape: how many files the
+// pattern matches and how many bytes are written beyond the durably delivered offsets.
+#pragma once
+
+#include <string>
+#include <vector>
+
+#include "core/checkpoint.hpp"
+#include "core/metrics.hpp"
+
+namespace ferry {
+
+// `committed`: the flow's files as the checkpoint has them. A file whose path now holds
+// another file (rotated) or is gone adds no lag: what remains of it is not measurable by path.
+FlowSample sample_flow_files(const std::string& file_pattern,
+                             const std::vector<CommittedFile>& committed);
+
+// Bytes a run will read from the files `file_pattern` matches now: beyond the checkpoint's
+// offset for files it knows (same device and inode), whole files otherwise when reading from
+// the start, nothing otherwise. An estimate for the progress line, not a promise.
+uint64_t estimate_unread_bytes(const std::string& file_pattern,
+                               const std::vector<FileCheckpoint>& known, bool from_start);
+
+}  // namespace ferry

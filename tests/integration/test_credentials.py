@@ -1,0 +1,656 @@
+"""The credential provider chain, each source proved against the real ferry binary.
+
+ferry ships to s3rver through a SigV4 gateway on 127.0.0.1 that checks every request's signature
+(s3rver itself does not check SigV4 signatures) against the key pairs this test handed out, and
+answers ExpiredToken for credentials past their expiry. A second loopback server plays the EC2
+instance metadata service (IMDSv2), the ECS/EKS container endpoint and STS; every key pair it
+hands out is new and registered with the gateway. So a run that delivers its records proves the
+credentials of the expected source were used, and the request counts prove which.
+
+ferry runs with an otherwise empty AWS environment: HOME is a temporary directory, and the only
+AWS_* variable besides those under test is AWS_EC2_METADATA_DISABLED=true (so that no bug could
+reach 169.254.169.254), except in the instance metadata tests where the endpoint is this test's.
+"""
+import contextlib
+import datetime
+import hashlib
+import hmac
+import http.client
+import http.server
+import json
+import os
+import re
+import secrets
+import signal
+import subprocess
+import sys
+import tempfile
+import threading
+import time
+import unittest
+import urllib.parse
+
+from harness import (BUCKET, FERRY_BIN, Inputs, S3rver, base_config, check_seed_output, gen,
+                     require_ferry, s3_flow, stop_process_group)
+
+ROLE_ARN = "arn:aws:iam::123456789012:role/ferry-shipper"
+IMDS_ROLE = "ferry-instance-role"
+
+
+def iso8601(t):
+    return datetime.datetime.fromtimestamp(t, datetime.timezone.utc).strftime("%Y-%m-%dT%H:%M:%SZ")
+
+
+def sigv4_signature(secret, amz_date, scope, canonical_request):
+    date, region, service, _ = scope.split("/")
+    string_to_sign = "\n".join(["AWS4-HMAC-SHA256", amz_date, scope,
+                                hashlib.sha256(canonical_request.encode()).hexdigest()])
+    key = ("AWS4" + secret).encode()
+    for part in (date, region, service, "aws4_request"):
+        key = hmac.new(key, part.encode(), hashlib.sha256).digest()
+    return hmac.new(key, string_to_sign.encode(), hashlib.sha256).hexdigest()
+
+
+def canonical_query(raw):
+    if not raw:
+        return ""
+    pairs = []
+    for item in raw.split("&"):
+        name, _, value = item.partition("=")
+        pairs.append((urllib.parse.quote(urllib.parse.unquote(name), safe="-_.~"),
+                      urllib.parse.quote(urllib.parse.unquote(value), safe="-_.~")))
+    return "&".join(f"{n}={v}" for n, v in sorted(pairs))
+
+
+AUTH_RE = re.compile(r"AWS4-HMAC-SHA256 Credential=([^/]+)/(\S+?), ?SignedHeaders=([^,]+), ?"
+                     r"Signature=([0-9a-f]{64})$")
+
+
+class KeyTable:
+    """The key pairs handed out, with their session tokens and the moment the gateway starts
+    answering ExpiredToken for them; and what was seen of each."""
+
+    def __init__(self):
+        self.lock = threading.Lock()
+        self.keys = {}        # access key id -> (secret, token, expires_at or None)
+        self.used = {}        # access key id -> accepted S3 requests
+        self.rejected = []    # (access key id, S3 error code)
+        self.regions = set()  # signing regions of accepted requests
+
+    def add(self, prefix, lifetime=None, token=True):
+        akid = f"{prefix}{secrets.token_hex(6).upper()}"
+        secret = secrets.token_urlsafe(30)
+        session = ("TOKEN-" + secrets.token_urlsafe(40)) if token else ""
+        expires = time.time() + lifetime if lifetime else None
+        with self.lock:
+            self.keys[akid] = (secret, session, expires)
+        return akid, secret, session
+
+    def check(self, method, path, query, headers, body, service):
+        """None if the request is signed by a known, unexpired key pair; else (status, code)."""
+        m = AUTH_RE.match(headers.get("authorization", ""))
+        if not m:
+            return 403, "AccessDenied", None
+        akid, scope, signed, signature = m.groups()
+        with self.lock:
+            entry = self.keys.get(akid)
+        if entry is None:
+            return 403, "InvalidAccessKeyId", akid
+        secret, token, expires = entry
+        payload = headers.get("x-amz-content-sha256") or hashlib.sha256(body).hexdigest()
+        if payload != "UNSIGNED-PAYLOAD" and payload != hashlib.sha256(body).hexdigest():
+            return 400, "XAmzContentSHA256Mismatch", akid
+        names = signed.split(";")
+        canonical_headers = "".join(
+            f"{n}:{' '.join((headers.get(n) or '').split())}\n" for n in names)
+        request = "\n".join([method, path, canonical_query(query), canonical_headers, signed,
+                             payload])
+        expected = sigv4_signature(secret, headers.get("x-amz-date", ""), scope, request)
+        if not hmac.compare_digest(expected, signature) or scope.split("/")[2] != service:
+            return 403, "SignatureDoesNotMatch", akid
+        if headers.get("x-amz-security-token", "") != token:
+            return 403, "InvalidToken", akid
+        if token and "x-amz-security-token" not in names:
+            return 403, "SignatureDoesNotMatch", akid
+        if expires is not None and time.time() >= expires:
+            return 400, "ExpiredToken", akid
+        if service == "s3":
+            with self.lock:
+                self.used[akid] = self.used.get(akid, 0) + 1
+                self.regions.add(scope.split("/")[1])
+        return None
+
+    def used_prefixes(self):
+        with self.lock:
+            return {re.sub(r"[0-9A-F]{12}$", "", k) for k in self.used}
+
+
+def s3_error(code):
+    return (f"<?xml version=\"1.0\" encoding=\"UTF-8\"?>\n<Error><Code>{code}</Code>"
+            f"<Message>{code} (credentials test gateway)</Message></Error>").encode()
+
+
+class LoopbackServer:
+    """A ThreadingHTTPServer on 127.0.0.1 in a thread of this process, stopped on exit."""
+
+    def __init__(self, handler_class):
+        self.server = http.server.ThreadingHTTPServer(("127.0.0.1", 0), handler_class)
+        self.server.daemon_threads = True
+        self.server.owner = self
+        self.thread = threading.Thread(target=self.server.serve_forever, daemon=True)
+
+    @property
+    def url(self):
+        return f"http://127.0.0.1:{self.server.server_address[1]}"
+
+    def __enter__(self):
+        self.thread.start()
+        return self
+
+    def __exit__(self, *exc):
+        self.server.shutdown()
+        self.server.server_close()
+        self.thread.join(timeout=10)
+        return False
+
+
+class Handler(http.server.BaseHTTPRequestHandler):
+    protocol_version = "HTTP/1.1"
+
+    def log_message(self, *args):
+        pass
+
+    def body(self):
+        n = int(self.headers.get("Content-Length") or 0)
+        return self.rfile.read(n) if n else b""
+
+    def reply(self, status, body=b"", headers=(), content_type="application/xml"):
+        self.send_response(status)
+        self.send_header("Content-Type", content_type)
+        for name, value in headers:
+            self.send_header(name, value)
+        self.send_header("Content-Length", str(len(body)))
+        self.end_headers()
+        if self.command != "HEAD":
+            self.wfile.write(body)
+
+    def lower_headers(self):
+        return {k.lower(): v for k, v in self.headers.items()}
+
+
+class GatewayHandler(Handler):
+    """Checks the SigV4 signature, then forwards to s3rver as its one known key (S3RVER)."""
+
+    def handle_any(self):
+        owner = self.server.owner
+        body = self.body()
+        path, _, query = self.path.partition("?")
+        refused = owner.keys.check(self.command, path, query, self.lower_headers(), body, "s3")
+        if refused:
+            status, code, akid = refused
+            with owner.keys.lock:
+                owner.keys.rejected.append((akid, code))
+            return self.reply(status, s3_error(code))
+        headers = {k: v for k, v in self.headers.items()
+                   if k.lower() not in ("authorization", "connection", "expect")}
+        headers["Authorization"] = re.sub(r"Credential=[^/]+/", "Credential=S3RVER/",
+                                          self.headers["Authorization"])
+        conn = http.client.HTTPConnection("127.0.0.1", owner.s3rver_port, timeout=60)
+        try:
+            conn.request(self.command, self.path, body=body, headers=headers)
+            resp = conn.getresponse()
+            data = resp.read()
+        finally:
+            conn.close()
+        self.send_response(resp.status)
+        for name, value in resp.getheaders():
+            if name.lower() not in ("connection", "transfer-encoding", "content-length",
+                                    "keep-alive"):
+                self.send_header(name, value)
+        length = resp.getheader("Content-Length") if self.command == "HEAD" else len(data)
+        self.send_header("Content-Length", str(length or 0))
+        self.end_headers()
+        if self.command != "HEAD":
+            self.wfile.write(data)
+
+    do_GET = do_PUT = do_POST = do_HEAD = do_DELETE = handle_any
+
+
+class Gateway(LoopbackServer):
+    def __init__(self, s3rver_port, keys):
+        super().__init__(GatewayHandler)
+        self.s3rver_port = s3rver_port
+        self.keys = keys
+
+
+class FakeAwsHandler(Handler):
+    """IMDSv2 under /latest/, the container endpoint under /container/, STS at POST /."""
+
+    def do_PUT(self):
+        owner = self.server.owner
+        self.body()
+        if self.path == "/latest/api/token" and \
+                self.headers.get("X-aws-ec2-metadata-token-ttl-seconds"):
+            owner.record("imds-token")
+            return self.reply(200, owner.imds_session.encode(), content_type="text/plain")
+        self.reply(400, b"bad request", content_type="text/plain")
+
+    def do_GET(self):
+        owner = self.server.owner
+        if self.path.startswith("/latest/"):
+            if self.headers.get("X-aws-ec2-metadata-token") != owner.imds_session:
+                owner.record("imds-unauthorized")
+                return self.reply(401, b"", content_type="text/plain")
+            base = "/latest/meta-data/iam/security-credentials/"
+            if self.path == base:
+                owner.record("imds-role")
+                return self.reply(200, IMDS_ROLE.encode(), content_type="text/plain")
+            if self.path == base + IMDS_ROLE:
+                owner.record("imds-credentials")
+                return self.reply(200, owner.credentials_json("IMDS"), content_type="text/plain")
+            if self.path == "/latest/meta-data/placement/region":
+                owner.record("imds-region")
+                return self.reply(200, owner.region.encode(), content_type="text/plain")
+            return self.reply(404, b"", content_type="text/plain")
+        if self.path == "/container/credentials":
+            if self.headers.get("Authorization") != owner.container_token:
+                owner.record("container-unauthorized")
+                return self.reply(401, b"{}", content_type="application/json")
+            owner.record("container-credentials")
+            return self.reply(200, owner.credentials_json("ECS"), content_type="application/json")
+        self.reply(404, b"", content_type="text/plain")
+
+    def do_POST(self):
+        owner = self.server.owner
+        body = self.body()
+        form = dict(urllib.parse.parse_qsl(body.decode()))
+        action = form.get("Action")
+        if action == "AssumeRoleWithWebIdentity":
+            owner.record("sts-web-identity", form)
+            if form.get("WebIdentityToken") != owner.web_identity_token:
+                return self.reply(400, sts_error("InvalidIdentityToken"))
+            return self.reply(200, owner.sts_answer(action, "WEB"))
+        if action == "AssumeRole":
+            refused = owner.keys.check("POST", "/", "", self.lower_headers(), body, "sts")
+            if refused:
+                owner.record("sts-assume-role-refused", form)
+                return self.reply(403, sts_error(refused[1]))
+            caller = AUTH_RE.match(self.headers["Authorization"]).group(1)
+            owner.record("sts-assume-role", dict(form, Caller=caller))
+            return self.reply(200, owner.sts_answer(action, "ROLE"))
+        self.reply(400, sts_error("InvalidAction"))
+
+
+def sts_error(code):
+    return (f"<ErrorResponse xmlns=\"https://sts.amazonaws.com/doc/2011-06-15/\"><Error>"
+            f"<Type>Sender</Type><Code>{code}</Code><Message>{code} (fake STS)</Message>"
+            f"</Error><RequestId>1</RequestId></ErrorResponse>").encode()
+
+
+class FakeAws(LoopbackServer):
+    """Hands out new key pairs, `lifetime` seconds long (the gateway refuses them after), and
+    reports an Expiration `reported_lifetime` seconds away (default: the real one)."""
+
+    def __init__(self, keys, lifetime=3600, reported_lifetime=None):
+        super().__init__(FakeAwsHandler)
+        self.keys = keys
+        self.lifetime = lifetime
+        self.reported_lifetime = reported_lifetime or lifetime
+        self.imds_session = "imds-session-" + secrets.token_hex(8)
+        self.container_token = None
+        self.web_identity_token = None
+        self.region = "eu-west-3"
+        self.lock = threading.Lock()
+        self.calls = []  # (what, details, time.time())
+        self.issued = []  # (akid, secret, token)
+
+    def record(self, what, details=None):
+        with self.lock:
+            self.calls.append((what, details, time.time()))
+
+    def count(self, what):
+        with self.lock:
+            return sum(1 for w, _, _ in self.calls if w == what)
+
+    def details(self, what):
+        with self.lock:
+            return [d for w, d, _ in self.calls if w == what]
+
+    def times(self, what):
+        with self.lock:
+            return [t for w, _, t in self.calls if w == what]
+
+    def issue(self, prefix):
+        akid, secret, token = self.keys.add(prefix, lifetime=self.lifetime)
+        with self.lock:
+            self.issued.append((akid, secret, token))
+        return akid, secret, token, iso8601(time.time() + self.reported_lifetime)
+
+    def credentials_json(self, prefix):
+        akid, secret, token, expiration = self.issue(prefix)
+        return json.dumps({"Code": "Success", "Type": "AWS-HMAC", "AccessKeyId": akid,
+                           "SecretAccessKey": secret, "Token": token,
+                           "Expiration": expiration, "LastUpdated": iso8601(time.time())}).encode()
+
+    def sts_answer(self, action, prefix):
+        akid, secret, token, expiration = self.issue(prefix)
+        return (f"<{action}Response xmlns=\"https://sts.amazonaws.com/doc/2011-06-15/\">"
+                f"<{action}Result><Credentials><AccessKeyId>{akid}</AccessKeyId>"
+                f"<SecretAccessKey>{secret}</SecretAccessKey><SessionToken>{token}</SessionToken>"
+                f"<Expiration>{expiration}</Expiration></Credentials>"
+                f"<AssumedRoleUser><Arn>{ROLE_ARN}/s</Arn><AssumedRoleId>AROA:s</AssumedRoleId>"
+                f"</AssumedRoleUser></{action}Result><ResponseMetadata><RequestId>1</RequestId>"
+                f"</ResponseMetadata></{action}Response>").encode()
+
+
+class CredentialsTest(unittest.TestCase):
+    def setUp(self):
+        require_ferry()
+        self.stack = contextlib.ExitStack()
+        self.addCleanup(self.stack.close)
+        self.tmp = self.stack.enter_context(tempfile.TemporaryDirectory(prefix="ferry-creds-"))
+        self.home = os.path.join(self.tmp, "home")
+        os.makedirs(self.home)
+        self.s3 = self.stack.enter_context(S3rver())
+        self.keys = KeyTable()
+        self.gateway = self.stack.enter_context(Gateway(self.s3.port, self.keys))
+        self.fake = None
+
+    def start_fake(self, **kw):
+        self.fake = self.stack.enter_context(FakeAws(self.keys, **kw))
+        return self.fake
+
+    # -- running ferry with an otherwise empty AWS environment
+
+    def env(self, extra):
+        env = {"PATH": os.environ.get("PATH", "/usr/bin:/bin"), "HOME": self.home,
+               "AWS_EC2_METADATA_DISABLED": "true"}
+        env.update(extra)
+        return {k: v for k, v in env.items() if v is not None}
+
+    def config(self, name, **root):
+        cfg = base_config(self.tmp, endpoint=self.gateway.url)
+        self.source = os.path.join(self.tmp, f"{name}.log")
+        self.inputs = Inputs()
+        gen("seed", self.source, 64 << 10, seed=7)
+        self.inputs.scan(self.source)
+        self.prefix = f"{name}/"
+        cfg["flows"] = [s3_flow(name, self.source, self.prefix)]
+        cfg.update(root)
+        for key, value in list(cfg.items()):
+            if value is None:
+                del cfg[key]
+        return cfg
+
+    def write_config(self, cfg):
+        path = os.path.join(self.tmp, "agent.json")
+        with open(path, "w") as f:
+            json.dump(cfg, f)
+        return path
+
+    def run_once(self, cfg, env, expect=0):
+        p = subprocess.run([FERRY_BIN, "--config", self.write_config(cfg), "--once",
+                            "--log-level", "debug"], env=self.env(env), stdin=subprocess.DEVNULL,
+                           capture_output=True, text=True, timeout=120)
+        self.assertEqual(p.returncode, expect, f"ferry exited {p.returncode}:\n{p.stderr[-4000:]}")
+        self.assert_no_secret_logged(p.stderr)
+        return p.stderr
+
+    def assert_delivered(self):
+        check_seed_output(self, self.inputs, self.s3.download_records(self.prefix))
+
+    def assert_no_secret_logged(self, log):
+        with self.keys.lock:
+            entries = list(self.keys.keys.values())
+        for secret, token, _ in entries:
+            self.assertNotIn(secret, log, "a secret access key was logged")
+            if token:
+                self.assertNotIn(token, log, "a session token was logged")
+
+    def assert_only_keys(self, *prefixes):
+        self.assertEqual(self.keys.used_prefixes(), set(prefixes),
+                         f"requests were signed by other keys; rejected: {self.keys.rejected}")
+
+    # -- 1. agent.json
+
+    def test_agent_json_keys_come_first(self):
+        akid, secret, _ = self.keys.add("AKIACONFIG", token=False)
+        env_akid, env_secret, _ = self.keys.add("AKIAENV", token=False)
+        cfg = self.config("config_keys", awsAccessKeyId=akid, awsSecretAccessKey=secret)
+        log = self.run_once(cfg, {"AWS_ACCESS_KEY_ID": env_akid,
+                                  "AWS_SECRET_ACCESS_KEY": env_secret})
+        self.assert_delivered()
+        self.assert_only_keys("AKIACONFIG")
+        self.assertIn("credentials: from agent.json awsAccessKeyId", log)
+
+    # -- 2. environment
+
+    def test_environment_keys_with_session_token_before_shared_files(self):
+        akid, secret, token = self.keys.add("ASIAENV")
+        file_akid, file_secret, _ = self.keys.add("AKIAFILE", token=False)
+        self.write_home_file("credentials", f"[default]\naws_access_key_id = {file_akid}\n"
+                                            f"aws_secret_access_key = {file_secret}\n")
+        cfg = self.config("environment")
+        self.run_once(cfg, {"AWS_ACCESS_KEY_ID": akid, "AWS_SECRET_ACCESS_KEY": secret,
+                            "AWS_SESSION_TOKEN": token})
+        self.assert_delivered()
+        self.assert_only_keys("ASIAENV")
+
+    def test_wrong_secret_is_refused_by_the_gateway(self):
+        """The gateway really checks signatures: a wrong secret delivers nothing."""
+        akid, _secret, _ = self.keys.add("AKIAENV", token=False)
+        cfg = self.config("wrong_secret")
+        log = self.run_once(cfg, {"AWS_ACCESS_KEY_ID": akid,
+                                  "AWS_SECRET_ACCESS_KEY": "not-the-secret"}, expect=1)
+        self.assertIn("SignatureDoesNotMatch", log)
+        self.assertEqual(self.s3.list_objects(self.prefix), {})
+
+    # -- 3. web identity
+
+    def test_web_identity_token_file(self):
+        fake = self.start_fake()
+        fake.web_identity_token = "eyJ-oidc-" + secrets.token_urlsafe(20)
+        token_file = os.path.join(self.tmp, "token")
+        with open(token_file, "w") as f:
+            f.write(fake.web_identity_token)
+        cfg = self.config("web_identity", **{"sts.endpoint": fake.url})
+        self.run_once(cfg, {"AWS_WEB_IDENTITY_TOKEN_FILE": token_file, "AWS_ROLE_ARN": ROLE_ARN,
+                            "AWS_ROLE_SESSION_NAME": "ferry-test-session"})
+        self.assert_delivered()
+        self.assert_only_keys("WEB")
+        [call] = fake.details("sts-web-identity")
+        self.assertEqual(call["RoleArn"], ROLE_ARN)
+        self.assertEqual(call["RoleSessionName"], "ferry-test-session")
+
+    # -- 4. shared files
+
+    def write_home_file(self, name, text):
+        d = os.path.join(self.home, ".aws")
+        os.makedirs(d, exist_ok=True)
+        with open(os.path.join(d, name), "w") as f:
+            f.write(text)
+        return os.path.join(d, name)
+
+    def test_shared_credentials_file_named_profile(self):
+        akid, secret, _ = self.keys.add("AKIAPROFILE", token=False)
+        other_akid, other_secret, _ = self.keys.add("AKIADEFAULT", token=False)
+        path = os.path.join(self.tmp, "shared-credentials")
+        with open(path, "w") as f:
+            f.write(f"# comment\n[default]\naws_access_key_id={other_akid}\n"
+                    f"aws_secret_access_key={other_secret}\n\n[shipper]\n"
+                    f"aws_access_key_id = {akid}\naws_secret_access_key = {secret} ; note\n")
+        cfg = self.config("profile_keys")
+        self.run_once(cfg, {"AWS_SHARED_CREDENTIALS_FILE": path, "AWS_PROFILE": "shipper"})
+        self.assert_delivered()
+        self.assert_only_keys("AKIAPROFILE")
+
+    def test_shared_config_role_arn_with_source_profile(self):
+        fake = self.start_fake()
+        base_akid, base_secret, _ = self.keys.add("AKIABASE", token=False)
+        self.write_home_file("credentials", f"[base]\naws_access_key_id = {base_akid}\n"
+                                            f"aws_secret_access_key = {base_secret}\n")
+        self.write_home_file("config", f"[default]\nregion = us-east-1\n\n[profile app]\n"
+                                       f"role_arn = {ROLE_ARN}\nsource_profile = base\n"
+                                       f"external_id = ext-42\n")
+        cfg = self.config("profile_role", **{"sts.endpoint": fake.url})
+        self.run_once(cfg, {"AWS_PROFILE": "app"})
+        self.assert_delivered()
+        self.assert_only_keys("ROLE")
+        [call] = fake.details("sts-assume-role")
+        self.assertEqual((call["RoleArn"], call["ExternalId"]), (ROLE_ARN, "ext-42"))
+        self.assertTrue(call["Caller"].startswith("AKIABASE"), call)
+
+    def test_shared_config_credential_process(self):
+        akid, secret, token = self.keys.add("ASIAPROCESS", lifetime=3600)
+        out = os.path.join(self.tmp, "process-output.json")
+        with open(out, "w") as f:
+            json.dump({"Version": 1, "AccessKeyId": akid, "SecretAccessKey": secret,
+                       "SessionToken": token, "Expiration": iso8601(time.time() + 3600)}, f)
+        counter = os.path.join(self.tmp, "process-runs")
+        script = os.path.join(self.tmp, "creds.py")
+        with open(script, "w") as f:
+            f.write("import sys\n"
+                    f"open({counter!r}, 'a').write('run\\n')\n"
+                    f"sys.stdout.write(open({out!r}).read())\n")
+        self.write_home_file("config", f"[default]\ncredential_process = {sys.executable} "
+                                       f"{script} --profile default\n")
+        cfg = self.config("process")
+        self.run_once(cfg, {})
+        self.assert_delivered()
+        self.assert_only_keys("ASIAPROCESS")
+        with open(counter) as f:
+            self.assertEqual(f.read().count("run"), 1)
+
+    # -- 5. container endpoint
+
+    def test_container_full_uri_with_token_file(self):
+        fake = self.start_fake()
+        fake.container_token = "container-token-" + secrets.token_hex(8)
+        token_file = os.path.join(self.tmp, "container-token")
+        with open(token_file, "w") as f:
+            f.write(fake.container_token + "\n")
+        cfg = self.config("container_file")
+        self.run_once(cfg, {"AWS_CONTAINER_CREDENTIALS_FULL_URI": fake.url + "/container/credentials",
+                            "AWS_CONTAINER_AUTHORIZATION_TOKEN_FILE": token_file,
+                            "AWS_CONTAINER_AUTHORIZATION_TOKEN": "not-this-one"})
+        self.assert_delivered()
+        self.assert_only_keys("ECS")
+        self.assertEqual(fake.count("container-unauthorized"), 0)
+
+    def test_container_full_uri_with_token(self):
+        fake = self.start_fake()
+        fake.container_token = "container-token-" + secrets.token_hex(8)
+        cfg = self.config("container_token")
+        self.run_once(cfg, {"AWS_CONTAINER_CREDENTIALS_FULL_URI": fake.url + "/container/credentials",
+                            "AWS_CONTAINER_AUTHORIZATION_TOKEN": fake.container_token})
+        self.assert_delivered()
+        self.assert_only_keys("ECS")
+
+    def test_container_full_uri_plain_http_elsewhere_is_refused(self):
+        """Credentials never travel in clear to a host that is neither loopback nor the ECS
+        agent: refused before any connection is made."""
+        cfg = self.config("container_refused")
+        log = self.run_once(cfg, {"AWS_CONTAINER_CREDENTIALS_FULL_URI":
+                                  "http://192.0.2.1/container/credentials"}, expect=1)
+        self.assertIn("plain http is allowed only to a loopback address", log)
+
+    # -- 6. instance metadata
+
+    def test_instance_metadata_imdsv2_credentials_and_region(self):
+        fake = self.start_fake()
+        cfg = self.config("imds", **{"s3.region": None})
+        log = self.run_once(cfg, {"AWS_EC2_METADATA_DISABLED": None,
+                                  "AWS_EC2_METADATA_SERVICE_ENDPOINT": fake.url + "/"})
+        self.assert_delivered()
+        self.assert_only_keys("IMDS")
+        self.assertEqual(fake.count("imds-unauthorized"), 0)
+        self.assertGreaterEqual(fake.count("imds-token"), 1)
+        self.assertEqual(self.keys.regions, {"eu-west-3"})  # the instance's region signs
+        self.assertIn("region: eu-west-3 (from the EC2 instance metadata)", log)
+
+    def test_nothing_found_names_every_source(self):
+        cfg = self.config("nothing")
+        log = self.run_once(cfg, {}, expect=1)
+        for source in ("agent.json awsAccessKeyId", "environment AWS_ACCESS_KEY_ID",
+                       "web identity", "shared files", "container endpoint",
+                       "EC2 instance metadata"):
+            self.assertIn(source, log)
+        self.assertEqual(self.s3.list_objects(self.prefix), {})
+
+    # -- assumeRoleARN on top of the chain
+
+    def test_assume_role_arn_over_environment_keys(self):
+        fake = self.start_fake()
+        akid, secret, _ = self.keys.add("AKIAENV", token=False)
+        cfg = self.config("assume_role", assumeRoleARN=ROLE_ARN, assumeRoleExternalId="ext-7",
+                          **{"sts.endpoint": fake.url})
+        self.run_once(cfg, {"AWS_ACCESS_KEY_ID": akid, "AWS_SECRET_ACCESS_KEY": secret})
+        self.assert_delivered()
+        self.assert_only_keys("ROLE")
+        [call] = fake.details("sts-assume-role")
+        self.assertEqual((call["RoleArn"], call["ExternalId"]), (ROLE_ARN, "ext-7"))
+        self.assertTrue(call["Caller"].startswith("AKIAENV"), call)
+
+    # -- refresh
+
+    def follow(self, cfg, env, seconds, records_every=0.3):
+        """Runs ferry in follow mode for `seconds` while records are appended, then SIGTERM."""
+        cfg["flows"][0]["s3"]["maxObjectAgeMillis"] = 1000
+        stderr_path = os.path.join(self.tmp, "ferry.stderr")
+        with open(stderr_path, "wb") as err:
+            proc = subprocess.Popen([FERRY_BIN, "--config", self.write_config(cfg),
+                                     "--log-level", "debug"], env=self.env(env),
+                                    stdin=subprocess.DEVNULL, stdout=err, stderr=err,
+                                    start_new_session=True)
+        try:
+            end = time.monotonic() + seconds
+            start_id = 1_000_000
+            while time.monotonic() < end:
+                time.sleep(records_every)
+                gen("seed", self.source, 2 << 10, seed=start_id, start_id=start_id, append=True)
+                start_id += 1000
+            proc.send_signal(signal.SIGTERM)
+            rc = proc.wait(timeout=30)
+        finally:
+            stop_process_group(proc, timeout=5)
+        with open(stderr_path, errors="replace") as f:
+            log = f.read()
+        self.assertEqual(rc, 0, f"ferry exited {rc}:\n{log[-4000:]}")
+        self.assert_no_secret_logged(log)
+        self.inputs = Inputs()
+        self.inputs.scan(self.source)
+        return log
+
+    def test_temporary_credentials_are_refreshed_before_they_expire(self):
+        fake = self.start_fake(lifetime=4)
+        cfg = self.config("refresh")
+        log = self.follow(cfg, {"AWS_EC2_METADATA_DISABLED": None,
+                                "AWS_EC2_METADATA_SERVICE_ENDPOINT": fake.url}, seconds=12)
+        self.assert_delivered()
+        fetched = fake.times("imds-credentials")
+        self.assertGreaterEqual(len(fetched), 4, "not refreshed")
+        # In the background, ahead of the expiry (at half the 4 s lifetime), not when needed.
+        gaps = [b - a for a, b in zip(fetched, fetched[1:])]
+        self.assertLess(max(gaps), 3.5, f"refreshed late: gaps {gaps}")
+        self.assertGreaterEqual(len(self.keys.used), 3, "refreshed keys were not used")
+        self.assertEqual(self.keys.rejected, [], "a request was sent with expired credentials")
+        self.assertIn("credentials: refreshed from EC2 instance metadata", log)
+
+    def test_expired_token_answer_forces_a_refresh_and_a_retry(self):
+        # The endpoint says the credentials last an hour; the gateway expires them after 2 s.
+        fake = self.start_fake(lifetime=2, reported_lifetime=3600)
+        fake.container_token = "container-token-" + secrets.token_hex(8)
+        cfg = self.config("expired")
+        log = self.follow(cfg, {"AWS_CONTAINER_CREDENTIALS_FULL_URI":
+                                fake.url + "/container/credentials",
+                                "AWS_CONTAINER_AUTHORIZATION_TOKEN": fake.container_token},
+                          seconds=8)
+        self.assert_delivered()
+        codes = {code for _, code in self.keys.rejected}
+        self.assertEqual(codes, {"ExpiredToken"}, self.keys.rejected)
+        self.assertGreaterEqual(fake.count("container-credentials"), 2)
+        self.assertIn("ExpiredToken; refreshing the credentials and retrying", log)
+
+
+if __name__ == "__main__":
+    unittest.main()

@@ -1,0 +1,235 @@
+"""Operating ferry: metrics, health, reload, progress line and JSON logs, on the real binary.
+
+- Metrics scraped from /metrics while ferry follows files into s3rver match what awscli finds:
+  records shipped, objects completed, records redacted and the audit counters.
+- /healthz answers 200, then 503 once s3rver has been down longer than maxObjectAgeMillis +
+  metrics.unhealthyAfterSeconds while records wait, then 200 again after it returns; nothing
+  is lost or doubled.
+- SIGHUP: a refused (invalid) configuration keeps the old one running; a valid one removes,
+  changes and adds flows mid-run; every record of the kept and added flows arrives exactly once,
+  and the removed flow's records up to the reload too.
+- --once on a pseudo-terminal (script(1)) draws a progress line; without a terminal it does not.
+- "log.format": "json" makes every stderr line a JSON object with time, level and message.
+"""
+import json
+import os
+import re
+import shutil
+import signal
+import subprocess
+import tempfile
+import time
+import unittest
+import urllib.error
+import urllib.request
+
+import harness
+
+MIB = 1 << 20
+
+
+def scrape(port, path="/metrics"):
+    """(status, body) of GET http://127.0.0.1:port/path; (0, "") while nothing listens."""
+    try:
+        with urllib.request.urlopen(f"http://127.0.0.1:{port}{path}", timeout=5) as r:
+            return r.status, r.read().decode()
+    except urllib.error.HTTPError as e:
+        return e.code, e.read().decode()
+    except (urllib.error.URLError, ConnectionError):
+        return 0, ""
+
+
+def samples(text):
+    """{'name{labels}': float} of a Prometheus text exposition."""
+    out = {}
+    for line in text.splitlines():
+        if not line or line.startswith("#"):
+            continue
+        name, value = line.rsplit(" ", 1)
+        out[name] = float(value)
+    return out
+
+
+def ids_of(lines, key="id"):
+    return [json.loads(line)[key] for line in lines]
+
+
+class Operations(unittest.TestCase):
+    def setUp(self):
+        self._tmp = tempfile.TemporaryDirectory(prefix="ferry-ops-")
+        self.tmp = self._tmp.name
+        self.in_dir = os.path.join(self.tmp, "in")
+        os.makedirs(self.in_dir)
+
+    def tearDown(self):
+        self._tmp.cleanup()
+
+    def write(self, name, nbytes, seed, start_id):
+        path = os.path.join(self.in_dir, name)
+        return harness.gen("seed", path, nbytes, seed=seed, start_id=start_id,
+                           append=os.path.exists(path))
+
+    def test_metrics_match_s3_and_health_follows_the_endpoint(self):
+        port = harness.free_port()
+        with harness.S3rver() as s3:
+            config = harness.base_config(self.tmp, s3.endpoint)
+            config.update({"metrics.listen": f"127.0.0.1:{port}",
+                           "metrics.unhealthyAfterSeconds": 2, "s3.maxAttempts": 100,
+                           "s3.maxBackoffMillis": 300, "log.statusReportingPeriodSeconds": 1})
+            config["flows"] = [harness.s3_flow("seed", os.path.join(self.in_dir, "*.log"),
+                                               "ops/", max_object_age_millis=1000)]
+            written = self.write("a.log", 300_000, seed=1, start_id=1)
+            with harness.FerryProcess(config, os.path.join(self.tmp, "agent.json")) as ferry:
+                shipped = 'ferry_records_shipped_total{flow="seed"}'
+                m = harness.poll(lambda: (lambda s: s if s.get(shipped) == written else None)(
+                    samples(scrape(port)[1])) if ferry.alive() else {}, 30)
+                self.assertTrue(m, f"metrics never showed {written} records shipped\n"
+                                   f"{ferry.stderr()[-3000:]}")
+                self.assertEqual(scrape(port, "/healthz"), (200, "ok\n"))
+                keys = sorted(s3.list_objects("ops/"))
+                lines = s3.download_records("ops/")
+                self.assertEqual(len(lines), written)
+                self.assertEqual(m['ferry_objects_completed_total{flow="seed"}'], len(keys))
+                flagged = sum(1 for line in lines if b'"data_redacted":true' in line)
+                self.assertEqual(m['ferry_records_redacted_total{flow="seed"}'], flagged)
+                rule = ('{flow="seed",rule="1",description="consent data_share_consent, '
+                        'fields dob, ssn_no (replace)"}')
+                self.assertEqual(m["ferry_redaction_records_total" + rule], flagged)
+                self.assertEqual(m["ferry_redaction_values_total" + rule],
+                                 sum(line.count(b'"REDACTED_CONTENT"') for line in lines))
+                self.assertEqual(m['ferry_records_dropped_total{flow="seed"}'], 0)
+                self.assertEqual(m['ferry_files_tailed{flow="seed"}'], 1)
+                self.assertEqual(m['ferry_lag_bytes{flow="seed"}'], 0)
+                self.assertGreaterEqual(m['ferry_part_upload_seconds_count'], len(keys))
+                self.assertGreaterEqual(m["ferry_seconds_since_last_checkpoint"], 0)
+
+                # The endpoint goes down while records wait: unhealthy after 1 s + 2 s.
+                harness.stop_process_group(s3.proc)
+                more = self.write("a.log", 100_000, seed=2, start_id=100_000)
+                status = harness.poll(lambda: scrape(port, "/healthz")[0] == 503, 20)
+                self.assertTrue(status, "healthz never turned 503 with the endpoint down")
+                code, body = scrape(port, "/healthz")
+                self.assertIn("flow seed: records waiting", body)
+                self.assertTrue(ferry.alive(), ferry.stderr()[-3000:])
+                s3.restart(down_seconds=0)
+                healthy = harness.poll(lambda: scrape(port, "/healthz")[0] == 200, 30)
+                self.assertTrue(healthy, f"healthz stayed 503 after the endpoint came back\n"
+                                         f"{ferry.stderr()[-3000:]}")
+                m = samples(scrape(port)[1])
+                self.assertGreater(m['ferry_s3_retries_total{cause="connection"}'], 0)
+                rc, _ = ferry.stop()
+                self.assertEqual(rc, 0, ferry.stderr()[-3000:])
+                self.assertIn("status: flow seed:", ferry.stderr())
+                self.assertIn("status: unhealthy: flow seed", ferry.stderr())
+            got = ids_of(s3.download_records("ops/"))
+            self.assertEqual(len(got), written + more, "lost or doubled records")
+            self.assertEqual(len(set(got)), written + more, "doubled records")
+
+    def test_reload_refuses_bad_config_and_applies_a_good_one_mid_run(self):
+        out = os.path.join(self.tmp, "out")
+        pattern = lambda prefix: os.path.join(self.in_dir, f"{prefix}*.log")  # noqa: E731
+        flow = lambda name, key_prefix, **kw: harness.dir_flow(  # noqa: E731
+            name, pattern(name), out, key_prefix, max_object_age_millis=1000, **kw)
+        config = harness.base_config(self.tmp)
+        config["flows"] = [flow("keep", "keep/"), flow("gone", "gone/")]
+        config_path = os.path.join(self.tmp, "agent.json")
+        expected = {"keep": set(), "gone": set(), "new": set()}
+
+        def write(flow_name, seed, start_id):
+            path = os.path.join(self.in_dir, f"{flow_name}.log")
+            n = harness.gen("seed", path, 60_000, seed=seed, start_id=start_id,
+                            append=os.path.exists(path))
+            expected[flow_name].update(range(start_id, start_id + n))
+
+        def delivered(prefix):
+            objects, _ = harness.directory_objects(out)
+            return ids_of(harness.records_of_objects(
+                {k: v for k, v in objects.items() if k.startswith(prefix)}))
+
+        def wait_delivered(prefix, flow_name):
+            ok = harness.poll(lambda: set(delivered(prefix)) >= expected[flow_name], 20)
+            self.assertTrue(ok, f"{flow_name}: not all records arrived\n{ferry.stderr()[-3000:]}")
+
+        write("keep", 1, 1)
+        write("gone", 2, 1_000_000)
+        with harness.FerryProcess(config, config_path) as ferry:
+            wait_delivered("keep/", "keep")
+            wait_delivered("gone/", "gone")
+            # A configuration with an error is refused; the running one goes on.
+            with open(config_path, "w") as f:
+                f.write('{"flows": [{"name": "keep", "filePattern": 7}]}')
+            ferry.proc.send_signal(signal.SIGHUP)
+            self.assertTrue(harness.poll(lambda: "reload: refused" in ferry.stderr(), 10))
+            self.assertIn("config: flows[0].filePattern:", ferry.stderr())
+            write("keep", 3, 2_000_000)
+            wait_delivered("keep/", "keep")
+            # Remove `gone`, change `keep` (its key prefix), add `new`.
+            config["flows"] = [flow("keep", "keep2/"), flow("new", "new/")]
+            harness.write_config(config_path, config)
+            ferry.proc.send_signal(signal.SIGHUP)
+            self.assertTrue(harness.poll(lambda: "reload: applied" in ferry.stderr(), 15),
+                            ferry.stderr()[-3000:])
+            self.assertIn("flows added: new; removed: gone; kept (resumed from the checkpoint): "
+                          "keep", ferry.stderr())
+            write("keep", 4, 3_000_000)
+            write("new", 5, 4_000_000)
+            path_gone = os.path.join(self.in_dir, "gone.log")
+            harness.gen("seed", path_gone, 30_000, seed=6, start_id=5_000_000, append=True)
+            ok = harness.poll(lambda: set(delivered("keep")) >= expected["keep"] and
+                              set(delivered("new/")) >= expected["new"], 20)
+            self.assertTrue(ok, ferry.stderr()[-3000:])
+            rc, _ = ferry.stop()
+            self.assertEqual(rc, 0, ferry.stderr()[-3000:])
+        keep = delivered("keep")  # keep/ before the reload, keep2/ after
+        self.assertEqual(sorted(keep), sorted(expected["keep"]), "keep: lost or doubled")
+        self.assertTrue(any(i >= 3_000_000 for i in delivered("keep2/")),
+                        "the changed key prefix was not applied")
+        self.assertEqual(sorted(delivered("new/")), sorted(expected["new"]))
+        gone = delivered("gone/")
+        self.assertEqual(sorted(gone), sorted(expected["gone"]),
+                         "the removed flow: its records up to the reload, once, and no more")
+
+    def test_progress_line_on_a_terminal_only(self):
+        written = self.write("a.log", 4 * MIB, seed=1, start_id=1)
+        self.assertGreater(written, 0)
+        config = harness.base_config(self.tmp)
+        config["flows"] = [harness.dir_flow("seed", os.path.join(self.in_dir, "*.log"),
+                                            os.path.join(self.tmp, "out"), "p/")]
+        config_path = harness.write_config(os.path.join(self.tmp, "agent.json"), config)
+        script = shutil.which("script")
+        self.assertIsNotNone(script, "script(1) (bsdutils) is needed for a pseudo-terminal")
+        command = f"{harness.FERRY_BIN} --config {config_path} --once"
+        tty = subprocess.run([script, "-qfec", command, "/dev/null"], capture_output=True,
+                             timeout=120, env=harness.ferry_env(), stdin=subprocess.DEVNULL)
+        self.assertEqual(tty.returncode, 0, tty.stdout.decode(errors="replace")[-3000:])
+        text = tty.stdout.decode(errors="replace")
+        lines = re.findall(r"progress: [0-9.]+ of [0-9.]+ MB \(\d+%\), [0-9.]+ MB/s", text)
+        self.assertTrue(lines, text[-3000:])
+        self.assertIn("(100%)", lines[-1])
+        # A second run on a pipe: nothing to do, and no progress line either.
+        os.remove(config["checkpointFile"])
+        plain = harness.run_ferry(config, "--once", config_path=config_path)
+        self.assertEqual(plain.returncode, 0, plain.describe())
+        self.assertNotIn("progress:", plain.stderr)
+
+    def test_json_log_format(self):
+        self.write("a.log", 100_000, seed=1, start_id=1)
+        config = harness.base_config(self.tmp)
+        config["log.format"] = "json"
+        config["flows"] = [harness.dir_flow("seed", os.path.join(self.in_dir, "*.log"),
+                                            os.path.join(self.tmp, "out"), "j/")]
+        result = harness.run_ferry(config, "--once",
+                                   config_path=os.path.join(self.tmp, "agent.json"))
+        self.assertEqual(result.returncode, 0, result.describe())
+        lines = [line for line in result.stderr.splitlines() if line]
+        self.assertGreater(len(lines), 3)
+        for line in lines:
+            entry = json.loads(line)
+            self.assertEqual(sorted(entry), ["level", "message", "time"], line)
+            self.assertRegex(entry["time"], r"^\d{4}-\d\d-\d\dT\d\d:\d\d:\d\d\.\d{3}Z$")
+        self.assertTrue(any(json.loads(line)["message"].startswith("audit: flow seed rule 1")
+                            for line in lines))
+
+
+if __name__ == "__main__":
+    unittest.main()

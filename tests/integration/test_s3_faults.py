@@ -1,0 +1,343 @@
+"""S3 faults, each survived by the real ferry with nothing lost or duplicated and a clear log line.
+
+tools/fault_proxy.py sits between ferry and s3rver (both on 127.0.0.1) and injects one kind of
+fault per test: 503 SlowDown and 500 InternalError (backoff, then rounds of "tried again later"),
+400 RequestTimeout, a connection reset in the middle of a part, a stalled connection (curl's
+low-speed timeout), the endpoint refusing connections for a while, NoSuchUpload (the object is
+started again), and CompleteMultipartUpload failing, or succeeding with its answer lost, after the
+parts are in. The proxy also checks what S3 checks (CRC32C and Content-MD5 of every body) and logs
+every request; awscli then downloads the objects and every record must be there exactly once.
+The first test checks the request options: encryption, storage class, content headers, checksums.
+"""
+import json
+import os
+import re
+import subprocess
+import sys
+import tempfile
+import unittest
+
+import harness
+from harness import MIB
+
+PROXY = os.path.join(harness.SOURCE_DIR, "tools", "fault_proxy.py")
+
+
+class FaultProxy:
+    """tools/fault_proxy.py in front of `s3`, with `rules`; .endpoint, .requests()."""
+
+    def __init__(self, s3, tmp, rules=(), require_md5=False):
+        self.log_path = os.path.join(tmp, "proxy.jsonl")
+        cmd = [sys.executable, PROXY, "--upstream", f"127.0.0.1:{s3.port}", "--port", "0",
+               "--log", self.log_path, "--rules", json.dumps(list(rules))]
+        if require_md5:
+            cmd.append("--require-md5")
+        self.proc = subprocess.Popen(cmd, stdout=subprocess.PIPE, stderr=subprocess.STDOUT,
+                                     stdin=subprocess.DEVNULL, start_new_session=True)
+        line = self.proc.stdout.readline().decode()
+        m = re.match(r"listening 127\.0\.0\.1:(\d+)", line)
+        if not m:
+            self.close()
+            raise RuntimeError(f"fault proxy did not start: {line!r}")
+        self.endpoint = f"http://127.0.0.1:{m.group(1)}"
+
+    def requests(self, op=None):
+        with open(self.log_path) as f:
+            entries = [json.loads(line) for line in f if line.strip()]
+        return [e for e in entries if op is None or e.get("op") == op]
+
+    def close(self):
+        harness.stop_process_group(self.proc, timeout=5)
+        self.proc.stdout.close()
+
+
+class S3Faults(unittest.TestCase):
+    @classmethod
+    def setUpClass(cls):
+        harness.require_ferry()
+        harness.require_s3_tools()
+        cls._tmp = tempfile.TemporaryDirectory(prefix="ferry-s3-faults-")
+        try:
+            cls.s3 = harness.S3rver().__enter__()
+        except BaseException:
+            cls._tmp.cleanup()
+            raise
+
+    @classmethod
+    def tearDownClass(cls):
+        cls.s3.__exit__(None, None, None)
+        cls._tmp.cleanup()
+
+    def setUp(self):
+        self.tmp = tempfile.mkdtemp(dir=self._tmp.name, prefix=self._testMethodName + "-")
+        self.prefix = self._testMethodName + "/"
+        self.proxy = None
+        self.open_before = len(self.s3.open_uploads())
+
+    def tearDown(self):
+        if self.proxy:
+            self.proxy.close()
+
+    # -- helpers
+
+    def source(self, nbytes, seed=1, name="records.txt"):
+        """A seed-shaped file of poorly compressible records; returns its Inputs."""
+        path = os.path.join(self.tmp, name)
+        harness.gen("seed", path, nbytes, seed=seed, start_id=seed * 1_000_000, filler="random")
+        inputs = harness.Inputs()
+        inputs.scan(path)
+        return inputs
+
+    def config(self, endpoint, max_attempts=2, max_backoff=200, **s3_options):
+        cfg = harness.base_config(self.tmp, endpoint)
+        cfg.update({"s3.maxAttempts": max_attempts, "s3.initialBackoffMillis": 50,
+                    "s3.maxBackoffMillis": max_backoff})
+        flow = harness.s3_flow("faults", os.path.join(self.tmp, "*.txt"), self.prefix,
+                               part_size=5 * MIB, max_object_bytes=64 * MIB)
+        flow["s3"].update(s3_options)
+        cfg["flows"].append(flow)
+        return cfg
+
+    def with_proxy(self, rules=(), **kw):
+        self.proxy = FaultProxy(self.s3, self.tmp, rules, **kw)
+        return self.proxy
+
+    def ferry_once(self, cfg, expect=0, timeout=240):
+        result = harness.run_ferry(cfg, "--once", timeout=timeout,
+                                   config_path=os.path.join(self.tmp, "agent.json"))
+        self.assertEqual(result.returncode, expect, result.describe())
+        return result
+
+    def assert_exactly_once(self, inputs, uploads_left_open=0):
+        """Every record once in the objects under the test's prefix (awscli + zstd)."""
+        lines = self.s3.download_records(self.prefix)
+        harness.check_seed_output(self, inputs, lines)
+        # Uploads ferry gave up on stay open (a lifecycle rule aborts them; README "Limits").
+        self.assertEqual(len(self.s3.open_uploads()), self.open_before + uploads_left_open,
+                         "multipart uploads left open")
+        return lines
+
+    def assert_log(self, result, pattern):
+        self.assertRegex(result.stderr, pattern, result.describe())
+
+    # -- the request options
+
+    def test_request_options_are_sent_signed_and_checksums_verified(self):
+        inputs = self.source(12 * MIB)  # two parts and more
+        proxy = self.with_proxy()
+        cfg = self.config(proxy.endpoint, serverSideEncryption="aws:kms",
+                          kmsKeyId="arn:aws:kms:us-east-1:111122223333:key/test-key",
+                          bucketKeyEnabled=True, storageClass="STANDARD_IA",
+                          contentType="application/json", contentEncoding="zstd")
+        self.ferry_once(cfg)
+        self.assert_exactly_once(inputs)
+
+        create = proxy.requests("CreateMultipartUpload")
+        self.assertEqual(len(create), 1)
+        expected = {"x-amz-server-side-encryption": "aws:kms",
+                    "x-amz-server-side-encryption-aws-kms-key-id":
+                        "arn:aws:kms:us-east-1:111122223333:key/test-key",
+                    "x-amz-server-side-encryption-bucket-key-enabled": "true",
+                    "x-amz-storage-class": "STANDARD_IA", "content-type": "application/json",
+                    "content-encoding": "zstd", "x-amz-checksum-algorithm": "CRC32C"}
+        for name, value in expected.items():
+            self.assertEqual(create[0]["headers"].get(name), value, name)
+            self.assertIn(name, create[0]["signed_headers"].split(";"), f"{name} not signed")
+
+        parts = proxy.requests("UploadPart")
+        self.assertGreaterEqual(len(parts), 2)
+        for part in parts:  # the proxy answers BadDigest on a mismatch; here: all sent, all equal
+            self.assertEqual(part["headers"].get("x-amz-checksum-crc32c"), part["crc32c"])
+            self.assertIn("x-amz-checksum-crc32c", part["signed_headers"].split(";"))
+            self.assertNotIn("content-md5", part["headers"])
+        complete = proxy.requests("CompleteMultipartUpload")
+        self.assertEqual(len(complete), 1)
+        listed = re.findall(r"<PartNumber>(\d+)</PartNumber><ETag>[^<]*</ETag>"
+                            r"<ChecksumCRC32C>([^<]*)</ChecksumCRC32C>", complete[0]["body"])
+        sent = {re.search(r"partNumber=(\d+)", p["query"]).group(1): p["crc32c"] for p in parts}
+        self.assertEqual(dict(listed), sent, "Complete must list each part's CRC32C again")
+
+        # s3rver keeps the content headers and the storage class: read them back with awscli.
+        (key,) = self.s3.list_objects(self.prefix)
+        head = self.s3.head_object(key)
+        self.assertEqual(head.get("ContentType"), "application/json")
+        self.assertEqual(head.get("ContentEncoding"), "zstd")
+        self.assertEqual(head.get("StorageClass"), "STANDARD_IA")
+
+    def test_small_object_put_with_crc32c_and_content_md5_where_the_bucket_demands_it(self):
+        inputs = self.source(200_000)  # one PutObject
+        proxy = self.with_proxy(require_md5=True)
+        cfg = self.config(proxy.endpoint, contentMd5=True, serverSideEncryption="AES256")
+        self.ferry_once(cfg)
+        self.assert_exactly_once(inputs)
+        (put,) = proxy.requests("PutObject")
+        self.assertEqual(put["headers"].get("content-md5"), put["md5"])
+        self.assertEqual(put["headers"].get("x-amz-checksum-crc32c"), put["crc32c"])
+        self.assertEqual(put["headers"].get("x-amz-server-side-encryption"), "AES256")
+        self.assertEqual(put["headers"].get("content-type"), "application/x-ndjson")
+
+    def test_checksum_algorithm_none_sends_no_checksum_headers(self):
+        inputs = self.source(12 * MIB)
+        proxy = self.with_proxy()
+        self.ferry_once(self.config(proxy.endpoint, checksumAlgorithm="NONE"))
+        self.assert_exactly_once(inputs)
+        requests = proxy.requests()
+        self.assertGreaterEqual(len(proxy.requests("UploadPart")), 2)
+        for r in requests:
+            self.assertFalse([h for h in r.get("headers", {}) if h.startswith("x-amz-checksum")],
+                             r)
+        (complete,) = proxy.requests("CompleteMultipartUpload")
+        self.assertNotIn("Checksum", complete["body"])
+
+    def test_a_bucket_demanding_content_md5_refuses_objects_without_it(self):
+        self.source(200_000)
+        proxy = self.with_proxy(require_md5=True)
+        result = self.ferry_once(self.config(proxy.endpoint), expect=1)
+        self.assert_log(result, r"PutObject .*HTTP 400 InvalidRequest: Content-MD5 HTTP header "
+                                r"is required")
+        self.assertEqual(self.s3.list_objects(self.prefix), {})
+
+    # -- faults
+
+    def test_503_slowdown_outlasting_the_attempts_is_retried_later(self):
+        inputs = self.source(12 * MIB)
+        # Five answers in a row: two rounds of two attempts fail, the third round succeeds.
+        proxy = self.with_proxy([{"op": "UploadPart", "nth": 1, "count": 5, "action": "status",
+                                  "status": 503, "code": "SlowDown",
+                                  "message": "Please reduce your request rate."}])
+        result = self.ferry_once(self.config(proxy.endpoint))
+        self.assert_exactly_once(inputs)
+        self.assert_log(result, r"s3 UploadPart \S+: attempt 1/2 failed: HTTP 503 SlowDown: "
+                                r"Please reduce your request rate\.; retrying in \d+ ms")
+        self.assert_log(result, r"UploadPart (\d+) still fails after its attempts \(.*SlowDown.*\); "
+                                r"the object is kept and UploadPart \1 is tried again in \d+ ms "
+                                r"\(round 2 of 5\)")
+
+    def test_500_internal_error_and_400_request_timeout_are_retried(self):
+        inputs = self.source(12 * MIB)
+        proxy = self.with_proxy([
+            {"op": "CreateMultipartUpload", "nth": 1, "action": "status", "status": 500,
+             "code": "InternalError"},
+            {"op": "UploadPart", "nth": 2, "action": "status", "status": 400,
+             "code": "RequestTimeout",
+             "message": "Your socket connection to the server was not read from or written to "
+                        "within the timeout period."}])
+        result = self.ferry_once(self.config(proxy.endpoint))
+        self.assert_exactly_once(inputs)
+        self.assert_log(result, r"CreateMultipartUpload \S+: attempt 1/2 failed: HTTP 500 "
+                                r"InternalError")
+        self.assert_log(result, r"UploadPart \S+: attempt 1/2 failed: HTTP 400 RequestTimeout")
+
+    def test_connection_reset_in_the_middle_of_a_part(self):
+        inputs = self.source(12 * MIB)
+        proxy = self.with_proxy([{"op": "UploadPart", "nth": 1, "action": "reset",
+                                  "after_bytes": 1 * MIB}])
+        result = self.ferry_once(self.config(proxy.endpoint))
+        self.assert_exactly_once(inputs)
+        self.assert_log(result, r"UploadPart \S+: attempt 1/2 failed: HTTP PUT \S+: .*"
+                                r"(reset|Send failure|Recv failure|Connection died)")
+
+    def test_stalled_connection_hits_the_low_speed_timeout(self):
+        inputs = self.source(12 * MIB)
+        proxy = self.with_proxy([{"op": "UploadPart", "nth": 1, "action": "stall",
+                                  "seconds": 120}])
+        result = self.ferry_once(self.config(proxy.endpoint), timeout=300)
+        self.assert_exactly_once(inputs)
+        self.assert_log(result, r"UploadPart \S+: attempt 1/2 failed: HTTP PUT \S+: "
+                                r"Operation too slow")
+
+    def test_endpoint_refusing_connections_for_a_while(self):
+        inputs = self.source(12 * MIB)
+        # Down for 6 s: longer than one round of attempts, shorter than the rounds of --once.
+        proxy = self.with_proxy([{"op": "UploadPart", "nth": 2, "action": "down",
+                                  "seconds": 6}])
+        result = self.ferry_once(self.config(proxy.endpoint, max_backoff=1000))
+        self.assert_exactly_once(inputs)
+        self.assert_log(result, r"Couldn't connect to server|Connection refused|"
+                                r"Failed to connect")
+        self.assert_log(result, r"is tried again in \d+ ms")
+
+    def test_no_such_upload_starts_the_object_again(self):
+        inputs = self.source(12 * MIB)
+        proxy = self.with_proxy([{"op": "UploadPart", "nth": 2, "action": "status",
+                                  "status": 404, "code": "NoSuchUpload",
+                                  "message": "The specified upload does not exist."}])
+        cfg = self.config(proxy.endpoint)
+        first = self.ferry_once(cfg, expect=1)
+        self.assert_log(first, r"UploadPart \S+: HTTP 404 NoSuchUpload: The specified upload "
+                               r"does not exist\.; its records stay unacknowledged")
+        second = self.ferry_once(cfg)
+        self.assert_log(second, r"was not completed; its records are read again into it")
+        self.assert_exactly_once(inputs, uploads_left_open=1)  # the one the proxy "lost"
+        self.assertEqual(len(proxy.requests("CreateMultipartUpload")), 2)
+
+    def test_complete_failing_after_the_parts_are_in(self):
+        inputs = self.source(12 * MIB)
+        proxy = self.with_proxy([{"op": "CompleteMultipartUpload", "nth": 1, "count": 3,
+                                  "action": "status", "status": 500, "code": "InternalError"}])
+        result = self.ferry_once(self.config(proxy.endpoint))
+        self.assert_exactly_once(inputs)
+        self.assert_log(result, r"CompleteMultipartUpload still fails after its attempts")
+        self.assertEqual(len(proxy.requests("CompleteMultipartUpload")), 4)
+        self.assertEqual(len(proxy.requests("CreateMultipartUpload")), 1)
+
+    def test_complete_whose_answer_is_lost(self):
+        inputs = self.source(12 * MIB)
+        # The Complete reaches s3rver, the answer never reaches ferry: the retry meets
+        # NoSuchUpload, and the object, already there with its size, counts as completed.
+        proxy = self.with_proxy([{"op": "CompleteMultipartUpload", "nth": 1,
+                                  "action": "forward_reset"}])
+        result = self.ferry_once(self.config(proxy.endpoint))
+        self.assert_exactly_once(inputs)
+        self.assert_log(result, r"CompleteMultipartUpload failed \(.*\) but the object is there "
+                                r"with its \d+ bytes: an earlier attempt completed it")
+
+    def test_following_keeps_trying_beyond_the_rounds_of_once(self):
+        inputs = self.source(4 * MIB)  # one PutObject: its requests are tried one after another
+        # 14 failures: seven rounds of two attempts, more than --once's five, then success.
+        proxy = self.with_proxy([{"op": "PutObject", "nth": 1, "count": 14, "action": "status",
+                                  "status": 503, "code": "SlowDown"}])
+        cfg = self.config(proxy.endpoint, max_backoff=50, maxObjectAgeMillis=2000)
+        with harness.FerryProcess(cfg, os.path.join(self.tmp, "agent.json")) as ferry:
+            completed = harness.poll(lambda: "completed s3://" in ferry.stderr(), timeout=120)
+            self.assertTrue(completed, ferry.stderr()[-3000:])
+            rc, _ = ferry.stop()
+            self.assertEqual(rc, 0, ferry.stderr()[-3000:])
+            log = ferry.stderr()
+        self.assertRegex(log, r"is tried again in \d+ ms \(round 7\)")
+        self.assert_exactly_once(inputs)
+
+    def test_sigterm_while_an_object_waits_to_be_tried_again(self):
+        inputs = self.source(4 * MIB)
+        proxy = self.with_proxy([{"op": "PutObject", "nth": 1, "count": 1000, "action": "status",
+                                  "status": 503, "code": "SlowDown"}])
+        cfg = self.config(proxy.endpoint, max_backoff=20000, maxObjectAgeMillis=2000)
+        with harness.FerryProcess(cfg, os.path.join(self.tmp, "agent.json")) as ferry:
+            waiting = harness.poll(lambda: "is tried again in" in ferry.stderr(), timeout=60)
+            self.assertTrue(waiting, ferry.stderr()[-3000:])
+            rc, seconds = ferry.stop()  # during a pause of 10 to 20 s
+            log = ferry.stderr()
+        self.assertEqual(rc, 1, log[-3000:])
+        self.assertLess(seconds, 5, "SIGTERM must end the wait, not sit it out")
+        self.assertIn("and ferry is stopping; giving up for this run", log)
+        self.assertEqual(self.s3.list_objects(self.prefix), {})
+        self.ferry_once(self.config(self.s3.endpoint))
+        self.assert_exactly_once(inputs)
+
+    def test_an_outage_outlasting_once_exits_1_and_the_next_run_delivers(self):
+        inputs = self.source(12 * MIB)
+        proxy = self.with_proxy([{"op": "UploadPart", "nth": 1, "count": 1000,
+                                  "action": "status", "status": 503, "code": "SlowDown"}])
+        cfg = self.config(proxy.endpoint, max_backoff=50)
+        first = self.ferry_once(cfg, expect=1)
+        self.assert_log(first, r"UploadPart \d+ failed in 5 round\(s\) of attempts; giving up for "
+                               r"this run")
+        self.assertEqual(self.s3.list_objects(self.prefix), {})
+        proxy.close()
+        self.proxy = None
+        self.ferry_once(self.config(self.s3.endpoint))
+        self.assert_exactly_once(inputs, uploads_left_open=1)  # the one given up
+
+
+if __name__ == "__main__":
+    unittest.main()
