@@ -46,7 +46,7 @@ struct Flow {
   // Tailing (docs/tailing.md):
   uint64_t skip_header_lines = 0;  // "skipHeaderLines": of every file read from its start
   std::optional<std::string> truncated_record_terminator;  // "truncatedRecordTerminator"
-  std::string multi_line_start_pattern;  // "multiLineStartPattern" (ECMAScript); "": off
+  std::string multi_line_start_pattern;  // "multiLineStartPattern" (Hyperscan/PCRE); "": off
   uint64_t file_poll_millis = 0;   // "minTimeBetweenFilePollsMillis": safety-net rescan; 0: 10 s
   uint64_t stat_poll_millis = 0;   // "statPollMillis": stat tracked files (NFS/EFS); 0: off
   uint64_t max_open_files = 1024;  // "maxOpenFiles": descriptors of this flow's files

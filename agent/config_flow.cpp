@@ -1,11 +1,11 @@
 // Parses one element of "flows" (see config_sections.hpp): the flow's own keys, the Kinesis
 // Agent keys that would change data if ignored, and the choice of exactly one destination.
 #include <array>
-#include <regex>
 
 #include "agent/config_keys.hpp"
 #include "agent/config_rules.hpp"
 #include "agent/config_sections.hpp"
+#include "core/start_pattern.hpp"
 #include "core/text.hpp"
 
 namespace ferry::config {
@@ -15,15 +15,16 @@ constexpr std::array<std::string_view, 2> kInitialPositions = {"START_OF_FILE", 
 
 constexpr uint64_t kMaxRecordBytes = 64ull << 20;
 
-// The tailer compiles multiLineStartPattern as an ECMAScript regex (Java's syntax for the usual
-// patterns: ^, \d, {n}, classes, groups).
-std::string check_regex(const std::string& pattern) {
-  try {
-    std::regex compiled(pattern, std::regex::ECMAScript);
-  } catch (const std::regex_error& e) {
-    return cat("not a valid regular expression (", e.what(), "), got ", quote_value(pattern));
-  }
-  return {};
+// The reactor matches multiLineStartPattern with Hyperscan (core/start_pattern.hpp).
+std::string check_start_pattern(const std::string& pattern) {
+  if (pattern.empty()) return {};  // off
+  auto compiled = compile_start_pattern(pattern);
+  if (compiled) return {};
+  // Hyperscan's reason, without the wrapped expression it was given.
+  std::string reason = compiled.error().message;
+  const size_t at = reason.find("\": ");
+  if (at != std::string::npos) reason.erase(0, at + 3);
+  return cat("not a valid regular expression (", reason, "), got ", quote_value(pattern));
 }
 
 }  // namespace
@@ -95,15 +96,15 @@ Result<Flow> parse_flow(element value, std::size_t index, ParseContext& context)
     } else if (key == "statPollMillis") {
       FERRY_CONFIG_TRY(flow.stat_poll_millis, read_uint(field.value, where, 0, 3600000));
       if (flow.stat_poll_millis > 0 && flow.stat_poll_millis < 100) {
-        return config_error(where, cat("must be 0 (off) or between 100 and 3600000, got ",
-                                       flow.stat_poll_millis));
+        return config_error(
+            where, cat("must be 0 (off) or between 100 and 3600000, got ", flow.stat_poll_millis));
       }
     } else if (key == "maxOpenFiles") {
       FERRY_CONFIG_TRY(flow.max_open_files, read_uint(field.value, where, 16, 1000000));
     } else if (key == "multiLineStartPattern") {
       if (!field.value.is_null()) {
         FERRY_CONFIG_TRY(flow.multi_line_start_pattern, read_string(field.value, where));
-        const std::string problem = check_regex(flow.multi_line_start_pattern);
+        const std::string problem = check_start_pattern(flow.multi_line_start_pattern);
         if (!problem.empty()) return config_error(where, problem);
       }
     } else if (key == "dataProcessingOptions") {

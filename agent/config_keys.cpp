@@ -12,7 +12,11 @@
 namespace ferry::config {
 namespace {
 
-constexpr std::array<std::string_view, 19> kRootKnown = {"metrics.listen", "metrics.unhealthyAfterSeconds", "log.format", "log.statusReportingPeriodSeconds","checkpointFile",
+constexpr std::array<std::string_view, 19> kRootKnown = {"metrics.listen",
+                                                         "metrics.unhealthyAfterSeconds",
+                                                         "log.format",
+                                                         "log.statusReportingPeriodSeconds",
+                                                         "checkpointFile",
                                                          "s3.endpoint",
                                                          "s3.region",
                                                          "s3.forcePathStyle",

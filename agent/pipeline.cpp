@@ -58,12 +58,13 @@ CredentialsSettings credentials_settings(const config::Config& config, const std
 }
 
 // A request that ran out of attempts is tried again after pauses from the longest backoff up to
-// 5 minutes: without limit while following, for a few rounds in --once (which then exits 1).
+// 5 minutes without limit while following; --once (a backfill, a cron job) tries three rounds
+// with pauses up to a minute, about a minute in all with the defaults, then exits 1.
 RetryLaterPolicy retry_later_policy(const config::S3Service& s3, bool once,
                                     const std::atomic<bool>& stop_retrying) {
-  constexpr int kOnceRounds = 5;
+  constexpr int kOnceRounds = 3;
   return RetryLaterPolicy{once ? kOnceRounds : 0, s3.max_backoff_millis,
-                          std::max(s3.max_backoff_millis, 300'000), &stop_retrying};
+                          std::max(s3.max_backoff_millis, once ? 60'000 : 300'000), &stop_retrying};
 }
 
 TailFlow tail_flow_of(const config::Flow& flow) {
@@ -146,9 +147,9 @@ uint64_t estimate_backlog(const config::Config& config, const Checkpoint& resume
   uint64_t total = 0;
   for (const auto& flow : config.flows) {
     const FlowCheckpoint* known = resume.find_flow(flow.name);
-    total += estimate_unread_bytes(
-        flow.file_pattern, known ? known->files : std::vector<FileCheckpoint>{},
-        flow.initial_position == config::InitialPosition::start_of_file);
+    total += estimate_unread_bytes(flow.file_pattern,
+                                   known ? known->files : std::vector<FileCheckpoint>{},
+                                   flow.initial_position == config::InitialPosition::start_of_file);
   }
   return total;
 }

@@ -6,16 +6,20 @@
 
 #include <algorithm>
 
+#include "core/path_glob.hpp"
+
 namespace ferry {
 
 namespace {
 
-// Calls f(const struct stat&) for each regular file the pattern matches now.
+// Calls f(const struct stat&) for each regular file the pattern matches now, leaving out
+// compressed files as the tailer does.
 template <class F>
 void for_each_match(const std::string& file_pattern, F&& f) {
   glob_t matches{};
   if (::glob(file_pattern.c_str(), GLOB_NOSORT, nullptr, &matches) == 0) {
     for (size_t i = 0; i < matches.gl_pathc; ++i) {
+      if (is_compressed_name(matches.gl_pathv[i])) continue;
       struct stat info {};
       if (::stat(matches.gl_pathv[i], &info) == 0 && S_ISREG(info.st_mode)) f(info);
     }

@@ -14,6 +14,7 @@
 #include "core/assert.hpp"
 #include "core/log.hpp"
 #include "core/path_glob.hpp"
+#include "core/start_pattern.hpp"
 #include "core/text.hpp"
 #include "io/steady_clock.hpp"
 #include "io/tailer_tracked_file.hpp"
@@ -56,9 +57,10 @@ Tailer::Tailer(std::vector<TailFlow> flows, const Checkpoint& committed, TailerO
   for (const auto& flow : flows_) {
     FERRY_ASSERT(flow.max_open_files > 0);
     start_patterns_.emplace_back();
-    // Validated by the configuration: a bad pattern never gets here.
-    if (!flow.multi_line_start_pattern.empty())
-      start_patterns_.back().emplace(flow.multi_line_start_pattern, std::regex::ECMAScript);
+    if (flow.multi_line_start_pattern.empty()) continue;
+    auto compiled = compile_start_pattern(flow.multi_line_start_pattern);
+    FERRY_ASSERT(compiled.ok());  // validated by the configuration
+    start_patterns_.back().emplace(std::move(compiled.value()));
   }
 }
 

@@ -10,7 +10,6 @@
 #include <map>
 #include <memory>
 #include <optional>
-#include <regex>
 #include <string>
 #include <tuple>
 #include <vector>
@@ -21,6 +20,7 @@
 #include "core/checkpoint.hpp"
 #include "core/file_change.hpp"
 #include "core/line_framer.hpp"
+#include "core/pattern_set.hpp"
 #include "core/result.hpp"
 #include "io/directory_watcher.hpp"
 #include "io/unique_fd.hpp"
@@ -44,7 +44,7 @@ struct TailFlow {
   // ending with it, and the rest of the line is dropped (the Kinesis Agent's behaviour); unset,
   // it is shipped in pieces.
   std::optional<std::string> truncated_record_terminator;
-  // multiLineStartPattern (ECMAScript regex, validated by the configuration): a matching line
+  // multiLineStartPattern (core/start_pattern.hpp, validated by the configuration): a matching line
   // starts a record, the following lines that do not match are joined to it with a space. A
   // record is complete when the next one starts or its file has been idle partial_line_millis.
   std::string multi_line_start_pattern;
@@ -127,9 +127,9 @@ class Tailer {
   void check_file(TrackedFile& file);
   void truncated(TrackedFile& file, const struct stat& st);
   bool settled(TrackedFile& file);
-  void release_copies_of(const TrackedFile& original, uint64_t offset);
+  bool release_copies_of(const TrackedFile& original, uint64_t offset);
   void start_copy_at(TrackedFile& copy, const TrackedFile& original, uint64_t offset);
-  void read_rotated_copy(const TrackedFile& original, const FileIdentity& old_identity,
+  bool read_rotated_copy(const TrackedFile& original, const FileIdentity& old_identity,
                          uint64_t offset);
   void detach(TrackedFile& file, const char* why);
   bool ensure_open(TrackedFile& file);
@@ -156,7 +156,8 @@ class Tailer {
   bool stopping_ = false;
   std::vector<char> inotify_buffer_;
   std::vector<FileEvent> events_;
-  std::vector<std::optional<std::regex>> start_patterns_;  // per flow: multiLineStartPattern
+  std::vector<std::optional<PatternSet>> start_patterns_;  // per flow: multiLineStartPattern
+  std::vector<MatchSpan> match_spans_;
   uint64_t control_value_ = 0;
   uint64_t signal_buffer_[16] = {};
 

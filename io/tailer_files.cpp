@@ -288,13 +288,15 @@ void Tailer::check_file(TrackedFile& file) {
 
 void Tailer::truncated(TrackedFile& file, const struct stat& st) {
   const FileIdentity old_identity = file.identity;
-  const uint64_t reached = file.framer.committed_offset();
+  // Where the records shipped from the file end (a record still being joined is not shipped).
+  const uint64_t reached = file.joining ? file.joined_offset : file.framer.committed_offset();
   FERRY_WARN(cat("tail: ", file.path, " was truncated to ", st.st_size, " bytes (read up to ",
                  file.framer.next_offset(), "); reading it again from the start"));
-  // copytruncate: the copy holds what the file had after `reached` when it was copied.
-  release_copies_of(file, reached);
-  read_rotated_copy(file, old_identity, reached);
-  if (!flush_partial_line(file))
+  // copytruncate: the copy holds what the file had after `reached` when it was copied, the
+  // held partial line or joined record included: those are read again from it.
+  const bool copied =
+      release_copies_of(file, reached) || read_rotated_copy(file, old_identity, reached);
+  if (!copied && !flush_partial_line(file))
     FERRY_WARN(cat("tail: ", file.path, ": ", file.framer.pending_bytes(),
                    " bytes after the last newline were cut by the truncation; not shipped"));
   file.joining = false;
@@ -344,18 +346,23 @@ void Tailer::start_copy_at(TrackedFile& copy, const TrackedFile& original, uint6
                  ": reading what it holds after offset ", start));
 }
 
-void Tailer::release_copies_of(const TrackedFile& original, uint64_t offset) {
-  for (auto& [id, copy] : files_)
-    if (copy->copy_of == original.id) start_copy_at(*copy, original, offset);
+bool Tailer::release_copies_of(const TrackedFile& original, uint64_t offset) {
+  bool released = false;
+  for (auto& [id, copy] : files_) {
+    if (copy->copy_of != original.id) continue;
+    start_copy_at(*copy, original, offset);
+    released = true;
+  }
+  return released;
 }
 
-void Tailer::read_rotated_copy(const TrackedFile& original, const FileIdentity& old_identity,
+bool Tailer::read_rotated_copy(const TrackedFile& original, const FileIdentity& old_identity,
                                uint64_t offset) {
-  if (old_identity.fingerprint_bytes == 0) return;
+  if (old_identity.fingerprint_bytes == 0) return false;
   const std::string dir(directory_of(original.path));
   const std::string_view base = name_of(original.path);
   DIR* handle = ::opendir(dir.c_str());
-  if (handle == nullptr) return;
+  if (handle == nullptr) return false;
   std::string best;
   int64_t best_mtime = -1;
   while (const dirent* entry = ::readdir(handle)) {
@@ -375,7 +382,8 @@ void Tailer::read_rotated_copy(const TrackedFile& original, const FileIdentity& 
           same_content(old_identity, prefix_of(tracked->fd.get()))) {
         tracked->identity = identify(tracked->fd.get(), st);
         start_copy_at(*tracked, original, offset);
-        return;
+        ::closedir(handle);
+        return true;
       }
       continue;
     }
@@ -388,16 +396,17 @@ void Tailer::read_rotated_copy(const TrackedFile& original, const FileIdentity& 
     }
   }
   ::closedir(handle);
-  if (best.empty()) return;
+  if (best.empty()) return false;
   UniqueFd fd(::open(best.c_str(), O_RDONLY | O_CLOEXEC));
   struct stat st {};
-  if (!fd.valid() || ::fstat(fd.get(), &st) != 0) return;
+  if (!fd.valid() || ::fstat(fd.get(), &st) != 0) return false;
   const FileIdentity identity = identify(fd.get(), st);
   TrackedFile& copy = track(original.flow, best, std::move(fd), identity, offset);
   copy.detached = true;  // outside the pattern: drained, then let go
   files_need_care_ = true;
   if (options_.once) copy.target = static_cast<uint64_t>(st.st_size);
   start_copy_at(copy, original, offset);
+  return true;
 }
 
 bool Tailer::ensure_open(TrackedFile& file) {

@@ -5,10 +5,10 @@
 #include <algorithm>
 #include <cerrno>
 #include <cstring>
-#include <regex>
 
 #include "core/assert.hpp"
 #include "core/log.hpp"
+#include "core/start_pattern.hpp"
 #include "core/text.hpp"
 #include "io/file_probe.hpp"
 #include "io/steady_clock.hpp"
@@ -115,8 +115,7 @@ void Tailer::join_line(TrackedFile& file, Batch& batch, size_t source, std::stri
   // multiLineStartPattern: a line matching it starts a record, the lines after it that do not
   // are joined to it (by a space: objects are NDJSON, one record per line).
   const size_t max = flows_[file.flow].max_record_bytes;
-  const bool starts =
-      !piece && std::regex_search(line.begin(), line.end(), *start_patterns_[file.flow]);
+  const bool starts = !piece && starts_record(*start_patterns_[file.flow], line, match_spans_);
   if (starts || !file.joining || file.joined.size() + 1 + line.size() > max) {
     flush_joined(file, batch, source);
     if (!starts && !file.joining) {

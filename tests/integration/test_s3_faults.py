@@ -211,7 +211,7 @@ class S3Faults(unittest.TestCase):
                                 r"Please reduce your request rate\.; retrying in \d+ ms")
         self.assert_log(result, r"UploadPart (\d+) still fails after its attempts \(.*SlowDown.*\); "
                                 r"the object is kept and UploadPart \1 is tried again in \d+ ms "
-                                r"\(round 2 of 5\)")
+                                r"\(round 2 of 3\)")
 
     def test_500_internal_error_and_400_request_timeout_are_retried(self):
         inputs = self.source(12 * MIB)
@@ -248,10 +248,11 @@ class S3Faults(unittest.TestCase):
 
     def test_endpoint_refusing_connections_for_a_while(self):
         inputs = self.source(12 * MIB)
-        # Down for 6 s: longer than one round of attempts, shorter than the rounds of --once.
+        # Down for 6 s: longer than one round of attempts, shorter than the rounds of --once
+        # (pauses of 2.5-5 s and 5-10 s between its three rounds).
         proxy = self.with_proxy([{"op": "UploadPart", "nth": 2, "action": "down",
                                   "seconds": 6}])
-        result = self.ferry_once(self.config(proxy.endpoint, max_backoff=1000))
+        result = self.ferry_once(self.config(proxy.endpoint, max_backoff=5000))
         self.assert_exactly_once(inputs)
         self.assert_log(result, r"Couldn't connect to server|Connection refused|"
                                 r"Failed to connect")
@@ -294,7 +295,7 @@ class S3Faults(unittest.TestCase):
 
     def test_following_keeps_trying_beyond_the_rounds_of_once(self):
         inputs = self.source(4 * MIB)  # one PutObject: its requests are tried one after another
-        # 14 failures: seven rounds of two attempts, more than --once's five, then success.
+        # 14 failures: seven rounds of two attempts, more than --once's three, then success.
         proxy = self.with_proxy([{"op": "PutObject", "nth": 1, "count": 14, "action": "status",
                                   "status": 503, "code": "SlowDown"}])
         cfg = self.config(proxy.endpoint, max_backoff=50, maxObjectAgeMillis=2000)
@@ -330,7 +331,7 @@ class S3Faults(unittest.TestCase):
                                   "action": "status", "status": 503, "code": "SlowDown"}])
         cfg = self.config(proxy.endpoint, max_backoff=50)
         first = self.ferry_once(cfg, expect=1)
-        self.assert_log(first, r"UploadPart \d+ failed in 5 round\(s\) of attempts; giving up for "
+        self.assert_log(first, r"UploadPart \d+ failed in 3 round\(s\) of attempts; giving up for "
                                r"this run")
         self.assertEqual(self.s3.list_objects(self.prefix), {})
         proxy.close()

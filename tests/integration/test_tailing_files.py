@@ -168,7 +168,8 @@ class Files(ts.ScenarioCase):
         self.assertEqual(len(long_records[0]), 1000)
         self.assertTrue(long_records[0].endswith(b"...[cut]"))
         self.assertFalse(any(b"timestamp level" in l or b"second header" in l for l in lines))
-        ts.Tally(name, ids + ids2 + ["flow_keys-long"], lines).assert_exact(self)
+        others = [l for l in lines if b"flow_keys-long" not in l]
+        ts.Tally(name, ids + ids2, others).assert_exact(self)
 
     def test_multi_line_records_are_joined(self):
         name = "multi_line"

@@ -272,5 +272,19 @@ TEST(LineFramer, HeldBufferIsReusedAcrossLinesSpanningReads) {
   EXPECT_TRUE(same);
 }
 
+TEST(LineFramer, FlushEmitsTheHeldPartialLineOnceWithoutANewline) {
+  LineFramer framer(100, 64);
+  std::vector<Emitted> got;
+  auto emit = [&](std::string_view r, uint64_t o, uint64_t e) {
+    got.push_back({std::string(r), o, e});
+  };
+  framer.feed("a\nlast", emit);
+  framer.flush(emit);
+  framer.flush(emit);  // nothing held any more
+  EXPECT_EQ(got, (std::vector<Emitted>{{"a", 100, 102}, {"last", 102, 106}}));
+  EXPECT_EQ(framer.committed_offset(), 106u);
+  EXPECT_EQ(framer.pending_bytes(), 0u);
+}
+
 }  // namespace
 }  // namespace ferry
