@@ -9,6 +9,7 @@
 #include <variant>
 #include <vector>
 
+#include "core/data_processing.hpp"
 #include "core/redaction_rule.hpp"
 #include "core/result.hpp"
 #include "core/s3_object_options.hpp"
@@ -52,6 +53,7 @@ struct Flow {
   uint64_t max_open_files = 1024;  // "maxOpenFiles": descriptors of this flow's files
   ObjectOptions object;            // keys inside "s3" / "directory"
   std::variant<S3Destination, DirectoryDestination> destination;
+  std::vector<ProcessingOption> data_processing;  // "dataProcessingOptions": before redact
   std::vector<RedactionRule> redact;  // "redact"
 };
 

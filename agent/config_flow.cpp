@@ -3,6 +3,7 @@
 #include <array>
 
 #include "agent/config_keys.hpp"
+#include "agent/config_processing.hpp"
 #include "agent/config_rules.hpp"
 #include "agent/config_sections.hpp"
 #include "core/start_pattern.hpp"
@@ -108,14 +109,14 @@ Result<Flow> parse_flow(element value, std::size_t index, ParseContext& context)
         if (!problem.empty()) return config_error(where, problem);
       }
     } else if (key == "dataProcessingOptions") {
-      array options;
-      FERRY_CONFIG_TRY(options, read_array(field.value, where));
-      if (options.size() > 0) {
-        return config_error(where,
-                            "not supported yet: ferry would ship records unprocessed; remove the "
-                            "key or make it an empty list");
+      FERRY_CONFIG_TRY(flow.data_processing,
+                       parse_data_processing(field.value, where, context.warnings));
+      for (std::size_t i = 0; i < flow.data_processing.size(); ++i) {
+        if (flow.data_processing[i].kind == ProcessingKind::add_ec2_metadata)
+          return config_error(index_path(where, i),
+                              "ADDEC2METADATA is not supported yet: ferry does not fetch the "
+                              "instance metadata, and would ship records without it");
       }
-      keys.ignored(key);
     } else {
       keys.unhandled(key);
     }

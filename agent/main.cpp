@@ -92,10 +92,12 @@ int main(int argc, char** argv) {
     }
     const auto counts = ferry::run_redact_command(config.flows[*flow], std::cin, std::cout);
     std::cout.flush();
-    std::fprintf(stderr, "ferry redact: %llu record(s), %llu redacted, %llu invalid\n",
+    std::fprintf(stderr,
+                 "ferry redact: %llu record(s), %llu redacted, %llu invalid, %llu dropped\n",
                  static_cast<unsigned long long>(counts.records),
                  static_cast<unsigned long long>(counts.redacted),
-                 static_cast<unsigned long long>(counts.invalid));
+                 static_cast<unsigned long long>(counts.invalid),
+                 static_cast<unsigned long long>(counts.dropped));
     for (size_t r = 0; r < counts.rules.size(); ++r) {
       const std::string line =
           ferry::describe_audit(r, config.flows[*flow].redact[r], counts.rules[r]);

@@ -24,6 +24,7 @@
 #include "io/flow_files.hpp"
 #include "io/s3_client.hpp"
 #include "io/s3_object_writer.hpp"
+#include "io/steady_clock.hpp"
 #include "io/tailer.hpp"
 
 namespace ferry {
@@ -209,7 +210,8 @@ Result<RunSummary> run_pipeline(const config::Config& config, const RunOptions& 
     ship_flows.push_back(ShipFlow{flow.name, flow.object, std::move(writer), nullptr, {}});
     register_metrics(*options.metrics, flow, ship_flows.back());
     tail_flows.push_back(tail_flow_of(flow));
-    processing.push_back(FlowProcessing{flow.redact, flow.object.compression_level});
+    processing.push_back(
+        FlowProcessing{flow.data_processing, flow.redact, flow.object.compression_level});
   }
 
   const unsigned workers =
@@ -245,7 +247,7 @@ Result<RunSummary> run_pipeline(const config::Config& config, const RunOptions& 
     worker_threads.emplace_back([&work, &shipped, &processing] {
       BatchProcessor processor(processing);
       while (auto batch = work.pop()) {
-        if ((*batch)->kind == Batch::Kind::records) processor.process(**batch);
+        if ((*batch)->kind == Batch::Kind::records) processor.process(**batch, unix_millis());
         const bool pushed = shipped.push(*batch);
         FERRY_ASSERT(pushed);
       }

@@ -1,12 +1,14 @@
-// `ferry redact`: stdin through the flow's framer and redactor to stdout, record by record as
-// core/batch_processor.cpp treats them (empty lines skipped, pieces of long lines invalid).
+// `ferry redact`: stdin through the flow's framer, converters and redactor to stdout, record by
+// record as core/batch_processor.cpp treats them (empty lines skipped, pieces of long lines
+// invalid).
 #include "agent/redact_command.hpp"
 
 #include <charconv>
 #include <string>
 
 #include "core/line_framer.hpp"
-#include "core/redactor.hpp"
+#include "core/record_processor.hpp"
+#include "io/steady_clock.hpp"
 
 namespace ferry {
 
@@ -26,7 +28,7 @@ RedactCommandCounts run_redact_command(const config::Flow& flow, std::istream& i
                                        std::ostream& out) {
   RedactCommandCounts counts;
   LineFramer framer(0, flow.max_record_bytes);
-  Redactor redactor(flow.redact);
+  RecordProcessor processor(flow.data_processing, flow.redact);
   std::string chunk(1 << 16, '\0');
   std::string shipped;
   while (in) {
@@ -40,21 +42,17 @@ RedactCommandCounts run_redact_command(const config::Flow& flow, std::istream& i
                   if (record.empty() && !piece) return;  // an empty line carries no record
                   ++counts.records;
                   const RecordOrigin origin{"<stdin>", offset};
-                  if (piece && redactor.has_rules()) {
-                    redactor.append_invalid_marker(record, origin, shipped);
-                    ++counts.invalid;
-                    return;
-                  }
-                  switch (redactor.process(record, origin, shipped)) {
-                    case RedactOutcome::passed: break;
-                    case RedactOutcome::redacted: ++counts.redacted; break;
-                    case RedactOutcome::invalid: ++counts.invalid; break;
+                  switch (processor.process(record, piece, origin, unix_millis(), shipped)) {
+                    case RecordOutcome::passed: break;
+                    case RecordOutcome::redacted: ++counts.redacted; break;
+                    case RecordOutcome::invalid: ++counts.invalid; break;
+                    case RecordOutcome::dropped: ++counts.dropped; break;
                   }
                 });
     out << shipped;
   }
   counts.unterminated_bytes = framer.pending_bytes();
-  redactor.take_audit(counts.rules);
+  processor.take_audit(counts.rules);
   return counts;
 }
 

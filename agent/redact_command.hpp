@@ -17,6 +17,7 @@ struct RedactCommandCounts {
   uint64_t records = 0;
   uint64_t redacted = 0;
   uint64_t invalid = 0;
+  uint64_t dropped = 0;             // filtered out by a dataProcessingOptions converter
   uint64_t unterminated_bytes = 0;  // after the last newline: ferry waits for it, never ships
   std::vector<RuleAudit> rules;     // what each of the flow's rules did
 };

@@ -38,9 +38,9 @@ void log_done(const RunSummary& summary) {
   const double mb = static_cast<double>(summary.bytes_read) / 1e6;
   const ShipperStats& shipped = summary.shipped;
   FERRY_INFO(cat("done: ", shipped.records, " records (", shipped.redacted, " redacted, ",
-                 shipped.invalid, " invalid), ", summary.bytes_read, " bytes read, ",
-                 shipped.objects, " objects, ", shipped.compressed_bytes, " bytes compressed, ",
-                 static_cast<uint64_t>(summary.seconds * 1000), " ms, ",
+                 shipped.invalid, " invalid, ", shipped.dropped, " dropped), ", summary.bytes_read,
+                 " bytes read, ", shipped.objects, " objects, ", shipped.compressed_bytes,
+                 " bytes compressed, ", static_cast<uint64_t>(summary.seconds * 1000), " ms, ",
                  static_cast<uint64_t>(summary.seconds > 0 ? mb / summary.seconds : 0), " MB/s"));
 }
 

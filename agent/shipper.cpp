@@ -146,6 +146,7 @@ void Shipper::ship_in_order(FlowState& state, Batch& batch) {
   stats_.records += batch.stats.records;
   stats_.redacted += batch.stats.redacted;
   stats_.invalid += batch.stats.invalid;
+  stats_.dropped += batch.stats.dropped;
   stats_.ndjson_bytes += batch.stats.output_bytes;
   count_processed(state, batch.stats);
   ObjectInProgress& object = state.object;
@@ -177,6 +178,7 @@ void Shipper::count_processed(FlowState& state, const BatchStats& stats) {
   metrics.bytes_read.add(stats.input_bytes);
   metrics.records_redacted.add(stats.redacted);
   metrics.records_invalid.add(stats.invalid);
+  metrics.records_dropped.add(stats.dropped);
   FERRY_ASSERT(stats.rules.size() <= state.flow.rule_metrics.size());
   for (size_t r = 0; r < stats.rules.size(); ++r) {
     state.flow.rule_metrics[r]->records.add(stats.rules[r].records);
@@ -343,8 +345,8 @@ void Shipper::publish_checkpoint() {
   for (const FlowState& state : flows_) {
     std::vector<CommittedFile> files;
     for (const FileCheckpoint& file : checkpoint_.flow(state.flow.name).files)
-      files.push_back(CommittedFile{file.path, file.identity.device, file.identity.inode,
-                                    file.offset});
+      files.push_back(
+          CommittedFile{file.path, file.identity.device, file.identity.inode, file.offset});
     state.flow.metrics->set_committed(std::move(files));
   }
 }

@@ -14,10 +14,10 @@
 #include <vector>
 
 #include "agent/config.hpp"
-#include "core/metrics.hpp"
 #include "core/batch_pool.hpp"
 #include "core/bounded_queue.hpp"
 #include "core/checkpoint.hpp"
+#include "core/metrics.hpp"
 #include "io/object_writer.hpp"
 
 namespace ferry {
@@ -36,6 +36,7 @@ struct ShipperStats {
   uint64_t records = 0;
   uint64_t redacted = 0;
   uint64_t invalid = 0;
+  uint64_t dropped = 0;
   uint64_t compressed_bytes = 0;
   uint64_t ndjson_bytes = 0;
 };

@@ -32,6 +32,7 @@ struct BatchStats {
   uint64_t records = 0;
   uint64_t redacted = 0;
   uint64_t invalid = 0;
+  uint64_t dropped = 0;  // filtered out by a dataProcessingOptions converter
   uint64_t input_bytes = 0;
   uint64_t output_bytes = 0;     // NDJSON after redaction, before compression
   std::vector<RuleAudit> rules;  // what each of the flow's redaction rules did, by rule

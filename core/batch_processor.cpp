@@ -10,7 +10,7 @@ BatchProcessor::BatchProcessor(const std::vector<FlowProcessing>& flows) {
   for (const auto& flow : flows) flows_.push_back(std::make_unique<FlowState>(flow));
 }
 
-void BatchProcessor::process(Batch& batch) {
+void BatchProcessor::process(Batch& batch, int64_t now_unix_millis) {
   FERRY_ASSERT(batch.kind == Batch::Kind::records);
   FERRY_ASSERT(batch.flow < flows_.size());
   FlowState& state = *flows_[batch.flow];
@@ -19,7 +19,7 @@ void BatchProcessor::process(Batch& batch) {
   batch.frame.clear();
   if (batch.records.empty()) return;  // positions only: nothing to ship
 
-  if (!state.redactor.has_rules()) {
+  if (state.records.passes_through()) {
     // Input already is NDJSON: records each followed by '\n', byte for byte.
     batch.stats.output_bytes = batch.input.size();
     state.compressor.compress_frame(batch.input, batch.frame);
@@ -31,21 +31,15 @@ void BatchProcessor::process(Batch& batch) {
     FERRY_ASSERT(ref.source < batch.positions.size());
     const std::string_view record(batch.input.data() + ref.begin, ref.length);
     const RecordOrigin origin{batch.positions[ref.source].path, ref.offset};
-    if (ref.piece) {
-      // A piece of a line longer than maxRecordBytes: even if it happens to parse, the line
-      // it came from is not a record the rules can vouch for.
-      state.redactor.append_invalid_marker(record, origin, scratch_);
-      ++batch.stats.invalid;
-      continue;
-    }
-    switch (state.redactor.process(record, origin, scratch_)) {
-      case RedactOutcome::passed: break;
-      case RedactOutcome::redacted: ++batch.stats.redacted; break;
-      case RedactOutcome::invalid: ++batch.stats.invalid; break;
+    switch (state.records.process(record, ref.piece, origin, now_unix_millis, scratch_)) {
+      case RecordOutcome::passed: break;
+      case RecordOutcome::redacted: ++batch.stats.redacted; break;
+      case RecordOutcome::invalid: ++batch.stats.invalid; break;
+      case RecordOutcome::dropped: ++batch.stats.dropped; break;
     }
   }
   batch.stats.output_bytes = scratch_.size();
-  state.redactor.take_audit(batch.stats.rules);
+  state.records.take_audit(batch.stats.rules);
   state.compressor.compress_frame(scratch_, batch.frame);
 }
 

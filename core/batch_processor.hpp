@@ -1,19 +1,22 @@
-// BatchProcessor: a worker's CPU work on one batch: redact every record (flows with rules),
-// then compress the NDJSON into one zstd frame. One per worker thread, one state per flow.
+// BatchProcessor: a worker's CPU work on one batch: convert and redact every record (flows with
+// dataProcessingOptions or rules), then compress the NDJSON into one zstd frame. One per worker
+// thread, one state per flow.
 #pragma once
 
+#include <cstdint>
 #include <memory>
 #include <string>
 #include <vector>
 
 #include "core/batch.hpp"
 #include "core/compressor.hpp"
+#include "core/record_processor.hpp"
 #include "core/redaction_rule.hpp"
-#include "core/redactor.hpp"
 
 namespace ferry {
 
 struct FlowProcessing {
+  std::vector<ProcessingOption> data_processing;  // the Kinesis Agent's converters, first
   std::vector<RedactionRule> rules;
   int compression_level = 3;
 };
@@ -22,18 +25,19 @@ class BatchProcessor {
  public:
   explicit BatchProcessor(const std::vector<FlowProcessing>& flows);
 
-  // Fills batch.frame and batch.stats from batch.input / records / positions.
-  void process(Batch& batch);
+  // Fills batch.frame and batch.stats from batch.input / records / positions. `now_unix_millis`
+  // is the time ADDMETADATA writes (read once per batch by the caller).
+  void process(Batch& batch, int64_t now_unix_millis);
 
  private:
   struct FlowState {
     explicit FlowState(const FlowProcessing& flow)
-        : redactor(flow.rules), compressor(flow.compression_level) {}
-    Redactor redactor;
+        : records(flow.data_processing, flow.rules), compressor(flow.compression_level) {}
+    RecordProcessor records;
     ZstdFrameCompressor compressor;
   };
   std::vector<std::unique_ptr<FlowState>> flows_;
-  std::string scratch_;  // redacted NDJSON of the current batch, capacity reused
+  std::string scratch_;  // processed NDJSON of the current batch, capacity reused
 };
 
 }  // namespace ferry

@@ -66,7 +66,9 @@ constexpr FlowCounter kFlowCounters[] = {
      &FlowMetrics::records_redacted},
     {"ferry_records_invalid_total", "Records replaced by the invalid-record marker.",
      &FlowMetrics::records_invalid},
-    {"ferry_records_dropped_total", "Records dropped (ferry never drops one: must stay 0).",
+    {"ferry_records_dropped_total",
+     "Records a dataProcessingOptions converter filtered out (LOGTOJSON on a line its pattern "
+     "does not match, as the Kinesis Agent); nothing else drops a record.",
      &FlowMetrics::records_dropped},
     {"ferry_records_shipped_total", "Records in completed objects.", &FlowMetrics::records_shipped},
     {"ferry_bytes_shipped_total", "Compressed bytes of completed objects.",

@@ -36,23 +36,23 @@ const RedactionRule kSeedRule{
     "data_share_consent", {"dob", "ssn_no"}, "REDACTED_CONTENT", "data_redacted"};
 
 TEST(BatchProcessor, FlowWithoutRulesCompressesInputByteForByte) {
-  BatchProcessor processor({FlowProcessing{{}, 3}});
+  BatchProcessor processor({FlowProcessing{{}, {}, 3}});
   Batch batch;
   add_record(batch, "not json at all", 0);
   add_record(batch, R"({"dob":"1990-01-01"})", 16);
-  processor.process(batch);
+  processor.process(batch, 0);
   EXPECT_EQ(decompress(batch.frame), batch.input);
   EXPECT_EQ(batch.stats.records, 2u);
   EXPECT_EQ(batch.stats.redacted, 0u);
 }
 
 TEST(BatchProcessor, FlowWithRulesRedactsAndCountsOutcomes) {
-  BatchProcessor processor({FlowProcessing{{kSeedRule}, 3}});
+  BatchProcessor processor({FlowProcessing{{}, {kSeedRule}, 3}});
   Batch batch;
   add_record(batch, R"({"dob":"1990-01-01","data_share_consent":true})", 0);
   add_record(batch, R"({"dob":"1990-01-01","ssn_no":"123"})", 48);
   add_record(batch, "garbage 1990-01-01", 90);
-  processor.process(batch);
+  processor.process(batch, 0);
   EXPECT_EQ(
       decompress(batch.frame),
       "{\"dob\":\"1990-01-01\",\"data_share_consent\":true}\n"
@@ -63,7 +63,7 @@ TEST(BatchProcessor, FlowWithRulesRedactsAndCountsOutcomes) {
 }
 
 TEST(BatchProcessor, FramesOfSeveralBatchesConcatenateIntoOneValidStream) {
-  BatchProcessor processor({FlowProcessing{{}, 1}, FlowProcessing{{kSeedRule}, 19}});
+  BatchProcessor processor({FlowProcessing{{}, {}, 1}, FlowProcessing{{}, {kSeedRule}, 19}});
   std::string object, expected;
   for (int i = 0; i < 5; ++i) {
     Batch batch;
@@ -74,7 +74,7 @@ TEST(BatchProcessor, FramesOfSeveralBatchesConcatenateIntoOneValidStream) {
       add_record(batch, record, 0);
       expected += record + "\n";
     }
-    processor.process(batch);
+    processor.process(batch, 0);
     EXPECT_LT(batch.frame.size(), batch.input.size());
     object += batch.frame;
   }
@@ -82,12 +82,12 @@ TEST(BatchProcessor, FramesOfSeveralBatchesConcatenateIntoOneValidStream) {
 }
 
 TEST(BatchProcessor, PieceOfAnOverLongLineIsNeverShippedInAFlowWithRules) {
-  BatchProcessor processor({FlowProcessing{{kSeedRule}, 3}});
+  BatchProcessor processor({FlowProcessing{{}, {kSeedRule}, 3}});
   Batch batch;
   // Parses on its own, but it is only the start of a longer (invalid) line.
   add_record(batch, R"({"dob":"1990-01-01","data_share_consent":true})", 0);
   batch.records.back().piece = true;
-  processor.process(batch);
+  processor.process(batch, 0);
   EXPECT_EQ(
       decompress(batch.frame),
       "{\"ferry_invalid_record\":true,\"file\":\"/in/events.log\",\"offset\":0,\"length\":46}\n");
@@ -95,10 +95,10 @@ TEST(BatchProcessor, PieceOfAnOverLongLineIsNeverShippedInAFlowWithRules) {
 }
 
 TEST(BatchProcessor, PositionOnlyBatchHasNoFrame) {
-  BatchProcessor processor({FlowProcessing{{kSeedRule}, 3}});
+  BatchProcessor processor({FlowProcessing{{}, {kSeedRule}, 3}});
   Batch batch;
   batch.positions.push_back({"/in/a", {1, 2, 3, 4}, 4096});
-  processor.process(batch);
+  processor.process(batch, 0);
   EXPECT_TRUE(batch.frame.empty());
 }
 

@@ -480,7 +480,7 @@ TEST(Config, EveryKinesisAgentKeyIsAcceptedWithAWarning) {
   EXPECT_EQ(parsed.warnings, expected);
 }
 
-TEST(Config, KeysThatWouldChangeDataAreErrors) {
+TEST(Config, KeysThatChangeDataAreParsedAndChecked) {
   EXPECT_EQ(parse_ok(one_flow(R"("skipHeaderLines": 2,)")).config.flows[0].skip_header_lines, 2u);
   EXPECT_EQ(error_of(one_flow(R"("skipHeaderLines": "x",)")),
             "config: flows[0].skipHeaderLines: must be an integer, got \"x\"");
@@ -488,21 +488,24 @@ TEST(Config, KeysThatWouldChangeDataAreErrors) {
                 .config.flows[0]
                 .multi_line_start_pattern,
             "^\\d{4}");
-  EXPECT_EQ(error_of(one_flow(R"("multiLineStartPattern": "^(\\d",)")).rfind(
-                "config: flows[0].multiLineStartPattern: not a valid regular expression (", 0),
-            0u);
-  EXPECT_EQ(error_of(one_flow(R"("dataProcessingOptions": [{"optionName": "LOGTOJSON"}],)")),
-            "config: flows[0].dataProcessingOptions: not supported yet: ferry would ship records "
-            "unprocessed; remove the key or make it an empty list");
+  EXPECT_EQ(
+      error_of(one_flow(R"("multiLineStartPattern": "^(\\d",)"))
+          .rfind("config: flows[0].multiLineStartPattern: not a valid regular expression (", 0),
+      0u);
+  EXPECT_EQ(parse_ok(one_flow(R"("dataProcessingOptions": [{"optionName": "LOGTOJSON",
+                 "logFormat": "COMMONAPACHELOG"}],)"))
+                .config.flows[0]
+                .data_processing.size(),
+            1u);
   EXPECT_EQ(error_of(one_flow(R"("dataProcessingOptions": {},)")),
             "config: flows[0].dataProcessingOptions: must be an array, got object");
-  // Values that change nothing are accepted with the usual warning.
+  EXPECT_EQ(error_of(one_flow(R"("dataProcessingOptions": [{"optionName": "ADDEC2METADATA"}],)")),
+            "config: flows[0].dataProcessingOptions[0]: ADDEC2METADATA is not supported yet: ferry "
+            "does not fetch the instance metadata, and would ship records without it");
+  // Values that change nothing are accepted without a word.
   const Parsed parsed = parse_ok(one_flow(
       R"("skipHeaderLines": "0", "multiLineStartPattern": "", "dataProcessingOptions": [],)"));
-  EXPECT_EQ(parsed.warnings,
-            (std::vector<std::string>{
-                "config: flows[0].dataProcessingOptions: accepted but not implemented yet; ignored",
-            }));
+  EXPECT_TRUE(parsed.warnings.empty());
 }
 
 TEST(Config, TailingKeysAreParsedAndChecked) {

@@ -1,0 +1,34 @@
+// Converters, then redaction, for one record.
+#include "core/record_processor.hpp"
+
+namespace ferry {
+
+RecordProcessor::RecordProcessor(const std::vector<ProcessingOption>& data_processing,
+                                 std::vector<RedactionRule> rules)
+    : chain_(data_processing), redactor_(std::move(rules)) {}
+
+RecordOutcome RecordProcessor::process(std::string_view record, bool piece,
+                                       const RecordOrigin& origin, int64_t now_unix_millis,
+                                       std::string& out) {
+  if (piece && redactor_.has_rules()) {
+    redactor_.append_invalid_marker(record, origin, out);
+    return RecordOutcome::invalid;
+  }
+  std::string_view shipped = record;
+  if (!chain_.empty()) {
+    // A converter that fails leaves the record as read (the Java agent ships it raw); the
+    // rules below still apply to it, fail-closed.
+    const ProcessingResult result =
+        chain_.apply(record, ProcessingContext{now_unix_millis, nullptr}, converted_);
+    if (result.status == ProcessingStatus::dropped) return RecordOutcome::dropped;
+    shipped = converted_;
+  }
+  switch (redactor_.process(shipped, origin, out)) {
+    case RedactOutcome::passed: return RecordOutcome::passed;
+    case RedactOutcome::redacted: return RecordOutcome::redacted;
+    case RedactOutcome::invalid: return RecordOutcome::invalid;
+  }
+  return RecordOutcome::passed;
+}
+
+}  // namespace ferry
