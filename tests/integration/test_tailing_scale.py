@@ -5,9 +5,11 @@ than fs.inotify.max_queued_events accumulates, so the kernel drops events and re
 IN_Q_OVERFLOW; ferry must warn, rescan, and still ship every record once."""
 import os
 import random
+import re
 import signal
 import threading
 import time
+import urllib.request
 import unittest
 
 import harness
@@ -24,6 +26,17 @@ def open_descriptors(pid):
         return 0
 
 
+def shipped_total(port):
+    """ferry_records_shipped_total of the one flow, from ferry's /metrics (0 while it starts)."""
+    try:
+        with urllib.request.urlopen(f"http://127.0.0.1:{port}/metrics", timeout=5) as r:
+            text = r.read().decode()
+    except OSError:
+        return 0
+    match = re.search(r"^ferry_records_shipped_total\{[^}]*\} (\d+)$", text, re.M)
+    return int(match.group(1)) if match else 0
+
+
 class Scale(ts.ScenarioCase):
     def test_ten_thousand_files_with_bounded_descriptors(self):
         name = "ten_thousand_files"
@@ -36,6 +49,8 @@ class Scale(ts.ScenarioCase):
             n += 2
         config = self.config(ts.flow(name, os.path.join(self.input, "*.log"), "big/",
                                      maxOpenFiles=MAX_OPEN_FILES))
+        port = harness.free_port()
+        config["metrics.listen"] = f"127.0.0.1:{port}"
         started = time.monotonic()
         ferry = self.start(config, "--log-level", "warn")
         peak = [0]
@@ -57,7 +72,11 @@ class Scale(ts.ScenarioCase):
                     f.write(ts.line(name, n))
                 written.append(f"{name}-{n}")
                 n += 1
-            time.sleep(5.0)
+            # Stop once everything is in completed objects (slow builds, such as the sanitizer
+            # one, need longer than the release build's few seconds).
+            done = harness.poll(lambda: shipped_total(port) >= len(written), 180, interval=0.5)
+            self.assertTrue(done, f"only {shipped_total(port)} of {len(written)} records shipped "
+                                  f"after 180 s")
         finally:
             stop_sampling.set()
             sampler.join()
