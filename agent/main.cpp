@@ -100,7 +100,7 @@ int main(int argc, char** argv) {
                  static_cast<unsigned long long>(counts.dropped));
     for (size_t r = 0; r < counts.rules.size(); ++r) {
       const std::string line =
-          ferry::describe_audit(r, config.flows[*flow].redact[r], counts.rules[r]);
+          ferry::describe_audit(r, ferry::describe(config.flows[*flow].redact[r]), counts.rules[r]);
       std::fprintf(stderr, "ferry redact: %s\n", line.c_str());
     }
     if (counts.unterminated_bytes > 0) {

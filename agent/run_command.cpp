@@ -14,6 +14,7 @@
 #include "agent/reloader.hpp"
 #include "core/log.hpp"
 #include "core/metrics.hpp"
+#include "core/redaction_rule.hpp"
 #include "core/text.hpp"
 #include "io/metrics_server.hpp"
 #include "io/unique_fd.hpp"
@@ -27,9 +28,9 @@ void log_audit(const Metrics& metrics) {
   for (const FlowMetrics* flow : metrics.flows()) {
     if (!flow->active.load(std::memory_order_relaxed)) continue;
     metrics.for_each_active_rule(*flow, [&](const RuleMetrics& rule) {
-      FERRY_INFO(cat("audit: flow ", flow->name, " rule ", rule.index + 1, " ", rule.description,
-                     ": ", rule.records.value(), " records changed, ", rule.values.value(),
-                     " values redacted"));
+      const RuleAudit audit{rule.records.value(), rule.values.value()};
+      FERRY_INFO(cat("audit: flow ", flow->name, " ",
+                     describe_audit(rule.index, rule.description, audit)));
     });
   }
 }

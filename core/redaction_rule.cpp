@@ -35,8 +35,8 @@ std::string describe(const RedactionRule& rule) {
   return cat(out, " (", mode_name(rule.mode), ")");
 }
 
-std::string describe_audit(size_t index, const RedactionRule& rule, const RuleAudit& audit) {
-  return cat("rule ", index + 1, " ", describe(rule), ": ", audit.records, " records changed, ",
+std::string describe_audit(size_t index, std::string_view description, const RuleAudit& audit) {
+  return cat("rule ", index + 1, " ", description, ": ", audit.records, " records changed, ",
              audit.values, " values redacted");
 }
 

@@ -3,6 +3,7 @@
 
 #include <cstdint>
 #include <string>
+#include <string_view>
 #include <vector>
 
 namespace ferry {
@@ -54,7 +55,7 @@ struct RuleAudit {
   }
 };
 
-// "rule <index from 1> <describe(rule)>: <records> records changed, <values> values redacted"
-std::string describe_audit(size_t index, const RedactionRule& rule, const RuleAudit& audit);
+// "rule <index from 1> <description>: <records> records changed, <values> values redacted"
+std::string describe_audit(size_t index, std::string_view description, const RuleAudit& audit);
 
 }  // namespace ferry

@@ -119,24 +119,6 @@ void add_checksum_headers(std::vector<HttpHeader>& headers, const BodyChecksums&
 
 }  // namespace
 
-Result<AwsCredentials> credentials_from_environment() {
-  auto env = [](const char* name) {
-    const char* value = std::getenv(name);
-    return std::string(value != nullptr ? value : "");
-  };
-  AwsCredentials credentials{env("AWS_ACCESS_KEY_ID"), env("AWS_SECRET_ACCESS_KEY"),
-                             env("AWS_SESSION_TOKEN")};
-  std::string missing;
-  if (credentials.access_key_id.empty()) missing = "AWS_ACCESS_KEY_ID";
-  if (credentials.secret_access_key.empty()) {
-    missing.append(missing.empty() ? "AWS_SECRET_ACCESS_KEY" : " and AWS_SECRET_ACCESS_KEY");
-  }
-  if (!missing.empty()) {
-    return make_error(cat("AWS credentials: ", missing, " not set (or empty) in the environment"));
-  }
-  return credentials;
-}
-
 BodyChecksums body_checksums(std::span<const char> body, const S3ObjectOptions& object) {
   BodyChecksums checksums;
   if (object.checksum_crc32c) checksums.crc32c = crc32c_base64(crc32c(byte_span(body)));

@@ -22,10 +22,6 @@ namespace ferry {
 
 class CredentialsProvider;  // io/credentials_provider.hpp
 
-// Credentials from AWS_ACCESS_KEY_ID / AWS_SECRET_ACCESS_KEY / AWS_SESSION_TOKEN (optional);
-// the error names what is missing.
-Result<AwsCredentials> credentials_from_environment();
-
 struct S3ClientOptions {
   std::string endpoint;  // e.g. "http://127.0.0.1:4568"; empty => https://s3.<region>.amazonaws.com
   std::string region = "us-east-1";

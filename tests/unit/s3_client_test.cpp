@@ -588,29 +588,5 @@ TEST(S3Client, OptionsValidationNamesTheProblem) {
   EXPECT_NE(validate_s3_options(options).error().message.find("max_attempts"), std::string::npos);
 }
 
-TEST(S3Client, CredentialsFromEnvironmentNameWhatIsMissing) {
-  unsetenv("AWS_ACCESS_KEY_ID");
-  unsetenv("AWS_SECRET_ACCESS_KEY");
-  unsetenv("AWS_SESSION_TOKEN");
-  Result<AwsCredentials> none = credentials_from_environment();
-  ASSERT_FALSE(none.ok());
-  EXPECT_NE(none.error().message.find("AWS_ACCESS_KEY_ID and AWS_SECRET_ACCESS_KEY"),
-            std::string::npos);
-
-  setenv("AWS_ACCESS_KEY_ID", "AKID", 1);
-  Result<AwsCredentials> half = credentials_from_environment();
-  ASSERT_FALSE(half.ok());
-  EXPECT_EQ(half.error().message.find("AWS_ACCESS_KEY_ID"), std::string::npos);
-  EXPECT_EQ(half.error().message.find("AKID"), std::string::npos);
-
-  setenv("AWS_SECRET_ACCESS_KEY", "SECRET", 1);
-  setenv("AWS_SESSION_TOKEN", "TOKEN", 1);
-  Result<AwsCredentials> all = credentials_from_environment();
-  ASSERT_TRUE(all.ok());
-  EXPECT_EQ(all->access_key_id, "AKID");
-  EXPECT_EQ(all->secret_access_key, "SECRET");
-  EXPECT_EQ(all->session_token, "TOKEN");
-}
-
 }  // namespace
 }  // namespace ferry
