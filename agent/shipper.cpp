@@ -60,10 +60,26 @@ Status Shipper::recover() {
   return save_checkpoint(options_.checkpoint_path, encode_checkpoint(checkpoint_));
 }
 
+namespace {
+
+constexpr int kRecoveryLooks = 6;  // 3 s in all: only when the sizes differ, only at start
+constexpr int kRecoveryLookMillis = 500;
+
+}  // namespace
+
 Status Shipper::recover_flow(FlowState& state) {
   FlowCheckpoint& saved = checkpoint_.flow(state.flow.name);
   const OpenObject open = *saved.open;
   auto visible = state.flow.writer->visible_size(open.key);
+  // Servers that write an object while its request runs (s3rver streams a PutObject or a
+  // CompleteMultipartUpload into place) show a partial object for a moment after a crash: look
+  // again a few times before calling it an interrupted write.
+  for (int look = 0;
+       look < kRecoveryLooks && visible && visible.value() && *visible.value() != open.size;
+       ++look) {
+    std::this_thread::sleep_for(std::chrono::milliseconds(kRecoveryLookMillis));
+    visible = state.flow.writer->visible_size(open.key);
+  }
   if (!visible)
     return make_error(cat("recovery: flow ", state.flow.name, ": cannot tell whether ", open.key,
                           " was completed: ", visible.error().message));
