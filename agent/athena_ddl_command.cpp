@@ -258,9 +258,9 @@ int run_athena_ddl_command(const std::vector<std::string>& args, std::ostream& o
   }
   const config::Flow& flow = config.flows[*index];
   if (options->location.empty() &&
-      std::holds_alternative<config::DirectoryDestination>(flow.destination)) {
-    err << "ferry: athena-ddl: flow " << flow.name << " ships to a directory, which has no S3 "
-        << "location: pass --location s3://BUCKET/PREFIX/ where its objects are copied\n";
+      !std::holds_alternative<config::S3Destination>(flow.destination)) {
+    err << "ferry: athena-ddl: flow " << flow.name << " does not ship to S3 itself (a directory "
+        << "or a stream): pass --location s3://BUCKET/PREFIX/ where its objects end up\n";
     return kExitUsage;
   }
   std::vector<std::string> notes;

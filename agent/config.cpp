@@ -2,8 +2,6 @@
 // the top-level keys here and each flow in config_flow.cpp. Runs once at startup, on one thread.
 #include "agent/config.hpp"
 
-#include <fcntl.h>
-#include <sys/stat.h>
 #include <unistd.h>
 
 #include <array>
@@ -11,18 +9,21 @@
 #include <cstdlib>
 #include <cstring>
 #include <filesystem>
+#include <functional>
 #include <map>
 
+#include "agent/config_agent.hpp"
+#include "agent/config_agent_d.hpp"
+#include "agent/config_cloudwatch.hpp"
 #include "agent/config_credentials.hpp"
-#include "agent/config_operations.hpp"
+#include "agent/config_document.hpp"
 #include "agent/config_keys.hpp"
+#include "agent/config_operations.hpp"
 #include "agent/config_rules.hpp"
 #include "agent/config_sections.hpp"
+#include "agent/config_streams.hpp"
 #include "agent/config_values.hpp"
-#include "agent/json_comments.hpp"
-#include "agent/json_syntax.hpp"
 #include "core/text.hpp"
-#include "io/unique_fd.hpp"
 
 namespace ferry::config {
 namespace {
@@ -30,9 +31,6 @@ namespace {
 constexpr std::array<std::string_view, 4> kLogLevels = {"debug", "info", "warn", "error"};
 constexpr LogLevel kLogLevelValues[] = {LogLevel::debug, LogLevel::info, LogLevel::warn,
                                         LogLevel::error};
-
-// A configuration is a few kilobytes; anything this large is the wrong file.
-constexpr off_t kMaxConfigBytes = 16 << 20;
 
 // The AWS SDKs' order: AWS_REGION, then AWS_DEFAULT_REGION; empty when neither is set (empty
 // variables count as unset).
@@ -44,19 +42,18 @@ std::string region_from_environment() {
   return "";
 }
 
-Result<element> parse_json(simdjson::dom::parser& parser, const simdjson::padded_string& text,
-                           std::string_view source) {
-  element root;
-  const simdjson::error_code error = parser.parse(text).get(root);
-  if (error == simdjson::SUCCESS) return root;
-  std::string problem = cat("invalid JSON: ", simdjson::error_message(error));
-  const std::string_view view(text.data(), text.size());
-  const std::size_t offset = first_json_syntax_error(view);
-  if (offset != std::string_view::npos) {
-    const TextPosition where = position_of(view, offset);
-    problem.append(cat(" near line ", where.line, ", column ", where.column));
+// The Kinesis Agent's log.level is Logback's, in any case ("INFO", "TRACE"); ferry has no trace.
+Result<LogLevel> read_log_level(element value, std::string_view path) {
+  std::string level;
+  FERRY_CONFIG_TRY(level, read_string(value, path));
+  for (char& c : level) c = static_cast<char>(c >= 'A' && c <= 'Z' ? c - 'A' + 'a' : c);
+  if (level == "trace") level = "debug";
+  for (std::size_t i = 0; i < kLogLevels.size(); ++i) {
+    if (kLogLevels[i] == level) return kLogLevelValues[i];
   }
-  return config_error(source, problem);
+  std::size_t choice = 0;
+  FERRY_CONFIG_TRY(choice, read_choice(value, path, kLogLevels));  // the error, with a hint
+  return kLogLevelValues[choice];
 }
 
 Status check_unique_names(const std::vector<Flow>& flows) {
@@ -89,25 +86,24 @@ Result<std::vector<Flow>> parse_flows(element value, ParseContext& context) {
   return flows;
 }
 
-// `source` names the text in JSON syntax errors: the file, or `$`.
-Result<Parsed> parse_document(std::string_view text, std::string_view source,
-                              std::string base_directory) {
-  Result<std::string> stripped = strip_json_comments(text);
-  if (!stripped.ok()) return config_error(source, stripped.error().message);
-  const simdjson::padded_string padded(stripped.value());
-  simdjson::dom::parser parser;
-  element root;
-  FERRY_CONFIG_TRY(root, parse_json(parser, padded, source));
-  const Status unique = check_duplicate_keys(root, "");
-  if (!unique.ok()) return unique.error();
-  object fields;
-  FERRY_CONFIG_TRY(fields, read_object(root, ""));
+// Adds flows from elsewhere (agent.d) once the document's own keys are read.
+using MoreFlows = std::function<Status(std::vector<Flow>& flows, ParseContext& context)>;
 
-  ParseContext context{std::move(base_directory), {}};
+// `source` names the text in JSON syntax errors: the file, or `$`. With `more_flows`, the
+// document may leave out "flows" when `more_flows` adds some.
+Result<Parsed> parse_document(std::string_view text, std::string_view source,
+                              std::string base_directory, const MoreFlows& more_flows = {}) {
+  ConfigDocument document;
+  const Status parsed = parse_config_document(text, source, document);
+  if (!parsed.ok()) return parsed.error();
+  const object fields = document.root;
+
+  ParseContext context{std::move(base_directory), {}, {}};
   Config config;
-  KeyChecker keys(kRootKeys, "", context.warnings);
+  KeyChecker keys(kRootKeys, "", context.warnings, context.notes);
   bool has_region = false;
   bool has_flows = false;
+  CloudWatchKeys cloudwatch;
   for (simdjson::dom::key_value_pair field : fields) {
     const std::string_view key = field.key;
     const std::string where = key_path("", key);
@@ -158,21 +154,34 @@ Result<Parsed> parse_document(std::string_view text, std::string_view source,
       const Status read =
           parse_operations_key(key, field.value, where, config.operations, context.warnings);
       if (!read.ok()) return read.error();
+    } else if (is_stream_service_key(key)) {
+      const Status read = parse_stream_service_key(key, field.value, where, config.streams);
+      if (!read.ok()) return read.error();
+    } else if (is_cloudwatch_key(key)) {
+      const Status read = parse_cloudwatch_key(key, field.value, where, cloudwatch);
+      if (!read.ok()) return read.error();
     } else if (is_credential_key(key)) {
       const Status read = parse_credential_key(key, field.value, where, config.credentials);
       if (!read.ok()) return read.error();
+    } else if (is_agent_key(key)) {
+      const Status read = parse_agent_key(key, field.value, where, config);
+      if (!read.ok()) return read.error();
     } else if (key == "log.level") {
-      std::size_t choice = 0;
-      FERRY_CONFIG_TRY(choice, read_choice(field.value, where, kLogLevels));
-      config.log_level = kLogLevelValues[choice];
+      FERRY_CONFIG_TRY(config.log_level, read_log_level(field.value, where));
     } else if (key == "flows") {
       FERRY_CONFIG_TRY(config.flows, parse_flows(field.value, context));
       has_flows = true;
     } else {
-      keys.unhandled(key);
+      const Status checked = keys.unhandled(key, field.value);
+      if (!checked.ok()) return checked.error();
     }
   }
-  if (!has_flows) return keys.missing("flows");
+  if (more_flows) {
+    const Status added = more_flows(config.flows, context);
+    if (!added.ok()) return added.error();
+  }
+  if (!has_flows && config.flows.empty()) return keys.missing("flows");
+  config.cloudwatch = resolve_cloudwatch(cloudwatch, config.flows);
   if (config.s3.initial_backoff_millis > config.s3.max_backoff_millis)
     return config_error("s3.initialBackoffMillis",
                         cat("must not exceed s3.maxBackoffMillis (", config.s3.max_backoff_millis,
@@ -184,7 +193,7 @@ Result<Parsed> parse_document(std::string_view text, std::string_view source,
   }
   const Status credentials = check_credential_keys(config.credentials);
   if (!credentials.ok()) return credentials.error();
-  return Parsed{std::move(config), std::move(context.warnings)};
+  return Parsed{std::move(config), std::move(context.warnings), std::move(context.notes)};
 }
 
 }  // namespace
@@ -194,32 +203,16 @@ Result<Parsed> parse(std::string_view text) {
 }
 
 Result<Parsed> load(const std::string& path) {
-  const auto cannot_read = [&path](std::string_view why) {
-    return config_error(path, cat("cannot read: ", why));
-  };
-  const auto too_large = [&] {
-    return cannot_read(cat("larger than ", kMaxConfigBytes >> 20,
-                           " MiB, which no configuration needs; is this the right file?"));
-  };
-  const UniqueFd file(::open(path.c_str(), O_RDONLY | O_CLOEXEC));
-  if (!file.valid()) return cannot_read(std::strerror(errno));
-  struct stat info {};
-  if (::fstat(file.get(), &info) != 0) return cannot_read(std::strerror(errno));
-  if (S_ISREG(info.st_mode) && info.st_size > kMaxConfigBytes) return too_large();
-  std::string text;
-  char buffer[65536];
-  while (true) {
-    const ssize_t n = ::read(file.get(), buffer, sizeof buffer);
-    if (n < 0 && errno == EINTR) continue;
-    if (n < 0) return cannot_read(std::strerror(errno));
-    if (n == 0) break;
-    text.append(buffer, static_cast<std::size_t>(n));
-    if (text.size() > static_cast<std::size_t>(kMaxConfigBytes)) return too_large();
-  }
+  Result<std::string> text = read_config_file(path);
+  if (!text.ok()) return text.error();
   std::error_code error;
   const std::filesystem::path absolute = std::filesystem::absolute(path, error);
-  if (error) return cannot_read(error.message());
-  return parse_document(text, path, absolute.parent_path().string());
+  if (error) return config_error(path, cat("cannot read: ", error.message()));
+  const std::string agent_d = (absolute.parent_path() / "agent.d").string();
+  return parse_document(text.value(), path, absolute.parent_path().string(),
+                        [&](std::vector<Flow>& flows, ParseContext& context) {
+                          return add_agent_d_flows(agent_d, path, flows, context);
+                        });
 }
 
 }  // namespace ferry::config

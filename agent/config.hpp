@@ -38,6 +38,22 @@ struct DirectoryDestination {
   std::string path;  // "path" (required)
 };
 
+enum class PartitionKeyOption { random, deterministic };
+
+// A Kinesis Data Firehose delivery stream ("deliveryStream") or a Kinesis data stream
+// ("kinesisStream"): records are sent uncompressed, one record per line (docs/streams.md).
+struct StreamDestination {
+  enum class Kind { firehose, kinesis };
+  Kind kind = Kind::firehose;
+  std::string name;  // the stream's name
+  PartitionKeyOption partition_key = PartitionKeyOption::random;  // "partitionKeyOption": Kinesis
+  uint64_t aggregated_record_size_bytes = 0;  // "aggregatedRecordSizeBytes": Firehose; 0: off
+  uint64_t max_buffer_size_records = 500;     // "maxBufferSizeRecords": records a call, 1..500
+  uint64_t max_buffer_size_bytes = 0;         // "maxBufferSizeBytes": 4 MiB Firehose, 5 MiB Kinesis
+  uint64_t retry_initial_backoff_millis = 100;  // "retryInitialBackoffMillis"
+  uint64_t retry_max_backoff_millis = 10000;    // "retryMaxBackoffMillis"
+};
+
 struct Flow {
   std::string name;          // "name"; default "flow<N>", N from 1
   std::string file_pattern;  // "filePattern" (required, absolute)
@@ -48,11 +64,12 @@ struct Flow {
   uint64_t skip_header_lines = 0;  // "skipHeaderLines": of every file read from its start
   std::optional<std::string> truncated_record_terminator;  // "truncatedRecordTerminator"
   std::string multi_line_start_pattern;  // "multiLineStartPattern" (Hyperscan/PCRE); "": off
+  std::string file_footer_pattern;       // "fileFooterPattern": such records are dropped; "": off
   uint64_t file_poll_millis = 0;   // "minTimeBetweenFilePollsMillis": safety-net rescan; 0: 10 s
   uint64_t stat_poll_millis = 0;   // "statPollMillis": stat tracked files (NFS/EFS); 0: off
   uint64_t max_open_files = 1024;  // "maxOpenFiles": descriptors of this flow's files
   ObjectOptions object;            // keys inside "s3" / "directory"
-  std::variant<S3Destination, DirectoryDestination> destination;
+  std::variant<S3Destination, DirectoryDestination, StreamDestination> destination;
   std::vector<ProcessingOption> data_processing;  // "dataProcessingOptions": before redact
   std::vector<RedactionRule> redact;  // "redact"
 };
@@ -71,6 +88,27 @@ struct S3Service {
   int max_backoff_millis = 10000;
 };
 
+// Where the Firehose and Kinesis APIs are ("firehose.endpoint", "kinesis.endpoint" as a URL or a
+// bare host, "kinesis.region"); empty endpoints: https://<service>.<region>.amazonaws.com. The
+// region of an endpoint named <service>.<region>.amazonaws.com is taken from its name.
+struct StreamServices {
+  std::string firehose_endpoint;
+  std::string kinesis_endpoint;
+  std::string kinesis_region;  // empty: from kinesis.endpoint, else the configuration's region
+  uint64_t max_sending_threads = 0;  // "maxSendingThreads"; 0: "maxSendingThreadsPerCore" x cores
+  uint64_t max_sending_threads_per_core = 2;  // "maxSendingThreadsPerCore"
+};
+
+// The Java agent's HTTP client keys, applied to the HTTP clients ferry makes for AWS services
+// (agent/http_options.hpp turns them into HttpClientOptions).
+struct HttpTuning {
+  uint64_t connection_timeout_millis = 10000;  // "connectionTimeoutMillis"
+  uint64_t socket_timeout_millis = 50000;      // "socketTimeoutMillis": no byte for this long
+  uint64_t connection_ttl_millis = 60000;      // "connectionTTLMillis"; 0 (-1 in agent.json): none
+  bool tcp_keepalive = true;  // "useTcpKeepAlive"; ferry's default true (the Java agent's false)
+  std::string user_agent;     // "userAgentOverride"; empty: "ferry/<version>"
+};
+
 // The Kinesis Agent's credential keys; the provider chain that uses them is in
 // io/credentials_chain.hpp. Empty strings count as unset.
 struct AwsCredentialKeys {
@@ -79,6 +117,21 @@ struct AwsCredentialKeys {
   std::string assume_role_arn;          // "assumeRoleARN": STS AssumeRole over the chain
   std::string assume_role_external_id;  // "assumeRoleExternalId" (needs assumeRoleARN)
   std::string sts_endpoint;             // "sts.endpoint"; empty: https://sts.<region>.amazonaws.com
+};
+
+// The Kinesis Agent's CloudWatch metrics (docs/operations.md, "CloudWatch metrics").
+struct CloudWatchOptions {
+  // "cloudwatch.emitMetrics". Without the key: true when a flow sends to Firehose or Kinesis (a
+  // Java agent configuration, where the default is true), false otherwise, so that S3- and
+  // directory-only hosts never call CloudWatch unless asked.
+  bool emit_metrics = false;
+  std::string endpoint;  // "cloudwatch.endpoint"; empty: https://monitoring.<region>.amazonaws.com
+  std::string namespace_name = "AWSKinesisAgent";  // "cloudwatch.namespace"
+  bool tag_instance = false;                       // "cloudwatch.tagInstance": Instance dimension
+  uint64_t buffer_time_millis = 30000;             // "cloudwatch.metricsBufferTimeMillis": period
+  uint64_t queue_size = 10000;  // "cloudwatch.metricsQueueSize": datapoints waiting to be sent
+
+  bool operator==(const CloudWatchOptions&) const = default;
 };
 
 enum class LogLevel { debug, info, warn, error };
@@ -95,17 +148,24 @@ struct Operations {
 
 struct Config {
   std::string checkpoint_file = "/var/lib/ferry/checkpoints";  // "checkpointFile"
+  uint64_t checkpoint_ttl_days = 7;  // "checkpointTimeToLiveDays": forget files unseen this long
+  uint64_t shutdown_timeout_millis = 10000;  // "shutdownTimeoutMillis": drain at most this long
   S3Service s3;
+  StreamServices streams;
+  HttpTuning http;
   AwsCredentialKeys credentials;
   LogLevel log_level = LogLevel::info;  // "log.level"
   Operations operations;
-  std::vector<Flow> flows;              // "flows" (at least one)
+  CloudWatchOptions cloudwatch;
+  std::vector<Flow> flows;  // "flows" (at least one)
 };
 
 struct Parsed {
   Config config;
   std::vector<std::string>
       warnings;  // e.g. "config: flows[0].fooBar: unknown key (did you mean ...)"
+  // Logged at info: Kinesis Agent keys with no meaning in ferry (e.g. JVM thread pool sizes).
+  std::vector<std::string> notes;
 };
 
 // Parses agent.json text. On error the message is "config: <json path>: <what is wrong>",
@@ -114,7 +174,9 @@ Result<Parsed> parse(std::string_view text);
 
 // Reads and parses a file; an unreadable file is "config: <path>: cannot read: <strerror>".
 // Relative checkpointFile, filePattern and directory.path are resolved against the directory
-// holding the file (parse() alone requires absolute paths).
+// holding the file (parse() alone requires absolute paths). As the Kinesis Agent, the "flows" of
+// every *.json file in the "agent.d" directory beside the file are added, files in name order;
+// their errors are "config: <file>: flows[N]...".
 Result<Parsed> load(const std::string& path);
 
 }  // namespace ferry::config

@@ -6,6 +6,7 @@
 #include "agent/config_processing.hpp"
 #include "agent/config_rules.hpp"
 #include "agent/config_sections.hpp"
+#include "agent/config_streams.hpp"
 #include "core/start_pattern.hpp"
 #include "core/text.hpp"
 
@@ -16,7 +17,7 @@ constexpr std::array<std::string_view, 2> kInitialPositions = {"START_OF_FILE", 
 
 constexpr uint64_t kMaxRecordBytes = 64ull << 20;
 
-// The reactor matches multiLineStartPattern with Hyperscan (core/start_pattern.hpp).
+// multiLineStartPattern and fileFooterPattern are matched with Hyperscan (core/start_pattern.hpp).
 std::string check_start_pattern(const std::string& pattern) {
   if (pattern.empty()) return {};  // off
   auto compiled = compile_start_pattern(pattern);
@@ -37,10 +38,10 @@ Result<Flow> parse_flow(element value, std::size_t index, ParseContext& context)
 
   Flow flow;
   flow.name = cat("flow", index + 1);
-  KeyChecker keys(kFlowKeys, path, context.warnings);
+  KeyChecker keys(kFlowKeys, path, context.warnings, context.notes);
   bool has_file_pattern = false;
   std::string_view destination;  // "s3" or "directory" once seen
-  std::string_view stream;       // "deliveryStream" or "kinesisStream" once seen
+  FlowStreamKeys stream_keys;    // deliveryStream / kinesisStream and what tunes them
   std::string terminator_where;  // "truncatedRecordTerminator" once seen
   for (simdjson::dom::key_value_pair field : fields) {
     const std::string_view key = field.key;
@@ -75,11 +76,9 @@ Result<Flow> parse_flow(element value, std::size_t index, ParseContext& context)
       if (!parsed.ok()) return parsed.error();
     } else if (key == "redact") {
       FERRY_CONFIG_TRY(flow.redact, parse_redact_rules(field.value, where, context));
-    } else if (key == "deliveryStream" || key == "kinesisStream") {
-      // The Kinesis Agent prefers Firehose when both are given.
-      if (stream.empty() || key == "deliveryStream") {
-        stream = key == "deliveryStream" ? "deliveryStream" : "kinesisStream";
-      }
+    } else if (FlowStreamKeys::is_stream_key(key)) {
+      const Status parsed = stream_keys.parse(key, field.value, where);
+      if (!parsed.ok()) return parsed.error();
     } else if (key == "skipHeaderLines") {
       FERRY_CONFIG_TRY(flow.skip_header_lines, read_uint(field.value, where, 0, 1000000));
     } else if (key == "truncatedRecordTerminator") {
@@ -108,17 +107,18 @@ Result<Flow> parse_flow(element value, std::size_t index, ParseContext& context)
         const std::string problem = check_start_pattern(flow.multi_line_start_pattern);
         if (!problem.empty()) return config_error(where, problem);
       }
+    } else if (key == "fileFooterPattern") {
+      if (!field.value.is_null()) {
+        FERRY_CONFIG_TRY(flow.file_footer_pattern, read_string(field.value, where));
+        const std::string problem = check_start_pattern(flow.file_footer_pattern);
+        if (!problem.empty()) return config_error(where, problem);
+      }
     } else if (key == "dataProcessingOptions") {
       FERRY_CONFIG_TRY(flow.data_processing,
                        parse_data_processing(field.value, where, context.warnings));
-      for (std::size_t i = 0; i < flow.data_processing.size(); ++i) {
-        if (flow.data_processing[i].kind == ProcessingKind::add_ec2_metadata)
-          return config_error(index_path(where, i),
-                              "ADDEC2METADATA is not supported yet: ferry does not fetch the "
-                              "instance metadata, and would ship records without it");
-      }
     } else {
-      keys.unhandled(key);
+      const Status checked = keys.unhandled(key, field.value);
+      if (!checked.ok()) return checked.error();
     }
   }
 
@@ -128,18 +128,14 @@ Result<Flow> parse_flow(element value, std::size_t index, ParseContext& context)
     return config_error(terminator_where, cat("must be shorter than maxRecordBytes (",
                                               flow.max_record_bytes, " bytes)"));
   }
-  if (destination.empty()) {
-    if (!stream.empty()) {
-      return config_error(path, cat(stream,
-                                    " destinations are not supported yet; add an \"s3\" or "
-                                    "\"directory\" block"));
-    }
-    return config_error(path, "no destination; add an \"s3\" or \"directory\" block");
-  }
-  if (!stream.empty()) {
-    context.warnings.push_back(cat("config: ", key_path(path, stream),
-                                   ": not supported yet; ignored, this flow ships to \"",
-                                   destination, "\""));
+  std::optional<StreamDestination> stream;
+  FERRY_CONFIG_TRY(stream, stream_keys.finish(path, destination, context.warnings));
+  if (stream) {
+    flow.destination = std::move(*stream);
+  } else if (destination.empty()) {
+    return config_error(path,
+                        "no destination; add an \"s3\" or \"directory\" block, or a "
+                        "\"deliveryStream\" or \"kinesisStream\"");
   }
   return flow;
 }

@@ -18,6 +18,7 @@ struct ParseContext {
   // directory: the configuration file's, when loaded from a file. Empty: they are errors.
   std::string base_directory;
   std::vector<std::string> warnings;
+  std::vector<std::string> notes;  // Parsed::notes
 };
 
 // flows[index]. The name defaults to "flow<index + 1>"; uniqueness is checked by the caller.

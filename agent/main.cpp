@@ -23,22 +23,29 @@ void print_summary(const ferry::config::Config& config) {
   std::printf("configuration ok: %zu flow(s); checkpoint %s\n", config.flows.size(),
               config.checkpoint_file.c_str());
   for (const auto& flow : config.flows) {
+    using ferry::cat;
     std::string destination;
+    const std::string objects =
+        cat("zstd level ", flow.object.compression_level, "; objects up to ",
+            flow.object.max_object_bytes, " B / ", flow.object.max_object_age_millis, " ms");
     if (const auto* s3 = std::get_if<ferry::config::S3Destination>(&flow.destination))
-      destination = ferry::cat("s3://", s3->bucket, "/", flow.object.key_prefix, " (part ",
-                               s3->part_size_bytes, " B)");
+      destination = cat("s3://", s3->bucket, "/", flow.object.key_prefix, " (part ",
+                        s3->part_size_bytes, " B); ", objects);
+    else if (const auto* stream = std::get_if<ferry::config::StreamDestination>(&flow.destination))
+      destination = cat(
+          stream->kind == ferry::config::StreamDestination::Kind::firehose ? "Firehose delivery "
+                                                                           : "Kinesis data ",
+          "stream ", stream->name, "; calls of up to ", stream->max_buffer_size_records,
+          " records / ", stream->max_buffer_size_bytes, " B, sent within ",
+          flow.max_buffer_age_millis, " ms");
     else
-      destination = ferry::cat(std::get<ferry::config::DirectoryDestination>(flow.destination).path,
-                               "/", flow.object.key_prefix);
-    std::printf(
-        "  flow %s: %s -> %s; zstd level %d; objects up to %llu B / %llu ms; %zu "
-        "redaction rule(s); starts at %s\n",
-        flow.name.c_str(), flow.file_pattern.c_str(), destination.c_str(),
-        flow.object.compression_level,
-        static_cast<unsigned long long>(flow.object.max_object_bytes),
-        static_cast<unsigned long long>(flow.object.max_object_age_millis), flow.redact.size(),
-        flow.initial_position == ferry::config::InitialPosition::start_of_file ? "START_OF_FILE"
-                                                                               : "END_OF_FILE");
+      destination = cat(std::get<ferry::config::DirectoryDestination>(flow.destination).path, "/",
+                        flow.object.key_prefix, "; ", objects);
+    std::printf("  flow %s: %s -> %s; %zu redaction rule(s); starts at %s\n", flow.name.c_str(),
+                flow.file_pattern.c_str(), destination.c_str(), flow.redact.size(),
+                flow.initial_position == ferry::config::InitialPosition::start_of_file
+                    ? "START_OF_FILE"
+                    : "END_OF_FILE");
   }
 }
 
@@ -80,6 +87,7 @@ int main(int argc, char** argv) {
   const ferry::config::Config& config = parsed->config;
   ferry::apply_log_settings(config, *cli);
   for (const auto& warning : parsed->warnings) FERRY_WARN(warning);
+  for (const auto& note : parsed->notes) FERRY_INFO(note);
   if (cli->check_config) {
     print_summary(config);
     return kExitDelivered;

@@ -104,7 +104,9 @@ void Monitor::log_status() {
     FERRY_INFO(
         cat("status: flow ", flow->name, ": ", sample.files, " file(s), ",
             flow->records_read.value(), " records read, ", flow->records_shipped.value(),
-            " shipped in ", flow->objects_completed.value(), " objects, ",
+            " shipped in ",
+            flow->stream_calls.value() > 0 ? cat(flow->stream_calls.value(), " stream calls, ")
+                                           : cat(flow->objects_completed.value(), " objects, "),
             flow->records_redacted.value(), " redacted, ", flow->records_invalid.value(),
             " invalid; lag ", format_bytes(sample.lag_bytes), "; oldest pending ",
             pending_since == 0 ? std::string("none") : cat((now - pending_since) / 1000, " s")));

@@ -11,7 +11,11 @@
 #include <thread>
 #include <vector>
 
+#include "agent/credentials_settings.hpp"
+#include "agent/ec2_metadata_setup.hpp"
+#include "agent/http_options.hpp"
 #include "agent/shipper.hpp"
+#include "agent/stream_setup.hpp"
 #include "core/batch_pool.hpp"
 #include "core/batch_processor.hpp"
 #include "core/checkpoint.hpp"
@@ -36,6 +40,8 @@ constexpr size_t kParallelParts = 2;
 // A partial batch waits at most this long for more lines: a record on a quiet file reaches a
 // completed object within maxObjectAgeMillis plus about this plus the shipper's tick.
 constexpr uint64_t kMaxLingerMillis = 250;
+// --once: a stream call that has not gone through after this long of retries fails the run.
+constexpr uint64_t kOnceStreamRetryMillis = 60000;
 
 std::string host_name() {
   char buf[256] = {};
@@ -49,13 +55,6 @@ uint64_t random_run_id() {
     id = static_cast<uint64_t>(std::chrono::system_clock::now().time_since_epoch().count()) ^
          static_cast<uint64_t>(::getpid());
   return id;
-}
-
-CredentialsSettings credentials_settings(const config::Config& config, const std::string& region) {
-  const config::AwsCredentialKeys& keys = config.credentials;
-  return CredentialsSettings{keys.access_key_id,   keys.secret_access_key,
-                             keys.assume_role_arn, keys.assume_role_external_id,
-                             keys.sts_endpoint,    region};
 }
 
 // A request that ran out of attempts is tried again after pauses from the longest backoff up to
@@ -168,19 +167,34 @@ Result<RunSummary> run_pipeline(const config::Config& config, const RunOptions& 
   // Set when reading stops in follow mode (SIGTERM, or a failure): S3 requests waiting to be
   // tried again later give up, so that ferry can exit.
   std::atomic<bool> stop_retrying{false};
+  // Resolved once, for S3 and the streams alike.
+  std::string region;
+  std::shared_ptr<CredentialsProvider> credentials;
+  const auto resolve_aws = [&]() -> Status {
+    if (credentials) return Ok{};
+    region = region_or_instance_region(config.s3.region, config.s3.region_is_default);
+    auto resolved = resolve_credentials(credentials_settings(config, region));
+    if (!resolved) return resolved.error();
+    credentials = std::move(resolved.value());
+    return Ok{};
+  };
   std::unique_ptr<S3Client> s3;
   std::optional<S3ClientOptions> s3_client_options;
+  std::vector<StreamTarget> stream_targets;
   std::vector<ShipFlow> ship_flows;
   std::vector<TailFlow> tail_flows;
   std::vector<FlowProcessing> processing;
+  // ADDEC2METADATA: fetched before any record is read, refreshed in the background.
+  Ec2MetadataCell ec2_metadata;
+  auto ec2_refresher = start_ec2_metadata(config, ec2_metadata);
+  if (!ec2_refresher) return ec2_refresher.error();
   for (const auto& flow : config.flows) {
-    std::unique_ptr<ObjectWriter> writer;
+    ShipFlow ship{flow.name, flow.object, nullptr, std::nullopt, nullptr, {}};
+    register_metrics(*options.metrics, flow, ship);
+    const auto* stream = std::get_if<config::StreamDestination>(&flow.destination);
     if (const auto* dest = std::get_if<config::S3Destination>(&flow.destination)) {
       if (!s3) {
-        const std::string region =
-            region_or_instance_region(config.s3.region, config.s3.region_is_default);
-        auto credentials = resolve_credentials(credentials_settings(config, region));
-        if (!credentials) return credentials.error();
+        if (auto status = resolve_aws(); !status) return status.error();
         S3ClientOptions s3_options;
         s3_options.endpoint = config.s3.endpoint;
         s3_options.region = region;
@@ -188,8 +202,9 @@ Result<RunSummary> run_pipeline(const config::Config& config, const RunOptions& 
         s3_options.max_attempts = config.s3.max_attempts;
         s3_options.initial_backoff_millis = config.s3.initial_backoff_millis;
         s3_options.max_backoff_millis = config.s3.max_backoff_millis;
+        s3_options.http = http_options(config.http);
         s3_options.http.ca_file = config.s3.ca_bundle;
-        s3_options.credentials_provider = std::move(credentials.value());
+        s3_options.credentials_provider = credentials;
         s3_options.on_retry = [metrics = options.metrics](int status, std::string_view code) {
           metrics->retries(classify_retry(status, code)).add();
         };
@@ -197,21 +212,40 @@ Result<RunSummary> run_pipeline(const config::Config& config, const RunOptions& 
         s3 = std::make_unique<S3Client>(s3_options);
         s3_client_options = std::move(s3_options);
       }
-      writer = std::make_unique<S3ObjectWriter>(
+      ship.writer = std::make_unique<S3ObjectWriter>(
           *s3, *s3_client_options,
           S3WriterOptions{dest->bucket, dest->part_size_bytes, kParallelParts, dest->request,
                           retry_later_policy(config.s3, options.once, stop_retrying)});
+    } else if (stream) {
+      if (auto status = resolve_aws(); !status) return status.error();
+      auto target = stream_target_of(config, *stream, region, *ship.metrics);
+      if (!target) return target.error();
+      ship.stream = ship_stream_of(flow, *stream, stream_targets.size());
+      ship.object.max_object_age_millis = flow.max_buffer_age_millis;  // for /healthz
+      stream_targets.push_back(std::move(*target));
     } else {
       const auto& dir = std::get<config::DirectoryDestination>(flow.destination);
       auto directory_writer = std::make_unique<DirectoryObjectWriter>(dir.path);
       directory_writer->remove_stale_temp_files(host, flow.name);
-      writer = std::move(directory_writer);
+      ship.writer = std::move(directory_writer);
     }
-    ship_flows.push_back(ShipFlow{flow.name, flow.object, std::move(writer), nullptr, {}});
-    register_metrics(*options.metrics, flow, ship_flows.back());
+    ship_flows.push_back(std::move(ship));
     tail_flows.push_back(tail_flow_of(flow));
-    processing.push_back(
-        FlowProcessing{flow.data_processing, flow.redact, flow.object.compression_level});
+    processing.push_back(FlowProcessing{flow.data_processing, flow.redact,
+                                        flow.object.compression_level, stream != nullptr});
+    processing.back().hooks = RecordHooks{flow.file_footer_pattern, &ec2_metadata};
+  }
+  // Calls of every stream flow share these threads; a call not through after a minute of
+  // retries fails a --once run (its records are sent again by the next one).
+  std::unique_ptr<StreamSender> stream_sender;
+  if (!stream_targets.empty()) {
+    StreamSenderOptions sender_options;
+    sender_options.threads = sending_threads(config.streams);
+    sender_options.credentials = credentials;
+    sender_options.http = http_options(config.http);
+    sender_options.stop_retrying = &stop_retrying;
+    sender_options.give_up_after_millis = options.once ? kOnceStreamRetryMillis : 0;
+    stream_sender = std::make_unique<StreamSender>(std::move(stream_targets), sender_options);
   }
 
   const unsigned workers =
@@ -228,9 +262,11 @@ Result<RunSummary> run_pipeline(const config::Config& config, const RunOptions& 
   apply_poll_intervals(config, tail_options);
   ShipperOptions ship_options;
   ship_options.checkpoint_path = config.checkpoint_file;
+  ship_options.checkpoint_ttl_seconds = static_cast<int64_t>(config.checkpoint_ttl_days) * 86400;
   ship_options.host = host;
   ship_options.run_id = random_run_id();
   ship_options.metrics = options.metrics;
+  ship_options.stream_sender = stream_sender.get();
   Shipper shipper(std::move(ship_flows), std::move(checkpoint.value()), ship_options, pool,
                   shipped);
   // Objects left open by an earlier run are settled before any file is read.
@@ -264,6 +300,7 @@ Result<RunSummary> run_pipeline(const config::Config& config, const RunOptions& 
   for (auto& t : worker_threads) t.join();
   shipped.close();
   shipper_thread.join();
+  stop_retrying.store(true);  // stream calls still retrying after a failure give up
 
   RunSummary summary;
   summary.bytes_read = tailer.stats().bytes_read;

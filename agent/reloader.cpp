@@ -65,6 +65,7 @@ void Reloader::reload() {
     return;
   }
   for (const auto& warning : parsed->warnings) FERRY_WARN(warning);
+  for (const auto& note : parsed->notes) FERRY_INFO(note);
   {
     std::lock_guard lock(mutex_);
     pending_ = std::move(parsed.value());

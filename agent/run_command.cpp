@@ -8,10 +8,12 @@
 #include <memory>
 #include <optional>
 
+#include "agent/cloudwatch_reporter.hpp"
 #include "agent/metrics_endpoint.hpp"
 #include "agent/monitor.hpp"
 #include "agent/pipeline.hpp"
 #include "agent/reloader.hpp"
+#include "agent/shutdown_watchdog.hpp"
 #include "core/log.hpp"
 #include "core/metrics.hpp"
 #include "core/redaction_rule.hpp"
@@ -41,7 +43,9 @@ void log_done(const RunSummary& summary) {
   FERRY_INFO(cat("done: ", shipped.records, " records (", shipped.redacted, " redacted, ",
                  shipped.invalid, " invalid, ", shipped.dropped, " dropped), ", summary.bytes_read,
                  " bytes read, ", shipped.objects, " objects, ", shipped.compressed_bytes,
-                 " bytes compressed, ", static_cast<uint64_t>(summary.seconds * 1000), " ms, ",
+                 " bytes compressed, ",
+                 shipped.stream_calls > 0 ? cat(shipped.stream_calls, " stream calls, ") : "",
+                 static_cast<uint64_t>(summary.seconds * 1000), " ms, ",
                  static_cast<uint64_t>(summary.seconds > 0 ? mb / summary.seconds : 0), " MB/s"));
 }
 
@@ -60,6 +64,19 @@ void log_reload_plan(const config::Config& before, const config::Config& after) 
   FERRY_INFO(cat("reload: applied; flows added:", added.empty() ? " none" : added,
                  "; removed:", removed.empty() ? " none" : removed,
                  "; kept (resumed from the checkpoint):", kept.empty() ? " none" : kept));
+}
+
+// For a forced exit: per flow, the records read but not yet acknowledged.
+std::string describe_unacknowledged(const Metrics& metrics) {
+  std::string text;
+  for (const FlowMetrics* flow : metrics.flows()) {
+    if (!flow->active.load(std::memory_order_relaxed)) continue;
+    const uint64_t read = flow->records_read.value();
+    const uint64_t shipped = flow->records_shipped.value();
+    text.append(cat(text.empty() ? "" : ", ", "flow ", flow->name, ": ",
+                    read > shipped ? read - shipped : 0, " record(s) processed, not acknowledged"));
+  }
+  return text.empty() ? std::string("nothing") : text;
 }
 
 }  // namespace
@@ -87,7 +104,7 @@ void apply_log_settings(const config::Config& config, const CliOptions& cli) {
 }
 
 int run_agent(const CliOptions& cli, config::Config config) {
-  // SIGTERM/SIGINT arrive through a signalfd that the reactor reads in its ring, SIGHUP through
+  // SIGTERM/SIGINT arrive through a signalfd that the shutdown watchdog reads, SIGHUP through
   // the reloader's; blocked here before any thread starts, so every thread inherits the mask.
   sigset_t signals;
   sigemptyset(&signals);
@@ -116,6 +133,18 @@ int run_agent(const CliOptions& cli, config::Config config) {
                    " (port ", server->port(), ")"));
   }
 
+  // Declared before what is torn down after the last run, so that the shutdown timeout also
+  // bounds that (the last CloudWatch flush, the monitor).
+  StopHandle stop;
+  ShutdownWatchdog watchdog(
+      signal_fd.get(), config.shutdown_timeout_millis, [&stop] { stop.request(); },
+      [&metrics] { return describe_unacknowledged(metrics); }, kExitUndelivered);
+
+  // Lives across reloads; destroyed after the last run, with a last flush of its metrics.
+  std::unique_ptr<CloudWatchReporter> cloudwatch;
+  if (config.cloudwatch.emit_metrics)
+    cloudwatch = std::make_unique<CloudWatchReporter>(config, metrics);
+
   FERRY_INFO(cat("ferry ", FERRY_VERSION, " starting: ", config.flows.size(), " flow(s), ",
                  cli.once ? "--once" : "following files"));
   MonitorOptions monitor_options;
@@ -124,13 +153,12 @@ int run_agent(const CliOptions& cli, config::Config config) {
   monitor_options.grace_millis = grace_millis;
   std::optional<Monitor> monitor(std::in_place, metrics, monitor_options);
 
-  StopHandle stop;
   std::optional<Reloader> reloader;
   if (!cli.once) reloader.emplace(cli.config_path, stop, metrics);
 
   RunOptions run_options;
   run_options.once = cli.once;
-  run_options.signal_fd = signal_fd.get();
+  run_options.signal_fd = -1;  // the watchdog stops the run through `stop`
   run_options.workers = cli.workers;
   run_options.metrics = &metrics;
   run_options.stop = &stop;
@@ -142,13 +170,18 @@ int run_agent(const CliOptions& cli, config::Config config) {
       return kExitUndelivered;
     }
     log_done(summary.value());
-    if (!stop.requested()) break;  // SIGTERM, SIGINT, or the end of --once
+    if (watchdog.signalled() || !stop.requested()) break;  // SIGTERM, SIGINT, end of --once
     stop.reset();
     if (auto next = reloader->take()) {
       log_reload_plan(config, next->config);
       if (next->config.operations.metrics_listen != config.operations.metrics_listen)
         FERRY_WARN("reload: metrics.listen changes only at the next start");
+      if (next->config.cloudwatch != config.cloudwatch)
+        FERRY_WARN(
+            "reload: cloudwatch.* (and the emitMetrics default) change only at the next start");
+      if (cloudwatch) cloudwatch->set_flows(next->config.flows);
       config = std::move(next->config);
+      watchdog.set_timeout(config.shutdown_timeout_millis);
       apply_log_settings(config, cli);
       metrics.reloads.add();
     }

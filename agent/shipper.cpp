@@ -15,10 +15,6 @@
 #include "io/steady_clock.hpp"
 
 namespace ferry {
-namespace {
-
-// How often open objects are checked for age and part uploads for completion.
-constexpr int kTickMillis = 100;
 
 // Keeps the newest position per file (same inode) in `into`.
 void merge_positions(std::vector<SourcePosition>& into, const std::vector<SourcePosition>& from) {
@@ -33,6 +29,11 @@ void merge_positions(std::vector<SourcePosition>& into, const std::vector<Source
   }
 }
 
+namespace {
+
+// How often open objects are checked for age, part uploads and stream calls for completion.
+constexpr int kTickMillis = 100;
+
 }  // namespace
 
 Shipper::Shipper(std::vector<ShipFlow> flows, Checkpoint checkpoint, ShipperOptions options,
@@ -45,6 +46,7 @@ Shipper::Shipper(std::vector<ShipFlow> flows, Checkpoint checkpoint, ShipperOpti
     flow.metrics->max_object_age_millis.set(
         static_cast<int64_t>(flow.object.max_object_age_millis));
     flows_.push_back(FlowState{std::move(flow)});
+    if (flows_.back().flow.stream) init_stream(flows_.back());
   }
 }
 
@@ -125,7 +127,9 @@ void Shipper::run() {
     else if (input_.drained())
       break;  // closed before every end marker: only after a failure upstream
     poll_uploads();
+    collect_calls(false);
     complete_aged(steady_millis());
+    flush_aged_streams(steady_millis());
   }
 }
 
@@ -155,6 +159,7 @@ void Shipper::accept(std::unique_ptr<Batch> batch) {
 void Shipper::ship_in_order(FlowState& state, Batch& batch) {
   if (batch.kind == Batch::Kind::end_of_input) {
     if (state.object.open && !failed_) complete_object(state);
+    if (state.stream && !failed_) drain_stream(state);
     state.ended = true;
     return;
   }
@@ -165,6 +170,7 @@ void Shipper::ship_in_order(FlowState& state, Batch& batch) {
   stats_.dropped += batch.stats.dropped;
   stats_.ndjson_bytes += batch.stats.output_bytes;
   count_processed(state, batch.stats);
+  if (state.stream) return ship_stream(state, batch);
   ObjectInProgress& object = state.object;
   if (batch.frame.empty()) {
     // Positions only (skipped lines, a file opened at its end): durable once earlier data is.
@@ -368,6 +374,14 @@ void Shipper::publish_checkpoint() {
 }
 
 void Shipper::fail(FlowState& state, const std::string& what) {
+  if (state.stream) {
+    FERRY_ERROR(cat("ship: flow ", state.flow.name, ": ", what,
+                    "; records not yet acknowledged stay after the checkpoint and are sent again "
+                    "at the next start"));
+    const bool first = !failed_.exchange(true);
+    if (first && on_failure_) on_failure_();
+    return;
+  }
   ObjectWriter& writer = *state.flow.writer;
   FERRY_ERROR(cat("ship: flow ", state.flow.name, ": ", writer.location(), ": ", what,
                   "; its records stay unacknowledged and are shipped at the next start"));

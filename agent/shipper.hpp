@@ -6,10 +6,12 @@
 
 #include <atomic>
 #include <cstdint>
+#include <deque>
 #include <functional>
 #include <map>
 #include <memory>
 #include <optional>
+#include <set>
 #include <string>
 #include <vector>
 
@@ -18,14 +20,28 @@
 #include "core/bounded_queue.hpp"
 #include "core/checkpoint.hpp"
 #include "core/metrics.hpp"
+#include "core/stream_calls.hpp"
 #include "io/object_writer.hpp"
+#include "io/stream_sender.hpp"
 
 namespace ferry {
 
+// Keeps the newest position per file (same inode) in `into`.
+void merge_positions(std::vector<SourcePosition>& into, const std::vector<SourcePosition>& from);
+
+// A Kinesis / Firehose flow's sending: how its records become calls, and where they go.
+struct ShipStream {
+  StreamCallLimits limits;
+  bool deterministic_keys = false;         // partitionKeyOption DETERMINISTIC: MD5 of the data
+  uint64_t max_buffer_age_millis = 60000;  // a call waits at most this long for more records
+  size_t target = 0;                       // in the StreamSender's targets
+};
+
 struct ShipFlow {
   std::string name;
-  config::ObjectOptions object;
-  std::unique_ptr<ObjectWriter> writer;
+  config::ObjectOptions object;  // an object flow's; a stream flow's max age is its buffer age
+  std::unique_ptr<ObjectWriter> writer;    // an S3 or directory flow's; null for a stream flow
+  std::optional<ShipStream> stream;        // a stream flow's
   FlowMetrics* metrics = nullptr;          // required: lives in the run's Metrics registry
   std::vector<RuleMetrics*> rule_metrics;  // by redaction rule index
 };
@@ -39,6 +55,7 @@ struct ShipperStats {
   uint64_t dropped = 0;
   uint64_t compressed_bytes = 0;
   uint64_t ndjson_bytes = 0;
+  uint64_t stream_calls = 0;  // Kinesis / Firehose calls acknowledged
 };
 
 struct ShipperOptions {
@@ -47,6 +64,7 @@ struct ShipperOptions {
   std::string host;     // sanitized, for object names and {host}
   uint64_t run_id = 0;  // random per process start
   int64_t checkpoint_ttl_seconds = 7 * 24 * 3600;
+  StreamSender* stream_sender = nullptr;  // required when a flow is a stream flow
 };
 
 class Shipper {
@@ -78,8 +96,22 @@ class Shipper {
     uint64_t records = 0;
     std::vector<SourcePosition> positions;  // latest per file, through the last appended batch
   };
+  // A stream flow's calls: built, in flight, acknowledged; and the file positions that become
+  // durable once every call up to theirs is acknowledged.
+  struct StreamState {
+    std::unique_ptr<StreamCallBuilder> builder;
+    uint64_t building_since_millis = 0;  // steady clock: the call being built got a record
+    uint64_t next_call = 0;              // sequence number of the next call submitted
+    uint64_t acknowledged = 0;           // every call below this one is acknowledged
+    std::set<uint64_t> acknowledged_ahead;
+    // Positions of batches with records still in the builder.
+    std::vector<SourcePosition> in_builder;
+    // Positions durable once every call below `first` is acknowledged, oldest first.
+    std::deque<std::pair<uint64_t, std::vector<SourcePosition>>> pending;
+  };
   struct FlowState {
     ShipFlow flow;
+    std::unique_ptr<StreamState> stream;  // stream flows only
     uint64_t next_sequence = 0;
     std::map<uint64_t, std::unique_ptr<Batch>> waiting;  // arrived ahead of order
     ObjectInProgress object;
@@ -112,6 +144,20 @@ class Shipper {
   // After a checkpoint write: its time, and each flow's committed files (for the lag gauge).
   void publish_checkpoint();
   void fail(FlowState& state, const std::string& what);
+
+  // Stream flows (agent/shipper_streams.cpp).
+  void init_stream(FlowState& state);
+  void ship_stream(FlowState& state, Batch& batch);
+  void submit_calls(FlowState& state, std::vector<StreamCall>& calls);
+  // Collects finished calls (waiting for one if `wait`); false if none was in flight.
+  bool collect_calls(bool wait);
+  void acknowledge_call(const StreamDone& done);
+  // Moves positions whose records have all left the builder, and commits the acknowledged.
+  void settle_stream(FlowState& state);
+  void flush_stream(FlowState& state);
+  void flush_aged_streams(uint64_t now);
+  // end_of_input: sends what is built and waits until every call of the flow is answered.
+  void drain_stream(FlowState& state);
   bool all_ended() const;
 
   std::vector<FlowState> flows_;

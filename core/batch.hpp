@@ -1,6 +1,7 @@
 // Batch: the unit that moves between stages: whole records of one flow with their source
-// positions, then the zstd frame made of them. Reactor fills it, a worker compresses, the shipper
-// appends the frame to an object and returns the batch to the pool.
+// positions, then the zstd frame made of them (or, for a stream flow, the processed records).
+// Reactor fills it, a worker compresses, the shipper appends the frame to an object and returns the
+// batch to the pool.
 #pragma once
 
 #include <cstdint>
@@ -50,7 +51,10 @@ struct Batch {
   std::string input;
   std::vector<RecordRef> records;
   std::vector<SourcePosition> positions;
+  // A zstd frame of the processed NDJSON; for a stream flow, that NDJSON itself, uncompressed,
+  // with record_ends marking where each record (its '\n' included) ends.
   std::string frame;
+  std::vector<uint32_t> record_ends;
   BatchStats stats;
 
   void reset() {
@@ -62,6 +66,7 @@ struct Batch {
     records.clear();
     positions.clear();
     frame.clear();
+    record_ends.clear();
     stats = {};
   }
 };

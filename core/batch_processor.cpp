@@ -22,7 +22,14 @@ void BatchProcessor::process(Batch& batch, int64_t now_unix_millis) {
   if (state.records.passes_through()) {
     // Input already is NDJSON: records each followed by '\n', byte for byte.
     batch.stats.output_bytes = batch.input.size();
-    state.compressor.compress_frame(batch.input, batch.frame);
+    if (state.keep_records) {
+      for (const RecordRef& ref : batch.records) {
+        FERRY_ASSERT(ref.begin + ref.length < batch.input.size() &&
+                     batch.input[ref.begin + ref.length] == '\n');
+        batch.record_ends.push_back(ref.begin + ref.length + 1);
+      }
+    }
+    finish(state, batch.input, batch);
     return;
   }
   scratch_.clear();
@@ -35,12 +42,22 @@ void BatchProcessor::process(Batch& batch, int64_t now_unix_millis) {
       case RecordOutcome::passed: break;
       case RecordOutcome::redacted: ++batch.stats.redacted; break;
       case RecordOutcome::invalid: ++batch.stats.invalid; break;
-      case RecordOutcome::dropped: ++batch.stats.dropped; break;
+      case RecordOutcome::dropped: ++batch.stats.dropped; continue;
     }
+    if (state.keep_records) batch.record_ends.push_back(static_cast<uint32_t>(scratch_.size()));
   }
   batch.stats.output_bytes = scratch_.size();
   state.records.take_audit(batch.stats.rules);
-  state.compressor.compress_frame(scratch_, batch.frame);
+  finish(state, scratch_, batch);
+}
+
+void BatchProcessor::finish(FlowState& state, std::string& ndjson, Batch& batch) {
+  if (!state.keep_records) {
+    state.compressor.compress_frame(ndjson, batch.frame);
+    return;
+  }
+  FERRY_ASSERT(batch.record_ends.empty() || batch.record_ends.back() == ndjson.size());
+  batch.frame.assign(ndjson);
 }
 
 }  // namespace ferry

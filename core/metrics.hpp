@@ -92,10 +92,15 @@ struct FlowMetrics {
   Counter records_redacted;
   Counter records_invalid;
   Counter records_dropped;  // ferry has no path that drops a record: stays 0
-  Counter records_shipped;  // in completed objects
-  Counter bytes_shipped;    // compressed bytes of completed objects
+  Counter records_shipped;  // in completed objects, or acknowledged by a stream
+  Counter bytes_shipped;    // compressed bytes of completed objects; record bytes of a stream
   Counter parts_completed;  // acknowledged parts
   Counter objects_completed;
+  // Kinesis / Firehose flows (the Java agent's CloudWatch metrics of the same names):
+  Counter stream_record_attempts;  // RecordSendAttempts: records sent, every try counted
+  Counter stream_record_errors;    // RecordSendErrors: records the stream refused one by one
+  Counter stream_service_errors;   // ServiceErrors: calls that failed as a whole
+  Counter stream_calls;            // PutRecordBatch / PutRecords calls acknowledged
   // When the oldest record not yet in a completed object reached the shipper (unix ms; 0: none).
   Gauge oldest_pending_unix_ms;
   Gauge last_progress_unix_ms;    // last part acknowledged or object completed

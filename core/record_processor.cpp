@@ -1,11 +1,21 @@
 // Converters, then redaction, for one record.
 #include "core/record_processor.hpp"
 
+#include "core/assert.hpp"
+#include "core/start_pattern.hpp"
+
 namespace ferry {
 
 RecordProcessor::RecordProcessor(const std::vector<ProcessingOption>& data_processing,
-                                 std::vector<RedactionRule> rules)
-    : chain_(data_processing), redactor_(std::move(rules)) {}
+                                 std::vector<RedactionRule> rules, const RecordHooks& hooks)
+    : ec2_(hooks.ec2), chain_(data_processing), redactor_(std::move(rules)) {
+  if (!chain_.uses_ec2_metadata()) ec2_ = nullptr;  // no lock per record for nothing
+  if (!hooks.footer_pattern.empty()) {
+    auto compiled = compile_start_pattern(hooks.footer_pattern);
+    FERRY_ASSERT(compiled.ok());  // the configuration compiled it already
+    footer_.emplace(std::move(compiled.value()));
+  }
+}
 
 RecordOutcome RecordProcessor::process(std::string_view record, bool piece,
                                        const RecordOrigin& origin, int64_t now_unix_millis,
@@ -14,12 +24,15 @@ RecordOutcome RecordProcessor::process(std::string_view record, bool piece,
     redactor_.append_invalid_marker(record, origin, out);
     return RecordOutcome::invalid;
   }
+  if (footer_ && starts_record(*footer_, record, spans_)) return RecordOutcome::dropped;
   std::string_view shipped = record;
   if (!chain_.empty()) {
     // A converter that fails leaves the record as read (the Java agent ships it raw); the
     // rules below still apply to it, fail-closed.
+    // The snapshot stays alive while this record uses it, whatever the refresher publishes.
+    const std::shared_ptr<const Ec2Metadata> ec2 = ec2_ ? ec2_->current() : nullptr;
     const ProcessingResult result =
-        chain_.apply(record, ProcessingContext{now_unix_millis, nullptr}, converted_);
+        chain_.apply(record, ProcessingContext{now_unix_millis, ec2.get()}, converted_);
     if (result.status == ProcessingStatus::dropped) return RecordOutcome::dropped;
     shipped = converted_;
   }

@@ -113,7 +113,8 @@ Link instance_metadata() {
 
 Result<std::shared_ptr<CredentialsProvider>> resolve_credentials(
     const CredentialsSettings& settings) {
-  const StsEndpoint sts = sts_endpoint(settings.sts_endpoint, settings.region);
+  StsEndpoint sts = sts_endpoint(settings.sts_endpoint, settings.region);
+  sts.http = settings.http;
   std::shared_ptr<CredentialsProvider> base;
   std::string tried;
   // Built one at a time: a later source is not even looked at once one answers.

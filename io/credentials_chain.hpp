@@ -9,10 +9,12 @@
 #pragma once
 
 #include <memory>
+#include <optional>
 #include <string>
 
 #include "core/result.hpp"
 #include "io/credentials_provider.hpp"
+#include "io/http_client.hpp"
 
 namespace ferry {
 
@@ -23,6 +25,9 @@ struct CredentialsSettings {
   std::string assume_role_external_id;  // "assumeRoleExternalId"
   std::string sts_endpoint;             // "sts.endpoint"; empty: AWS_ENDPOINT_URL_STS or regional
   std::string region;                   // for STS
+
+  // The HTTP keys of STS calls; none: STS defaults.
+  std::optional<HttpClientOptions> http;
 };
 
 // The first source in the chain that yields credentials; an error naming every source tried

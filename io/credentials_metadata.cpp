@@ -4,6 +4,7 @@
 #include <algorithm>
 #include <cctype>
 
+#include "core/assert.hpp"
 #include "core/text.hpp"
 #include "io/credentials_env.hpp"
 #include "io/durable_file.hpp"
@@ -146,15 +147,50 @@ Result<ExpiringCredentials> fetch_instance_credentials(const std::string& endpoi
   return parsed;
 }
 
-Result<std::string> fetch_instance_region(const std::string& endpoint) {
+Result<std::vector<std::string>> fetch_instance_metadata(const std::string& endpoint,
+                                                         const std::vector<std::string>& paths) {
   HttpClient http(metadata_http_options());
   Result<std::string> token = imds_token(http, endpoint);
   if (!token.ok()) return make_error(cat("instance metadata: ", token.error().message));
-  Result<std::string> region =
-      call(http, "GET", cat(endpoint, "/latest/meta-data/placement/region"),
-           {{"X-aws-ec2-metadata-token", trim(*token)}});
-  if (!region.ok()) return make_error(cat("instance metadata: ", region.error().message));
-  return trim(*region);
+  const std::string session = trim(*token);
+  std::vector<std::string> values;
+  values.reserve(paths.size());
+  for (const std::string& path : paths) {
+    FERRY_ASSERT(!path.empty() && path.front() == '/');
+    Result<std::string> value =
+        call(http, "GET", cat(endpoint, path), {{"X-aws-ec2-metadata-token", session}});
+    if (!value.ok()) return make_error(cat("instance metadata: ", path, ": ", value.error().message));
+    values.push_back(std::move(*value));
+  }
+  return values;
+}
+
+Status with_instance_metadata_session(
+    const std::string& endpoint, const std::function<Status(const InstanceMetadataGet&)>& use) {
+  HttpClient http(metadata_http_options());
+  Result<std::string> token = imds_token(http, endpoint);
+  if (!token.ok()) return make_error(cat("instance metadata: ", token.error().message));
+  const std::string session = trim(*token);
+  const InstanceMetadataGet get = [&](std::string_view path) -> Result<std::optional<std::string>> {
+    HttpRequest request;
+    request.method = "GET";
+    request.url = cat(endpoint, path);
+    request.headers = {{"X-aws-ec2-metadata-token", session}};
+    Result<HttpResponse> response = http.send(request);
+    if (!response.ok())
+      return make_error(cat("instance metadata: ", path, ": ", response.error().message));
+    if (response->status == 404) return std::optional<std::string>();
+    if (response->status != 200)
+      return make_error(cat("instance metadata: ", path, ": status ", response->status));
+    return std::optional<std::string>(std::move(response->body));
+  };
+  return use(get);
+}
+
+Result<std::string> fetch_instance_region(const std::string& endpoint) {
+  auto values = fetch_instance_metadata(endpoint, {"/latest/meta-data/placement/region"});
+  if (!values.ok()) return values.error();
+  return trim(values->front());
 }
 
 }  // namespace ferry

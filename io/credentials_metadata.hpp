@@ -3,10 +3,13 @@
 // link-local services); each call makes its own connection. Any thread.
 #pragma once
 
+#include <functional>
 #include <optional>
 #include <string>
+#include <vector>
 
 #include "core/aws_credentials.hpp"
+#include "core/ec2_identity.hpp"
 #include "core/result.hpp"
 
 namespace ferry {
@@ -27,6 +30,14 @@ Result<ExpiringCredentials> fetch_container_credentials(const ContainerEndpoint&
 std::optional<std::string> instance_metadata_endpoint_from_environment();
 // IMDSv2: a session token (PUT /latest/api/token), the instance's role, then its credentials.
 Result<ExpiringCredentials> fetch_instance_credentials(const std::string& endpoint);
+// GETs each of `paths` ("/latest/meta-data/instance-id", "/latest/dynamic/instance-identity/
+// document", ...) under one IMDSv2 session token; the bodies as served, in order.
+Result<std::vector<std::string>> fetch_instance_metadata(const std::string& endpoint,
+                                                         const std::vector<std::string>& paths);
+// One IMDSv2 session token, then `use` makes GETs under it: a 200's body, nullopt for a 404,
+// an error (naming the path) otherwise. Returns `use`'s result, or the token's error.
+Status with_instance_metadata_session(const std::string& endpoint,
+                                      const std::function<Status(const InstanceMetadataGet&)>& use);
 // The instance's region (placement/region), for when neither agent.json nor the environment
 // names one.
 Result<std::string> fetch_instance_region(const std::string& endpoint);

@@ -44,7 +44,11 @@ Result<ExpiringCredentials> post(const StsEndpoint& endpoint, std::string_view a
                                  const std::string& body, const AwsCredentials* signer) {
   const Url url = split_url(endpoint.url);
   HttpClientOptions options;
-  options.connect_timeout_millis = 5'000;
+  if (endpoint.http) {
+    options = *endpoint.http;
+  } else {
+    options.connect_timeout_millis = 5'000;
+  }
   options.total_timeout_millis = 30'000;
   options.max_response_bytes = 1 << 20;
   HttpClient http(options);

@@ -3,16 +3,21 @@
 // Blocking; each call makes its own connection (they are rare). Any thread.
 #pragma once
 
+#include <optional>
 #include <string>
 
 #include "core/aws_credentials.hpp"
 #include "core/result.hpp"
+#include "io/http_client.hpp"
 
 namespace ferry {
 
 struct StsEndpoint {
   std::string url;     // "https://sts.<region>.amazonaws.com" unless overridden
   std::string region;  // signing region
+  // The configuration's HTTP keys (connect and socket timeouts, user agent, ...); none: a 5 s
+  // connect timeout. Each call still ends within 30 s.
+  std::optional<HttpClientOptions> http;
 };
 
 // `configured` (sts.endpoint), else $AWS_ENDPOINT_URL_STS, else the regional AWS endpoint.

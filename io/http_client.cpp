@@ -149,6 +149,14 @@ std::string_view url_for_messages(std::string_view url) {
 
 }  // namespace
 
+#ifndef FERRY_VERSION
+#define FERRY_VERSION "unknown"
+#endif
+
+std::string default_user_agent() {
+  return "ferry/" FERRY_VERSION;
+}
+
 std::optional<std::string_view> HttpResponse::header(std::string_view name) const {
   for (const HttpHeader& h : headers) {
     if (iequals(h.name, name)) return std::string_view(h.value);
@@ -197,9 +205,20 @@ Result<HttpResponse> HttpClient::send(const HttpRequest& request) {
   // Signed paths must reach the server exactly as signed: no dot-segment squashing.
   curl_easy_setopt(curl, CURLOPT_PATH_AS_IS, 1L);
   curl_easy_setopt(curl, CURLOPT_FOLLOWLOCATION, 0L);
-  curl_easy_setopt(curl, CURLOPT_TCP_KEEPALIVE, 1L);
-  curl_easy_setopt(curl, CURLOPT_TCP_KEEPIDLE, 30L);
-  curl_easy_setopt(curl, CURLOPT_TCP_KEEPINTVL, 15L);
+  if (options_.tcp_keepalive) {
+    curl_easy_setopt(curl, CURLOPT_TCP_KEEPALIVE, 1L);
+    curl_easy_setopt(curl, CURLOPT_TCP_KEEPIDLE, 30L);
+    curl_easy_setopt(curl, CURLOPT_TCP_KEEPINTVL, 15L);
+  }
+  if (!options_.user_agent.empty())
+    curl_easy_setopt(curl, CURLOPT_USERAGENT, options_.user_agent.c_str());
+  if (options_.max_connection_age_seconds > 0) {
+#if LIBCURL_VERSION_NUM >= 0x075000  // 7.80: a limit on age since the connection was made
+    curl_easy_setopt(curl, CURLOPT_MAXLIFETIME_CONN, options_.max_connection_age_seconds);
+#else  // older: a limit on idle time only, the closest curl has
+    curl_easy_setopt(curl, CURLOPT_MAXAGE_CONN, options_.max_connection_age_seconds);
+#endif
+  }
   curl_easy_setopt(curl, CURLOPT_CONNECTTIMEOUT_MS, options_.connect_timeout_millis);
   curl_easy_setopt(curl, CURLOPT_LOW_SPEED_LIMIT, options_.low_speed_bytes_per_second);
   curl_easy_setopt(curl, CURLOPT_LOW_SPEED_TIME, options_.low_speed_seconds);

@@ -31,16 +31,24 @@ struct HttpResponse {
   std::optional<std::string_view> header(std::string_view name) const;
 };
 
+// "ferry/<version>".
+std::string default_user_agent();
+
 struct HttpClientOptions {
-  long connect_timeout_millis = 10'000;
+  long connect_timeout_millis = 10'000;  // connectionTimeoutMillis
   // A transfer slower than this many bytes per second for low_speed_seconds is aborted: a
   // stalled connection must not hold a part forever, and a whole-request deadline would cap
-  // the part size on slow links instead.
+  // the part size on slow links instead. socketTimeoutMillis (a connection that delivers no
+  // byte for that long) is 1 byte per second over its length (agent/http_options.hpp).
   long low_speed_bytes_per_second = 1024;
   long low_speed_seconds = 30;
-  long total_timeout_millis = 0;           // 0: none
-  size_t max_response_bytes = 256u << 20;  // S3 answers are small; this bounds a bad server
-  std::string ca_file;                     // empty: the system's trust store
+  long total_timeout_millis = 0;                  // 0: none
+  size_t max_response_bytes = 256u << 20;         // S3 answers are small; this bounds a bad server
+  std::string ca_file;                            // empty: the system's trust store
+  std::string user_agent = default_user_agent();  // "User-Agent"; empty: none
+  bool tcp_keepalive = true;                      // probes after 30 s idle, then every 15 s
+  // A connection older than this is not reused (connectionTTLMillis); 0: no limit.
+  long max_connection_age_seconds = 0;
 };
 
 class HttpClient {

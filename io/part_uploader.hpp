@@ -3,15 +3,13 @@
 // Parts finish in any order; the caller acknowledges them in order.
 #pragma once
 
-#include <condition_variable>
-#include <deque>
-#include <mutex>
+#include <memory>
 #include <optional>
 #include <string>
-#include <thread>
 #include <vector>
 
 #include "core/result.hpp"
+#include "io/job_threads.hpp"
 #include "io/s3_client.hpp"
 
 namespace ferry {
@@ -38,31 +36,20 @@ class PartUploader {
   // `threads` connections; at most `threads` jobs are queued or running at once. Each part
   // carries the checksums `object` asks for, computed on the upload thread.
   PartUploader(const S3ClientOptions& options, size_t threads, S3ObjectOptions object);
-  ~PartUploader();
-  PartUploader(const PartUploader&) = delete;
-  PartUploader& operator=(const PartUploader&) = delete;
 
-  size_t capacity() const { return workers_.size(); }
-  size_t in_flight() const;
-
-  // Blocks while `capacity()` jobs are in flight (the caller should collect first).
-  void submit(Job job);
+  size_t capacity() const { return threads_.capacity(); }
+  size_t in_flight() const { return threads_.in_flight(); }
+  // At most capacity() jobs in flight: the caller collects first.
+  void submit(Job job) { threads_.submit(std::move(job)); }
   // A finished job, waiting for one if `wait` and any is in flight; nullopt if none.
-  std::optional<Done> collect(bool wait);
+  std::optional<Done> collect(bool wait) { return threads_.collect(wait); }
 
  private:
-  void work(S3Client& client);
+  Done upload(S3Client& client, Job& job) const;
 
-  mutable std::mutex mutex_;
-  std::condition_variable job_ready_;
-  std::condition_variable done_ready_;
-  std::deque<Job> jobs_;
-  std::deque<Done> done_;
-  size_t in_flight_ = 0;  // submitted and not yet collected
-  bool stopping_ = false;
-  S3ObjectOptions object_;
-  std::vector<std::unique_ptr<S3Client>> clients_;
-  std::vector<std::thread> workers_;
+  const S3ObjectOptions object_;
+  std::vector<std::unique_ptr<S3Client>> clients_;  // one per thread
+  JobThreads<Job, Done> threads_;                   // last: joined before the clients go
 };
 
 }  // namespace ferry

@@ -451,6 +451,32 @@ SEED_RULE = {"consentField": "data_share_consent", "fields": ["dob", "ssn_no"],
              "replacement": "REDACTED_CONTENT", "flagField": "data_redacted"}
 
 
+class S3rverTestCase(unittest.TestCase):
+    """Tests sharing one s3rver per class; each test gets its own directory (self.tmp) and key
+    prefix (self.prefix). Subclasses name their temporary directory with tmp_prefix."""
+    tmp_prefix = "ferry-test-"
+
+    @classmethod
+    def setUpClass(cls):
+        require_ferry()
+        require_s3_tools()
+        cls._tmp = tempfile.TemporaryDirectory(prefix=cls.tmp_prefix)
+        try:
+            cls.s3 = S3rver().__enter__()
+        except BaseException:
+            cls._tmp.cleanup()
+            raise
+
+    @classmethod
+    def tearDownClass(cls):
+        cls.s3.__exit__(None, None, None)
+        cls._tmp.cleanup()
+
+    def setUp(self):
+        self.tmp = tempfile.mkdtemp(dir=self._tmp.name, prefix=self._testMethodName + "-")
+        self.prefix = self._testMethodName + "/"
+
+
 def base_config(tmp, endpoint=None):
     cfg = {"checkpointFile": os.path.join(tmp, "checkpoints"), "flows": []}
     if endpoint:

@@ -429,7 +429,7 @@ class AthenaDdlStory(unittest.TestCase):
     def test_directory_flow_needs_a_location(self):
         p = self.athena_ddl("local")
         self.assertEqual(p.returncode, 2)
-        self.assertIn("ships to a directory", p.stderr)
+        self.assertIn("does not ship to S3 itself", p.stderr)
         self.assertEqual(p.stdout, "")
         table, _ = self.parsed("local", "--location", "s3://copies/host-a", "--table", "events_copy")
         self.assertEqual(table["table"], "events_copy")

@@ -13,8 +13,6 @@ reach 169.254.169.254), except in the instance metadata tests where the endpoint
 """
 import contextlib
 import datetime
-import hashlib
-import hmac
 import http.client
 import http.server
 import json
@@ -30,8 +28,12 @@ import time
 import unittest
 import urllib.parse
 
-from harness import (BUCKET, FERRY_BIN, Inputs, S3rver, base_config, check_seed_output, gen,
-                     require_ferry, s3_flow, stop_process_group)
+from aws_loopback import Handler, LoopbackServer
+from harness import (BUCKET, FERRY_BIN, SOURCE_DIR, Inputs, S3rver, base_config,
+                     check_seed_output, gen, require_ferry, s3_flow, stop_process_group)
+
+sys.path.insert(0, os.path.join(SOURCE_DIR, "tools"))
+from sigv4_verify import AUTH_RE, KeyTable  # noqa: E402  (tools/ is not a package)
 
 ROLE_ARN = "arn:aws:iam::123456789012:role/ferry-shipper"
 IMDS_ROLE = "ferry-instance-role"
@@ -41,141 +43,9 @@ def iso8601(t):
     return datetime.datetime.fromtimestamp(t, datetime.timezone.utc).strftime("%Y-%m-%dT%H:%M:%SZ")
 
 
-def sigv4_signature(secret, amz_date, scope, canonical_request):
-    date, region, service, _ = scope.split("/")
-    string_to_sign = "\n".join(["AWS4-HMAC-SHA256", amz_date, scope,
-                                hashlib.sha256(canonical_request.encode()).hexdigest()])
-    key = ("AWS4" + secret).encode()
-    for part in (date, region, service, "aws4_request"):
-        key = hmac.new(key, part.encode(), hashlib.sha256).digest()
-    return hmac.new(key, string_to_sign.encode(), hashlib.sha256).hexdigest()
-
-
-def canonical_query(raw):
-    if not raw:
-        return ""
-    pairs = []
-    for item in raw.split("&"):
-        name, _, value = item.partition("=")
-        pairs.append((urllib.parse.quote(urllib.parse.unquote(name), safe="-_.~"),
-                      urllib.parse.quote(urllib.parse.unquote(value), safe="-_.~")))
-    return "&".join(f"{n}={v}" for n, v in sorted(pairs))
-
-
-AUTH_RE = re.compile(r"AWS4-HMAC-SHA256 Credential=([^/]+)/(\S+?), ?SignedHeaders=([^,]+), ?"
-                     r"Signature=([0-9a-f]{64})$")
-
-
-class KeyTable:
-    """The key pairs handed out, with their session tokens and the moment the gateway starts
-    answering ExpiredToken for them; and what was seen of each."""
-
-    def __init__(self):
-        self.lock = threading.Lock()
-        self.keys = {}        # access key id -> (secret, token, expires_at or None)
-        self.used = {}        # access key id -> accepted S3 requests
-        self.rejected = []    # (access key id, S3 error code)
-        self.regions = set()  # signing regions of accepted requests
-
-    def add(self, prefix, lifetime=None, token=True):
-        akid = f"{prefix}{secrets.token_hex(6).upper()}"
-        secret = secrets.token_urlsafe(30)
-        session = ("TOKEN-" + secrets.token_urlsafe(40)) if token else ""
-        expires = time.time() + lifetime if lifetime else None
-        with self.lock:
-            self.keys[akid] = (secret, session, expires)
-        return akid, secret, session
-
-    def check(self, method, path, query, headers, body, service):
-        """None if the request is signed by a known, unexpired key pair; else (status, code)."""
-        m = AUTH_RE.match(headers.get("authorization", ""))
-        if not m:
-            return 403, "AccessDenied", None
-        akid, scope, signed, signature = m.groups()
-        with self.lock:
-            entry = self.keys.get(akid)
-        if entry is None:
-            return 403, "InvalidAccessKeyId", akid
-        secret, token, expires = entry
-        payload = headers.get("x-amz-content-sha256") or hashlib.sha256(body).hexdigest()
-        if payload != "UNSIGNED-PAYLOAD" and payload != hashlib.sha256(body).hexdigest():
-            return 400, "XAmzContentSHA256Mismatch", akid
-        names = signed.split(";")
-        canonical_headers = "".join(
-            f"{n}:{' '.join((headers.get(n) or '').split())}\n" for n in names)
-        request = "\n".join([method, path, canonical_query(query), canonical_headers, signed,
-                             payload])
-        expected = sigv4_signature(secret, headers.get("x-amz-date", ""), scope, request)
-        if not hmac.compare_digest(expected, signature) or scope.split("/")[2] != service:
-            return 403, "SignatureDoesNotMatch", akid
-        if headers.get("x-amz-security-token", "") != token:
-            return 403, "InvalidToken", akid
-        if token and "x-amz-security-token" not in names:
-            return 403, "SignatureDoesNotMatch", akid
-        if expires is not None and time.time() >= expires:
-            return 400, "ExpiredToken", akid
-        if service == "s3":
-            with self.lock:
-                self.used[akid] = self.used.get(akid, 0) + 1
-                self.regions.add(scope.split("/")[1])
-        return None
-
-    def used_prefixes(self):
-        with self.lock:
-            return {re.sub(r"[0-9A-F]{12}$", "", k) for k in self.used}
-
-
 def s3_error(code):
     return (f"<?xml version=\"1.0\" encoding=\"UTF-8\"?>\n<Error><Code>{code}</Code>"
             f"<Message>{code} (credentials test gateway)</Message></Error>").encode()
-
-
-class LoopbackServer:
-    """A ThreadingHTTPServer on 127.0.0.1 in a thread of this process, stopped on exit."""
-
-    def __init__(self, handler_class):
-        self.server = http.server.ThreadingHTTPServer(("127.0.0.1", 0), handler_class)
-        self.server.daemon_threads = True
-        self.server.owner = self
-        self.thread = threading.Thread(target=self.server.serve_forever, daemon=True)
-
-    @property
-    def url(self):
-        return f"http://127.0.0.1:{self.server.server_address[1]}"
-
-    def __enter__(self):
-        self.thread.start()
-        return self
-
-    def __exit__(self, *exc):
-        self.server.shutdown()
-        self.server.server_close()
-        self.thread.join(timeout=10)
-        return False
-
-
-class Handler(http.server.BaseHTTPRequestHandler):
-    protocol_version = "HTTP/1.1"
-
-    def log_message(self, *args):
-        pass
-
-    def body(self):
-        n = int(self.headers.get("Content-Length") or 0)
-        return self.rfile.read(n) if n else b""
-
-    def reply(self, status, body=b"", headers=(), content_type="application/xml"):
-        self.send_response(status)
-        self.send_header("Content-Type", content_type)
-        for name, value in headers:
-            self.send_header(name, value)
-        self.send_header("Content-Length", str(len(body)))
-        self.end_headers()
-        if self.command != "HEAD":
-            self.wfile.write(body)
-
-    def lower_headers(self):
-        return {k.lower(): v for k, v in self.headers.items()}
 
 
 class GatewayHandler(Handler):
@@ -188,8 +58,7 @@ class GatewayHandler(Handler):
         refused = owner.keys.check(self.command, path, query, self.lower_headers(), body, "s3")
         if refused:
             status, code, akid = refused
-            with owner.keys.lock:
-                owner.keys.rejected.append((akid, code))
+            owner.keys.reject(akid, code)
             return self.reply(status, s3_error(code))
         headers = {k: v for k, v in self.headers.items()
                    if k.lower() not in ("authorization", "connection", "expect")}
@@ -352,7 +221,7 @@ class CredentialsTest(unittest.TestCase):
         self.home = os.path.join(self.tmp, "home")
         os.makedirs(self.home)
         self.s3 = self.stack.enter_context(S3rver())
-        self.keys = KeyTable()
+        self.keys = KeyTable(counted_service="s3")
         self.gateway = self.stack.enter_context(Gateway(self.s3.port, self.keys))
         self.fake = None
 

@@ -14,7 +14,6 @@ import os
 import re
 import subprocess
 import sys
-import tempfile
 import unittest
 
 import harness
@@ -51,26 +50,11 @@ class FaultProxy:
         self.proc.stdout.close()
 
 
-class S3Faults(unittest.TestCase):
-    @classmethod
-    def setUpClass(cls):
-        harness.require_ferry()
-        harness.require_s3_tools()
-        cls._tmp = tempfile.TemporaryDirectory(prefix="ferry-s3-faults-")
-        try:
-            cls.s3 = harness.S3rver().__enter__()
-        except BaseException:
-            cls._tmp.cleanup()
-            raise
-
-    @classmethod
-    def tearDownClass(cls):
-        cls.s3.__exit__(None, None, None)
-        cls._tmp.cleanup()
+class S3Faults(harness.S3rverTestCase):
+    tmp_prefix = "ferry-s3-faults-"
 
     def setUp(self):
-        self.tmp = tempfile.mkdtemp(dir=self._tmp.name, prefix=self._testMethodName + "-")
-        self.prefix = self._testMethodName + "/"
+        super().setUp()
         self.proxy = None
         self.open_before = len(self.s3.open_uploads())
 

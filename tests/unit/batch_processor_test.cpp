@@ -104,3 +104,57 @@ TEST(BatchProcessor, PositionOnlyBatchHasNoFrame) {
 
 }  // namespace
 }  // namespace ferry
+
+namespace ferry {
+namespace {
+
+std::vector<std::string> kept_records(const Batch& batch) {
+  std::vector<std::string> records;
+  uint32_t begin = 0;
+  for (const uint32_t end : batch.record_ends) {
+    records.push_back(batch.frame.substr(begin, end - begin));
+    begin = end;
+  }
+  EXPECT_EQ(begin, batch.frame.size());
+  return records;
+}
+
+TEST(BatchProcessor, AStreamFlowKeepsItsRecordsUncompressedWithTheirEnds) {
+  FlowProcessing stream{{}, {}, 3};
+  stream.keep_records = true;
+  BatchProcessor processor({stream});
+  Batch batch;
+  add_record(batch, "plain line", 0);
+  add_record(batch, "multi\nline record", 11);
+  processor.process(batch, 0);
+  EXPECT_EQ(batch.frame, batch.input);
+  EXPECT_EQ(kept_records(batch),
+            (std::vector<std::string>{"plain line\n", "multi\nline record\n"}));
+}
+
+TEST(BatchProcessor, AStreamFlowsRecordsAreRedactedAndDroppedOnesLeaveNoEnd) {
+  ProcessingOption log_to_json;
+  log_to_json.kind = ProcessingKind::log_to_json;
+  log_to_json.log_format = LogFormat::common_apache;
+  log_to_json.has_log_format = true;
+  FlowProcessing stream{{log_to_json}, {RedactionRule{"", {"host"}, "REDACTED_CONTENT", ""}}, 3};
+  stream.keep_records = true;
+  BatchProcessor processor({stream});
+  Batch batch;
+  add_record(batch, R"(10.0.0.1 - - [10/Oct/2000:13:55:36 -0700] "GET / HTTP/1.0" 200 2326)", 0);
+  add_record(batch, "not an apache line", 70);
+  add_record(batch, R"(10.0.0.2 - bob [10/Oct/2000:13:55:37 -0700] "GET /a HTTP/1.0" 404 -)", 89);
+  processor.process(batch, 0);
+  EXPECT_EQ(batch.stats.dropped, 1u);
+  const std::vector<std::string> records = kept_records(batch);
+  ASSERT_EQ(records.size(), 2u);
+  for (const std::string& record : records) {
+    EXPECT_EQ(record.back(), '\n');
+    EXPECT_NE(record.find(R"("host":"REDACTED_CONTENT")"), std::string::npos) << record;
+    EXPECT_EQ(record.find("10.0.0."), std::string::npos) << record;
+  }
+  EXPECT_NE(records[1].find(R"("authuser":"bob")"), std::string::npos) << records[1];
+}
+
+}  // namespace
+}  // namespace ferry

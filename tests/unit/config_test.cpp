@@ -12,6 +12,7 @@
 #include <vector>
 
 #include "agent/did_you_mean.hpp"
+#include "tests/support/config_parse.hpp"
 #include "agent/json_comments.hpp"
 #include "agent/json_syntax.hpp"
 #include "core/text.hpp"
@@ -72,23 +73,6 @@ std::string with_s3(std::string_view s3_block) {
   return cat(R"({"flows": [{"filePattern": "/var/log/app/*.log", "s3": )", s3_block, "}]}");
 }
 
-Parsed parse_ok(std::string_view text) {
-  Result<Parsed> result = parse(text);
-  if (!result.ok()) {
-    ADD_FAILURE() << "unexpected error: " << result.error().message << "\nin: " << text;
-    return {};
-  }
-  return std::move(result).value();
-}
-
-std::string error_of(std::string_view text) {
-  Result<Parsed> result = parse(text);
-  if (result.ok()) {
-    ADD_FAILURE() << "parsed but should not have: " << text;
-    return {};
-  }
-  return result.error().message;
-}
 
 const S3Destination& s3_of(const Flow& flow) {
   EXPECT_TRUE(std::holds_alternative<S3Destination>(flow.destination));
@@ -229,27 +213,18 @@ TEST(Config, AFlowHasExactlyOneDestination) {
             "config: flows[0]: a flow has exactly one destination, found both \"s3\" and "
             "\"directory\"; remove one");
   EXPECT_EQ(error_of(R"({"flows": [{"filePattern": "/a/*"}]})"),
-            "config: flows[0]: no destination; add an \"s3\" or \"directory\" block");
+            "config: flows[0]: no destination; add an \"s3\" or \"directory\" block, or a "
+            "\"deliveryStream\" or \"kinesisStream\"");
 }
 
-TEST(Config, KinesisStreamDestinationsAreNotSupportedYet) {
-  EXPECT_EQ(error_of(R"({"flows": [{"filePattern": "/a/*", "deliveryStream": "x"}]})"),
-            "config: flows[0]: deliveryStream destinations are not supported yet; add an \"s3\" "
-            "or \"directory\" block");
-  EXPECT_EQ(error_of(R"({"flows": [{"filePattern": "/a/*", "kinesisStream": "x"}]})"),
-            "config: flows[0]: kinesisStream destinations are not supported yet; add an \"s3\" "
-            "or \"directory\" block");
-  // Firehose wins when both are given, as in the Kinesis Agent.
-  EXPECT_EQ(error_of(R"({"flows": [{"filePattern": "/a/*", "kinesisStream": "k",
-                                    "deliveryStream": "d"}]})"),
-            "config: flows[0]: deliveryStream destinations are not supported yet; add an \"s3\" "
-            "or \"directory\" block");
-  // With an explicit ferry destination the stream is ignored, loudly.
+TEST(Config, AStreamBesideAFerryDestinationIsIgnoredLoudly) {
+  // Stream flows themselves: tests/unit/config_streams_test.cpp.
   const Parsed parsed = parse_ok(one_flow(R"("deliveryStream": "d",)"));
-  EXPECT_EQ(parsed.warnings,
-            std::vector<std::string>{
-                "config: flows[0].deliveryStream: not supported yet; ignored, this flow ships to "
-                "\"s3\""});
+  ASSERT_EQ(parsed.warnings.size(), 1u);
+  EXPECT_NE(parsed.warnings[0].find("config: flows[0].deliveryStream: this flow ships to its \"s3\" "
+                                    "block instead"),
+            std::string::npos);
+  EXPECT_TRUE(std::holds_alternative<S3Destination>(parsed.config.flows[0].destination));
 }
 
 // ---- Kinesis Agent spellings ----------------------------------------------------------------
@@ -374,9 +349,7 @@ TEST(Config, EnumsAreCaseSensitiveWithDidYouMean) {
             "\"BEGINNING\"");
   EXPECT_EQ(error_of(one_flow(R"("initialPosition": 0,)")),
             "config: flows[0].initialPosition: must be a string, got number");
-  EXPECT_EQ(error_of(cat(R"({"log.level": "Info",)", one_flow().substr(1))),
-            "config: log.level: must be one of debug, info, warn, error, got \"Info\" (did you "
-            "mean info?)");
+  // log.level is Logback's in the Kinesis Agent: any case (config_agent_keys_test.cpp).
   EXPECT_EQ(error_of(cat(R"({"log.level": "warning",)", one_flow().substr(1))),
             "config: log.level: must be one of debug, info, warn, error, got \"warning\" (did you "
             "mean warn?)");
@@ -397,17 +370,22 @@ TEST(Config, DidYouMeanPicksTheClosestKnownWord) {
 
 TEST(Config, UnknownKeysWarnButParse) {
   const Parsed parsed = parse_ok(R"({"fooBar": 1, "flows": [{"filePattern": "/a/*",
-      "partitionKeyOption": "RANDOM", "zzz": {}, "s3": {"bucket": "abc", "bukcet": "x"},
-      "redact": [{"fields": ["a"], "replacment": "X"}]}], "cloudwatch.emitMetrics": false})");
+      "publishQueueCapacity": 100, "zzz": {}, "s3": {"bucket": "abc", "bukcet": "x"},
+      "redact": [{"fields": ["a"], "replacment": "X"}]}], "useHttpGzip": false})");
   EXPECT_EQ(parsed.warnings,
             (std::vector<std::string>{
                 "config: fooBar: unknown key; ignored",
-                "config: flows[0].partitionKeyOption: accepted but not implemented yet; ignored",
                 "config: flows[0].zzz: unknown key; ignored",
                 "config: flows[0].s3.bukcet: unknown key (did you mean bucket?)",
                 "config: flows[0].redact[0].replacment: unknown key (did you mean replacement?)",
-                "config: cloudwatch.emitMetrics: accepted but not implemented yet; ignored",
             }));
+  // The Kinesis Agent's keys for JVM internals are info notes, not warnings.
+  EXPECT_EQ(parsed.notes, (std::vector<std::string>{
+                              "config: flows[0].publishQueueCapacity: has no effect in ferry: a "
+                              "Java agent queue size; ferry's queues are fixed",
+                              "config: useHttpGzip: has no effect in ferry: AWS answers are "
+                              "small; ferry sends records uncompressed",
+                          }));
   EXPECT_EQ(parsed.config.flows[0].redact[0].replacement, "REDACTED_CONTENT");
 }
 
@@ -425,59 +403,39 @@ TEST(Config, MissingRequiredKeyPointsAtItsMisspelling) {
             "config: flows: required key missing (found flow; did you mean flows?)");
 }
 
-TEST(Config, EveryKinesisAgentKeyIsAcceptedWithAWarning) {
-  const std::vector<std::string> agent_keys = {"checkpointTimeToLiveDays",
-                                               "cloudwatch.emitMetrics",
-                                               "cloudwatch.endpoint",
-                                               "cloudwatch.namespace",
-                                               "cloudwatch.tagInstance",
-                                               "cloudwatch.metricsBufferTimeMillis",
-                                               "cloudwatch.metricsQueueSize",
-                                               "kinesis.endpoint",
-                                               "kinesis.region",
-                                               "firehose.endpoint",
-                                               "shutdownTimeoutMillis",
-                                               "log.emitMetrics",
+TEST(Config, KinesisAgentNoOpKeysAreTypeCheckedAndNoted) {
+  const std::vector<std::string> agent_keys = {"log.emitMetrics",
                                                "log.emitInternalMetrics",
-                                               "maxSendingThreads",
-                                               "maxSendingThreadsPerCore",
                                                "sendingThreadsKeepAliveMillis",
                                                "sendingThreadsMaxQueueSize",
                                                "maxConnections",
-                                               "connectionTimeoutMillis",
-                                               "connectionTTLMillis",
-                                               "socketTimeoutMillis",
-                                               "useTcpKeepAlive",
-                                               "useHttpGzip",
-                                               "userAgentOverride"};
-  const std::vector<std::string> flow_keys = {"partitionKeyOption",
-                                              "aggregatedRecordSizeBytes",
-                                              "maxBufferSizeBytes",
-                                              "maxBufferSizeRecords",
-                                              "maxTimeBetweenFileTrackerRefreshMillis",
-                                              "publishQueueCapacity",
-                                              "retryInitialBackoffMillis",
-                                              "retryMaxBackoffMillis",
-                                              "waitOnFullPublishQueueMillis",
-                                              "waitOnEmptyPublishQueueMillis",
-                                              "waitOnFullRetryQueueMillis",
-                                              "fileFooterPattern"};
+                                               "useHttpGzip"};
+  const std::vector<std::string> flow_keys = {
+      "maxTimeBetweenFileTrackerRefreshMillis", "publishQueueCapacity",
+      "waitOnFullPublishQueueMillis", "waitOnEmptyPublishQueueMillis",
+      "waitOnFullRetryQueueMillis"};
   std::string text = "{";
   for (const std::string& key : agent_keys) text += cat("\"", key, "\": \"1\", ");
   std::string flow;
   for (const std::string& key : flow_keys) flow += cat("\"", key, "\": \"1\", ");
   text += one_flow(flow).substr(1);
   const Parsed parsed = parse_ok(text);
-  std::vector<std::string> expected;
-  for (const std::string& key : agent_keys) {
-    expected.push_back(cat("config: ", key, ": accepted but not implemented yet; ignored"));
-  }
-  for (const std::string& key : flow_keys) {
-    expected.push_back(
-        cat("config: flows[0].", key, ": accepted but not implemented yet; ignored"));
-  }
-  // The flows key comes last in the text, so its warnings do too.
-  EXPECT_EQ(parsed.warnings, expected);
+  EXPECT_TRUE(parsed.warnings.empty());
+  ASSERT_EQ(parsed.notes.size(), agent_keys.size() + flow_keys.size());
+  for (std::size_t i = 0; i < agent_keys.size(); ++i)
+    EXPECT_EQ(parsed.notes[i].rfind(cat("config: ", agent_keys[i], ": has no effect in ferry: "), 0),
+              0u);
+  for (std::size_t i = 0; i < flow_keys.size(); ++i)
+    EXPECT_EQ(parsed.notes[agent_keys.size() + i].rfind(
+                  cat("config: flows[0].", flow_keys[i], ": has no effect in ferry: "), 0),
+              0u);
+  // A value of the wrong type is still an error naming the key.
+  EXPECT_EQ(error_of(cat(R"({"maxConnections": "many",)", one_flow().substr(1))),
+            "config: maxConnections: must be an integer, got \"many\"");
+  EXPECT_EQ(error_of(cat(R"({"useHttpGzip": "maybe",)", one_flow().substr(1))),
+            "config: useHttpGzip: must be a boolean (true/false, yes/no, t/f, y/n, 1/0), got \"maybe\"");
+  EXPECT_EQ(error_of(one_flow(R"("publishQueueCapacity": [],)")),
+            "config: flows[0].publishQueueCapacity: must be an integer, got array");
 }
 
 TEST(Config, KeysThatChangeDataAreParsedAndChecked) {
@@ -499,9 +457,12 @@ TEST(Config, KeysThatChangeDataAreParsedAndChecked) {
             1u);
   EXPECT_EQ(error_of(one_flow(R"("dataProcessingOptions": {},)")),
             "config: flows[0].dataProcessingOptions: must be an array, got object");
-  EXPECT_EQ(error_of(one_flow(R"("dataProcessingOptions": [{"optionName": "ADDEC2METADATA"}],)")),
-            "config: flows[0].dataProcessingOptions[0]: ADDEC2METADATA is not supported yet: ferry "
-            "does not fetch the instance metadata, and would ship records without it");
+  EXPECT_EQ(parse_ok(one_flow(R"("dataProcessingOptions": [{"optionName": "ADDEC2METADATA",
+                 "logFormat": "COMMONAPACHELOG", "metadataTTL": 60}],)"))
+                .config.flows[0]
+                .data_processing[0]
+                .metadata_ttl_seconds,
+            60u);
   // Values that change nothing are accepted without a word.
   const Parsed parsed = parse_ok(one_flow(
       R"("skipHeaderLines": "0", "multiLineStartPattern": "", "dataProcessingOptions": [],)"));
@@ -862,8 +823,8 @@ TEST(Config, AgentLevelRules) {
             "config: checkpointFile: must be an absolute path, got \"checkpoints\"");
   EXPECT_EQ(root_error(R"("checkpointFile": 1,)"),
             "config: checkpointFile: must be a string, got number");
-  EXPECT_EQ(root_error(R"("log.level": "trace",)"),
-            "config: log.level: must be one of debug, info, warn, error, got \"trace\"");
+  EXPECT_EQ(root_error(R"("log.level": "verbose",)"),
+            "config: log.level: must be one of debug, info, warn, error, got \"verbose\"");
   // An empty endpoint means the AWS one, as in the Kinesis Agent.
   EXPECT_EQ(parse_ok(cat(R"({"s3.endpoint": "",)", one_flow().substr(1))).config.s3.endpoint, "");
   EXPECT_EQ(

@@ -1,0 +1,129 @@
+// agent.d/*.json flows (see config_agent_d.hpp).
+#include "agent/config_agent_d.hpp"
+
+#include <algorithm>
+#include <filesystem>
+#include <system_error>
+
+#include "agent/config_document.hpp"
+#include "core/text.hpp"
+
+namespace ferry::config {
+namespace {
+
+namespace fs = std::filesystem;
+
+// The *.json regular files of `directory` (symbolic links followed), sorted by name.
+Result<std::vector<std::string>> json_files(const std::string& directory) {
+  std::error_code error;
+  if (!fs::is_directory(directory, error)) return std::vector<std::string>{};
+  std::vector<std::string> files;
+  fs::directory_iterator it(directory, error);
+  for (; !error && it != fs::directory_iterator(); it.increment(error)) {
+    const fs::path& path = it->path();
+    if (path.extension() != ".json" || path.filename().string().starts_with('.')) continue;
+    std::error_code type_error;
+    if (fs::is_regular_file(path, type_error)) files.push_back(path.string());
+  }
+  if (error) return config_error(directory, cat("cannot list: ", error.message()));
+  std::sort(files.begin(), files.end());
+  return files;
+}
+
+// "config: <path>: <problem>" as "config: <file>: <path>: <problem>".
+std::string in_file(std::string_view message, std::string_view file) {
+  constexpr std::string_view kPrefix = "config: ";
+  if (!message.starts_with(kPrefix)) return cat("config: ", file, ": ", message);
+  return cat(kPrefix, file, ": ", message.substr(kPrefix.size()));
+}
+
+// Where flow `index` of a file is, for messages: "<file>: flows[N]".
+struct FlowOrigin {
+  std::string file;
+  std::size_t index = 0;
+};
+
+Status check_names(const std::vector<Flow>& flows, const std::vector<FlowOrigin>& origins) {
+  for (std::size_t i = 0; i < flows.size(); ++i) {
+    for (std::size_t j = 0; j < i; ++j) {
+      if (flows[i].name != flows[j].name) continue;
+      const std::string path = key_path(index_path("flows", origins[i].index), "name");
+      return make_error(in_file(
+          config_error(path, cat("flow name ", quote_value(flows[i].name), " is already used by ",
+                                 origins[j].file, ": ", index_path("flows", origins[j].index),
+                                 "; flow names must be unique across agent.json and "
+                                 "agent.d/*.json (unnamed flows are flow1, flow2, ...)"))
+              .message,
+          origins[i].file));
+    }
+  }
+  return Ok{};
+}
+
+// The flows of one agent.d file, appended to `flows`.
+Status add_file_flows(const std::string& file, const std::string& directory,
+                      std::vector<Flow>& flows, std::vector<FlowOrigin>& origins,
+                      ParseContext& context) {
+  Result<std::string> text = read_config_file(file);
+  if (!text.ok()) return text.error();
+  ConfigDocument document;
+  const Status parsed = parse_config_document(text.value(), file, document);
+  if (!parsed.ok())
+    return make_error(parsed.error().message.starts_with(cat("config: ", file))
+                          ? parsed.error().message
+                          : in_file(parsed.error().message, file));
+  ParseContext local{directory, {}, {}};
+  const auto fail = [&file](const Error& error) {
+    return make_error(in_file(error.message, file));
+  };
+  bool has_flows = false;
+  for (simdjson::dom::key_value_pair field : document.root) {
+    const std::string_view key = field.key;
+    if (key != "flows") {
+      local.warnings.push_back(
+          cat("config: ", key_path("", key),
+              ": only \"flows\" is read from agent.d files (as the Kinesis Agent); ignored"));
+      continue;
+    }
+    has_flows = true;
+    array items;
+    const Result<array> read = read_array(field.value, "flows");
+    if (!read.ok()) return fail(read.error());
+    items = read.value();
+    std::size_t index = 0;
+    for (element item : items) {
+      Result<Flow> flow = parse_flow(item, index, local);
+      if (!flow.ok()) return fail(flow.error());
+      // Unnamed flows are numbered across every file, as if all flows were in one list.
+      object fields;
+      if (item.get_object().get(fields) == simdjson::SUCCESS &&
+          fields["name"].error() == simdjson::NO_SUCH_FIELD)
+        flow.value().name = cat("flow", flows.size() + 1);
+      flows.push_back(std::move(flow.value()));
+      origins.push_back(FlowOrigin{file, index++});
+    }
+  }
+  if (!has_flows) return fail(config_error("flows", "required key missing"));
+  for (const std::string& warning : local.warnings)
+    context.warnings.push_back(in_file(warning, file));
+  for (const std::string& note : local.notes) context.notes.push_back(in_file(note, file));
+  return Ok{};
+}
+
+}  // namespace
+
+Status add_agent_d_flows(const std::string& directory, const std::string& main_file,
+                         std::vector<Flow>& flows, ParseContext& context) {
+  Result<std::vector<std::string>> files = json_files(directory);
+  if (!files.ok()) return files.error();
+  if (files.value().empty()) return Ok{};
+  std::vector<FlowOrigin> origins;
+  for (std::size_t i = 0; i < flows.size(); ++i) origins.push_back(FlowOrigin{main_file, i});
+  for (const std::string& file : files.value()) {
+    const Status added = add_file_flows(file, directory, flows, origins, context);
+    if (!added.ok()) return added;
+  }
+  return check_names(flows, origins);
+}
+
+}  // namespace ferry::config

@@ -1,0 +1,21 @@
+// The Kinesis Agent's agent.d directory (internal to agent/config.cpp): the "flows" of every
+// *.json file in it join those of agent.json, files in name order.
+#pragma once
+
+#include <string>
+#include <vector>
+
+#include "agent/config.hpp"
+#include "agent/config_sections.hpp"
+
+namespace ferry::config {
+
+// Appends the flows of `directory`/*.json (none when the directory does not exist) to `flows`,
+// which came from `main_file`. Messages of a file's flows are "config: <file>: flows[N]...";
+// keys other than "flows" are warned about and ignored (as the Kinesis Agent ignores them).
+// An unnamed flow is "flow<N>" with N counted across all files; names must be unique across
+// all files. Relative paths in a file are taken relative to `directory`.
+Status add_agent_d_flows(const std::string& directory, const std::string& main_file,
+                         std::vector<Flow>& flows, ParseContext& context);
+
+}  // namespace ferry::config

@@ -1,0 +1,272 @@
+// Unit tests for the Kinesis Agent's agent-level keys (agent/config_agent.*): checkpoint TTL,
+// shutdown timeout, the HTTP client keys and their HttpClientOptions, the refused
+// userDefinedCredentialsProvider keys; agent.d/*.json flows (agent/config_agent_d.*); and the
+// flow key fileFooterPattern.
+#include <gtest/gtest.h>
+#include <unistd.h>
+
+#include <filesystem>
+#include <fstream>
+#include <string>
+#include <vector>
+
+#include "agent/config.hpp"
+#include "agent/http_options.hpp"
+#include "core/text.hpp"
+#include "tests/support/config_parse.hpp"
+
+namespace ferry::config {
+namespace {
+
+namespace fs = std::filesystem;
+
+std::string with_flow(std::string_view root_keys, std::string_view flow_keys = "") {
+  return cat("{", root_keys, R"("flows": [{)", flow_keys,
+             R"("filePattern": "/var/log/app/*.log", "s3": {"bucket": "my-bucket"}}]})");
+}
+
+
+// ---- agent-level keys ---------------------------------------------------------------------
+
+TEST(ConfigAgentKeys, DefaultsAreTheJavaAgents) {
+  const Config config = parse_ok(with_flow("")).config;
+  EXPECT_EQ(config.checkpoint_ttl_days, 7u);
+  EXPECT_EQ(config.shutdown_timeout_millis, 10000u);
+  EXPECT_EQ(config.http.connection_timeout_millis, 10000u);
+  EXPECT_EQ(config.http.socket_timeout_millis, 50000u);
+  EXPECT_TRUE(config.http.user_agent.empty());
+}
+
+TEST(ConfigAgentKeys, KeysAreParsed) {
+  const Parsed parsed = parse_ok(with_flow(
+      R"("checkpointTimeToLiveDays": "3", "shutdownTimeoutMillis": 2500,
+         "connectionTimeoutMillis": 2000, "socketTimeoutMillis": "1500",
+         "connectionTTLMillis": 30000, "useTcpKeepAlive": "no",
+         "userAgentOverride": "my-agent/1.0",)"));
+  const Config& config = parsed.config;
+  EXPECT_TRUE(parsed.warnings.empty());
+  EXPECT_TRUE(parsed.notes.empty());
+  EXPECT_EQ(config.checkpoint_ttl_days, 3u);
+  EXPECT_EQ(config.shutdown_timeout_millis, 2500u);
+  EXPECT_EQ(config.http.connection_timeout_millis, 2000u);
+  EXPECT_EQ(config.http.socket_timeout_millis, 1500u);
+  EXPECT_EQ(config.http.connection_ttl_millis, 30000u);
+  EXPECT_FALSE(config.http.tcp_keepalive);
+  EXPECT_EQ(config.http.user_agent, "my-agent/1.0");
+  // -1 is the AWS SDK's "no limit".
+  EXPECT_EQ(parse_ok(with_flow(R"("connectionTTLMillis": -1,)")).config.http.connection_ttl_millis,
+            0u);
+}
+
+TEST(ConfigAgentKeys, BadValuesNameTheKey) {
+  EXPECT_EQ(error_of(with_flow(R"("checkpointTimeToLiveDays": 0,)")),
+            "config: checkpointTimeToLiveDays: must be between 1 and 36500, got 0");
+  EXPECT_EQ(error_of(with_flow(R"("shutdownTimeoutMillis": "soon",)")),
+            "config: shutdownTimeoutMillis: must be an integer, got \"soon\"");
+  EXPECT_EQ(error_of(with_flow(R"("socketTimeoutMillis": true,)")),
+            "config: socketTimeoutMillis: must be an integer, got boolean");
+  EXPECT_EQ(error_of(with_flow(R"("useTcpKeepAlive": "sometimes",)")),
+            "config: useTcpKeepAlive: must be a boolean (true/false, yes/no, t/f, y/n, 1/0), got "
+            "\"sometimes\"");
+  EXPECT_EQ(error_of(with_flow(R"("userAgentOverride": "a\nb",)")),
+            "config: userAgentOverride: must be printable ASCII (it is an HTTP header), got "
+            "\"a\\nb\"");
+}
+
+TEST(ConfigAgentKeys, HttpTuningBecomesClientOptions) {
+  HttpTuning tuning;
+  HttpClientOptions options = http_options(tuning);
+  EXPECT_EQ(options.connect_timeout_millis, 10000);
+  EXPECT_EQ(options.low_speed_bytes_per_second, 1);  // "no byte for socketTimeoutMillis"
+  EXPECT_EQ(options.low_speed_seconds, 50);
+  EXPECT_EQ(options.max_connection_age_seconds, 60);
+  EXPECT_TRUE(options.tcp_keepalive);
+  EXPECT_EQ(options.user_agent, cat("ferry/", FERRY_VERSION));
+
+  tuning.connection_timeout_millis = 1500;
+  tuning.socket_timeout_millis = 1200;  // rounded up to whole seconds
+  tuning.connection_ttl_millis = 0;     // no limit
+  tuning.tcp_keepalive = false;
+  tuning.user_agent = "custom";
+  options = http_options(tuning);
+  EXPECT_EQ(options.connect_timeout_millis, 1500);
+  EXPECT_EQ(options.low_speed_seconds, 2);
+  EXPECT_EQ(options.max_connection_age_seconds, 0);
+  EXPECT_FALSE(options.tcp_keepalive);
+  EXPECT_EQ(options.user_agent, "custom");
+  tuning.socket_timeout_millis = 1;
+  EXPECT_EQ(http_options(tuning).low_speed_seconds, 1);
+}
+
+TEST(ConfigAgentKeys, UserDefinedCredentialsProviderIsRefusedWithTheWayOut) {
+  const std::string error =
+      error_of(with_flow(R"("userDefinedCredentialsProvider.classname": "com.example.Creds",)"));
+  EXPECT_EQ(error.rfind("config: userDefinedCredentialsProvider.classname: ferry cannot load Java "
+                        "classes; ",
+                        0),
+            0u);
+  EXPECT_NE(error.find("credential_process"), std::string::npos);
+  EXPECT_NE(error.find("docs/credentials.md"), std::string::npos);
+  EXPECT_EQ(
+      error_of(with_flow(R"("userDefinedCredentialsProvider.location": "/opt/creds.jar",)"))
+          .rfind("config: userDefinedCredentialsProvider.location: ferry cannot load Java", 0),
+      0u);
+}
+
+TEST(ConfigAgentKeys, UnknownKeysStillGetDidYouMean) {
+  EXPECT_EQ(parse_ok(with_flow(R"("shutdownTimeoutMilis": 1,)")).warnings,
+            std::vector<std::string>{
+                "config: shutdownTimeoutMilis: unknown key (did you mean shutdownTimeoutMillis?)"});
+}
+
+TEST(ConfigAgentKeys, LogKeysOfTheJavaAgent) {
+  // Logback's levels, in any case; ferry has no trace level.
+  EXPECT_EQ(parse_ok(with_flow(R"("log.level": "INFO",)")).config.log_level, LogLevel::info);
+  EXPECT_EQ(parse_ok(with_flow(R"("log.level": "TRACE",)")).config.log_level, LogLevel::debug);
+  EXPECT_EQ(parse_ok(with_flow(R"("log.level": "Warn",)")).config.log_level, LogLevel::warn);
+  EXPECT_EQ(error_of(with_flow(R"("log.level": "loud",)")),
+            "config: log.level: must be one of debug, info, warn, error, got \"loud\"");
+  // The Java agent's log file keys: ferry logs to stderr.
+  const Parsed parsed = parse_ok(with_flow(
+      R"("log.file": "/var/log/aws-kinesis-agent/aws-kinesis-agent.log",
+         "log.maxBackupIndex": 5, "log.maxFileSize": "10485760",)"));
+  EXPECT_TRUE(parsed.warnings.empty());
+  EXPECT_EQ(parsed.notes,
+            (std::vector<std::string>{
+                "config: log.file: has no effect in ferry: ferry logs to stderr (the systemd "
+                "journal)",
+                "config: log.maxBackupIndex: has no effect in ferry: ferry logs to stderr; the "
+                "journal rotates its logs",
+                "config: log.maxFileSize: has no effect in ferry: ferry logs to stderr; the "
+                "journal rotates its logs"}));
+  EXPECT_EQ(error_of(with_flow(R"("log.file": 5,)")),
+            "config: log.file: must be a string, got number");
+}
+
+// ---- fileFooterPattern --------------------------------------------------------------------
+
+TEST(ConfigAgentKeys, FileFooterPatternIsCompiledOnce) {
+  EXPECT_EQ(parse_ok(with_flow("", R"("fileFooterPattern": "^-- end of log --$",)"))
+                .config.flows[0]
+                .file_footer_pattern,
+            "^-- end of log --$");
+  EXPECT_TRUE(parse_ok(with_flow("", R"("fileFooterPattern": null,)"))
+                  .config.flows[0]
+                  .file_footer_pattern.empty());
+  EXPECT_EQ(error_of(with_flow("", R"("fileFooterPattern": "(unclosed",)"))
+                .rfind("config: flows[0].fileFooterPattern: not a valid regular expression (", 0),
+            0u);
+  EXPECT_EQ(error_of(with_flow("", R"("fileFooterPattern": 5,)")),
+            "config: flows[0].fileFooterPattern: must be a string, got number");
+}
+
+// ---- agent.d ------------------------------------------------------------------------------
+
+class AgentD : public ::testing::Test {
+ protected:
+  void SetUp() override {
+    root_ = fs::temp_directory_path() / cat("ferry-agent-d-", ::getpid(), "-",
+                                            ::testing::UnitTest::GetInstance()->random_seed(), "-",
+                                            counter_++);
+    fs::create_directories(root_ / "agent.d");
+  }
+  void TearDown() override { fs::remove_all(root_); }
+
+  void write(const std::string& name, std::string_view text) {
+    std::ofstream(root_ / name) << text;
+  }
+  std::string main_file() const { return (root_ / "agent.json").string(); }
+  std::string file(const std::string& name) const { return (root_ / name).string(); }
+  std::string flow(std::string_view name_key, std::string_view pattern) const {
+    return cat("{", name_key, R"("filePattern": ")", pattern,
+               R"(", "directory": {"path": "/tmp/out"}})");
+  }
+
+  fs::path root_;
+  static inline int counter_ = 0;
+};
+
+TEST_F(AgentD, FlowsOfEveryJsonFileJoinInNameOrder) {
+  write("agent.json", cat(R"({"flows": [)", flow("", "/a/*.log"), "]}"));
+  write("agent.d/20-b.json", cat(R"({"flows": [)", flow(R"("name": "bee",)", "/b/*.log"), ", ",
+                                 flow("", "rel/*.log"), "]}"));
+  write("agent.d/10-a.json", cat(R"({"flows": [)", flow("", "/c/*.log"), "]}"));
+  write("agent.d/notes.txt", "not json");
+  write("agent.d/.hidden.json", "{");
+  const Result<Parsed> parsed = load(main_file());
+  ASSERT_TRUE(parsed.ok()) << parsed.error().message;
+  const std::vector<Flow>& flows = parsed->config.flows;
+  ASSERT_EQ(flows.size(), 4u);
+  EXPECT_EQ(flows[0].name, "flow1");
+  EXPECT_EQ(flows[0].file_pattern, "/a/*.log");
+  EXPECT_EQ(flows[1].name, "flow2");  // unnamed flows are numbered across all files
+  EXPECT_EQ(flows[1].file_pattern, "/c/*.log");
+  EXPECT_EQ(flows[2].name, "bee");
+  EXPECT_EQ(flows[3].name, "flow4");
+  EXPECT_EQ(flows[3].file_pattern, file("agent.d/rel/*.log"));  // relative to agent.d
+  EXPECT_TRUE(parsed->warnings.empty());
+}
+
+TEST_F(AgentD, ErrorsNameTheFileAndKey) {
+  write("agent.json", cat(R"({"flows": [)", flow("", "/a/*.log"), "]}"));
+  write("agent.d/x.json", R"({"flows": [{"filePattern": "", "directory": {"path": "/o"}}]})");
+  const Result<Parsed> parsed = load(main_file());
+  ASSERT_FALSE(parsed.ok());
+  EXPECT_EQ(parsed.error().message.rfind(
+                cat("config: ", file("agent.d/x.json"), ": flows[0].filePattern: "), 0),
+            0u)
+      << parsed.error().message;
+}
+
+TEST_F(AgentD, SyntaxErrorsAndMissingFlowsNameTheFile) {
+  write("agent.json", cat(R"({"flows": [)", flow("", "/a/*.log"), "]}"));
+  write("agent.d/bad.json", "{\"flows\": [");
+  Result<Parsed> parsed = load(main_file());
+  ASSERT_FALSE(parsed.ok());
+  EXPECT_EQ(
+      parsed.error().message.rfind(cat("config: ", file("agent.d/bad.json"), ": invalid JSON"), 0),
+      0u)
+      << parsed.error().message;
+  write("agent.d/bad.json", R"({"checkpointFile": "/x"})");
+  parsed = load(main_file());
+  ASSERT_FALSE(parsed.ok());
+  EXPECT_EQ(parsed.error().message,
+            cat("config: ", file("agent.d/bad.json"), ": flows: required key missing"));
+}
+
+TEST_F(AgentD, FlowNamesAreUniqueAcrossFiles) {
+  write("agent.json", cat(R"({"flows": [)", flow(R"("name": "app",)", "/a/*.log"), "]}"));
+  write("agent.d/y.json", cat(R"({"flows": [)", flow(R"("name": "app",)", "/b/*.log"), "]}"));
+  const Result<Parsed> parsed = load(main_file());
+  ASSERT_FALSE(parsed.ok());
+  EXPECT_EQ(parsed.error().message,
+            cat("config: ", file("agent.d/y.json"),
+                ": flows[0].name: flow name \"app\" is "
+                "already used by ",
+                main_file(),
+                ": flows[0]; flow names must be unique across "
+                "agent.json and agent.d/*.json (unnamed flows are flow1, flow2, ...)"));
+}
+
+TEST_F(AgentD, OtherKeysAreWarnedAboutAndMainMayHaveNoFlows) {
+  write("agent.json", R"({"log.level": "info"})");
+  write("agent.d/z.json", cat(R"({"log.level": "debug", "flows": [)", flow("", "/a/*.log"), "]}"));
+  const Result<Parsed> parsed = load(main_file());
+  ASSERT_TRUE(parsed.ok()) << parsed.error().message;
+  EXPECT_EQ(parsed->config.flows.size(), 1u);
+  EXPECT_EQ(parsed->config.log_level, LogLevel::info);
+  EXPECT_EQ(parsed->warnings,
+            std::vector<std::string>{cat("config: ", file("agent.d/z.json"),
+                                         ": log.level: only \"flows\" is read from agent.d files "
+                                         "(as the Kinesis Agent); ignored")});
+}
+
+TEST_F(AgentD, NoFlowsAnywhereIsAnError) {
+  write("agent.json", R"({"log.level": "info"})");
+  const Result<Parsed> parsed = load(main_file());
+  ASSERT_FALSE(parsed.ok());
+  EXPECT_EQ(parsed.error().message, "config: flows: required key missing");
+}
+
+}  // namespace
+}  // namespace ferry::config
