@@ -13,6 +13,7 @@
 #include "core/field_path.hpp"
 #include "core/redactor.hpp"
 #include "core/text.hpp"
+#include "tests/support/json_strings.hpp"
 
 namespace {
 
@@ -187,19 +188,6 @@ ferry::RedactionRule pattern_rule() {
   return rule;
 }
 
-void collect_strings(simdjson::dom::element element, std::string& out) {
-  std::string_view text;
-  simdjson::dom::object object;
-  simdjson::dom::array array;
-  if (element.get_string().get(text) == simdjson::SUCCESS) {
-    out.append(text).push_back('\x01');
-  } else if (element.get_object().get(object) == simdjson::SUCCESS) {
-    for (auto field : object) collect_strings(field.value, out);
-  } else if (element.get_array().get(array) == simdjson::SUCCESS) {
-    for (auto item : array) collect_strings(item, out);
-  }
-}
-
 // No planted secret is left in any string a JSON reader decodes from the output.
 void check_patterns(std::string_view planted_text, std::string_view record,
                     ferry::RedactOutcome outcome, std::string_view out) {
@@ -232,8 +220,8 @@ void check_patterns(std::string_view planted_text, std::string_view record,
   }
   FERRY_ASSERT(outcome == ferry::RedactOutcome::redacted);  // every record holds secrets
   std::string strings, input_strings;
-  collect_strings(output, strings);
-  collect_strings(input, input_strings);
+  ferry::collect_strings(output, strings);
+  ferry::collect_strings(input, input_strings);
   // A secret the fuzz bytes spell out themselves (escaped or not) may stand where no pattern
   // matches it, as in "+14155552671x": only secrets that the input holds nowhere else than
   // where they were planted are checked.

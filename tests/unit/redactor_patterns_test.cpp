@@ -13,6 +13,7 @@
 #include "core/pattern_set.hpp"
 #include "core/redactor.hpp"
 #include "core/text.hpp"
+#include "tests/support/json_strings.hpp"
 
 namespace ferry {
 namespace {
@@ -376,20 +377,6 @@ class SecretPlanter {
   }
   std::mt19937 rng_;
 };
-
-// Every decoded string value of `element`, concatenated with separators.
-void collect_strings(simdjson::dom::element element, std::string& out) {
-  std::string_view text;
-  simdjson::dom::object object;
-  simdjson::dom::array array;
-  if (element.get_string().get(text) == simdjson::SUCCESS) {
-    out.append(text).push_back('\x01');
-  } else if (element.get_object().get(object) == simdjson::SUCCESS) {
-    for (auto field : object) collect_strings(field.value, out);
-  } else if (element.get_array().get(array) == simdjson::SUCCESS) {
-    for (auto item : array) collect_strings(item, out);
-  }
-}
 
 TEST(RedactorPatterns, PlantedSecretsOfEveryBuiltinNeverSurvive) {
   SecretPlanter planter(8);
