@@ -13,6 +13,7 @@
 #include "core/aws_endpoint.hpp"
 #include "core/cloudwatch_request.hpp"
 #include "core/log.hpp"
+#include "core/rate_limit.hpp"
 #include "core/text.hpp"
 #include "io/aws_service_client.hpp"
 #include "io/credentials_chain.hpp"
@@ -32,14 +33,12 @@ constexpr std::string_view kFormContentType = "application/x-www-form-urlencoded
 class RateLimitedWarning {
  public:
   void warn(const std::string& message) {
-    const uint64_t now = steady_millis();
-    if (last_ != 0 && now - last_ < kLogEveryMillis) return;
-    last_ = now;
-    FERRY_WARN(message);
+    uint64_t held_back = 0;
+    if (limit_.pass(steady_millis(), held_back)) FERRY_WARN(message);
   }
 
  private:
-  uint64_t last_ = 0;
+  RateLimit limit_{kLogEveryMillis};
 };
 
 }  // namespace

@@ -8,20 +8,19 @@
 
 #include <algorithm>
 #include <cerrno>
-#include <chrono>
 #include <cstring>
 
 #include "core/assert.hpp"
 #include "core/log.hpp"
 #include "core/text.hpp"
+#include "io/steady_clock.hpp"
 
 namespace ferry {
 namespace {
 
-int64_t steady_now_millis() {
-  return std::chrono::duration_cast<std::chrono::milliseconds>(
-             std::chrono::steady_clock::now().time_since_epoch())
-      .count();
+// Milliseconds from now until `deadline` (steady clock), 0 once it passed.
+int64_t millis_until(int64_t deadline) {
+  return std::max<int64_t>(0, deadline - static_cast<int64_t>(steady_millis()));
 }
 
 }  // namespace
@@ -50,8 +49,7 @@ void ShutdownWatchdog::run() {
   int64_t deadline = -1;  // steady millis once a signal came
   for (;;) {
     pollfd fds[2] = {{signal_fd_, POLLIN, 0}, {quit_.get(), POLLIN, 0}};
-    const int timeout =
-        deadline < 0 ? -1 : static_cast<int>(std::max<int64_t>(0, deadline - steady_now_millis()));
+    const int timeout = deadline < 0 ? -1 : static_cast<int>(millis_until(deadline));
     const int ready = ::poll(fds, 2, timeout);
     if (ready < 0 && errno == EINTR) continue;
     FERRY_ASSERT(ready >= 0);
@@ -69,13 +67,13 @@ void ShutdownWatchdog::run() {
     const char* name = ::strsignal(static_cast<int>(info.ssi_signo));
     if (deadline >= 0) {
       FERRY_INFO(cat("received ", name, " again; already stopping (at most ",
-                     std::max<int64_t>(0, deadline - steady_now_millis()), " ms more)"));
+                     millis_until(deadline), " ms more)"));
       continue;
     }
     const uint64_t limit = timeout_millis_.load();
     FERRY_INFO(cat("received ", name, "; finishing open objects and checkpointing (at most ", limit,
                    " ms, shutdownTimeoutMillis)"));
-    deadline = steady_now_millis() + static_cast<int64_t>(limit);
+    deadline = static_cast<int64_t>(steady_millis() + limit);
     signalled_.store(true);
     on_signal_();
   }

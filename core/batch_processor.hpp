@@ -1,7 +1,6 @@
 // BatchProcessor: a worker's CPU work on one batch: convert and redact every record (flows with
 // dataProcessingOptions or rules), then compress the NDJSON into one zstd frame (or, for stream
-// flows, keep it as records). One per worker
-// thread, one state per flow.
+// flows, keep it as records). One per worker thread, one state per flow.
 #pragma once
 
 #include <cstdint>

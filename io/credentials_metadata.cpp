@@ -147,24 +147,6 @@ Result<ExpiringCredentials> fetch_instance_credentials(const std::string& endpoi
   return parsed;
 }
 
-Result<std::vector<std::string>> fetch_instance_metadata(const std::string& endpoint,
-                                                         const std::vector<std::string>& paths) {
-  HttpClient http(metadata_http_options());
-  Result<std::string> token = imds_token(http, endpoint);
-  if (!token.ok()) return make_error(cat("instance metadata: ", token.error().message));
-  const std::string session = trim(*token);
-  std::vector<std::string> values;
-  values.reserve(paths.size());
-  for (const std::string& path : paths) {
-    FERRY_ASSERT(!path.empty() && path.front() == '/');
-    Result<std::string> value =
-        call(http, "GET", cat(endpoint, path), {{"X-aws-ec2-metadata-token", session}});
-    if (!value.ok()) return make_error(cat("instance metadata: ", path, ": ", value.error().message));
-    values.push_back(std::move(*value));
-  }
-  return values;
-}
-
 Status with_instance_metadata_session(
     const std::string& endpoint, const std::function<Status(const InstanceMetadataGet&)>& use) {
   HttpClient http(metadata_http_options());
@@ -185,6 +167,25 @@ Status with_instance_metadata_session(
     return std::optional<std::string>(std::move(response->body));
   };
   return use(get);
+}
+
+Result<std::vector<std::string>> fetch_instance_metadata(const std::string& endpoint,
+                                                         const std::vector<std::string>& paths) {
+  std::vector<std::string> values;
+  values.reserve(paths.size());
+  const Status fetched =
+      with_instance_metadata_session(endpoint, [&](const InstanceMetadataGet& get) -> Status {
+        for (const std::string& path : paths) {
+          FERRY_ASSERT(!path.empty() && path.front() == '/');
+          Result<std::optional<std::string>> value = get(path);
+          if (!value.ok()) return value.error();
+          if (!value.value()) return make_error(cat("instance metadata: ", path, ": status 404"));
+          values.push_back(std::move(*value.value()));
+        }
+        return Ok{};
+      });
+  if (!fetched.ok()) return fetched.error();
+  return values;
 }
 
 Result<std::string> fetch_instance_region(const std::string& endpoint) {

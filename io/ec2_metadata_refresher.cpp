@@ -7,18 +7,9 @@
 #include "core/log.hpp"
 #include "core/text.hpp"
 #include "io/credentials_metadata.hpp"
+#include "io/steady_clock.hpp"
 
 namespace ferry {
-namespace {
-
-int64_t now_unix_millis() {
-  return std::chrono::duration_cast<std::chrono::milliseconds>(
-             std::chrono::system_clock::now().time_since_epoch())
-      .count();
-}
-
-}  // namespace
-
 Ec2MetadataRefresher::Ec2MetadataRefresher(std::string endpoint, uint64_t ttl_seconds,
                                            Ec2MetadataCell& cell)
     : endpoint_(std::move(endpoint)), ttl_seconds_(ttl_seconds), cell_(cell) {}
@@ -57,7 +48,7 @@ Ec2MetadataRefresher::~Ec2MetadataRefresher() {
 }
 
 Status Ec2MetadataRefresher::refresh() {
-  const int64_t fetched = now_unix_millis();
+  const int64_t fetched = unix_millis();
   Result<Ec2Metadata> metadata = make_error("not fetched");
   const Status session =
       with_instance_metadata_session(endpoint_, [&](const InstanceMetadataGet& get) -> Status {

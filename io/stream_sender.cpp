@@ -19,7 +19,7 @@ namespace {
 
 // Retries of one flow are summarised in one warning at most this often (throttling is normal
 // for a stream at its limit and must not flood the log).
-constexpr auto kRetryLogInterval = std::chrono::seconds(30);
+constexpr uint64_t kRetryLogIntervalMillis = 30'000;
 
 }  // namespace
 
@@ -46,7 +46,7 @@ class StreamSender::Worker {
     return *it->second;
   }
 
-  // Full jitter: uniform in [cap/2, cap].
+  // Equal jitter: uniform in [cap/2, cap].
   uint64_t jittered(uint64_t cap) {
     std::uniform_int_distribution<uint64_t> pick(cap / 2, cap);
     return pick(jitter_);
@@ -66,7 +66,7 @@ StreamSender::StreamSender(std::vector<StreamTarget> targets, StreamSenderOption
     FERRY_ASSERT(target.metrics != nullptr);
     FERRY_ASSERT(target.initial_backoff_millis >= 1 &&
                  target.initial_backoff_millis <= target.max_backoff_millis);
-    retry_logs_.push_back(std::make_unique<RetryLog>());
+    retry_logs_.push_back(std::make_unique<RetryLog>(kRetryLogIntervalMillis));
   }
   for (size_t i = 0; i < options_.threads; ++i)
     workers_.push_back(std::make_unique<Worker>(options_));
@@ -161,18 +161,12 @@ Status StreamSender::send(Worker& worker, StreamJob& job) {
     {
       RetryLog& log = *retry_logs_[job.target];
       std::lock_guard lock(log.mutex);
-      const auto now = std::chrono::steady_clock::now();
-      if (now - log.last >= kRetryLogInterval) {
+      uint64_t held_back = 0;
+      if (log.limit.pass(steady_millis(), held_back))
         FERRY_WARN(cat(what, ": ", problem, "; trying again in ", delay, " ms",
-                       log.unlogged > 0 ? cat(" (", log.unlogged,
-                                              " more retries since the last "
-                                              "such warning)")
-                                        : std::string()));
-        log.last = now;
-        log.unlogged = 0;
-      } else {
-        ++log.unlogged;
-      }
+                       held_back > 0
+                           ? cat(" (", held_back, " more retries since the last such warning)")
+                           : std::string()));
     }
     std::this_thread::sleep_for(std::chrono::milliseconds(delay));
     backoff = std::min(backoff * 2, target.max_backoff_millis);

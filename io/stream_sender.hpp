@@ -6,7 +6,6 @@
 #pragma once
 
 #include <atomic>
-#include <chrono>
 #include <cstdint>
 #include <memory>
 #include <mutex>
@@ -16,6 +15,7 @@
 
 #include "core/aws_endpoint.hpp"
 #include "core/metrics.hpp"
+#include "core/rate_limit.hpp"
 #include "core/result.hpp"
 #include "core/stream_calls.hpp"
 #include "core/stream_protocol.hpp"
@@ -81,11 +81,11 @@ class StreamSender {
 
   const std::vector<StreamTarget> targets_;
   const StreamSenderOptions options_;
-  // Per target: when a retry was last logged, and how many retries went unlogged since.
+  // Per target: one retry warning per interval, shared by the threads.
   struct RetryLog {
+    explicit RetryLog(uint64_t interval_millis) : limit(interval_millis) {}
     std::mutex mutex;
-    std::chrono::steady_clock::time_point last{};
-    uint64_t unlogged = 0;
+    RateLimit limit;
   };
   std::vector<std::unique_ptr<RetryLog>> retry_logs_;
   std::vector<std::unique_ptr<Worker>> workers_;                // one per thread
