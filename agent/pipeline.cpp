@@ -257,7 +257,6 @@ Result<RunSummary> run_pipeline(const config::Config& config, const RunOptions& 
 
   TailerOptions tail_options;
   tail_options.once = options.once;
-  tail_options.signal_fd = options.signal_fd;
   tail_options.batch_bytes = kBatchBytes;
   apply_poll_intervals(config, tail_options);
   ShipperOptions ship_options;

@@ -30,9 +30,8 @@ class StopHandle {
 };
 
 struct RunOptions {
-  bool once = false;          // ship what the files hold now, then return
-  int signal_fd = -1;         // SIGTERM/SIGINT as a signalfd
-  unsigned workers = 0;       // 0: one per core
+  bool once = false;           // ship what the files hold now, then return
+  unsigned workers = 0;        // 0: one per core
   Metrics* metrics = nullptr;  // required: counters live across runs (reloads)
   StopHandle* stop = nullptr;  // optional
 };

@@ -158,7 +158,6 @@ int run_agent(const CliOptions& cli, config::Config config) {
 
   RunOptions run_options;
   run_options.once = cli.once;
-  run_options.signal_fd = -1;  // the watchdog stops the run through `stop`
   run_options.workers = cli.workers;
   run_options.metrics = &metrics;
   run_options.stop = &stop;

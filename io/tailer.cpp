@@ -3,7 +3,6 @@
 #include "io/tailer.hpp"
 
 #include <sys/eventfd.h>
-#include <sys/signalfd.h>
 #include <unistd.h>
 
 #include <algorithm>
@@ -22,7 +21,7 @@
 namespace ferry {
 namespace {
 
-enum Tag : uint64_t { kTagInotify = 1, kTagControl = 2, kTagSignal = 3, kTagRead = 4 };
+enum Tag : uint64_t { kTagInotify = 1, kTagControl = 2, kTagRead = 3 };
 constexpr int kTagShift = 56;
 constexpr uint64_t kIdMask = (uint64_t{1} << kTagShift) - 1;
 // A pattern directory that is missing (or over the watch limit) is looked for this often.
@@ -176,9 +175,6 @@ Status Tailer::run() {
   if (auto status = setup(); !status) return status;
   arm_control();
   if (watcher_.fd() >= 0) arm_inotify();
-  const uint64_t signal_tag = uint64_t{kTagSignal} << kTagShift;
-  if (options_.signal_fd >= 0)
-    ring_.prep_read(options_.signal_fd, signal_buffer_, sizeof(signalfd_siginfo), 0, signal_tag);
 
   for (;;) {
     if (stop_requested_.load() && !stopping_) {
@@ -209,17 +205,6 @@ Status Tailer::run() {
           arm_inotify();
           break;
         case kTagControl: arm_control(); break;
-        case kTagSignal: {
-          const auto* info = reinterpret_cast<const signalfd_siginfo*>(signal_buffer_);
-          if (result == static_cast<int>(sizeof(signalfd_siginfo)) && !stopping_) {
-            FERRY_INFO(cat("received ", ::strsignal(static_cast<int>(info->ssi_signo)),
-                           "; finishing open objects and checkpointing"));
-            stopping_ = true;
-          }
-          ring_.prep_read(options_.signal_fd, signal_buffer_, sizeof(signalfd_siginfo), 0,
-                          signal_tag);
-          break;
-        }
       }
     });
   }

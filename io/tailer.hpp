@@ -54,7 +54,6 @@ struct TailFlow {
 
 struct TailerOptions {
   bool once = false;               // read what the files hold at start, then end
-  int signal_fd = -1;              // signalfd for SIGTERM/SIGINT (follow mode), -1: none
   size_t read_bytes = 1 << 20;     // one io_uring read
   size_t reads_in_flight = 8;      // read buffers (bounded memory)
   size_t batch_bytes = 1 << 20;    // a batch is dispatched once it holds this many input bytes
@@ -79,10 +78,11 @@ class Tailer {
   ~Tailer();
 
   // Runs on the calling thread until the input is done (--once) or a stop is requested
-  // (signal or request_stop()); then dispatches open batches and one end_of_input per flow.
+  // (request_stop(): SIGTERM through the shutdown watchdog, a reload, a failure); then dispatches
+  // open batches and one end_of_input per flow.
   Status run();
 
-  // Thread-safe: ends run() as a signal would (e.g. the shipper failed).
+  // Thread-safe: ends run() (SIGTERM, a reload, the shipper failed).
   void request_stop();
   // Thread-safe: the reactor re-checks what it can read (a batch came back to the pool).
   void wake();
@@ -159,7 +159,6 @@ class Tailer {
   std::vector<std::optional<PatternSet>> start_patterns_;  // per flow: multiLineStartPattern
   std::vector<MatchSpan> match_spans_;
   uint64_t control_value_ = 0;
-  uint64_t signal_buffer_[16] = {};
 
   std::map<uint64_t, std::unique_ptr<TrackedFile>> files_;        // by file id
   std::map<std::pair<uint32_t, std::string>, uint64_t> by_path_;  // live files only
