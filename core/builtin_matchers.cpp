@@ -3,7 +3,11 @@
 // (for \b) are [A-Za-z0-9_], as in Hyperscan without UTF-8 mode; every other byte is not.
 #include "core/builtin_matchers.hpp"
 
+#include <algorithm>
 #include <array>
+
+#include "core/assert.hpp"
+#include "core/byte_blocks.hpp"
 
 namespace ferry {
 
@@ -172,6 +176,108 @@ void match_email(const Text& t, size_t at, std::vector<MatchSpan>& spans) {
   if (farthest != 0) spans.push_back(MatchSpan{start, farthest});
 }
 
+// Bit p of the result: bits p .. p + length - 1 of `m` are all set (length in 1..32).
+uint64_t runs_of(uint64_t m, unsigned length) {
+  uint64_t r = m;
+  unsigned have = 1;
+  while (have * 2 <= length) {
+    r &= r >> have;
+    have *= 2;
+  }
+  if (have < length) r &= r >> (length - have);
+  return r;
+}
+
+// The bytes of a text of at most 64 bytes: bit k is byte k.
+struct TextBytes {
+  uint64_t at = 0, plus = 0, digit = 0, separator = 0;
+};
+TextBytes text_bytes(std::string_view text) {
+  constexpr size_t kBlock = byte_blocks::kSize;
+  const size_t n = text.size();
+  FERRY_ASSERT(n <= 64);
+  TextBytes bytes;
+  if (n < kBlock) {
+    for (size_t k = 0; k < n; ++k) {
+      const char c = text[k];
+      const uint64_t bit = uint64_t{1} << k;
+      if (c == '@') bytes.at |= bit;
+      if (c == '+') bytes.plus |= bit;
+      if (c >= '0' && c <= '9') bytes.digit |= bit;
+      if (c == ' ' || c == '-') bytes.separator |= bit;
+    }
+    return bytes;
+  }
+  for (size_t i = 0; i < n; i += kBlock) {
+    const size_t from = std::min(i, n - kBlock);  // the last block may overlap the one before
+    const unsigned skip = static_cast<unsigned>(i - from);
+    const byte_blocks::PatternBytes block = byte_blocks::pattern_bytes(text.data() + from);
+    bytes.at |= uint64_t{block.at >> skip} << i;
+    bytes.plus |= uint64_t{block.plus >> skip} << i;
+    bytes.digit |= uint64_t{block.digit >> skip} << i;
+    bytes.separator |= uint64_t{block.separator >> skip} << i;
+  }
+  return bytes;
+}
+
+// Whether a us_ssn or credit_card match can be in a text of at most 64 bytes. Every such match
+// lies in a run of at least 11 bytes of [0-9 -]; if that run holds a separator anything is
+// possible, and if it is only digits the match is the whole run: 13 to 19 digits with no word
+// byte on either side. Ids (long digit runs, hex) are ruled out here.
+bool digit_patterns_possible(const Text& t, const TextBytes& bytes) {
+  const uint64_t m = bytes.digit | bytes.separator;
+  const uint64_t run_starts = m & ~(m << 1);
+  for (uint64_t long_runs = runs_of(m, 11) & run_starts; long_runs != 0;
+       long_runs &= long_runs - 1) {
+    const unsigned begin = static_cast<unsigned>(__builtin_ctzll(long_runs));
+    const uint64_t after =
+        ~(m >> begin);  // nonzero: bit 63 - begin of m >> begin is clear or beyond
+    const unsigned length = after == 0 ? 64 - begin : static_cast<unsigned>(__builtin_ctzll(after));
+    const uint64_t run = (length == 64 ? ~uint64_t{0} : (uint64_t{1} << length) - 1) << begin;
+    if ((run & bytes.separator) != 0) return true;
+    if (length >= 13 && length <= 19 && !t.word_before(begin) && !t.word_at(begin + length))
+      return true;
+  }
+  return false;
+}
+
+// The built-ins of `mask` that can match somewhere in `text` at all, from one pass over its
+// bytes: an e-mail needs '@', a phone '+', and a us_ssn (11 bytes) or credit_card (13 or more)
+// a run of at least 11 bytes of [0-9 -] (for texts up to 64 bytes, see
+// digit_patterns_possible). Most strings of a record (ids, times, words) have none of these and
+// are not looked at again.
+uint8_t possible_builtins(const Text& t, std::string_view text, uint8_t mask) {
+  constexpr size_t kBlock = byte_blocks::kSize;
+  constexpr unsigned kRun = 11;
+  if (text.size() <= 64) {
+    const TextBytes bytes = text_bytes(text);
+    uint8_t possible = 0;
+    if (bytes.at != 0) possible |= kEmail;
+    if (bytes.plus != 0) possible |= kPhoneE164;
+    if ((mask & (kUsSsn | kCreditCard)) != 0 && digit_patterns_possible(t, bytes))
+      possible |= kUsSsn | kCreditCard;
+    return static_cast<uint8_t>(possible & mask);
+  }
+  uint8_t possible = 0;
+  unsigned carry = 0;  // [0-9 -] bytes ending the previous block
+  for (size_t i = 0; i < text.size(); i += kBlock) {
+    // The last block is the text's last kBlock bytes, shifted so that bit 0 is byte i.
+    const size_t from = std::min(i, text.size() - kBlock);
+    const unsigned skip = static_cast<unsigned>(i - from);
+    const byte_blocks::PatternBytes bytes = byte_blocks::pattern_bytes(text.data() + from);
+    if ((bytes.at >> skip) != 0) possible |= kEmail;
+    if ((bytes.plus >> skip) != 0) possible |= kPhoneE164;
+    const unsigned m = (bytes.digit | bytes.separator) >> skip;
+    const unsigned leading = static_cast<unsigned>(__builtin_ctz(~m));
+    if (runs_of(m, kRun) != 0 || carry + leading >= kRun) possible |= kUsSsn | kCreditCard;
+    const unsigned full = (1u << kBlock) - 1;
+    carry =
+        m == full ? carry + kBlock : static_cast<unsigned>(__builtin_clz(~(m << (32 - kBlock))));
+    if ((possible & mask) == mask) break;
+  }
+  return static_cast<uint8_t>(possible & mask);
+}
+
 }  // namespace
 
 bool passes_luhn(std::string_view text) {
@@ -194,12 +300,12 @@ bool passes_luhn(std::string_view text) {
 void find_builtin_matches(std::string_view text, uint8_t mask, std::vector<MatchSpan>& spans) {
   const Text t(text);
   const size_t n = text.size();
+  mask = possible_builtins(t, text, mask);
+  if (mask == 0) return;
   size_t i = 0;
-  while (i < n) {
-    if (!t.is(i, kStart)) {
-      ++i;
-      continue;
-    }
+  for (;;) {
+    i = byte_blocks::next_pattern_start(text.data(), n, i);
+    if (i >= n) break;
     const char c = text[i];
     if (c == '@') {
       if (mask & kEmail) match_email(t, i, spans);
@@ -209,6 +315,12 @@ void find_builtin_matches(std::string_view text, uint8_t mask, std::vector<Match
       ++i;
     } else {  // the start of a digit run
       const size_t run_end = t.digits_from(i);
+      // A run inside a word with no separator after it (as in hex ids) starts no us_ssn
+      // (\b before) and joins no card run, nor starts one (\b before its first digit).
+      if (t.word_before(i) && !t.separator(run_end)) {
+        i = run_end;
+        continue;
+      }
       if (mask & kUsSsn) match_ssn(t, i, run_end, spans);
       const bool continues_a_card_run = i >= 2 && t.separator(i - 1) && t.is(i - 2, kDigit);
       if ((mask & kCreditCard) && !continues_a_card_run) match_cards(t, i, spans);

@@ -43,6 +43,8 @@ class PatternSet {
 
   // Replaces `spans` by the matches in `text`, merged where they overlap or touch, in order.
   void find(std::string_view text, std::vector<MatchSpan>& spans);
+  // Whether every entry is a built-in (no regex): then a match starts at a digit, '@' or '+'.
+  bool builtins_only() const { return !database_; }
 
  private:
   PatternSet() = default;

@@ -131,6 +131,16 @@ Redactor::Redactor(std::vector<RedactionRule> rules, Clock clock) : clock_(clock
                            rule.replacement.find_first_of("\r\n") == std::string::npos;
     raw_lines_ = raw_lines_ && text_only;
   }
+  fast_path_rules_ = !rules_.empty();
+  for (const PreparedRule& prepared : rules_) {
+    const RedactionRule& rule = prepared.rule;
+    fast_path_rules_ = fast_path_rules_ && prepared.patterns && rule.every_string &&
+                       prepared.paths.empty() && rule.consent_field.empty();
+    for (const std::string* field : {&rule.flag_field, &rule.redacted_at_field}) {
+      if (!field->empty()) reserved_keys_.push_back(*field);
+    }
+  }
+  fast_path_ = fast_path_rules_;
 }
 
 RedactOutcome Redactor::process(std::string_view record, const RecordOrigin& origin,
@@ -139,6 +149,9 @@ RedactOutcome Redactor::process(std::string_view record, const RecordOrigin& ori
     out.append(record);
     out.push_back('\n');
     return RedactOutcome::passed;
+  }
+  if (fast_path_) {
+    if (const std::optional<RedactOutcome> outcome = process_scanned(record, out)) return *outcome;
   }
   if (!parse(record)) {
     // Valid JSON that is not an object (an array, a string) is not text: it could hide a
@@ -196,19 +209,25 @@ bool Redactor::parse(std::string_view record) {
   if (root.get_object().get(object) != simdjson::SUCCESS) return false;
 
   // DOM iteration keeps document order and duplicate keys, and yields unescaped keys.
-  record_ = record;
-  members_.clear();
-  edits_.clear();
-  appended_.clear();
-  timestamp_json_.clear();
-  rewritten_.clear();
-  spans_scanned_ = false;
+  start_record(record);
   for (const simdjson::dom::key_value_pair field : object) {
     bool value = false;
     const bool is_true = field.value.get_bool().get(value) == simdjson::SUCCESS && value;
     members_.push_back(Member{field.key, field.value, is_true, 0, 0, 0});
   }
+  top_members_ = members_.size();
   return true;
+}
+
+void Redactor::start_record(std::string_view record) {
+  record_ = record;
+  members_.clear();
+  top_members_ = 0;
+  edits_.clear();
+  appended_.clear();
+  timestamp_json_.clear();
+  rewritten_.clear();
+  spans_scanned_ = false;
 }
 
 Redactor::Edit* Redactor::find_edit(size_t value_begin) {
@@ -263,17 +282,24 @@ bool Redactor::apply_rules() {
     if (audit_[r].values != values_before || !rule.flag_field.empty() ||
         !rule.redacted_at_field.empty())
       ++audit_[r].records;
-    // The flag and the time go last so that they win over a listed field of the same name.
-    if (!rule.flag_field.empty()) {
-      set_top_level(rule.flag_field, &prepared.flag_key_json, NewValue{Action::flag_true, r, {}});
-    }
-    if (!rule.redacted_at_field.empty()) {
-      timestamp_json();  // once per record, before anything reads it
-      set_top_level(rule.redacted_at_field, &prepared.redacted_at_key_json,
-                    NewValue{Action::timestamp, r, {}});
-    }
+    finish_rule(r);
   }
   return applied;
+}
+
+// After rule `rule` applied: its flag and time go last, so that they win over a listed field
+// of the same name.
+void Redactor::finish_rule(uint32_t rule) {
+  const PreparedRule& prepared = rules_[rule];
+  if (!prepared.rule.flag_field.empty()) {
+    set_top_level(prepared.rule.flag_field, &prepared.flag_key_json,
+                  NewValue{Action::flag_true, rule, {}});
+  }
+  if (!prepared.rule.redacted_at_field.empty()) {
+    timestamp_json();  // once per record, before anything reads it
+    set_top_level(prepared.rule.redacted_at_field, &prepared.redacted_at_key_json,
+                  NewValue{Action::timestamp, rule, {}});
+  }
 }
 
 // Finds the spans of each original top-level member, in the order the DOM yielded them.
@@ -559,7 +585,7 @@ void Redactor::plan_removals(size_t begin, size_t end) {
       removals_.push_back(&edit);
     }
   }
-  top_survivors_ = !members_.empty();
+  top_survivors_ = top_members_ != 0;
   if (removals_.empty()) return;
   std::sort(removals_.begin(), removals_.end(), [](const Edit* a, const Edit* b) {
     return a->container != b->container ? a->container < b->container
@@ -657,7 +683,7 @@ void Redactor::splice(std::string& out) {
   plan_ops(0, record_.size());
   // Appended members go right after the last member (or inside an empty object); every op is
   // inside a member, so none spans that point.
-  const size_t insert_at = members_.empty() ? close_brace_ : last_value_end_;
+  const size_t insert_at = top_members_ == 0 ? close_brace_ : last_value_end_;
   size_t cursor = apply_ops(0, insert_at, out);
   FERRY_ASSERT(cursor <= insert_at);
   out.append(record_.substr(cursor, insert_at - cursor));

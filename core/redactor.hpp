@@ -15,6 +15,7 @@
 
 #include "core/field_path.hpp"
 #include "core/hmac_sha256.hpp"
+#include "core/json_record_scan.hpp"
 #include "core/json_scan.hpp"
 #include "core/pattern_set.hpp"
 #include "core/redaction_rule.hpp"
@@ -72,6 +73,11 @@ class Redactor {
   // for records known to be unsafe to parse on their own, such as a piece of an over-long line.
   void append_invalid_marker(std::string_view record, const RecordOrigin& origin, std::string& out);
 
+  // Whether records may take the fast path (core/redactor_fast_path.cpp) when the rules allow
+  // it; on by default. Off, every record goes through the DOM: tests and the fuzz target
+  // compare the two, which must agree byte for byte.
+  void set_fast_path(bool on) { fast_path_ = on && fast_path_rules_; }
+
  private:
   // A rule with its paths parsed and its JSON spellings prepared once.
   struct PreparedRule {
@@ -123,6 +129,13 @@ class Redactor {
   };
 
   bool parse(std::string_view record);
+  // The fast path: one validating scan instead of the DOM, for rules that only rewrite string
+  // values; nothing when the scan is unsure or the record needs the DOM path.
+  std::optional<RedactOutcome> process_scanned(std::string_view record, std::string& out);
+  bool scanned_key_is_reserved(const ScannedKey& key) const;
+  std::string_view scanned_text(const ScannedString& string);
+  void start_record(std::string_view record);
+  void finish_rule(uint32_t rule);
   RedactOutcome process_raw(std::string_view record, std::string& out);
   bool consents(std::string_view consent_field) const;
   bool apply_rules();
@@ -159,13 +172,21 @@ class Redactor {
   Clock clock_;
   bool raw_lines_ = false;
   bool parsed_json_ = false;  // the current record is valid JSON (of any type)
-  std::string raw_scratch_;   // a raw line between pattern rules
+  // Every rule is a pattern rule over every string without consent: records can be scanned
+  // instead of parsed (when fast_path_).
+  bool fast_path_rules_ = false;
+  bool fast_path_ = false;
+  ScannedRecord scanned_;
+  std::vector<std::string> reserved_keys_;  // the rules' flag and time fields
+  std::string decoded_;                     // a scanned string's decoded text
+  std::string raw_scratch_;                 // a raw line between pattern rules
   simdjson::dom::parser parser_;
   std::unique_ptr<char[]> padded_;  // record copy with SIMDJSON_PADDING readable bytes after it
   size_t padded_capacity_ = 0;
   // The current record.
   std::string_view record_;
-  std::vector<Member> members_;
+  std::vector<Member> members_;  // the DOM path's; empty on the fast path
+  size_t top_members_ = 0;       // how many members the top-level object has
   bool spans_scanned_ = false;
   size_t open_brace_ = 0;      // offset of the top-level '{'
   size_t close_brace_ = 0;     // offset of the top-level '}'

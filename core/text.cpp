@@ -1,6 +1,8 @@
 // Text helpers: hex encoding and JSON string escaping.
 #include "core/text.hpp"
 
+#include "core/byte_blocks.hpp"
+
 namespace ferry {
 
 std::string to_hex(std::span<const unsigned char> bytes) {
@@ -24,7 +26,13 @@ std::string hex64(uint64_t value) {
 void append_json_string(std::string& out, std::string_view value) {
   static constexpr char digits[] = "0123456789abcdef";
   out.push_back('"');
-  for (unsigned char c : value) {
+  for (size_t i = 0; i < value.size(); ++i) {
+    // Bytes that need no escape go in runs.
+    const size_t stop = byte_blocks::next_stop(value.data(), value.size(), i);
+    out.append(value.data() + i, stop - i);
+    if (stop == value.size()) break;
+    i = stop;
+    const auto c = static_cast<unsigned char>(value[i]);
     switch (c) {
       case '"': out.append("\\\""); break;
       case '\\': out.append("\\\\"); break;
@@ -33,14 +41,10 @@ void append_json_string(std::string& out, std::string_view value) {
       case '\t': out.append("\\t"); break;
       case '\b': out.append("\\b"); break;
       case '\f': out.append("\\f"); break;
-      default:
-        if (c < 0x20) {
-          out.append("\\u00");
-          out.push_back(digits[c >> 4]);
-          out.push_back(digits[c & 0xf]);
-        } else {
-          out.push_back(static_cast<char>(c));
-        }
+      default:  // another control byte
+        out.append("\\u00");
+        out.push_back(digits[c >> 4]);
+        out.push_back(digits[c & 0xf]);
     }
   }
   out.push_back('"');
