@@ -176,6 +176,14 @@ void match_email(const Text& t, size_t at, std::vector<MatchSpan>& spans) {
   if (farthest != 0) spans.push_back(MatchSpan{start, farthest});
 }
 
+// The number of set bits (no popcnt instruction in the baseline x86-64 target).
+unsigned count_bits(uint64_t x) {
+  x = x - ((x >> 1) & 0x5555555555555555);
+  x = (x & 0x3333333333333333) + ((x >> 2) & 0x3333333333333333);
+  x = (x + (x >> 4)) & 0x0F0F0F0F0F0F0F0F;
+  return static_cast<unsigned>((x * 0x0101010101010101) >> 56);
+}
+
 // Bit p of the result: bits p .. p + length - 1 of `m` are all set (length in 1..32).
 uint64_t runs_of(uint64_t m, unsigned length) {
   uint64_t r = m;
@@ -188,76 +196,40 @@ uint64_t runs_of(uint64_t m, unsigned length) {
   return r;
 }
 
-// The bytes of a text of at most 64 bytes: bit k is byte k.
-struct TextBytes {
-  uint64_t at = 0, plus = 0, digit = 0, separator = 0;
-};
-TextBytes text_bytes(std::string_view text) {
-  constexpr size_t kBlock = byte_blocks::kSize;
-  const size_t n = text.size();
-  FERRY_ASSERT(n <= 64);
-  TextBytes bytes;
-  if (n < kBlock) {
-    for (size_t k = 0; k < n; ++k) {
-      const char c = text[k];
-      const uint64_t bit = uint64_t{1} << k;
-      if (c == '@') bytes.at |= bit;
-      if (c == '+') bytes.plus |= bit;
-      if (c >= '0' && c <= '9') bytes.digit |= bit;
-      if (c == ' ' || c == '-') bytes.separator |= bit;
-    }
-    return bytes;
-  }
-  for (size_t i = 0; i < n; i += kBlock) {
-    const size_t from = std::min(i, n - kBlock);  // the last block may overlap the one before
-    const unsigned skip = static_cast<unsigned>(i - from);
-    const byte_blocks::PatternBytes block = byte_blocks::pattern_bytes(text.data() + from);
-    bytes.at |= uint64_t{block.at >> skip} << i;
-    bytes.plus |= uint64_t{block.plus >> skip} << i;
-    bytes.digit |= uint64_t{block.digit >> skip} << i;
-    bytes.separator |= uint64_t{block.separator >> skip} << i;
-  }
-  return bytes;
-}
-
-// Whether a us_ssn or credit_card match can be in a text of at most 64 bytes. Every such match
-// lies in a run of at least 11 bytes of [0-9 -]; if that run holds a separator anything is
-// possible, and if it is only digits the match is the whole run: 13 to 19 digits with no word
-// byte on either side. Ids (long digit runs, hex) are ruled out here.
-bool digit_patterns_possible(const Text& t, const TextBytes& bytes) {
-  const uint64_t m = bytes.digit | bytes.separator;
+// The digit built-ins (us_ssn, credit_card) that can match in a text of at most 64 bytes.
+// A us_ssn match has the shape ddd?dd?dddd (? a separator). A credit_card match has 13 to 19
+// digits in a run of [0-9 -] bytes; if that run is only digits, the match is the whole run, with
+// no word byte on either side. Ids (long digit runs, hex) and times are ruled out here.
+uint8_t possible_digit_builtins(const Text& t, const byte_blocks::TextBits& bytes) {
+  const uint64_t d = bytes.digit, s = bytes.separator;
+  const uint64_t m = d | s;
+  const uint64_t runs11 = runs_of(m, 11);  // both need 11 bytes of [0-9 -] in a row
+  if (runs11 == 0) return 0;
+  uint8_t possible = 0;
+  if ((d & d >> 1 & d >> 2 & s >> 3 & d >> 4 & d >> 5 & s >> 6 & d >> 7 & d >> 8 & d >> 9 &
+       d >> 10) != 0)
+    possible |= kUsSsn;
   const uint64_t run_starts = m & ~(m << 1);
-  for (uint64_t long_runs = runs_of(m, 11) & run_starts; long_runs != 0;
+  for (uint64_t long_runs = runs11 & (runs11 >> 2) & run_starts; long_runs != 0;
        long_runs &= long_runs - 1) {
     const unsigned begin = static_cast<unsigned>(__builtin_ctzll(long_runs));
-    const uint64_t after =
-        ~(m >> begin);  // nonzero: bit 63 - begin of m >> begin is clear or beyond
-    const unsigned length = after == 0 ? 64 - begin : static_cast<unsigned>(__builtin_ctzll(after));
+    const uint64_t after = ~(m >> begin);  // zero only if the run reaches bit 63 from bit 0
+    const unsigned length = after == 0 ? 64 : static_cast<unsigned>(__builtin_ctzll(after));
     const uint64_t run = (length == 64 ? ~uint64_t{0} : (uint64_t{1} << length) - 1) << begin;
-    if ((run & bytes.separator) != 0) return true;
-    if (length >= 13 && length <= 19 && !t.word_before(begin) && !t.word_at(begin + length))
-      return true;
+    if (count_bits(run & d) < 13) continue;
+    if ((run & s) != 0 || (length <= 19 && !t.word_before(begin) && !t.word_at(begin + length))) {
+      possible |= kCreditCard;
+      break;
+    }
   }
-  return false;
+  return possible;
 }
 
-// The built-ins of `mask` that can match somewhere in `text` at all, from one pass over its
-// bytes: an e-mail needs '@', a phone '+', and a us_ssn (11 bytes) or credit_card (13 or more)
-// a run of at least 11 bytes of [0-9 -] (for texts up to 64 bytes, see
-// digit_patterns_possible). Most strings of a record (ids, times, words) have none of these and
-// are not looked at again.
-uint8_t possible_builtins(const Text& t, std::string_view text, uint8_t mask) {
+// possible_builtins for texts over 64 bytes: an e-mail needs '@', a phone '+', and a us_ssn
+// (11 bytes) or credit_card (13 or more) a run of at least 11 bytes of [0-9 -].
+uint8_t possible_builtins_long(std::string_view text, uint8_t mask) {
   constexpr size_t kBlock = byte_blocks::kSize;
   constexpr unsigned kRun = 11;
-  if (text.size() <= 64) {
-    const TextBytes bytes = text_bytes(text);
-    uint8_t possible = 0;
-    if (bytes.at != 0) possible |= kEmail;
-    if (bytes.plus != 0) possible |= kPhoneE164;
-    if ((mask & (kUsSsn | kCreditCard)) != 0 && digit_patterns_possible(t, bytes))
-      possible |= kUsSsn | kCreditCard;
-    return static_cast<uint8_t>(possible & mask);
-  }
   uint8_t possible = 0;
   unsigned carry = 0;  // [0-9 -] bytes ending the previous block
   for (size_t i = 0; i < text.size(); i += kBlock) {
@@ -297,11 +269,27 @@ bool passes_luhn(std::string_view text) {
   return sum % 10 == 0;
 }
 
+uint8_t possible_builtins(std::string_view text, const byte_blocks::TextBits& bits, uint8_t mask) {
+  FERRY_ASSERT(text.size() <= byte_blocks::TextBits::kMaxSize);
+  uint8_t possible = 0;
+  if (bits.at) possible |= kEmail;
+  if (bits.plus) possible |= kPhoneE164;
+  if ((mask & (kUsSsn | kCreditCard)) != 0) possible |= possible_digit_builtins(Text(text), bits);
+  return static_cast<uint8_t>(possible & mask);
+}
+
 void find_builtin_matches(std::string_view text, uint8_t mask, std::vector<MatchSpan>& spans) {
+  mask = text.size() <= byte_blocks::TextBits::kMaxSize
+             ? possible_builtins(text, byte_blocks::text_bits(text), mask)
+             : possible_builtins_long(text, mask);
+  find_possible_builtin_matches(text, mask, spans);
+}
+
+void find_possible_builtin_matches(std::string_view text, uint8_t mask,
+                                   std::vector<MatchSpan>& spans) {
+  if (mask == 0) return;
   const Text t(text);
   const size_t n = text.size();
-  mask = possible_builtins(t, text, mask);
-  if (mask == 0) return;
   size_t i = 0;
   for (;;) {
     i = byte_blocks::next_pattern_start(text.data(), n, i);

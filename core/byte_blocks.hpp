@@ -1,10 +1,15 @@
 // Classifies bytes a block at a time (16 with SSE2, else 8 by a plain loop): the bytes that end
-// a JSON string body or must be escaped in one, the non-ASCII bytes, the bytes where a built-in
-// pattern match can start (a digit, '@' or '+'), and the bytes built-in matches are made of.
-// Bit k describes byte k of the block.
+// a JSON string body or must be escaped in one, the non-ASCII bytes, and the bytes built-in
+// pattern matches are made of ('@', '+', digits, separators). Bit k describes byte k of the
+// block; TextBits gathers the same bits for a whole text of up to 64 bytes.
 #pragma once
 
+#include <algorithm>
 #include <cstddef>
+#include <cstdint>
+#include <string_view>
+
+#include "core/assert.hpp"
 
 #if defined(__SSE2__)
 #include <emmintrin.h>
@@ -13,9 +18,17 @@
 namespace ferry::byte_blocks {
 
 struct Masks {
-  unsigned stop;   // '"', '\\' or a control byte (< 0x20)
-  unsigned high;   // >= 0x80
-  unsigned start;  // [0-9@+]
+  unsigned stop;  // '"', '\\' or a control byte (< 0x20)
+  unsigned high;  // >= 0x80
+};
+
+struct PatternBytes {
+  unsigned at;
+  unsigned plus;
+  unsigned digit;
+  unsigned separator;  // ' ' or '-'
+  // Where a built-in match can start: a digit, '@' or '+'.
+  unsigned start() const { return at | plus | digit; }
 };
 
 inline bool is_pattern_start(char c) {
@@ -31,74 +44,42 @@ constexpr size_t kSize = 16;
 inline __m128i load(const char* p) {
   return _mm_loadu_si128(reinterpret_cast<const __m128i*>(p));
 }
-
-inline unsigned start_bits(__m128i v) {
-  // c - '0' <= 9 (unsigned)
-  const __m128i offset = _mm_sub_epi8(v, _mm_set1_epi8('0'));
-  const __m128i digit = _mm_cmpeq_epi8(_mm_min_epu8(offset, _mm_set1_epi8(9)), offset);
-  const __m128i at = _mm_cmpeq_epi8(v, _mm_set1_epi8('@'));
-  const __m128i plus = _mm_cmpeq_epi8(v, _mm_set1_epi8('+'));
-  return static_cast<unsigned>(_mm_movemask_epi8(_mm_or_si128(_mm_or_si128(digit, at), plus)));
-}
-
-inline unsigned stop_bits(__m128i v) {
-  const __m128i quote = _mm_cmpeq_epi8(v, _mm_set1_epi8('"'));
-  const __m128i backslash = _mm_cmpeq_epi8(v, _mm_set1_epi8('\\'));
-  // c <= 0x1F (unsigned): max(c, 0x1F) == 0x1F
-  const __m128i control = _mm_cmpeq_epi8(_mm_max_epu8(v, _mm_set1_epi8(0x1F)), _mm_set1_epi8(0x1F));
-  return static_cast<unsigned>(
-      _mm_movemask_epi8(_mm_or_si128(_mm_or_si128(quote, backslash), control)));
-}
-
-// Bits of '@', '+', digits and separators (' ', '-'): the bytes built-in matches are made of.
-struct PatternBytes {
-  unsigned at;
-  unsigned plus;
-  unsigned digit;
-  unsigned separator;
-};
-inline PatternBytes pattern_bytes(const char* p) {
-  const __m128i v = load(p);
-  const __m128i offset = _mm_sub_epi8(v, _mm_set1_epi8('0'));
-  const __m128i digit = _mm_cmpeq_epi8(_mm_min_epu8(offset, _mm_set1_epi8(9)), offset);
-  const __m128i separator =
-      _mm_or_si128(_mm_cmpeq_epi8(v, _mm_set1_epi8(' ')), _mm_cmpeq_epi8(v, _mm_set1_epi8('-')));
-  return PatternBytes{
-      static_cast<unsigned>(_mm_movemask_epi8(_mm_cmpeq_epi8(v, _mm_set1_epi8('@')))),
-      static_cast<unsigned>(_mm_movemask_epi8(_mm_cmpeq_epi8(v, _mm_set1_epi8('+')))),
-      static_cast<unsigned>(_mm_movemask_epi8(digit)),
-      static_cast<unsigned>(_mm_movemask_epi8(separator))};
+inline unsigned bits(__m128i v) {
+  return static_cast<unsigned>(_mm_movemask_epi8(v));
 }
 
 inline Masks classify(const char* p) {
   const __m128i v = load(p);
-  return Masks{stop_bits(v), static_cast<unsigned>(_mm_movemask_epi8(v)), start_bits(v)};
+  const __m128i quote = _mm_cmpeq_epi8(v, _mm_set1_epi8('"'));
+  const __m128i backslash = _mm_cmpeq_epi8(v, _mm_set1_epi8('\\'));
+  // c <= 0x1F (unsigned): max(c, 0x1F) == 0x1F
+  const __m128i control = _mm_cmpeq_epi8(_mm_max_epu8(v, _mm_set1_epi8(0x1F)), _mm_set1_epi8(0x1F));
+  return Masks{bits(_mm_or_si128(_mm_or_si128(quote, backslash), control)), bits(v)};
 }
-inline unsigned pattern_starts(const char* p) {
-  return start_bits(load(p));
-}
-inline unsigned stops(const char* p) {
-  return stop_bits(load(p));
+
+inline PatternBytes pattern_bytes(const char* p) {
+  const __m128i v = load(p);
+  // c - '0' <= 9 (unsigned)
+  const __m128i offset = _mm_sub_epi8(v, _mm_set1_epi8('0'));
+  const __m128i digit = _mm_cmpeq_epi8(_mm_min_epu8(offset, _mm_set1_epi8(9)), offset);
+  const __m128i separator =
+      _mm_or_si128(_mm_cmpeq_epi8(v, _mm_set1_epi8(' ')), _mm_cmpeq_epi8(v, _mm_set1_epi8('-')));
+  return PatternBytes{bits(_mm_cmpeq_epi8(v, _mm_set1_epi8('@'))),
+                      bits(_mm_cmpeq_epi8(v, _mm_set1_epi8('+'))), bits(digit), bits(separator)};
 }
 #else
 constexpr size_t kSize = 8;
 
 inline Masks classify(const char* p) {
-  Masks masks{0, 0, 0};
+  Masks masks{0, 0};
   for (unsigned k = 0; k < kSize; ++k) {
     const auto c = static_cast<unsigned char>(p[k]);
     if (is_stop(c)) masks.stop |= 1u << k;
     if (c >= 0x80) masks.high |= 1u << k;
-    if (is_pattern_start(static_cast<char>(c))) masks.start |= 1u << k;
   }
   return masks;
 }
-struct PatternBytes {
-  unsigned at;
-  unsigned plus;
-  unsigned digit;
-  unsigned separator;
-};
+
 inline PatternBytes pattern_bytes(const char* p) {
   PatternBytes bytes{0, 0, 0, 0};
   for (unsigned k = 0; k < kSize; ++k) {
@@ -110,20 +91,14 @@ inline PatternBytes pattern_bytes(const char* p) {
   }
   return bytes;
 }
-inline unsigned pattern_starts(const char* p) {
-  return classify(p).start;
-}
-inline unsigned stops(const char* p) {
-  return classify(p).stop;
-}
 #endif
 
 // The first i >= from with is_pattern_start(s[i]), or `size` if none.
 inline size_t next_pattern_start(const char* s, size_t size, size_t from) {
   size_t i = from;
   for (; i + kSize <= size; i += kSize) {
-    if (const unsigned bits = pattern_starts(s + i))
-      return i + static_cast<size_t>(__builtin_ctz(bits));
+    if (const unsigned found = pattern_bytes(s + i).start())
+      return i + static_cast<size_t>(__builtin_ctz(found));
   }
   while (i < size && !is_pattern_start(s[i])) ++i;
   return i;
@@ -133,10 +108,53 @@ inline size_t next_pattern_start(const char* s, size_t size, size_t from) {
 inline size_t next_stop(const char* s, size_t size, size_t from) {
   size_t i = from;
   for (; i + kSize <= size; i += kSize) {
-    if (const unsigned bits = stops(s + i)) return i + static_cast<size_t>(__builtin_ctz(bits));
+    if (const unsigned found = classify(s + i).stop)
+      return i + static_cast<size_t>(__builtin_ctz(found));
   }
   while (i < size && !is_stop(static_cast<unsigned char>(s[i]))) ++i;
   return i;
+}
+
+// PatternBytes of a whole text of at most 64 bytes: where its digits and separators are (bit
+// k is byte k), and whether it holds '@' or '+'.
+struct TextBits {
+  static constexpr size_t kMaxSize = 64;
+  uint64_t digit = 0, separator = 0;
+  bool at = false, plus = false;
+
+  // Adds the bytes of `bytes` that `keep` selects, for the block at `offset` (< kMaxSize).
+  void add(const PatternBytes& bytes, unsigned keep, size_t offset) {
+    digit |= uint64_t{bytes.digit & keep} << offset;
+    separator |= uint64_t{bytes.separator & keep} << offset;
+    at |= (bytes.at & keep) != 0;
+    plus |= (bytes.plus & keep) != 0;
+  }
+  void add(char c, size_t offset) {
+    const uint64_t bit = uint64_t{1} << offset;
+    if (c >= '0' && c <= '9') digit |= bit;
+    if (c == ' ' || c == '-') separator |= bit;
+    at |= c == '@';
+    plus |= c == '+';
+  }
+};
+
+inline TextBits text_bits(std::string_view text) {
+  const size_t n = text.size();
+  FERRY_ASSERT(n <= TextBits::kMaxSize);
+  TextBits result;
+  if (n < kSize) {
+    for (size_t k = 0; k < n; ++k) result.add(text[k], k);
+    return result;
+  }
+  for (size_t i = 0; i < n; i += kSize) {
+    const size_t from = std::min(i, n - kSize);  // the last block may overlap the one before
+    const unsigned skip = static_cast<unsigned>(i - from);
+    PatternBytes bytes = pattern_bytes(text.data() + from);
+    bytes = PatternBytes{bytes.at >> skip, bytes.plus >> skip, bytes.digit >> skip,
+                         bytes.separator >> skip};
+    result.add(bytes, ~0u, i);
+  }
+  return result;
 }
 
 }  // namespace ferry::byte_blocks

@@ -21,13 +21,16 @@ ZstdFrameCompressor::ZstdFrameCompressor(int level) : ctx_(ZSTD_createCCtx()) {
 ZstdFrameCompressor::~ZstdFrameCompressor() = default;
 
 void ZstdFrameCompressor::compress_frame(std::string_view input, std::string& out) {
-  const size_t old_size = out.size();
-  out.resize(old_size + ZSTD_compressBound(input.size()));
-  const size_t written = ZSTD_compress2(ctx_.get(), out.data() + old_size, out.size() - old_size,
-                                        input.data(), input.size());
+  const size_t bound = ZSTD_compressBound(input.size());
+  if (scratch_size_ < bound) {
+    scratch_ = std::make_unique_for_overwrite<char[]>(bound);
+    scratch_size_ = bound;
+  }
+  const size_t written =
+      ZSTD_compress2(ctx_.get(), scratch_.get(), bound, input.data(), input.size());
   // compressBound guarantees room, so an error here is a broken invariant, not bad input.
   FERRY_ASSERT(!ZSTD_isError(written));
-  out.resize(old_size + written);
+  out.append(scratch_.get(), written);
 }
 
 }  // namespace ferry

@@ -2,6 +2,7 @@
 // One per worker thread; frames concatenate into a valid .zst object.
 #pragma once
 
+#include <cstddef>
 #include <memory>
 #include <string>
 #include <string_view>
@@ -25,6 +26,10 @@ class ZstdFrameCompressor {
     void operator()(ZSTD_CCtx_s* ctx) const;
   };
   std::unique_ptr<ZSTD_CCtx_s, FreeContext> ctx_;
+  // Room for the largest frame of a batch, never zero-filled (growing `out` by the bound would
+  // write ~1 byte per input byte for a frame ~15 times smaller); the frame is copied from it.
+  std::unique_ptr<char[]> scratch_;
+  size_t scratch_size_ = 0;
 };
 
 }  // namespace ferry

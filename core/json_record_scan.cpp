@@ -48,13 +48,16 @@ bool is_simple_escape(char c) {
   }
 }
 
-// `i` is at an opening quote. Returns the offset just past the closing quote and sets `flags`,
-// or 0 when unsure (a \u escape) or invalid (an unescaped control byte, a bad escape, invalid
-// UTF-8, no closing quote).
-size_t scan_string(std::string_view s, size_t i, uint8_t& flags) {
+// `i` is at an opening quote. Returns the offset just past the closing quote and sets `flags`
+// (and, for a value, `bits`; a key has none), or 0 when unsure (a \u escape) or invalid (an
+// unescaped control byte, a bad escape, invalid UTF-8, no closing quote).
+template <bool kValue>
+size_t scan_string(std::string_view s, size_t i, uint8_t& flags, byte_blocks::TextBits* bits) {
+  using byte_blocks::TextBits;
   const char* const data = s.data();
   const size_t n = s.size();
-  size_t j = i + 1;
+  const size_t body = i + 1;
+  size_t j = body;
   bool high = false;
   bool start = false;
   bool escaped = false;
@@ -62,24 +65,29 @@ size_t scan_string(std::string_view s, size_t i, uint8_t& flags) {
     // Find the next byte that stops the body, noting the bytes passed on the way.
     while (j + byte_blocks::kSize <= n) {
       const byte_blocks::Masks masks = byte_blocks::classify(data + j);
+      const unsigned keep =
+          masks.stop == 0 ? ~0u : (1u << static_cast<unsigned>(__builtin_ctz(masks.stop))) - 1;
+      high |= (masks.high & keep) != 0;
+      if constexpr (kValue) {
+        const byte_blocks::PatternBytes bytes = byte_blocks::pattern_bytes(data + j);
+        start |= (bytes.start() & keep) != 0;
+        if (j - body < TextBits::kMaxSize) bits->add(bytes, keep, j - body);
+      }
       if (masks.stop == 0) {
-        high |= masks.high != 0;
-        start |= masks.start != 0;
         j += byte_blocks::kSize;
         continue;
       }
-      const unsigned k = static_cast<unsigned>(__builtin_ctz(masks.stop));
-      const unsigned before = (1u << k) - 1;
-      high |= (masks.high & before) != 0;
-      start |= (masks.start & before) != 0;
-      j += k;
+      j += static_cast<size_t>(__builtin_ctz(masks.stop));
       goto stopped;
     }
     while (j < n) {
       const auto c = static_cast<unsigned char>(data[j]);
       if (byte_blocks::is_stop(c)) goto stopped;
       high |= c >= 0x80;
-      start |= is_pattern_start(static_cast<char>(c));
+      if constexpr (kValue) {
+        start |= is_pattern_start(static_cast<char>(c));
+        if (j - body < TextBits::kMaxSize) bits->add(static_cast<char>(c), j - body);
+      }
       ++j;
     }
     return 0;  // no closing quote
@@ -89,9 +97,12 @@ size_t scan_string(std::string_view s, size_t i, uint8_t& flags) {
     escaped = true;
     j += 2;
   }
-  if (high && !simdjson::validate_utf8(data + i + 1, j - i - 1)) return 0;
+  if (high && !simdjson::validate_utf8(data + body, j - body)) return 0;
+  // Bits past an escape are at raw offsets, not at the decoded text's.
+  const bool complete = kValue && !escaped && j - body <= TextBits::kMaxSize;
   flags = static_cast<uint8_t>((escaped ? ScannedString::kEscaped : 0) |
-                               (start ? ScannedString::kPatternStart : 0));
+                               (start ? ScannedString::kPatternStart : 0) |
+                               (complete ? ScannedString::kBitsComplete : 0));
   return j + 1;
 }
 
@@ -201,7 +212,7 @@ bool scan_json_record(std::string_view s, ScannedRecord& out) {
         if (c != '"') return false;
         item_begin = i;
         uint8_t flags = 0;
-        const size_t end = scan_string(s, i, flags);
+        const size_t end = scan_string<false>(s, i, flags, nullptr);
         if (end == 0) return false;
         if (depth == 1) {
           out.top_keys.push_back(ScannedKey{static_cast<uint32_t>(i + 1),
@@ -217,12 +228,14 @@ bool scan_json_record(std::string_view s, ScannedRecord& out) {
       case State::value: {
         size_t end = 0;
         if (c == '"') {
-          uint8_t flags = 0;
-          end = scan_string(s, i, flags);
+          // Filled in place: the bits are written once, where they stay.
+          ScannedString& string = out.strings.emplace_back();
+          end = scan_string<true>(s, i, string.flags, &string.bits);
           if (end == 0) return false;
-          out.strings.push_back(ScannedString{static_cast<uint32_t>(item_begin),
-                                              static_cast<uint32_t>(i), static_cast<uint32_t>(end),
-                                              top.open, flags});
+          string.item_begin = static_cast<uint32_t>(item_begin);
+          string.begin = static_cast<uint32_t>(i);
+          string.end = static_cast<uint32_t>(end);
+          string.container = top.open;
         } else if (c == '{' || c == '[') {
           if (depth == kMaxDepth) return false;
           stack[depth++] = Frame{static_cast<uint32_t>(i), c == '{'};

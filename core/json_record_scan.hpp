@@ -11,6 +11,8 @@
 #include <string_view>
 #include <vector>
 
+#include "core/byte_blocks.hpp"
+
 namespace ferry {
 
 // A string value (not a key), at any depth. Offsets are into the record.
@@ -18,12 +20,14 @@ struct ScannedString {
   enum Flags : uint8_t {
     kEscaped = 1,       // holds a backslash escape: its text must be decoded
     kPatternStart = 2,  // holds a digit, '@' or '+': where a built-in pattern match can start
+    kBitsComplete = 4,  // `bits` describe the whole text (at most 64 bytes, no escape)
   };
-  uint32_t item_begin;  // the member's key quote, or the element's first byte
-  uint32_t begin;       // the opening quote
-  uint32_t end;         // just past the closing quote
-  uint32_t container;   // the enclosing '{' or '['
-  uint8_t flags;
+  uint32_t item_begin = 0;  // the member's key quote, or the element's first byte
+  uint32_t begin = 0;       // the opening quote
+  uint32_t end = 0;         // just past the closing quote
+  uint32_t container = 0;   // the enclosing '{' or '['
+  uint8_t flags = 0;
+  byte_blocks::TextBits bits;  // of the text's first 64 bytes (complete: kBitsComplete)
 };
 
 // A key of the top-level object, without its quotes.

@@ -116,10 +116,14 @@ Result<PatternSet> PatternSet::compile(const std::vector<std::string>& entries) 
   return set;
 }
 
-void PatternSet::find(std::string_view text, std::vector<MatchSpan>& spans) {
+void PatternSet::find(std::string_view text, std::vector<MatchSpan>& spans, uint8_t possible) {
   spans.clear();
   FERRY_ASSERT(text.size() <= UINT32_MAX);  // records are far smaller (maxRecordBytes)
-  if (builtins_ != 0) find_builtin_matches(text, builtins_, spans);
+  if (possible != kAnyBuiltin) {
+    find_possible_builtin_matches(text, static_cast<uint8_t>(builtins_ & possible), spans);
+  } else if (builtins_ != 0) {
+    find_builtin_matches(text, builtins_, spans);
+  }
   if (database_) find_custom(text, spans);
   if (spans.size() < 2) return;
   std::sort(spans.begin(), spans.end(),

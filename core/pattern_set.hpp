@@ -42,7 +42,10 @@ class PatternSet {
   ~PatternSet();
 
   // Replaces `spans` by the matches in `text`, merged where they overlap or touch, in order.
-  void find(std::string_view text, std::vector<MatchSpan>& spans);
+  // `possible`: the built-ins that can match in `text` when the caller knows (from
+  // possible_builtins); kAnyBuiltin looks for itself.
+  static constexpr uint8_t kAnyBuiltin = 0xFF;
+  void find(std::string_view text, std::vector<MatchSpan>& spans, uint8_t possible = kAnyBuiltin);
   // Whether every entry is a built-in (no regex): then a match starts at a digit, '@' or '+'.
   bool builtins_only() const { return !database_; }
 

@@ -466,9 +466,9 @@ void Redactor::scan_strings(uint32_t rule, simdjson::dom::element value, const I
 
 // Writes `text` with each match replaced into rewritten_; false (and nothing written) when
 // there is no match.
-bool Redactor::rewrite(uint32_t rule, std::string_view text, NewValue& value) {
+bool Redactor::rewrite(uint32_t rule, std::string_view text, NewValue& value, uint8_t possible) {
   PreparedRule& prepared = rules_[rule];
-  prepared.patterns->find(text, spans_);
+  prepared.patterns->find(text, spans_, possible);
   if (spans_.empty()) return false;
   value = NewValue{Action::rewritten, rule, {}, rewritten_.size(), 0};
   size_t cursor = 0;

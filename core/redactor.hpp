@@ -153,7 +153,9 @@ class Redactor {
   bool apply_patterns(uint32_t rule);
   void scan_strings(uint32_t rule, simdjson::dom::element value, const json_scan::Item& item,
                     size_t container);
-  bool rewrite(uint32_t rule, std::string_view text, NewValue& value);
+  // `possible`: the built-ins that can match in `text`, if known (PatternSet::find).
+  bool rewrite(uint32_t rule, std::string_view text, NewValue& value,
+               uint8_t possible = PatternSet::kAnyBuiltin);
   Edit* find_edit(size_t value_begin);
   const Edit* find_edit(size_t value_begin) const;
   NewValue redacted_value(uint32_t rule, std::string_view current_text) const;

@@ -11,7 +11,6 @@
 namespace ferry {
 
 bool Redactor::scanned_key_is_reserved(const ScannedKey& key) const {
-  if (reserved_keys_.empty()) return false;
   if (key.escaped) return true;  // could be any of them once decoded
   const std::string_view text = record_.substr(key.begin, key.end - key.begin);
   return std::find(reserved_keys_.begin(), reserved_keys_.end(), text) != reserved_keys_.end();
@@ -28,8 +27,10 @@ std::string_view Redactor::scanned_text(const ScannedString& string) {
 std::optional<RedactOutcome> Redactor::process_scanned(std::string_view record, std::string& out) {
   if (!scan_json_record(record, scanned_)) return std::nullopt;
   start_record(record);
-  for (const ScannedKey& key : scanned_.top_keys) {
-    if (scanned_key_is_reserved(key)) return std::nullopt;
+  if (!reserved_keys_.empty()) {
+    for (const ScannedKey& key : scanned_.top_keys) {
+      if (scanned_key_is_reserved(key)) return std::nullopt;
+    }
   }
   top_members_ = scanned_.top_keys.size();
   open_brace_ = scanned_.open_brace;
@@ -51,8 +52,16 @@ std::optional<RedactOutcome> Redactor::process_scanned(std::string_view record, 
         if (rewrite(r, current_scratch_, rewritten)) edit->value = rewritten;
         continue;
       }
-      if (builtins_only && (string.flags & ScannedString::kPatternStart) == 0) continue;
-      if (rewrite(r, scanned_text(string), rewritten)) {
+      uint8_t possible = PatternSet::kAnyBuiltin;
+      if (builtins_only) {
+        if ((string.flags & ScannedString::kPatternStart) == 0) continue;
+        if ((string.flags & ScannedString::kBitsComplete) != 0) {
+          // The scan saw every byte of the text: narrow the built-ins without looking again.
+          possible = possible_builtins(scanned_text(string), string.bits, kAllBuiltins);
+          if (possible == 0) continue;
+        }
+      }
+      if (rewrite(r, scanned_text(string), rewritten, possible)) {
         edits_.push_back(
             Edit{string.item_begin, string.begin, string.end, string.container, rewritten});
       }
