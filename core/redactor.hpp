@@ -132,7 +132,9 @@ class Redactor {
   // The fast path: one validating scan instead of the DOM, for rules that only rewrite string
   // values; nothing when the scan is unsure or the record needs the DOM path.
   std::optional<RedactOutcome> process_scanned(std::string_view record, std::string& out);
-  bool scanned_key_is_reserved(const ScannedKey& key) const;
+  // Whether a top-level key of the scanned record is (or, escaped, may be) a rule's flag or
+  // time field.
+  bool scanned_keys_are_reserved() const;
   std::string_view scanned_text(const ScannedString& string);
   void start_record(std::string_view record);
   void finish_rule(uint32_t rule);

@@ -4,16 +4,23 @@
 // splice() writes the result. Records the scan is unsure of, and records whose top level
 // already holds a rule's flag or time field (a value the rule would overwrite), take the DOM
 // path, which decides them.
-#include <algorithm>
+#include <cstring>
 
 #include "core/redactor.hpp"
 
 namespace ferry {
 
-bool Redactor::scanned_key_is_reserved(const ScannedKey& key) const {
-  if (key.escaped) return true;  // could be any of them once decoded
-  const std::string_view text = record_.substr(key.begin, key.end - key.begin);
-  return std::find(reserved_keys_.begin(), reserved_keys_.end(), text) != reserved_keys_.end();
+bool Redactor::scanned_keys_are_reserved() const {
+  for (const ScannedKey& key : scanned_.top_keys) {
+    if (key.escaped) return true;  // could be any of them once decoded
+    const size_t size = key.end - key.begin;
+    for (const std::string& reserved : reserved_keys_) {
+      if (reserved.size() == size &&
+          std::memcmp(reserved.data(), record_.data() + key.begin, size) == 0)
+        return true;
+    }
+  }
+  return false;
 }
 
 // What a reader decodes from a scanned string that no rule has changed yet.
@@ -27,11 +34,7 @@ std::string_view Redactor::scanned_text(const ScannedString& string) {
 std::optional<RedactOutcome> Redactor::process_scanned(std::string_view record, std::string& out) {
   if (!scan_json_record(record, scanned_)) return std::nullopt;
   start_record(record);
-  if (!reserved_keys_.empty()) {
-    for (const ScannedKey& key : scanned_.top_keys) {
-      if (scanned_key_is_reserved(key)) return std::nullopt;
-    }
-  }
+  if (!reserved_keys_.empty() && scanned_keys_are_reserved()) return std::nullopt;
   top_members_ = scanned_.top_keys.size();
   open_brace_ = scanned_.open_brace;
   close_brace_ = scanned_.close_brace;
