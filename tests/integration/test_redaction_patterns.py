@@ -24,7 +24,6 @@ import json
 import os
 import re
 import subprocess
-import tempfile
 import unittest
 
 import harness
@@ -249,18 +248,13 @@ def strings_of(value):
 
 # ----------------------------------------------------------------------------------------------
 
-class RedactionPatternsStory(unittest.TestCase):
+class RedactionPatternsStory(harness.S3rverTestCase):
+    tmp_prefix = "ferry-redact-patterns-"
+
     @classmethod
     def setUpClass(cls):
-        harness.require_ferry()
-        harness.require_s3_tools()
-        cls._tmp = tempfile.TemporaryDirectory(prefix="ferry-redact-patterns-")
+        super().setUpClass()
         cls.tmp = cls._tmp.name
-        try:
-            cls.s3 = harness.S3rver().__enter__()
-        except BaseException:
-            cls._tmp.cleanup()
-            raise
         try:
             cls._prepare()
             cls.run1 = harness.run_ferry(cls.config, "--once", timeout=120,
@@ -278,10 +272,8 @@ class RedactionPatternsStory(unittest.TestCase):
             cls.tearDownClass()
             raise
 
-    @classmethod
-    def tearDownClass(cls):
-        cls.s3.__exit__(None, None, None)
-        cls._tmp.cleanup()
+    def setUp(self):
+        pass  # the tests share the one run of setUpClass
 
     @classmethod
     def _prepare(cls):

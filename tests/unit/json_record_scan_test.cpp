@@ -18,6 +18,7 @@
 
 #include "core/json_scan.hpp"
 #include "core/text.hpp"
+#include "tests/support/cpp_literal.hpp"
 
 namespace ferry {
 namespace {
@@ -94,21 +95,6 @@ bool dom_object(simdjson::dom::parser& parser, std::string_view record, Expected
   return true;
 }
 
-// `bytes` as a C++ string literal (octal escapes for anything unprintable), for failure messages.
-std::string literal(std::string_view bytes) {
-  static constexpr char kOctal[] = "01234567";
-  std::string out = "\"";
-  for (const char c : bytes) {
-    const auto b = static_cast<unsigned char>(c);
-    if (b >= 0x20 && b < 0x7F && c != '"' && c != '\\' && c != '?') {
-      out += c;
-    } else {
-      out += {'\\', kOctal[b >> 6], kOctal[(b >> 3) & 7], kOctal[b & 7]};
-    }
-  }
-  return out + "\"";
-}
-
 // kEscaped and kPatternStart (kBitsComplete is checked with the bits, in expect_matches_dom).
 int flags(const ScannedString& string) {
   return string.flags & (ScannedString::kEscaped | ScannedString::kPatternStart);
@@ -128,7 +114,7 @@ std::string decoded(std::string_view record, const ScannedString& string) {
 // Checks everything `scan` reports against what simdjson and json_scan find in `record`.
 void expect_matches_dom(std::string_view record, const ScannedRecord& scan,
                         const Expected& expected) {
-  SCOPED_TRACE(cat("record: ", literal(record)));
+  SCOPED_TRACE(cat("record: ", cpp_literal(record)));
   ASSERT_EQ(scan.strings.size(), expected.strings.size());
   for (size_t i = 0; i < scan.strings.size(); ++i) {
     const ScannedString& got = scan.strings[i];
@@ -604,14 +590,14 @@ TEST_F(ScanTest, RandomRecordsAgreeWithSimdjson) {
         ++accepted_count;
         // The contract: accepted implies a valid object, with matching strings and spans.
         ASSERT_TRUE(valid) << "seed " << seed << " round " << round << ": scan accepts what "
-                           << "simdjson rejects: " << literal(record);
+                           << "simdjson rejects: " << cpp_literal(record);
         expect_matches_dom(record, scan_, expected);
         if (HasFatalFailure() || HasNonfatalFailure()) return;
       } else if (valid) {
         // "Not sure" only for the documented reasons.
         ++unsure;
         EXPECT_TRUE(may_be_unsure(record, expected))
-            << "refused a plain valid record: " << literal(record);
+            << "refused a plain valid record: " << cpp_literal(record);
       }
     }
   }

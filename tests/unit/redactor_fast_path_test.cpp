@@ -14,6 +14,7 @@
 #include "core/json_record_scan.hpp"
 #include "core/redactor.hpp"
 #include "core/text.hpp"
+#include "tests/support/cpp_literal.hpp"
 #include "tests/support/json_strings.hpp"
 
 namespace ferry {
@@ -33,21 +34,6 @@ RedactionRule every_string(std::vector<std::string> patterns) {
 
 std::vector<std::string> builtins() {
   return {"us_ssn", "email", "credit_card", "phone_e164"};
-}
-
-// `bytes` as a C++ string literal (octal escapes for anything unprintable), for failure messages.
-std::string literal(std::string_view bytes) {
-  static constexpr char kOctal[] = "01234567";
-  std::string out = "\"";
-  for (const char c : bytes) {
-    const auto b = static_cast<unsigned char>(c);
-    if (b >= 0x20 && b < 0x7F && c != '"' && c != '\\' && c != '?') {
-      out += c;
-    } else {
-      out += {'\\', kOctal[b >> 6], kOctal[(b >> 3) & 7], kOctal[b & 7]};
-    }
-  }
-  return out + "\"";
 }
 
 // The rule sets the fast path applies to, by name.
@@ -307,8 +293,8 @@ TEST(RedactorFastPath, SameBytesOutcomeAndAuditAsTheDomPath) {
                       fast_audit[r].values == dom_audit[r].values;
       }
       ASSERT_TRUE(fast_out == dom_out && fast_outcome == dom_outcome && audit_equal)
-          << "record: " << literal(record.bytes) << "\nfast: " << literal(fast_out)
-          << "\ndom:  " << literal(dom_out) << "\noutcomes " << static_cast<int>(fast_outcome)
+          << "record: " << cpp_literal(record.bytes) << "\nfast: " << cpp_literal(fast_out)
+          << "\ndom:  " << cpp_literal(dom_out) << "\noutcomes " << static_cast<int>(fast_outcome)
           << " / " << static_cast<int>(dom_outcome) << ", audit equal " << audit_equal;
     }
   }
@@ -337,7 +323,7 @@ TEST(RedactorFastPath, PlantedSecretsNeverSurvive) {
     for (const std::string& secret : record.planted) {
       ++secrets;
       ASSERT_EQ(strings.find(secret), std::string::npos)
-          << "secret " << secret << "\nrecord: " << literal(record.bytes) << "\nout: " << out;
+          << "secret " << secret << "\nrecord: " << cpp_literal(record.bytes) << "\nout: " << out;
     }
   }
   EXPECT_GT(secrets, 3000);
