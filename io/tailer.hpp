@@ -124,6 +124,7 @@ class Tailer {
                      const FileIdentity& identity, uint64_t start);
   void handle_inotify(int result);
   void apply(const FileEvent& event);
+  bool moved_is(const TrackedFile& file, const FileEvent& event) const;
   void check_file(TrackedFile& file);
   void truncated(TrackedFile& file, const struct stat& st);
   bool settled(TrackedFile& file);

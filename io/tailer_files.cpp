@@ -231,6 +231,21 @@ void Tailer::apply(const FileEvent& event) {
       break;
     case FileEvent::Kind::moved: {
       TrackedFile* file = find_by_path(event.flow, event.from);
+      if (file != nullptr && !moved_is(*file, event)) {
+        // Events applied late (ferry was busy or stopped): the name `from` already holds
+        // another file than the one that moved, e.g. a logger recreated the name between
+        // logrotate's rename and its create, and logrotate moved that file aside. The moved
+        // file is new to us: follow it if it matches, else read it to its end.
+        if (!event.matches) {
+          FERRY_INFO(cat("tail: ", event.from, " was moved to ", event.path,
+                         " before it was read; reading it to its end before letting it go"));
+        }
+        consider_file(event.flow, event.path, false);
+        if (!event.matches) {
+          if (TrackedFile* moved = find_by_path(event.flow, event.path)) detach(*moved, nullptr);
+        }
+        break;
+      }
       if (file == nullptr) {
         if (event.matches) consider_file(event.flow, event.path, false);
         break;
@@ -270,6 +285,19 @@ void Tailer::apply(const FileEvent& event) {
       break;
     }
   }
+}
+
+// Whether the file renamed by `event` is `file`, the one tracked under its old name: the new
+// name holds its inode, or (the new name is gone again) the old name no longer does.
+bool Tailer::moved_is(const TrackedFile& file, const FileEvent& event) const {
+  struct stat st {};
+  const auto holds = [&](const struct stat& at) {
+    return static_cast<uint64_t>(at.st_dev) == file.identity.device &&
+           static_cast<uint64_t>(at.st_ino) == file.identity.inode;
+  };
+  if (::stat(event.path.c_str(), &st) == 0) return holds(st);
+  if (::stat(event.from.c_str(), &st) == 0) return !holds(st);
+  return true;
 }
 
 void Tailer::check_file(TrackedFile& file) {

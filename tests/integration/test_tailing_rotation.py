@@ -97,5 +97,52 @@ class Rotation(ts.ScenarioCase):
         self.assertIn("is the rotated copy of", log)
 
 
+class NameRecreatedDuringRotation(ts.ScenarioCase):
+    """A logger that reopens its file by name can recreate it between logrotate's rename and its
+    create; logrotate then moves that file aside (`app.log-YYYYMMDDHH.backup`) and creates a new
+    one. When ferry applies those events late (here: stopped with SIGSTOP through the whole
+    dance, as a busy host would delay it), the name `app.log` already holds the newest file
+    when the move of the middle one is applied: the middle file must still be shipped, and the
+    newest one still followed."""
+
+    def dance(self, name, pattern_name):
+        log = os.path.join(self.input, "app.log")
+        prefix = f"{name}/"
+        ferry = self.start(self.config(ts.flow(name, os.path.join(self.input, pattern_name),
+                                               prefix)))
+        written = []
+
+        def write(n):
+            with open(log, "ab") as f:
+                for i in range(n):
+                    f.write(ts.line(name, len(written)))
+                    written.append(f"{name}-{len(written)}")
+
+        write(5)
+        self.wait_for_log(ferry, "following " + log)
+        ferry.proc.send_signal(signal.SIGSTOP)
+        try:
+            os.rename(log, log + ".1")                         # logrotate: rename
+            write(20)                                          # the logger recreates the name
+            os.rename(log, log + "-2026112412.backup")         # logrotate: create finds it
+            write(3)                                           # ... and creates a new file
+        finally:
+            ferry.proc.send_signal(signal.SIGCONT)
+        time.sleep(1.0)
+        write(4)  # the newest file is still followed under the name
+        time.sleep(2.5)
+        log_text = self.stop(ferry)
+        ts.Tally(name, written, self.shipped(prefix)).assert_exact(self)
+        return log_text
+
+    def test_moved_aside_inside_the_pattern(self):
+        log = self.dance("recreated_in", "app.log*")
+        self.assertIn("app.log-2026112412.backup (new) from offset 0", log)
+
+    def test_moved_aside_outside_the_pattern(self):
+        log = self.dance("recreated_out", "app.log")
+        self.assertIn("before it was read; reading it to its end", log)
+
+
 if __name__ == "__main__":
     unittest.main()
