@@ -3,7 +3,6 @@
 // (for \b) are [A-Za-z0-9_], as in Hyperscan without UTF-8 mode; every other byte is not.
 #include "core/builtin_matchers.hpp"
 
-#include <algorithm>
 #include <array>
 
 #include "core/assert.hpp"
@@ -52,9 +51,7 @@ class Text {
   // \b between i - 1 and i, where one side is known to be a word character.
   bool word_before(size_t i) const { return i > 0 && is(i - 1, kWord); }
   bool word_at(size_t i) const { return is(i, kWord); }
-  bool separator(size_t i) const {
-    return i < text_.size() && (text_[i] == ' ' || text_[i] == '-');
-  }
+  bool separator(size_t i) const { return i < text_.size() && byte_blocks::is_separator(text_[i]); }
   size_t digits_from(size_t i) const {
     size_t j = i;
     while (is(j, kDigit)) ++j;
@@ -233,13 +230,10 @@ uint8_t possible_builtins_long(std::string_view text, uint8_t mask) {
   uint8_t possible = 0;
   unsigned carry = 0;  // [0-9 -] bytes ending the previous block
   for (size_t i = 0; i < text.size(); i += kBlock) {
-    // The last block is the text's last kBlock bytes, shifted so that bit 0 is byte i.
-    const size_t from = std::min(i, text.size() - kBlock);
-    const unsigned skip = static_cast<unsigned>(i - from);
-    const byte_blocks::PatternBytes bytes = byte_blocks::pattern_bytes(text.data() + from);
-    if ((bytes.at >> skip) != 0) possible |= kEmail;
-    if ((bytes.plus >> skip) != 0) possible |= kPhoneE164;
-    const unsigned m = (bytes.digit | bytes.separator) >> skip;
+    const byte_blocks::PatternBytes bytes = byte_blocks::pattern_bytes_at(text, i);
+    if (bytes.at != 0) possible |= kEmail;
+    if (bytes.plus != 0) possible |= kPhoneE164;
+    const unsigned m = bytes.digit | bytes.separator;
     const unsigned leading = static_cast<unsigned>(__builtin_ctz(~m));
     if (runs_of(m, kRun) != 0 || carry + leading >= kRun) possible |= kUsSsn | kCreditCard;
     const unsigned full = (1u << kBlock) - 1;

@@ -31,8 +31,14 @@ struct PatternBytes {
   unsigned start() const { return at | plus | digit; }
 };
 
+inline bool is_digit(char c) {
+  return c >= '0' && c <= '9';
+}
+inline bool is_separator(char c) {  // between the digit groups of a us_ssn or credit_card
+  return c == ' ' || c == '-';
+}
 inline bool is_pattern_start(char c) {
-  return (c >= '0' && c <= '9') || c == '@' || c == '+';
+  return is_digit(c) || c == '@' || c == '+';
 }
 inline bool is_stop(unsigned char c) {
   return c == '"' || c == '\\' || c < 0x20;
@@ -86,8 +92,8 @@ inline PatternBytes pattern_bytes(const char* p) {
     const char c = p[k];
     if (c == '@') bytes.at |= 1u << k;
     if (c == '+') bytes.plus |= 1u << k;
-    if (c >= '0' && c <= '9') bytes.digit |= 1u << k;
-    if (c == ' ' || c == '-') bytes.separator |= 1u << k;
+    if (is_digit(c)) bytes.digit |= 1u << k;
+    if (is_separator(c)) bytes.separator |= 1u << k;
   }
   return bytes;
 }
@@ -115,6 +121,18 @@ inline size_t next_stop(const char* s, size_t size, size_t from) {
   return i;
 }
 
+// The PatternBytes of the block of `text` (at least kSize bytes) that starts at byte `i`: the
+// last block is the text's last kSize bytes (overlapping the one before), shifted so that bit 0
+// is byte i.
+inline PatternBytes pattern_bytes_at(std::string_view text, size_t i) {
+  FERRY_ASSERT(text.size() >= kSize && i < text.size());
+  const size_t from = std::min(i, text.size() - kSize);
+  const unsigned skip = static_cast<unsigned>(i - from);
+  const PatternBytes bytes = pattern_bytes(text.data() + from);
+  return PatternBytes{bytes.at >> skip, bytes.plus >> skip, bytes.digit >> skip,
+                      bytes.separator >> skip};
+}
+
 // PatternBytes of a whole text of at most 64 bytes: where its digits and separators are (bit
 // k is byte k), and whether it holds '@' or '+'.
 struct TextBits {
@@ -131,8 +149,8 @@ struct TextBits {
   }
   void add(char c, size_t offset) {
     const uint64_t bit = uint64_t{1} << offset;
-    if (c >= '0' && c <= '9') digit |= bit;
-    if (c == ' ' || c == '-') separator |= bit;
+    if (is_digit(c)) digit |= bit;
+    if (is_separator(c)) separator |= bit;
     at |= c == '@';
     plus |= c == '+';
   }
@@ -146,14 +164,7 @@ inline TextBits text_bits(std::string_view text) {
     for (size_t k = 0; k < n; ++k) result.add(text[k], k);
     return result;
   }
-  for (size_t i = 0; i < n; i += kSize) {
-    const size_t from = std::min(i, n - kSize);  // the last block may overlap the one before
-    const unsigned skip = static_cast<unsigned>(i - from);
-    PatternBytes bytes = pattern_bytes(text.data() + from);
-    bytes = PatternBytes{bytes.at >> skip, bytes.plus >> skip, bytes.digit >> skip,
-                         bytes.separator >> skip};
-    result.add(bytes, ~0u, i);
-  }
+  for (size_t i = 0; i < n; i += kSize) result.add(pattern_bytes_at(text, i), ~0u, i);
   return result;
 }
 

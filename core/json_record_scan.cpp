@@ -10,6 +10,7 @@
 
 #include "core/assert.hpp"
 #include "core/byte_blocks.hpp"
+#include "core/json_scan.hpp"
 
 namespace ferry {
 
@@ -20,14 +21,9 @@ constexpr size_t kMaxDepth = 64;
 // Numbers longer than this go to the DOM parser (no real record needs it).
 constexpr size_t kMaxNumberBytes = 40;
 
+using byte_blocks::is_digit;
 using byte_blocks::is_pattern_start;
-
-bool is_whitespace(char c) {
-  return c == ' ' || c == '\t' || c == '\n' || c == '\r';
-}
-bool is_digit(char c) {
-  return c >= '0' && c <= '9';
-}
+using json_scan::is_whitespace;
 
 size_t skip_whitespace(std::string_view s, size_t i) {
   while (i < s.size() && is_whitespace(s[i])) ++i;

@@ -236,13 +236,10 @@ void Tailer::apply(const FileEvent& event) {
         // another file than the one that moved, e.g. a logger recreated the name between
         // logrotate's rename and its create, and logrotate moved that file aside. The moved
         // file is new to us: follow it if it matches, else read it to its end.
-        if (!event.matches) {
-          FERRY_INFO(cat("tail: ", event.from, " was moved to ", event.path,
-                         " before it was read; reading it to its end before letting it go"));
-        }
         consider_file(event.flow, event.path, false);
-        if (!event.matches) {
-          if (TrackedFile* moved = find_by_path(event.flow, event.path)) detach(*moved, nullptr);
+        TrackedFile* moved = event.matches ? nullptr : find_by_path(event.flow, event.path);
+        if (moved != nullptr) {
+          detach(*moved, cat("was moved here from ", event.from, " before it was read").c_str());
         }
         break;
       }
