@@ -1,7 +1,7 @@
 """The user's story for Athena: `ferry athena-ddl` prints a CREATE EXTERNAL TABLE for a flow, and
 the table fits what ferry really ships.
 
-Two flows (Wickr messages from ../shared/testdata, and seed-shaped events with redaction and an
+Two flows (Wickr messages from tests/data, and seed-shaped events with redaction and an
 invalid line) ship with `ferry --once` to a real S3 server (s3rver on 127.0.0.1). The DDL is
 parsed by a small strict parser below (CREATE EXTERNAL TABLE with struct/array column types),
 then compared with the records downloaded from S3 (awscli + the zstd CLI): every key of every
@@ -20,8 +20,7 @@ import unittest
 
 import harness
 
-WICKR_SAMPLE = os.path.join(harness.SOURCE_DIR, "..", "shared", "testdata",
-                            "wickr-messages-sample.jsonl")
+WICKR_SAMPLE = harness.WICKR_SAMPLE
 SEED_EVENTS = [
     '{"name": "Gnoll", "dob": "2011-04-22", "gender": "M", "ssn_no": "807831104", '
     '"data_share_consent": false, "evnt_time": "2021-01-31T20:31:26.114917"}',
@@ -266,8 +265,6 @@ class AthenaDdlStory(unittest.TestCase):
     @classmethod
     def setUpClass(cls):
         harness.require_ferry()
-        if not os.path.exists(WICKR_SAMPLE):
-            raise unittest.SkipTest(f"{WICKR_SAMPLE} is absent (../shared/testdata)")
         cls._tmp = tempfile.TemporaryDirectory(prefix="ferry-athena-")
         t = cls.tmp = cls._tmp.name
         os.makedirs(os.path.join(t, "wickr"))

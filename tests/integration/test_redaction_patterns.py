@@ -34,8 +34,7 @@ RULE = {"patterns": ["us_ssn", "email", "credit_card", "phone_e164"], "fields": 
         "flagField": "pii_redacted"}
 FLAG = "pii_redacted"
 REPLACEMENT = "REDACTED_CONTENT"
-WICKR_SAMPLE = os.path.join(harness.SOURCE_DIR, "..", "shared", "testdata",
-                            "wickr-messages-sample.jsonl")
+WICKR_SAMPLE = harness.WICKR_SAMPLE
 TAIL = '"msgtype":1000,"sender_type":"normal","time_iso":"2023-08-04 19:10:59.786"'
 
 # Hand-built records, written byte for byte as given (so "\\n" is a JSON escape in the file).

@@ -242,7 +242,7 @@ struct TestRecord {
 
 std::vector<TestRecord> records() {
   std::vector<TestRecord> all;
-  std::ifstream in(FERRY_SHARED_TESTDATA "/wickr-messages-sample.jsonl");
+  std::ifstream in(FERRY_TESTDATA "/wickr-messages-sample.jsonl");
   for (std::string line; std::getline(in, line);) all.push_back({line, {}, false});
   EXPECT_EQ(all.size(), 5u) << "wickr sample absent";
   Planter planter(20240501);

@@ -297,7 +297,7 @@ TEST(RedactorFlags, LaterRuleSeesEarlierModes) {
 // --- Wickr-shaped records -------------------------------------------------------------------
 
 std::vector<std::string> wickr_lines() {
-  std::ifstream in(FERRY_SHARED_TESTDATA "/wickr-messages-sample.jsonl");
+  std::ifstream in(FERRY_TESTDATA "/wickr-messages-sample.jsonl");
   std::vector<std::string> lines;
   for (std::string line; std::getline(in, line);) lines.push_back(line);
   return lines;
@@ -305,7 +305,7 @@ std::vector<std::string> wickr_lines() {
 
 TEST(RedactorWickr, AttachmentPathEditTextAndSendersGolden) {
   const std::vector<std::string> lines = wickr_lines();
-  if (lines.size() != 5) GTEST_SKIP() << "wickr sample absent";
+  ASSERT_EQ(lines.size(), 5u) << "wickr sample absent or changed: " FERRY_TESTDATA;
   RedactionRule content = rule({"message", "edit.text", "file.localfilename", "links[*].url"});
   content.consent_field = "data_share_consent";
   content.flag_field = "data_redacted";

@@ -22,7 +22,7 @@ namespace {
 
 namespace fs = std::filesystem;
 
-const fs::path kSuiteDir = FERRY_SHARED_TESTDATA "/aws-sigv4-test-suite";
+const fs::path kSuiteDir = FERRY_TESTDATA "/aws-sigv4-test-suite";
 constexpr char kSuiteMissing[] = "suite_not_found";
 
 std::string read_file(const fs::path& path) {
@@ -151,8 +151,7 @@ class AwsSigV4Suite : public ::testing::TestWithParam<std::string> {};
 
 TEST_P(AwsSigV4Suite, HeaderSigningMatchesCanonicalRequestStringToSignAndSignature) {
   if (GetParam() == kSuiteMissing) {
-    GTEST_SKIP() << "AWS SigV4 test suite not found at " << kSuiteDir
-                 << " (expected ../shared/testdata/aws-sigv4-test-suite beside the repo)";
+    FAIL() << "AWS SigV4 test suite not found at " << kSuiteDir << " (tests/data/README.md)";
   }
   const fs::path dir = kSuiteDir / GetParam();
   const ParsedRequest parsed = parse_request_txt(read_file(dir / "request.txt"));
@@ -172,7 +171,7 @@ TEST_P(AwsSigV4Suite, HeaderSigningMatchesCanonicalRequestStringToSignAndSignatu
 
 TEST_P(AwsSigV4Suite, QuerySigningMatchesCanonicalRequestStringToSignAndSignature) {
   if (GetParam() == kSuiteMissing) {
-    GTEST_SKIP() << "AWS SigV4 test suite not found at " << kSuiteDir;
+    FAIL() << "AWS SigV4 test suite not found at " << kSuiteDir;
   }
   const fs::path dir = kSuiteDir / GetParam();
   if (!fs::exists(dir / "query-canonical-request.txt")) {
@@ -202,9 +201,8 @@ INSTANTIATE_TEST_SUITE_P(Cases, AwsSigV4Suite, ::testing::ValuesIn(list_cases())
 
 TEST(AwsSigV4SuiteFolder, HoldsAllThirtyEightCases) {
   const std::vector<std::string> cases = list_cases();
-  if (cases.size() == 1 && cases[0] == kSuiteMissing) {
-    GTEST_SKIP() << "AWS SigV4 test suite not found at " << kSuiteDir;
-  }
+  ASSERT_FALSE(cases.size() == 1 && cases[0] == kSuiteMissing)
+      << "AWS SigV4 test suite not found at " << kSuiteDir;
   EXPECT_EQ(cases.size(), 38u);
 }
 
