@@ -10,13 +10,13 @@
 #include <cstring>
 #include <filesystem>
 #include <functional>
-#include <map>
 
 #include "agent/config_agent.hpp"
 #include "agent/config_agent_d.hpp"
 #include "agent/config_cloudwatch.hpp"
 #include "agent/config_credentials.hpp"
 #include "agent/config_document.hpp"
+#include "agent/config_flow_identity.hpp"
 #include "agent/config_keys.hpp"
 #include "agent/config_operations.hpp"
 #include "agent/config_rules.hpp"
@@ -56,18 +56,12 @@ Result<LogLevel> read_log_level(element value, std::string_view path) {
   return kLogLevelValues[choice];
 }
 
-Status check_unique_names(const std::vector<Flow>& flows) {
-  std::map<std::string_view, std::size_t> first_use;
-  for (std::size_t i = 0; i < flows.size(); ++i) {
-    const auto [it, inserted] = first_use.emplace(flows[i].name, i);
-    if (!inserted) {
-      return config_error(key_path(index_path("flows", i), "name"),
-                          cat("flow name ", quote_value(flows[i].name), " is already used by ",
-                              index_path("flows", it->second),
-                              "; flow names must be unique (unnamed flows are flow1, flow2, ...)"));
-    }
-  }
-  return Ok{};
+Status check_unique_flows(const std::vector<Flow>& flows) {
+  const std::optional<FlowClash> clash = find_flow_clash(flows);
+  if (!clash) return Ok{};
+  const std::string where = index_path("flows", clash->later);
+  return config_error(clash->same_name ? key_path(where, "name") : where,
+                      describe_clash(flows, *clash, index_path("flows", clash->earlier)));
 }
 
 Result<std::vector<Flow>> parse_flows(element value, ParseContext& context) {
@@ -81,7 +75,7 @@ Result<std::vector<Flow>> parse_flows(element value, ParseContext& context) {
     FERRY_CONFIG_TRY(flow, parse_flow(item, index++, context));
     flows.push_back(std::move(flow));
   }
-  const Status unique = check_unique_names(flows);
+  const Status unique = check_unique_flows(flows);
   if (!unique.ok()) return unique.error();
   return flows;
 }

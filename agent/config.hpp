@@ -55,7 +55,10 @@ struct StreamDestination {
 };
 
 struct Flow {
-  std::string name;          // "name"; default "flow<N>", N from 1
+  std::string name;  // "name"; default "flow<N>", N from 1
+  // The flow's entry in the checkpoint: its "name" if given, else its destination and file
+  // pattern (agent/config_flow_identity.hpp), so reordering flows never mixes their positions.
+  std::string checkpoint_key;
   std::string file_pattern;  // "filePattern" (required, absolute)
   InitialPosition initial_position = InitialPosition::end_of_file;  // "initialPosition"
   uint64_t max_buffer_age_millis = 60000;  // "maxBufferAgeMillis": 1000 .. 900000

@@ -6,6 +6,7 @@
 #include <system_error>
 
 #include "agent/config_document.hpp"
+#include "agent/config_flow_identity.hpp"
 #include "core/text.hpp"
 
 namespace ferry::config {
@@ -43,21 +44,17 @@ struct FlowOrigin {
   std::size_t index = 0;
 };
 
-Status check_names(const std::vector<Flow>& flows, const std::vector<FlowOrigin>& origins) {
-  for (std::size_t i = 0; i < flows.size(); ++i) {
-    for (std::size_t j = 0; j < i; ++j) {
-      if (flows[i].name != flows[j].name) continue;
-      const std::string path = key_path(index_path("flows", origins[i].index), "name");
-      return make_error(in_file(
-          config_error(path, cat("flow name ", quote_value(flows[i].name), " is already used by ",
-                                 origins[j].file, ": ", index_path("flows", origins[j].index),
-                                 "; flow names must be unique across agent.json and "
-                                 "agent.d/*.json (unnamed flows are flow1, flow2, ...)"))
-              .message,
-          origins[i].file));
-    }
-  }
-  return Ok{};
+Status check_unique_flows(const std::vector<Flow>& flows, const std::vector<FlowOrigin>& origins) {
+  const std::optional<FlowClash> clash = find_flow_clash(flows);
+  if (!clash) return Ok{};
+  const FlowOrigin& later = origins[clash->later];
+  const FlowOrigin& earlier = origins[clash->earlier];
+  const std::string where = index_path("flows", later.index);
+  const std::string earlier_where = cat(earlier.file, ": ", index_path("flows", earlier.index));
+  return make_error(in_file(config_error(clash->same_name ? key_path(where, "name") : where,
+                                         describe_clash(flows, *clash, earlier_where))
+                                .message,
+                            later.file));
 }
 
 // The flows of one agent.d file, appended to `flows`.
@@ -123,7 +120,7 @@ Status add_agent_d_flows(const std::string& directory, const std::string& main_f
     const Status added = add_file_flows(file, directory, flows, origins, context);
     if (!added.ok()) return added;
   }
-  return check_names(flows, origins);
+  return check_unique_flows(flows, origins);
 }
 
 }  // namespace ferry::config

@@ -2,6 +2,7 @@
 // Agent keys that would change data if ignored, and the choice of exactly one destination.
 #include <array>
 
+#include "agent/config_flow_identity.hpp"
 #include "agent/config_keys.hpp"
 #include "agent/config_processing.hpp"
 #include "agent/config_rules.hpp"
@@ -40,6 +41,7 @@ Result<Flow> parse_flow(element value, std::size_t index, ParseContext& context)
   flow.name = cat("flow", index + 1);
   KeyChecker keys(kFlowKeys, path, context.warnings, context.notes);
   bool has_file_pattern = false;
+  bool named = false;
   std::string_view destination;  // "s3" or "directory" once seen
   FlowStreamKeys stream_keys;    // deliveryStream / kinesisStream and what tunes them
   std::string terminator_where;  // "truncatedRecordTerminator" once seen
@@ -50,6 +52,7 @@ Result<Flow> parse_flow(element value, std::size_t index, ParseContext& context)
       FERRY_CONFIG_TRY(flow.name, read_string(field.value, where));
       const std::string problem = check_flow_name(flow.name);
       if (!problem.empty()) return config_error(where, problem);
+      named = true;
     } else if (key == "filePattern") {
       std::string pattern;
       FERRY_CONFIG_TRY(pattern, read_string(field.value, where));
@@ -137,6 +140,7 @@ Result<Flow> parse_flow(element value, std::size_t index, ParseContext& context)
                         "no destination; add an \"s3\" or \"directory\" block, or a "
                         "\"deliveryStream\" or \"kinesisStream\"");
   }
+  flow.checkpoint_key = checkpoint_key_of(flow, named);
   return flow;
 }
 

@@ -19,6 +19,7 @@
 #include "core/batch_pool.hpp"
 #include "core/batch_processor.hpp"
 #include "core/checkpoint.hpp"
+#include "core/checkpoint_legacy.hpp"
 #include "core/log.hpp"
 #include "core/object_key.hpp"
 #include "core/text.hpp"
@@ -70,6 +71,7 @@ RetryLaterPolicy retry_later_policy(const config::S3Service& s3, bool once,
 TailFlow tail_flow_of(const config::Flow& flow) {
   TailFlow tail;
   tail.name = flow.name;
+  tail.checkpoint_key = flow.checkpoint_key;
   tail.file_pattern = flow.file_pattern;
   tail.start_at_end = flow.initial_position == config::InitialPosition::end_of_file;
   tail.max_record_bytes = flow.max_record_bytes;
@@ -146,12 +148,23 @@ void register_metrics(Metrics& metrics, const config::Flow& flow, ShipFlow& ship
 uint64_t estimate_backlog(const config::Config& config, const Checkpoint& resume) {
   uint64_t total = 0;
   for (const auto& flow : config.flows) {
-    const FlowCheckpoint* known = resume.find_flow(flow.name);
+    const FlowCheckpoint* known = resume.find_flow(flow.checkpoint_key);
     total += estimate_unread_bytes(flow.file_pattern,
                                    known ? known->files : std::vector<FileCheckpoint>{},
                                    flow.initial_position == config::InitialPosition::start_of_file);
   }
   return total;
+}
+
+// Checkpoints of earlier versions keyed unnamed flows by position ("flow2"): carried over to the
+// flows' keys (core/checkpoint_legacy.hpp), in memory until the next checkpoint write.
+void carry_over_position_keys(const config::Config& config, Checkpoint& checkpoint) {
+  std::vector<FlowKeys> keys;
+  for (const auto& flow : config.flows)
+    keys.push_back(FlowKeys{flow.name, flow.checkpoint_key, flow.file_pattern});
+  for (const std::string& moved : adopt_position_keyed_entries(checkpoint, keys))
+    FERRY_INFO(cat("checkpoint: entry ", moved,
+                   " (flows are now kept by destination and file pattern, or by name)"));
 }
 
 }  // namespace
@@ -162,6 +175,7 @@ Result<RunSummary> run_pipeline(const config::Config& config, const RunOptions& 
   const auto started = std::chrono::steady_clock::now();
   auto checkpoint = load_checkpoint(config.checkpoint_file);
   if (!checkpoint) return checkpoint.error();
+  carry_over_position_keys(config, checkpoint.value());
 
   const std::string host = host_name();
   // Set when reading stops in follow mode (SIGTERM, or a failure): S3 requests waiting to be
@@ -189,7 +203,7 @@ Result<RunSummary> run_pipeline(const config::Config& config, const RunOptions& 
   auto ec2_refresher = start_ec2_metadata(config, ec2_metadata);
   if (!ec2_refresher) return ec2_refresher.error();
   for (const auto& flow : config.flows) {
-    ShipFlow ship{flow.name, flow.object, nullptr, std::nullopt, nullptr, {}};
+    ShipFlow ship{flow.name, flow.checkpoint_key, flow.object, nullptr, std::nullopt, nullptr, {}};
     register_metrics(*options.metrics, flow, ship);
     const auto* stream = std::get_if<config::StreamDestination>(&flow.destination);
     if (const auto* dest = std::get_if<config::S3Destination>(&flow.destination)) {
@@ -274,6 +288,10 @@ Result<RunSummary> run_pipeline(const config::Config& config, const RunOptions& 
   options.metrics->backlog_bytes.set(static_cast<int64_t>(estimate_backlog(config, resume)));
 
   Tailer tailer(std::move(tail_flows), resume, tail_options, pool, work);
+  // The files are opened, and where new flows start is in the checkpoint, before any is read.
+  if (auto status = tailer.start(); !status) return status.error();
+  if (auto status = shipper.record_first_starts(tailer.first_starts()); !status)
+    return status.error();
   pool.set_on_release([&tailer] { tailer.wake(); });
   shipper.set_on_failure([&tailer] { tailer.request_stop(); });
 

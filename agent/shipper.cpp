@@ -53,13 +53,31 @@ Shipper::Shipper(std::vector<ShipFlow> flows, Checkpoint checkpoint, ShipperOpti
 Status Shipper::recover() {
   bool changed = false;
   for (auto& state : flows_) {
-    if (!checkpoint_.flow(state.flow.name).open) continue;
+    // find_flow: a flow the checkpoint does not know stays unknown until its first start is
+    // recorded (record_first_starts), where initialPosition decides where its files start.
+    const FlowCheckpoint* saved = checkpoint_.find_flow(state.flow.checkpoint_key);
+    if (saved == nullptr || !saved->open) continue;
     if (auto status = recover_flow(state); !status) return status;
     changed = true;
   }
   if (!changed) return Ok{};
+  return save_at_start();
+}
+
+Status Shipper::record_first_starts(const std::vector<FlowStart>& starts) {
+  if (starts.empty()) return Ok{};
+  const int64_t now = std::time(nullptr);
+  for (const FlowStart& start : starts) checkpoint_.begin(start, now);
+  return save_at_start();
+}
+
+Status Shipper::save_at_start() {
   ++checkpoint_.generation;
-  return save_checkpoint(options_.checkpoint_path, encode_checkpoint(checkpoint_));
+  if (auto status = save_checkpoint(options_.checkpoint_path, encode_checkpoint(checkpoint_));
+      !status)
+    return status;
+  publish_checkpoint();
+  return Ok{};
 }
 
 namespace {
@@ -70,7 +88,7 @@ constexpr int kRecoveryLookMillis = 500;
 }  // namespace
 
 Status Shipper::recover_flow(FlowState& state) {
-  FlowCheckpoint& saved = checkpoint_.flow(state.flow.name);
+  FlowCheckpoint& saved = checkpoint_.flow(state.flow.checkpoint_key);
   const OpenObject open = *saved.open;
   auto visible = state.flow.writer->visible_size(open.key);
   // Servers that write an object while its request runs (s3rver streams a PutObject or a
@@ -96,7 +114,7 @@ Status Shipper::recover_flow(FlowState& state) {
       FERRY_INFO(cat("recovery: flow ", state.flow.name, ": ", open.key,
                      " was completed before the restart; its records are delivered"));
       for (const auto& position : open.positions)
-        checkpoint_.commit(state.flow.name, position, std::time(nullptr));
+        checkpoint_.commit(state.flow.checkpoint_key, position, std::time(nullptr));
       saved.open.reset();
       return Ok{};
     case ResumeAction::continue_upload:
@@ -223,7 +241,7 @@ bool Shipper::acknowledge_parts(FlowState& state) {
     fail(state, status.error().message);
     return false;
   }
-  const auto& saved = checkpoint_.flow(state.flow.name).open;
+  const auto& saved = checkpoint_.flow(state.flow.checkpoint_key).open;
   const size_t recorded = saved && !saved->single_request ? saved->parts.size() : 0;
   if (writer.parts().size() <= recorded) return true;
   const UploadedPart& last = writer.parts().back();
@@ -277,7 +295,7 @@ bool Shipper::record_open(FlowState& state, const std::vector<SourcePosition>& p
   for (const auto& part : open.parts) open.size += part.size;
   if (open.single_request) open.size = writer.size();
   open.positions = positions;
-  checkpoint_.flow(state.flow.name).open = std::move(open);
+  checkpoint_.flow(state.flow.checkpoint_key).open = std::move(open);
   if (persist()) return true;
   fail(state, "the checkpoint cannot be written");
   return false;
@@ -324,11 +342,12 @@ void Shipper::complete_aged(uint64_t now) {
 }
 
 void Shipper::commit(FlowState& state, const std::vector<SourcePosition>& positions) {
-  FlowCheckpoint& saved = checkpoint_.flow(state.flow.name);
+  FlowCheckpoint& saved = checkpoint_.flow(state.flow.checkpoint_key);
   const bool had_open = saved.open.has_value() && !state.reuse_key;
   if (positions.empty() && !had_open) return;
   const int64_t now = std::time(nullptr);
-  for (const auto& position : positions) checkpoint_.commit(state.flow.name, position, now);
+  for (const auto& position : positions)
+    checkpoint_.commit(state.flow.checkpoint_key, position, now);
   if (had_open) saved.open.reset();
   if (!persist()) fail(state, "the checkpoint cannot be written");
 }
@@ -365,8 +384,10 @@ void Shipper::publish_checkpoint() {
   options_.metrics->last_checkpoint_unix_ms.set(unix_millis());
   options_.metrics->checkpoint_writes.add();
   for (const FlowState& state : flows_) {
+    const FlowCheckpoint* saved = checkpoint_.find_flow(state.flow.checkpoint_key);
+    if (saved == nullptr) continue;  // not started yet
     std::vector<CommittedFile> files;
-    for (const FileCheckpoint& file : checkpoint_.flow(state.flow.name).files)
+    for (const FileCheckpoint& file : saved->files)
       files.push_back(
           CommittedFile{file.path, file.identity.device, file.identity.inode, file.offset});
     state.flow.metrics->set_committed(std::move(files));
@@ -387,7 +408,8 @@ void Shipper::fail(FlowState& state, const std::string& what) {
                   "; its records stay unacknowledged and are shipped at the next start"));
   if (writer.upload_lost() && state.object.open) {
     // The destination forgot the upload: the next start ships the object again, same key.
-    checkpoint_.flow(state.flow.name).open = OpenObject{state.object.key, {}, {}, false, 0, {}};
+    checkpoint_.flow(state.flow.checkpoint_key).open =
+        OpenObject{state.object.key, {}, {}, false, 0, {}};
     ++checkpoint_.generation;
     if (auto status = save_checkpoint(options_.checkpoint_path, encode_checkpoint(checkpoint_));
         !status)

@@ -39,6 +39,7 @@ struct ShipStream {
 
 struct ShipFlow {
   std::string name;
+  std::string checkpoint_key;    // its entry in the checkpoint (config::Flow::checkpoint_key)
   config::ObjectOptions object;  // an object flow's; a stream flow's max age is its buffer age
   std::unique_ptr<ObjectWriter> writer;    // an S3 or directory flow's; null for a stream flow
   std::optional<ShipStream> stream;        // a stream flow's
@@ -75,6 +76,9 @@ class Shipper {
   // Before reading starts: settles each flow's object left open by an earlier run (completed,
   // to be continued, or to be started again under the same key) and writes the checkpoint.
   Status recover();
+  // Before reading starts, once the tailer has opened the files: records the flows started for
+  // the first time (Tailer::first_starts()) and writes the checkpoint.
+  Status record_first_starts(const std::vector<FlowStart>& starts);
   // Where reading starts, once recovered.
   Checkpoint resume_view() const { return checkpoint_.resume_view(); }
 
@@ -124,6 +128,7 @@ class Shipper {
   };
 
   Status recover_flow(FlowState& state);
+  Status save_at_start();  // a new generation, written before any thread runs
   void accept(std::unique_ptr<Batch> batch);
   void ship_in_order(FlowState& state, Batch& batch);
   bool open_object(FlowState& state);

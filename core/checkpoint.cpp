@@ -64,6 +64,11 @@ void Checkpoint::commit(std::string_view flow_name, const SourcePosition& positi
   f.files.push_back(std::move(entry));
 }
 
+void Checkpoint::begin(const FlowStart& start, int64_t now_unix) {
+  flow(start.flow);
+  for (const auto& position : start.positions) commit(start.flow, position, now_unix);
+}
+
 void Checkpoint::prune(int64_t now_unix, int64_t max_age_seconds) {
   for (auto& f : flows) {
     std::erase_if(f.files, [&](const FileCheckpoint& file) {

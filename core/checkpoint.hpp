@@ -52,6 +52,14 @@ struct FlowCheckpoint {
   std::optional<OpenObject> open;
 };
 
+// A flow the checkpoint did not know yet, at its first start: where each of its files starts (the
+// end of files present, with initialPosition END_OF_FILE). Recording it, even with no file,
+// marks the flow as started: files it meets later are new files, read from their start.
+struct FlowStart {
+  std::string flow;
+  std::vector<SourcePosition> positions;
+};
+
 struct Checkpoint {
   uint64_t generation = 0;
   std::vector<FlowCheckpoint> flows;
@@ -61,6 +69,9 @@ struct Checkpoint {
 
   // Records where a file now stands (replacing the entry of the same inode) or adds the file.
   void commit(std::string_view flow_name, const SourcePosition& position, int64_t now_unix);
+
+  // Adds the flow's entry with its starting positions.
+  void begin(const FlowStart& start, int64_t now_unix);
 
   // Drops entries not updated for `max_age_seconds` (files long gone).
   void prune(int64_t now_unix, int64_t max_age_seconds);

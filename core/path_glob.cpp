@@ -23,6 +23,11 @@ bool PathGlob::matches(size_t depth, std::string_view name) const {
   return ::fnmatch(glob.c_str(), std::string(name).c_str(), FNM_PERIOD) == 0;
 }
 
+bool matches_file_pattern(std::string_view pattern, std::string_view path) {
+  return ::fnmatch(std::string(pattern).c_str(), std::string(path).c_str(),
+                   FNM_PATHNAME | FNM_PERIOD) == 0;
+}
+
 PathGlob parse_path_glob(std::string_view pattern) {
   FERRY_ASSERT(!pattern.empty() && pattern.front() == '/');
   std::vector<std::string> parts;

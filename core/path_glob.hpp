@@ -25,6 +25,10 @@ PathGlob parse_path_glob(std::string_view pattern);
 
 bool has_wildcard(std::string_view component);
 
+// Does the absolute `path` name a file that `pattern` matches (every component, as a PathGlob
+// matches them one by one)?
+bool matches_file_pattern(std::string_view pattern, std::string_view path);
+
 // Compressed files (rotated logs after `compress`) are never tailed: .gz .bz2 .zip .zst .xz and
 // friends, case-insensitive.
 bool is_compressed_name(std::string_view name);

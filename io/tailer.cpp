@@ -76,7 +76,8 @@ void Tailer::request_stop() {
   wake();
 }
 
-Status Tailer::setup() {
+Status Tailer::start() {
+  if (started_) return Ok{};
   if (auto status = ring_.init(256); !status) return status;
   control_.reset(::eventfd(0, EFD_CLOEXEC | EFD_NONBLOCK));
   if (!control_.valid()) return make_error(cat("eventfd: ", std::strerror(errno)));
@@ -90,7 +91,20 @@ Status Tailer::setup() {
     consider_file(flow, path, /*at_start=*/true);
   });
   last_rescan_ = last_stat_poll_ = steady_millis();
+  started_ = true;
   return Ok{};
+}
+
+std::vector<FlowStart> Tailer::first_starts() const {
+  FERRY_ASSERT(started_);
+  std::vector<FlowStart> starts;
+  // Without a checkpoint entry, the only positions held back are the starting points of files
+  // opened at their end (copies and truncations are only ever recognised from an entry).
+  for (uint32_t flow = 0; flow < flows_.size(); ++flow) {
+    if (committed_.find_flow(flows_[flow].checkpoint_key) == nullptr)
+      starts.push_back(FlowStart{flows_[flow].checkpoint_key, pending_positions_[flow]});
+  }
+  return starts;
 }
 
 Batch* Tailer::current_batch(uint32_t flow) {
@@ -172,7 +186,7 @@ void Tailer::arm_control() {
 }
 
 Status Tailer::run() {
-  if (auto status = setup(); !status) return status;
+  if (auto status = start(); !status) return status;
   arm_control();
   if (watcher_.fd() >= 0) arm_inotify();
 

@@ -32,8 +32,9 @@ using BatchQueue = BoundedQueue<std::unique_ptr<Batch>>;
 
 struct TailFlow {
   std::string name;
-  std::string file_pattern;   // absolute; wildcards (* ?) in any component
-  bool start_at_end = false;  // initialPosition END_OF_FILE, for files present at a first start
+  std::string checkpoint_key;  // the flow's entry in the checkpoint (config::Flow::checkpoint_key)
+  std::string file_pattern;    // absolute; wildcards (* ?) in any component
+  bool start_at_end = false;   // initialPosition END_OF_FILE, for files present at a first start
   uint64_t max_record_bytes = 1 << 20;
   uint64_t linger_millis = 1000;  // a partial batch waits at most this long before compression
   // A last line without newline of a file rotated away or deleted is shipped once the file has
@@ -77,6 +78,15 @@ class Tailer {
          BatchPool& pool, BatchQueue& work);
   ~Tailer();
 
+  // Lists, watches and opens the flows' files, deciding where each starts: the checkpoint's
+  // position, or for a flow the checkpoint does not know yet, 0 (START_OF_FILE) or the file's
+  // end (END_OF_FILE). run() does it first if it was not called.
+  Status start();
+  // After start(): each flow the checkpoint did not know, with where its files start. Once
+  // recorded in the checkpoint, the next start is a restart for these flows, whatever happens
+  // before their first record is shipped (files present now are never taken as history again).
+  std::vector<FlowStart> first_starts() const;
+
   // Runs on the calling thread until the input is done (--once) or a stop is requested
   // (request_stop(): SIGTERM through the shutdown watchdog, a reload, a failure); then dispatches
   // open batches and one end_of_input per flow.
@@ -93,7 +103,6 @@ class Tailer {
   struct TrackedFile;
 
   // tailer.cpp: the loop, timers and batches.
-  Status setup();
   void dispatch(uint32_t flow);      // when none of the flow's reads is in flight
   void dispatch_now(uint32_t flow);  // asserts none is
   void dispatch_aged(uint64_t now);
@@ -155,6 +164,7 @@ class Tailer {
   UniqueFd control_;  // eventfd: wake / stop from other threads
   std::atomic<bool> stop_requested_{false};
   bool stopping_ = false;
+  bool started_ = false;  // start() has listed and opened the files
   std::vector<char> inotify_buffer_;
   std::vector<FileEvent> events_;
   std::vector<std::optional<PatternSet>> start_patterns_;  // per flow: multiLineStartPattern

@@ -134,7 +134,7 @@ void Tailer::consider_file(uint32_t flow, const std::string& path, bool at_start
   const FileIdentity identity = identify(fd.get(), st);
   const uint64_t size = static_cast<uint64_t>(st.st_size);
 
-  const FlowCheckpoint* checkpoint = committed_.find_flow(flows_[flow].name);
+  const FlowCheckpoint* checkpoint = committed_.find_flow(flows_[flow].checkpoint_key);
   std::span<const FileCheckpoint> checkpointed;
   if (checkpoint != nullptr) checkpointed = checkpoint->files;
   std::vector<LiveFile> live;  // only candidates for a copy: the same full first KiB

@@ -245,7 +245,32 @@ TEST_F(AgentD, FlowNamesAreUniqueAcrossFiles) {
                 "already used by ",
                 main_file(),
                 ": flows[0]; flow names must be unique across "
-                "agent.json and agent.d/*.json (unnamed flows are flow1, flow2, ...)"));
+                "agent.json and agent.d (unnamed flows are flow1, flow2, ...)"));
+}
+
+TEST_F(AgentD, AFlowRepeatedInAnotherFileIsRefusedAndUnnamedKeysIgnoreOrder) {
+  write("agent.json", cat(R"({"flows": [)", flow("", "/a/*.log"), "]}"));
+  write("agent.d/y.json", cat(R"({"flows": [)", flow("", "/b/*.log"), ",",
+                              flow(R"("name": "dup",)", "/a/*.log"), "]}"));
+  Result<Parsed> parsed = load(main_file());
+  ASSERT_FALSE(parsed.ok());
+  EXPECT_TRUE(parsed.error().message.starts_with(
+      cat("config: ", file("agent.d/y.json"),
+          ": flows[1]: reads the same files into the same destination as ", main_file(),
+          ": flows[0] (")))
+      << parsed.error().message;
+  // Without the duplicate, and with a file sorted before y.json added: the unnamed flows'
+  // numbers change, their checkpoint keys do not.
+  write("agent.d/y.json", cat(R"({"flows": [)", flow("", "/b/*.log"), "]}"));
+  parsed = load(main_file());
+  ASSERT_TRUE(parsed.ok()) << parsed.error().message;
+  const std::string key_b = parsed->config.flows.at(1).checkpoint_key;
+  EXPECT_EQ(parsed->config.flows.at(1).name, "flow2");
+  write("agent.d/x.json", cat(R"({"flows": [)", flow("", "/c/*.log"), "]}"));
+  parsed = load(main_file());
+  ASSERT_TRUE(parsed.ok()) << parsed.error().message;
+  EXPECT_EQ(parsed->config.flows.at(2).name, "flow3");
+  EXPECT_EQ(parsed->config.flows.at(2).checkpoint_key, key_b);
 }
 
 TEST_F(AgentD, OtherKeysAreWarnedAboutAndMainMayHaveNoFlows) {

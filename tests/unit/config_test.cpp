@@ -710,14 +710,52 @@ TEST(Config, FlowNameRules) {
       {"name": "a", "filePattern": "/b/*", "s3": {"bucket": "abc"}}]})";
   EXPECT_EQ(error_of(two),
             "config: flows[1].name: flow name \"a\" is already used by flows[0]; flow names must "
-            "be unique (unnamed flows are flow1, flow2, ...)");
+            "be unique across agent.json and agent.d (unnamed flows are flow1, flow2, ...)");
   // An explicit name can collide with a default one.
   const std::string defaults = R"({"flows": [
       {"name": "flow2", "filePattern": "/a/*", "s3": {"bucket": "abc"}},
       {"filePattern": "/b/*", "s3": {"bucket": "abc"}}]})";
   EXPECT_EQ(error_of(defaults),
             "config: flows[1].name: flow name \"flow2\" is already used by flows[0]; flow names "
-            "must be unique (unnamed flows are flow1, flow2, ...)");
+            "must be unique across agent.json and agent.d (unnamed flows are flow1, flow2, ...)");
+}
+
+// The Kinesis Agent refuses a second flow with the same files and destination; ferry too, with
+// or without names: every record would be shipped twice.
+TEST(Config, SameFilesIntoTheSameDestinationTwiceIsRefused) {
+  const std::string twice = R"({"flows": [
+      {"filePattern": "/a/*", "s3": {"bucket": "abc", "keyPrefix": "p/"}},
+      {"name": "again", "filePattern": "/a/*", "s3": {"bucket": "abc", "keyPrefix": "p/"}}]})";
+  EXPECT_EQ(error_of(twice),
+            "config: flows[1]: reads the same files into the same destination as flows[0] "
+            "(s3://abc/p/ <- /a/*): every record would be shipped twice, and the Kinesis Agent "
+            "refuses such a duplicate too; remove one of them");
+  // Another prefix, another stream, another pattern: other flows.
+  const std::string distinct = R"({"flows": [
+      {"filePattern": "/a/*", "s3": {"bucket": "abc", "keyPrefix": "p/"}},
+      {"filePattern": "/a/*", "s3": {"bucket": "abc", "keyPrefix": "q/"}},
+      {"filePattern": "/a/*", "deliveryStream": "s"},
+      {"filePattern": "/a/*", "kinesisStream": "s"},
+      {"filePattern": "/b/*", "deliveryStream": "s"}]})";
+  EXPECT_TRUE(parse(distinct).ok()) << error_of(distinct);
+}
+
+// Checkpoint entries are kept by name, or by destination and pattern: never by position.
+TEST(Config, CheckpointKeysAreTheNameOrTheDestinationAndPattern) {
+  const auto parsed = parse(R"({"flows": [
+      {"filePattern": "/a/*", "s3": {"bucket": "abc", "keyPrefix": "p/{flow}/"}},
+      {"name": "app", "filePattern": "/b/*", "s3": {"bucket": "abc"}},
+      {"filePattern": "/c/*.log", "directory": {"path": "/out"}},
+      {"filePattern": "/d/*", "deliveryStream": "fh"},
+      {"filePattern": "/e/*", "kinesisStream": "ks"}]})");
+  ASSERT_TRUE(parsed.ok()) << parsed.error().message;
+  const auto& flows = parsed->config.flows;
+  EXPECT_EQ(flows[0].name, "flow1");
+  EXPECT_EQ(flows[0].checkpoint_key, "s3://abc/p/{flow}/ <- /a/*");
+  EXPECT_EQ(flows[1].checkpoint_key, "app");
+  EXPECT_EQ(flows[2].checkpoint_key, "directory:/out <- /c/*.log");
+  EXPECT_EQ(flows[3].checkpoint_key, "firehose:fh <- /d/*");
+  EXPECT_EQ(flows[4].checkpoint_key, "kinesis:ks <- /e/*");
 }
 
 TEST(Config, ObjectMustFitInTenThousandParts) {

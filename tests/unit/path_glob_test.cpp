@@ -53,6 +53,15 @@ TEST(PathGlob, CompressedRotationsAreRecognised) {
     EXPECT_FALSE(is_compressed_name(name)) << name;
 }
 
+TEST(PathGlob, WholePathsMatchComponentByComponent) {
+  EXPECT_TRUE(matches_file_pattern("/var/log/*/app*.log", "/var/log/web/app-1.log"));
+  EXPECT_FALSE(matches_file_pattern("/var/log/*/app*.log", "/var/log/web/deep/app-1.log"));
+  EXPECT_FALSE(matches_file_pattern("/var/log/*.log", "/var/log/web/app.log"));
+  EXPECT_FALSE(matches_file_pattern("/var/log/*.log", "/var/log/.hidden.log"));
+  EXPECT_TRUE(matches_file_pattern("/tmp/app.log*", "/tmp/app.log.1"));
+  EXPECT_FALSE(matches_file_pattern("/tmp/app.log", "/tmp/app.log.1"));
+}
+
 TEST(PathGlob, JoinPath) {
   EXPECT_EQ(join_path("/", "a"), "/a");
   EXPECT_EQ(join_path("/var/log", "a"), "/var/log/a");

@@ -35,7 +35,7 @@ class TailerTest : public ::testing::Test {
     std::ofstream(path(name), std::ios::app) << text;
   }
   TailFlow flow(bool start_at_end = false) const {
-    return TailFlow{"f", path("*.log"), start_at_end, 1 << 20, 50};
+    return TailFlow{"f", "f", path("*.log"), start_at_end, 1 << 20, 50};
   }
 
   // Records and the last position per file from everything the tailer dispatched.
@@ -139,6 +139,34 @@ TEST_F(TailerTest, EndOfFileStartSkipsExistingLinesButRecordsThePosition) {
   collect(queue, pool, seen);
   EXPECT_TRUE(seen.records.empty());
   EXPECT_EQ(seen.end_offsets[path("a.log")], 13u);
+}
+
+TEST_F(TailerTest, FirstStartsListTheFlowsTheCheckpointDoesNotKnowWithTheirStartingPoints) {
+  append("a.log", "before start\n");
+  append("b.log", "");
+  BatchPool pool(4, 1 << 20);
+  BatchQueue queue(8);
+  Checkpoint known;
+  known.flow("known");  // started before, no file seen then
+  TailFlow fresh = flow(/*start_at_end=*/true);
+  TailFlow started = flow(/*start_at_end=*/true);
+  started.name = started.checkpoint_key = "known";
+  TailerOptions options;
+  options.once = true;
+  Tailer tailer({fresh, started}, known, options, pool, queue);
+  ASSERT_TRUE(tailer.start().ok());
+  const std::vector<FlowStart> starts = tailer.first_starts();
+  ASSERT_EQ(starts.size(), 1u);
+  EXPECT_EQ(starts[0].flow, "f");
+  // a.log from its end; the empty b.log starts at 0, which needs no position.
+  ASSERT_EQ(starts[0].positions.size(), 1u);
+  EXPECT_EQ(starts[0].positions[0].path, path("a.log"));
+  EXPECT_EQ(starts[0].positions[0].end_offset, 13u);
+  ASSERT_TRUE(tailer.run().ok());
+  Seen seen;
+  collect(queue, pool, seen);
+  // The flow the checkpoint knows takes a.log as a file new since its start: read from 0.
+  EXPECT_EQ(seen.records, std::vector<std::string>{"before start"});
 }
 
 TEST_F(TailerTest, FollowSeesAppendsNewFilesRenamesAndStops) {
@@ -279,7 +307,7 @@ class FollowTest : public TailerTest {
 };
 
 TEST_F(FollowTest, WildcardDirectoriesCreatedAfterStartAreWatched) {
-  start(TailFlow{"f", path("*/logs/*.log"), false, 1 << 20, 50});
+  start(TailFlow{"f", "f", path("*/logs/*.log"), false, 1 << 20, 50});
   fs::create_directories(path("web1/logs"));
   append("web1/logs/a.log", "w1\n");
   EXPECT_EQ(wait_for(1), 1u);
@@ -292,7 +320,7 @@ TEST_F(FollowTest, WildcardDirectoriesCreatedAfterStartAreWatched) {
 
 TEST_F(FollowTest, TruncationRestartsAtZeroAndHeaderLinesAreSkipped) {
   append("a.log", "header\nr1\nr2\n");
-  TailFlow flow{"f", path("*.log"), false, 1 << 20, 50};
+  TailFlow flow{"f", "f", path("*.log"), false, 1 << 20, 50};
   flow.skip_header_lines = 1;
   start(flow);
   EXPECT_EQ(wait_for(2), 2u);
@@ -305,7 +333,7 @@ TEST_F(FollowTest, TruncationRestartsAtZeroAndHeaderLinesAreSkipped) {
 TEST_F(FollowTest, CopytruncateCopyIsHeldThenReadAfterWhatTheOriginalShipped) {
   const std::string kib(2000, 'x');
   append("a.log", kib + "\nfirst\n");
-  start(TailFlow{"f", path("*.log*"), false, 1 << 20, 50});
+  start(TailFlow{"f", "f", path("*.log*"), false, 1 << 20, 50});
   EXPECT_EQ(wait_for(2), 2u);
   // The copy appears while the original still holds the same bytes (with one more line)...
   append("a.log", "unread-when-copied\n");
@@ -320,7 +348,7 @@ TEST_F(FollowTest, CopytruncateCopyIsHeldThenReadAfterWhatTheOriginalShipped) {
 
 TEST_F(FollowTest, OverLongLinesAreCutWithTheTerminatorAndTheRestDropped) {
   append("a.log", std::string(30, 'y') + "\nshort\n");
-  TailFlow flow{"f", path("*.log"), false, 10, 50};
+  TailFlow flow{"f", "f", path("*.log"), false, 10, 50};
   flow.truncated_record_terminator = "~";
   start(flow);
   EXPECT_EQ(wait_for(2), 2u);
@@ -329,7 +357,7 @@ TEST_F(FollowTest, OverLongLinesAreCutWithTheTerminatorAndTheRestDropped) {
 
 TEST_F(FollowTest, MultiLineRecordsAreJoinedUntilTheNextStartOrAQuietFile) {
   append("a.log", "orphan\n2026 first\n  at one\n  at two\n2026 second\n");
-  TailFlow flow{"f", path("*.log"), false, 1 << 20, 50};
+  TailFlow flow{"f", "f", path("*.log"), false, 1 << 20, 50};
   flow.multi_line_start_pattern = "^\\d{4} ";
   flow.partial_line_millis = 300;
   start(flow);
