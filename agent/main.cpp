@@ -12,6 +12,7 @@
 #include "agent/run_command.hpp"
 #include "core/log.hpp"
 #include "core/text.hpp"
+#include "io/checkpoint_store.hpp"
 
 namespace {
 
@@ -89,6 +90,12 @@ int main(int argc, char** argv) {
   for (const auto& warning : parsed->warnings) FERRY_WARN(warning);
   for (const auto& note : parsed->notes) FERRY_INFO(note);
   if (cli->check_config) {
+    // A checkpoint ferry could not resume from (damaged, or the Kinesis Agent's SQLite database
+    // under a kept checkpointFile) is reported here, before a service restarts into it.
+    if (auto checkpoint = ferry::load_checkpoint(config.checkpoint_file); !checkpoint) {
+      std::fprintf(stderr, "%s\n", checkpoint.error().message.c_str());
+      return kExitConfig;
+    }
     print_summary(config);
     return kExitDelivered;
   }

@@ -5,6 +5,7 @@
 
 #include <cerrno>
 #include <cstring>
+#include <string_view>
 
 #include "core/log.hpp"
 #include "core/text.hpp"
@@ -17,12 +18,25 @@ std::string previous_path(const std::string& path) {
   return cat(path, ".prev");
 }
 
+// The Kinesis Agent keeps its checkpoints in an SQLite database (by default at
+// /var/run/aws-kinesis-agent/checkpoints): an agent.json that kept its checkpointFile names one.
+bool is_sqlite_database(std::string_view text) {
+  constexpr std::string_view kMagic("SQLite format 3\0", 16);
+  return text.starts_with(kMagic);
+}
+
 }  // namespace
 
 Result<Checkpoint> load_checkpoint(const std::string& path) {
   auto current = read_whole_file(path);
   if (!current) return make_error(cat("checkpoint: ", current.error().message));
   std::string problem;
+  if (current->has_value() && is_sqlite_database(**current))
+    return make_error(cat("checkpoint: ", path,
+                          " is an SQLite database (the Kinesis Agent's checkpoint store), not a "
+                          "ferry checkpoint; point checkpointFile at a file of ferry's own, such "
+                          "as /var/lib/ferry/checkpoints (each flow then starts from "
+                          "initialPosition)"));
   if (current->has_value()) {
     auto decoded = decode_checkpoint(**current);
     if (decoded) return decoded;

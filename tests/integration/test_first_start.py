@@ -15,6 +15,7 @@ import hashlib
 import json
 import os
 import re
+import sqlite3
 import tempfile
 import unittest
 
@@ -198,6 +199,26 @@ class FirstStartStory(unittest.TestCase):
             "config: flows[1]: reads the same files into the same destination as flows[0] ("
             f"directory:{self.out} <- {os.path.join(a, '*.log')}): every record would be "
             "shipped twice"))
+
+    def test_the_kinesis_agents_checkpoint_database_is_refused_by_check_config_and_the_run(self):
+        # An agent.json that keeps the Java agent's checkpointFile names its SQLite database
+        # (SQLiteFileCheckpointStore): no restart loop behind a passing --check-config.
+        database = os.path.join(self.tmp, "aws-kinesis-agent-checkpoints")
+        with sqlite3.connect(database) as db:
+            db.execute("CREATE TABLE FILE_CHECKPOINTS(flow TEXT, path TEXT, fileId TEXT, "
+                       "lastModifiedTime INTEGER, size INTEGER, offset INTEGER, "
+                       "lastUpdated DATETIME, PRIMARY KEY (flow, path))")
+        self.config["checkpointFile"] = database
+        self.config["flows"] = [unnamed_flow(os.path.join(self.dir("a"), "*.log"), self.out,
+                                             "a/")]
+        want = (f"checkpoint: {database} is an SQLite database (the Kinesis Agent's checkpoint "
+                "store), not a ferry checkpoint; point checkpointFile at a file of ferry's own")
+        check = harness.run_ferry(self.config, "--check-config", config_path=self.config_path)
+        self.assertEqual(check.returncode, 2, check.describe())
+        self.assertIn(want, check.stderr)
+        run = harness.run_ferry(self.config, "--once", config_path=self.config_path)
+        self.assertNotEqual(run.returncode, 0, run.describe())
+        self.assertIn(want, run.stderr)
 
 
 if __name__ == "__main__":

@@ -90,6 +90,21 @@ TEST_F(CheckpointStoreTest, NoReadableGenerationRefusesToStartAndSaysWhatToDo) {
   EXPECT_NE(loaded.error().message.find(path_), std::string::npos);
 }
 
+TEST_F(CheckpointStoreTest, TheKinesisAgentsSqliteDatabaseIsNamedAsSuch) {
+  fs::create_directories(fs::path(path_).parent_path());
+  {
+    std::ofstream db(path_, std::ios::binary);
+    db.write("SQLite format 3\0\x10\x00\x01\x01", 20);
+  }
+  auto loaded = load_checkpoint(path_);
+  ASSERT_FALSE(loaded.ok());
+  EXPECT_EQ(loaded.error().message,
+            "checkpoint: " + path_ +
+                " is an SQLite database (the Kinesis Agent's checkpoint store), not a ferry "
+                "checkpoint; point checkpointFile at a file of ferry's own, such as "
+                "/var/lib/ferry/checkpoints (each flow then starts from initialPosition)");
+}
+
 TEST_F(CheckpointStoreTest, DamagedOnlyGenerationRefusesToStart) {
   ASSERT_TRUE(save_checkpoint(path_, encode_checkpoint(generation(1))).ok());
   damage(path_);
