@@ -219,6 +219,8 @@ Result<RunSummary> run_pipeline(const config::Config& config, const RunOptions& 
         s3_options.http = http_options(config.http);
         s3_options.http.ca_file = config.s3.ca_bundle;
         s3_options.credentials_provider = credentials;
+        // One clock correction for every S3 client of the run (parts travel on their own).
+        s3_options.clock_offset = std::make_shared<ClockOffset>();
         s3_options.on_retry = [metrics = options.metrics](int status, std::string_view code) {
           metrics->retries(classify_retry(status, code)).add();
         };

@@ -88,8 +88,7 @@ constexpr int kRecoveryLookMillis = 500;
 }  // namespace
 
 Status Shipper::recover_flow(FlowState& state) {
-  FlowCheckpoint& saved = checkpoint_.flow(state.flow.checkpoint_key);
-  const OpenObject open = *saved.open;
+  const OpenObject open = *checkpoint_.flow(state.flow.checkpoint_key).open;
   auto visible = state.flow.writer->visible_size(open.key);
   // Servers that write an object while its request runs (s3rver streams a PutObject or a
   // CompleteMultipartUpload into place) show a partial object for a moment after a crash: look
@@ -113,24 +112,78 @@ Status Shipper::recover_flow(FlowState& state) {
     case ResumeAction::commit_completed:
       FERRY_INFO(cat("recovery: flow ", state.flow.name, ": ", open.key,
                      " was completed before the restart; its records are delivered"));
-      for (const auto& position : open.positions)
-        checkpoint_.commit(state.flow.checkpoint_key, position, std::time(nullptr));
-      saved.open.reset();
+      commit_recovered(state, open);
       return Ok{};
-    case ResumeAction::continue_upload:
+    case ResumeAction::complete_sealed:
+    case ResumeAction::continue_upload: {
+      auto upload = check_recovered_upload(state, open);
+      if (!upload) return upload.error();
+      if (!upload.value()) {
+        restart_recovered(state, open);
+        return Ok{};
+      }
       if (auto status = state.flow.writer->resume(open); !status) return status;
-      state.object = ObjectInProgress{true, open.key, steady_millis(), 0, open.positions};
-      FERRY_INFO(cat("recovery: flow ", state.flow.name, ": continuing the upload of ", open.key,
-                     " after its ", open.parts.size(), " acknowledged part(s)"));
+      if (action == ResumeAction::continue_upload) {
+        state.object = ObjectInProgress{true, open.key, steady_millis(), 0, open.positions};
+        FERRY_INFO(cat("recovery: flow ", state.flow.name, ": continuing the upload of ", open.key,
+                       " after its ", open.parts.size(), " acknowledged part(s)"));
+        return Ok{};
+      }
+      // Its last part was its short last one: nothing may follow it. Completed with exactly
+      // the acknowledged parts before anything new is read for the flow.
+      if (auto status = state.flow.writer->complete(); !status) {
+        if (!state.flow.writer->must_restart())
+          return make_error(cat("recovery: flow ", state.flow.name, ": completing ", open.key, ": ",
+                                status.error().message));
+        FERRY_WARN(cat("recovery: flow ", state.flow.name, ": ", status.error().message));
+        restart_recovered(state, open);
+        return Ok{};
+      }
+      FERRY_INFO(cat("recovery: flow ", state.flow.name, ": completed ", open.key, " with its ",
+                     open.parts.size(), " acknowledged part(s); its records are delivered"));
+      commit_recovered(state, open);
       return Ok{};
-    case ResumeAction::restart_object:
-      state.reuse_key = open.key;
-      saved.open = OpenObject{open.key, {}, {}, false, 0, {}};
-      FERRY_INFO(cat("recovery: flow ", state.flow.name, ": ", open.key,
-                     " was not completed; its records are read again into it"));
-      return Ok{};
+    }
+    case ResumeAction::restart_object: restart_recovered(state, open); return Ok{};
   }
   return Ok{};
+}
+
+Result<bool> Shipper::check_recovered_upload(FlowState& state, const OpenObject& open) {
+  auto checked = state.flow.writer->check_upload(open);
+  if (!checked)
+    return make_error(cat("recovery: flow ", state.flow.name, ": cannot list the parts of ",
+                          open.key, ": ", checked.error().message));
+  switch (checked->verdict) {
+    case UploadCheck::Verdict::holds: return true;
+    case UploadCheck::Verdict::unchecked:
+      FERRY_WARN(cat("recovery: flow ", state.flow.name, ": could not list the parts of ", open.key,
+                     " (", checked->detail, "); going on with the upload unchecked"));
+      return true;
+    case UploadCheck::Verdict::lost:
+      FERRY_WARN(cat("recovery: flow ", state.flow.name, ": the upload of ", open.key,
+                     " no longer exists (aborted, e.g. by a lifecycle rule: ", checked->detail,
+                     ")"));
+      return false;
+    case UploadCheck::Verdict::differs:
+      FERRY_WARN(cat("recovery: flow ", state.flow.name, ": the upload of ", open.key,
+                     " does not hold its acknowledged parts (", checked->detail, ")"));
+      return false;
+  }
+  return false;
+}
+
+void Shipper::commit_recovered(FlowState& state, const OpenObject& open) {
+  for (const auto& position : open.positions)
+    checkpoint_.commit(state.flow.checkpoint_key, position, std::time(nullptr));
+  checkpoint_.flow(state.flow.checkpoint_key).open.reset();
+}
+
+void Shipper::restart_recovered(FlowState& state, const OpenObject& open) {
+  state.reuse_key = open.key;
+  checkpoint_.flow(state.flow.checkpoint_key).open = OpenObject{open.key, {}, {}, false, 0, {}};
+  FERRY_INFO(cat("recovery: flow ", state.flow.name, ": ", open.key,
+                 " was not completed; its records are read again into it, in a new upload"));
 }
 
 bool Shipper::all_ended() const {
@@ -292,6 +345,8 @@ bool Shipper::record_open(FlowState& state, const std::vector<SourcePosition>& p
   open.upload_id = writer.upload_id();
   open.parts = writer.parts();
   open.single_request = writer.single_request();
+  // Sealing, every part is in: the one acknowledged last is the object's last.
+  open.sealed = state.object.sealing && !open.single_request;
   for (const auto& part : open.parts) open.size += part.size;
   if (open.single_request) open.size = writer.size();
   open.positions = positions;
@@ -306,6 +361,7 @@ void Shipper::complete_object(FlowState& state) {
   ObjectWriter& writer = *state.flow.writer;
   FERRY_ASSERT(object.open);
   const int submitted_before = writer.submitted_parts();
+  object.sealing = true;
   if (auto status = writer.seal(); !status) return fail(state, status.error().message);
   note_submitted(state, submitted_before);
   if (!acknowledge_parts(state)) return;
@@ -406,8 +462,9 @@ void Shipper::fail(FlowState& state, const std::string& what) {
   ObjectWriter& writer = *state.flow.writer;
   FERRY_ERROR(cat("ship: flow ", state.flow.name, ": ", writer.location(), ": ", what,
                   "; its records stay unacknowledged and are shipped at the next start"));
-  if (writer.upload_lost() && state.object.open) {
-    // The destination forgot the upload: the next start ships the object again, same key.
+  if (writer.must_restart() && state.object.open) {
+    // The upload cannot be completed as recorded: the next start ships the object again, same
+    // key, in a new upload.
     checkpoint_.flow(state.flow.checkpoint_key).open =
         OpenObject{state.object.key, {}, {}, false, 0, {}};
     ++checkpoint_.generation;

@@ -99,6 +99,7 @@ class Shipper {
     uint64_t opened_millis = 0;
     uint64_t records = 0;
     std::vector<SourcePosition> positions;  // latest per file, through the last appended batch
+    bool sealing = false;  // being completed: the next part acknowledged is its last
   };
   // A stream flow's calls: built, in flight, acknowledged; and the file positions that become
   // durable once every call up to theirs is acknowledged.
@@ -128,6 +129,10 @@ class Shipper {
   };
 
   Status recover_flow(FlowState& state);
+  // false: the open upload is gone or does not hold its parts, so the object is built again.
+  Result<bool> check_recovered_upload(FlowState& state, const OpenObject& open);
+  void commit_recovered(FlowState& state, const OpenObject& open);   // delivered: positions on
+  void restart_recovered(FlowState& state, const OpenObject& open);  // same key, new upload
   Status save_at_start();  // a new generation, written before any thread runs
   void accept(std::unique_ptr<Batch> batch);
   void ship_in_order(FlowState& state, Batch& batch);

@@ -86,12 +86,17 @@ Checkpoint Checkpoint::resume_view() const {
   return view;
 }
 
+bool is_sealed(const OpenObject& open) {
+  if (open.single_request || open.parts.empty()) return false;
+  return open.sealed || open.parts.back().size < kMinPartBytes;
+}
+
 ResumeAction decide_resume(const OpenObject& open, std::optional<uint64_t> visible_size) {
   const bool may_be_complete = open.single_request || !open.parts.empty();
   if (visible_size && may_be_complete && *visible_size == open.size)
     return ResumeAction::commit_completed;
   if (!open.single_request && !open.upload_id.empty() && !open.parts.empty())
-    return ResumeAction::continue_upload;
+    return is_sealed(open) ? ResumeAction::complete_sealed : ResumeAction::continue_upload;
   return ResumeAction::restart_object;
 }
 
@@ -111,8 +116,8 @@ void append_open_object(std::string& out, const OpenObject& open) {
   append_json_string(out, open.key);
   out.append(",\"upload_id\":");
   append_json_string(out, open.upload_id);
-  out.append(
-      cat(",\"single_request\":", open.single_request, ",\"size\":", open.size, ",\"parts\":["));
+  out.append(cat(",\"single_request\":", open.single_request, ",\"sealed\":", open.sealed,
+                 ",\"size\":", open.size, ",\"parts\":["));
   for (size_t i = 0; i < open.parts.size(); ++i) {
     if (i) out.push_back(',');
     out.append(cat("{\"number\":", open.parts[i].number, ",\"etag\":"));
@@ -164,6 +169,10 @@ Result<OpenObject> read_open_object(simdjson::dom::element element) {
       element["positions"].get_array().get(positions))
     return bad("open object with a missing or mistyped field");
   if (key.empty()) return bad("open object without a key");
+  // Absent in checkpoints written before it was recorded: is_sealed() infers it from sizes.
+  if (auto sealed = element["sealed"];
+      sealed.error() != simdjson::NO_SUCH_FIELD && sealed.get_bool().get(open.sealed))
+    return bad("open object with a mistyped sealed field");
   open.key = std::string(key);
   open.upload_id = std::string(upload_id);
   uint64_t total = 0;

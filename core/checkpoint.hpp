@@ -44,6 +44,9 @@ struct OpenObject {
   bool single_request = false;
   uint64_t size = 0;  // bytes in the acknowledged parts, or of the one-request object
   std::vector<SourcePosition> positions;
+  // true: the last part is acknowledged and it was the object's last (short) one, so nothing may
+  // follow it: S3 refuses a part under 5 MiB anywhere but last (EntityTooSmall at completion).
+  bool sealed = false;
 };
 
 struct FlowCheckpoint {
@@ -89,9 +92,13 @@ struct Checkpoint {
 // replaced like an object that is not there.
 enum class ResumeAction {
   commit_completed,  // the object is complete: its records are delivered, commit its positions
+  complete_sealed,   // every part is acknowledged: complete the upload with exactly those parts
   continue_upload,   // the upload goes on from the next part number, reading after its parts
   restart_object,    // not complete: read again from the committed offsets, same key
 };
+inline constexpr uint64_t kMinPartBytes = 5ull << 20;  // S3's smallest part but the last
+// Sealed, or written before `sealed` was recorded with a last part too small to be followed.
+bool is_sealed(const OpenObject& open);
 ResumeAction decide_resume(const OpenObject& open, std::optional<uint64_t> visible_size);
 
 std::string encode_checkpoint(const Checkpoint& checkpoint);

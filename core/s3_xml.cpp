@@ -2,6 +2,7 @@
 // input, and every index checked against the input's size (it is fuzzed: fuzz/s3_xml_fuzz.cpp).
 #include "core/s3_xml.hpp"
 
+#include <charconv>
 #include <cstdint>
 
 #include "core/text.hpp"
@@ -281,6 +282,56 @@ std::optional<S3ErrorDetails> parse_s3_error(std::string_view xml) {
   details.message = xml_element_text(xml, "Message").value_or("");
   details.request_id = xml_element_text(xml, "RequestId").value_or("");
   return details;
+}
+
+namespace {
+
+std::optional<uint64_t> parse_decimal(const std::optional<std::string>& text, uint64_t max) {
+  if (!text || text->empty() || text->size() > 20) return std::nullopt;
+  uint64_t value = 0;
+  const auto [end, error] = std::from_chars(text->data(), text->data() + text->size(), value);
+  if (error != std::errc() || end != text->data() + text->size() || value > max)
+    return std::nullopt;
+  return value;
+}
+
+}  // namespace
+
+Result<ListPartsPage> parse_list_parts(std::string_view xml) {
+  if (std::optional<S3ErrorDetails> error = parse_s3_error(xml))
+    return make_error(
+        cat("S3 answered <Error> instead of ListPartsResult: ", error->code, ": ", error->message));
+  if (xml_root_element(xml) != "ListPartsResult")
+    return make_error(cat("expected <ListPartsResult> from S3, found: ", xml_excerpt(xml)));
+  ListPartsPage page;
+  size_t from = 0;
+  while (std::optional<StartTag> tag = next_start_tag(xml, from)) {
+    if (local_name(tag->qualified_name) != "Part" || tag->self_closing) continue;
+    const size_t end = find_end_tag(xml, tag->content_begin, tag->qualified_name);
+    if (end == std::string_view::npos)
+      return make_error("an unterminated <Part> in ListPartsResult");
+    const std::string_view body = xml.substr(tag->content_begin, end - tag->content_begin);
+    const auto number = parse_decimal(xml_element_text(body, "PartNumber"), kMaxPartNumber);
+    const auto size = parse_decimal(xml_element_text(body, "Size"), UINT64_MAX);
+    std::optional<std::string> etag = xml_element_text(body, "ETag");
+    if (!number || *number == 0 || !size || !etag || etag->empty())
+      return make_error(
+          cat("a <Part> without a valid PartNumber, ETag and Size in ListPartsResult: ",
+              xml_excerpt(body)));
+    if (page.parts.size() >= static_cast<size_t>(kMaxPartNumber))
+      return make_error("more than 10000 parts in ListPartsResult");
+    page.parts.push_back(ListedPart{static_cast<int>(*number), std::move(*etag), *size});
+    from = end;
+  }
+  page.truncated = xml_element_text(xml, "IsTruncated").value_or("") == "true";
+  if (page.truncated) {
+    const auto marker =
+        parse_decimal(xml_element_text(xml, "NextPartNumberMarker"), kMaxPartNumber);
+    if (!marker || *marker == 0)
+      return make_error("a truncated ListPartsResult without a valid NextPartNumberMarker");
+    page.next_marker = static_cast<int>(*marker);
+  }
+  return page;
 }
 
 Result<std::string> parse_complete_etag(std::string_view xml) {

@@ -1,7 +1,9 @@
-// The few S3 XML documents ferry reads and writes: UploadId, <Error>, the Complete result and
-// the Complete request. Pure functions over outside bytes: bounded, never read out of range.
+// The few S3 XML documents ferry reads and writes: UploadId, <Error>, the Complete result, the
+// parts of an upload (ListParts) and the Complete request. Pure functions over outside bytes:
+// bounded, never read out of range.
 #pragma once
 
+#include <cstdint>
 #include <optional>
 #include <string>
 #include <string_view>
@@ -46,6 +48,21 @@ std::optional<S3ErrorDetails> parse_s3_error(std::string_view xml);
 
 // ETag of a CompleteMultipartUploadResult (S3 may answer 200 with an <Error> instead).
 Result<std::string> parse_complete_etag(std::string_view xml);
+
+// One page of ListParts: the parts the destination holds for an upload.
+struct ListedPart {
+  int number = 0;
+  std::string etag;  // as S3 lists it, quotes included
+  uint64_t size = 0;
+};
+struct ListPartsPage {
+  std::vector<ListedPart> parts;
+  bool truncated = false;  // more parts after next_marker
+  int next_marker = 0;     // NextPartNumberMarker, when truncated
+};
+inline constexpr int kMaxPartNumber = 10000;
+// Parts numbered 1..10000 with an ETag and a Size; a truncated page names its next marker.
+Result<ListPartsPage> parse_list_parts(std::string_view xml);
 
 // The CompleteMultipartUpload request body listing `parts` in the given order.
 std::string complete_multipart_body(const std::vector<CompletedPart>& parts);

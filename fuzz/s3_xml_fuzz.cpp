@@ -17,6 +17,13 @@ extern "C" int LLVMFuzzerTestOneInput(const uint8_t* data, size_t size) {
   (void)ferry::parse_s3_error(xml);
   (void)ferry::parse_upload_id(xml);
   (void)ferry::parse_complete_etag(xml);
+  // A page of parts: numbered 1..10000, each with an ETag; a truncated page names its marker.
+  if (auto page = ferry::parse_list_parts(xml)) {
+    if (page->parts.size() > static_cast<size_t>(ferry::kMaxPartNumber)) std::abort();
+    for (const auto& part : page->parts)
+      if (part.number < 1 || part.number > ferry::kMaxPartNumber || part.etag.empty()) std::abort();
+    if (page->truncated && page->next_marker < 1) std::abort();
+  }
   (void)ferry::xml_excerpt(xml);
 
   // Decoding never grows the text by more than the widest replacement (3-byte U+FFFD for a

@@ -26,7 +26,9 @@ class DirectoryObjectWriter final : public ObjectWriter {
   Status complete() override;
   void abandon() override;
   Result<std::optional<uint64_t>> visible_size(const std::string& key) override;
-  bool upload_lost() const override { return false; }
+  bool must_restart() const override { return false; }
+  // A directory object is written in one request: there is never an upload to check.
+  Result<UploadCheck> check_upload(const OpenObject&) override { return UploadCheck{}; }
   const std::string& upload_id() const override { return no_upload_id_; }
   const std::vector<UploadedPart>& parts() const override { return no_parts_; }
   uint64_t size() const override { return size_; }

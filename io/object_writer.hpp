@@ -12,6 +12,17 @@
 
 namespace ferry {
 
+struct UploadCheck {
+  enum class Verdict {
+    holds,      // every acknowledged part is there as recorded
+    lost,       // the destination does not know the upload (aborted, e.g. by a lifecycle rule)
+    differs,    // a part is missing or has another ETag or size
+    unchecked,  // the destination would not list the parts (no ListParts, or not allowed)
+  };
+  Verdict verdict = Verdict::holds;
+  std::string detail;  // what was found, for the log
+};
+
 class ObjectWriter {
  public:
   virtual ~ObjectWriter() = default;
@@ -36,8 +47,13 @@ class ObjectWriter {
 
   // The size of the completed object named `key` if it is visible, nullopt if not.
   virtual Result<std::optional<uint64_t>> visible_size(const std::string& key) = 0;
-  // After a failure: the destination no longer knows the upload (S3 NoSuchUpload).
-  virtual bool upload_lost() const = 0;
+  // At a restart, before an upload is continued or completed: does the destination still hold
+  // it with every acknowledged part of `open` (number, ETag, size)?
+  virtual Result<UploadCheck> check_upload(const OpenObject& open) = 0;
+  // After a failure: the object cannot be completed from its upload and must be built again
+  // from its start: the destination forgot the upload (S3 NoSuchUpload) or refused to complete
+  // it with exactly its parts (EntityTooSmall, InvalidPart, InvalidPartOrder, MalformedXML).
+  virtual bool must_restart() const = 0;
 
   virtual const std::string& upload_id() const = 0;
   virtual const std::vector<UploadedPart>& parts() const = 0;

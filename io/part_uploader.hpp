@@ -28,7 +28,7 @@ class PartUploader {
     uint64_t size = 0;
     Result<std::string> etag = make_error("not uploaded");
     std::string checksum_crc32c;  // base64, as sent; empty if none
-    bool upload_lost = false;     // S3 answered NoSuchUpload
+    bool upload_lost = false;     // S3 answered NoSuchUpload: the object must be built again
     bool retryable = false;       // failed only because its attempts ran out: try again later
     std::string body;             // the buffer, returned for reuse
   };

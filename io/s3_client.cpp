@@ -11,6 +11,7 @@
 #include "core/assert.hpp"
 #include "core/crc32c.hpp"
 #include "core/crypto.hpp"
+#include "core/http_date.hpp"
 #include "core/log.hpp"
 #include "core/text.hpp"
 #include "io/credentials_provider.hpp"
@@ -153,6 +154,8 @@ struct S3Client::Attempt {
   std::optional<HttpResponse> response;  // set on success
   S3Failure failure;                     // set otherwise
   AwsCredentials signed_with;            // to tell the provider which ones S3 rejected
+  int64_t local_time = 0;                // this host's Unix seconds when it was signed
+  std::optional<int64_t> server_time;    // a failure's Date header, when it has a valid one
 };
 
 S3Client::S3Client(S3ClientOptions options)
@@ -168,6 +171,7 @@ S3Client::S3Client(S3ClientOptions options)
     options_.credentials_provider =
         CredentialsProvider::fixed(options_.credentials, "the S3 client's options");
   }
+  if (!options_.clock_offset) options_.clock_offset = std::make_shared<ClockOffset>();
 }
 
 S3Target S3Client::target(std::string_view bucket, std::string_view key,
@@ -226,7 +230,9 @@ S3Client::Attempt S3Client::attempt_once(const Call& call, const std::string& pa
   if (!call.content_type.empty()) signable.headers.push_back({"content-type", call.content_type});
   signable.headers.insert(signable.headers.end(), call.headers.begin(), call.headers.end());
   signable.payload_sha256_hex = payload_hash;
-  const auto now = std::chrono::floor<std::chrono::seconds>(std::chrono::system_clock::now());
+  const auto local = std::chrono::floor<std::chrono::seconds>(std::chrono::system_clock::now());
+  result.local_time = local.time_since_epoch().count();
+  const auto now = local + std::chrono::seconds(options_.clock_offset->seconds.load());
   result.signed_with = options_.credentials_provider->current();
   const SigningResult signature =
       sign_with_headers(signable, s3_signing_params(result.signed_with, options_.region, now));
@@ -255,6 +261,7 @@ S3Client::Attempt S3Client::attempt_once(const Call& call, const std::string& pa
     return result;
   }
   failure.http_status = status;
+  if (auto date = response.header("date")) result.server_time = parse_http_date(*date);
   if (s3_error) {
     failure.code = s3_error->code;
     failure.message = s3_error->message;
@@ -271,10 +278,22 @@ Error S3Client::fail(const Call& call, S3Failure failure, std::string_view suffi
                         describe(last_failure_), suffix));
 }
 
+void S3Client::adopt_server_clock(int64_t offset_seconds) {
+  const int64_t before = options_.clock_offset->seconds.exchange(offset_seconds);
+  if (before == offset_seconds) return;
+  const int64_t size = offset_seconds < 0 ? -offset_seconds : offset_seconds;
+  FERRY_WARN(
+      cat("s3: S3 refused a request as signed with a skewed clock (RequestTimeTooSkewed): "
+          "its clock is ",
+          size, " s ", offset_seconds < 0 ? "behind" : "ahead of",
+          " this host's; signing with S3's time from now on. Fix the host's clock (NTP)"));
+}
+
 Result<HttpResponse> S3Client::execute(const Call& call) {
   // Hashed once: a part can be hundreds of MB and every attempt signs the same payload.
   const std::string payload_hash = sha256_hex(byte_span(call.body));
   bool refreshed_credentials = false;
+  bool corrected_clock = false;
   for (int attempt = 1;; ++attempt) {
     Attempt outcome = attempt_once(call, payload_hash, attempt);
     if (outcome.response) return std::move(*outcome.response);
@@ -291,6 +310,15 @@ Result<HttpResponse> S3Client::execute(const Call& call) {
           options_.credentials_provider->refresh_after_rejection(outcome.signed_with);
       if (refreshed.ok()) continue;
       return fail(call, std::move(failure), cat(" (", refreshed.error().message, ")"));
+    }
+    // Signed with a clock S3 calls too far off: sign with S3's time (its Date header) from now
+    // on, for every client of the run, and retry now (once per request).
+    if (failure.code == "RequestTimeTooSkewed" && outcome.server_time && !corrected_clock &&
+        attempt < options_.max_attempts) {
+      corrected_clock = true;
+      if (options_.on_retry) options_.on_retry(failure.http_status, failure.code);
+      adopt_server_clock(*outcome.server_time - outcome.local_time);
+      continue;
     }
     if (!failure.retryable) return fail(call, std::move(failure));
     if (attempt >= options_.max_attempts) {
@@ -377,6 +405,43 @@ Status S3Client::complete_multipart_upload(const std::string& bucket, const std:
                        .message = etag.error().message});
   }
   return Ok{};
+}
+
+Result<std::vector<ListedPart>> S3Client::list_parts(const std::string& bucket,
+                                                     const std::string& key,
+                                                     const std::string& upload_id) {
+  std::vector<ListedPart> parts;
+  int marker = 0;
+  // S3 lists 1,000 parts a page: 10 pages for the 10,000 parts an upload can have. Servers
+  // with pages of 100 still fit; anything slower is refused.
+  constexpr int kMaxPages = kMaxPartNumber / 100;
+  for (int page_number = 0; page_number < kMaxPages; ++page_number) {
+    // Query parameters in the sorted order SigV4 signs them in.
+    Call call{.operation = "ListParts",
+              .method = "GET",
+              .bucket = bucket,
+              .key = key,
+              .query = cat(marker > 0 ? cat("part-number-marker=", marker, "&") : std::string(),
+                           "uploadId=", uri_encode(upload_id, false))};
+    Result<HttpResponse> response = execute(call);
+    if (!response.ok()) return response.error();
+    Result<ListPartsPage> page = parse_list_parts(response->body);
+    if (!page.ok()) {
+      return fail(call, {.operation = std::string(call.operation),
+                         .http_status = static_cast<int>(response->status),
+                         .message = page.error().message});
+    }
+    parts.insert(parts.end(), page->parts.begin(), page->parts.end());
+    if (!page->truncated) return parts;
+    if (page->next_marker <= marker)
+      return fail(call, {.operation = std::string(call.operation),
+                         .http_status = static_cast<int>(response->status),
+                         .message = "ListParts paging does not advance"});
+    marker = page->next_marker;
+  }
+  last_failure_ =
+      S3Failure{.operation = "ListParts", .message = "more pages than 10,000 parts fill"};
+  return make_error(cat("s3 ListParts ", object_name(bucket, key), ": ", last_failure_.message));
 }
 
 Status S3Client::abort_multipart_upload(const std::string& bucket, const std::string& key,

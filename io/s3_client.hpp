@@ -2,6 +2,7 @@
 // retried with bounded, jittered backoff. One S3Client per thread; it owns one HTTP connection.
 #pragma once
 
+#include <atomic>
 #include <cstdint>
 #include <functional>
 #include <memory>
@@ -14,13 +15,20 @@
 
 #include "core/result.hpp"
 #include "core/s3_object_options.hpp"
-#include "core/s3_xml.hpp"  // CompletedPart
+#include "core/s3_xml.hpp"  // CompletedPart, ListedPart
 #include "core/sigv4.hpp"   // AwsCredentials
 #include "io/http_client.hpp"
 
 namespace ferry {
 
 class CredentialsProvider;  // io/credentials_provider.hpp
+
+// S3's clock minus this host's, in seconds: learnt from the Date header of a RequestTimeTooSkewed
+// answer and added to the signing time of every later request (as the Java, Go and JS SDKs do).
+// Shared by the S3 clients of a run; any thread.
+struct ClockOffset {
+  std::atomic<int64_t> seconds{0};
+};
 
 struct S3ClientOptions {
   std::string endpoint;  // e.g. "http://127.0.0.1:4568"; empty => https://s3.<region>.amazonaws.com
@@ -36,6 +44,8 @@ struct S3ClientOptions {
   int initial_backoff_millis = 100;
   int max_backoff_millis = 10000;
   HttpClientOptions http;
+  // Shared with the run's other S3 clients; null: the client keeps one of its own.
+  std::shared_ptr<ClockOffset> clock_offset;
   // Told of each attempt that will be tried again: its HTTP status (0: no response) and S3's
   // error code (the retries-by-cause metric). Called on the requesting thread.
   std::function<void(int http_status, std::string_view code)> on_retry;
@@ -98,6 +108,9 @@ class S3Client {
                                    const std::vector<CompletedPart>& parts);
   Status abort_multipart_upload(const std::string& bucket, const std::string& key,
                                 const std::string& upload_id);
+  // Every part the destination holds for the upload, in part-number order (all pages).
+  Result<std::vector<ListedPart>> list_parts(const std::string& bucket, const std::string& key,
+                                             const std::string& upload_id);
   Status put_object(const std::string& bucket, const std::string& key, std::span<const char> body,
                     const S3ObjectOptions& object);
   // nullopt when the object does not exist.
@@ -128,6 +141,8 @@ class S3Client {
   Result<HttpResponse> execute(const Call& call);
   Attempt attempt_once(const Call& call, const std::string& payload_hash, int attempt);
   int backoff_millis(int attempt);
+  // Sets the run's clock offset (S3's time minus this host's), logging a change once.
+  void adopt_server_clock(int64_t offset_seconds);
   Error fail(const Call& call, S3Failure failure, std::string_view suffix = "");
 
   S3ClientOptions options_;

@@ -6,6 +6,7 @@
 
 #include <algorithm>
 #include <chrono>
+#include <map>
 #include <random>
 #include <thread>
 
@@ -18,6 +19,30 @@ namespace ferry {
 namespace {
 constexpr int kMaxParts = 10000;
 constexpr int kPauseStepMillis = 100;  // how soon a pause notices `stopping`
+
+// Answers after which an upload can never be completed as recorded: the upload is gone, or the
+// destination refuses its parts as they are.
+bool is_restart_code(std::string_view code) {
+  return code == "NoSuchUpload" || code == "EntityTooSmall" || code == "InvalidPart" ||
+         code == "InvalidPartOrder" || code == "MalformedXML";
+}
+
+bool has_checksums(const std::vector<CompletedPart>& parts) {
+  return std::any_of(parts.begin(), parts.end(),
+                     [](const CompletedPart& part) { return !part.checksum_crc32c.empty(); });
+}
+
+void without_checksums(std::vector<CompletedPart>& parts) {
+  for (CompletedPart& part : parts) part.checksum_crc32c.clear();
+}
+
+std::string unquoted(std::string_view etag) {
+  std::string out;
+  for (char c : etag)
+    if (c != '"') out.push_back(c);
+  return out;
+}
+
 }  // namespace
 
 S3ObjectWriter::S3ObjectWriter(S3Client& client, const S3ClientOptions& client_options,
@@ -89,7 +114,7 @@ void S3ObjectWriter::reset(const std::string& key) {
   buffer_.clear();
   size_ = 0;
   failure_.reset();
-  upload_lost_ = false;
+  must_restart_ = false;
   open_ = true;
 }
 
@@ -153,7 +178,7 @@ Result<bool> S3ObjectWriter::collect(bool wait) {
   done->body.clear();
   spare_buffers_.push_back(std::move(done->body));
   if (!done->etag) {
-    upload_lost_ = upload_lost_ || done->upload_lost;
+    must_restart_ = must_restart_ || done->upload_lost;
     if (!failure_) failure_ = done->etag.error();
     return *failure_;
   }
@@ -222,7 +247,7 @@ Status S3ObjectWriter::complete() {
     completed.reserve(parts_.size());
     for (const auto& part : parts_)
       completed.push_back(CompletedPart{part.number, part.etag, part.checksum_crc32c});
-    if (auto status = complete_upload(completed); !status) return status;
+    if (auto status = complete_upload(std::move(completed)); !status) return status;
   }
   open_ = false;
   upload_id_.clear();
@@ -231,11 +256,24 @@ Status S3ObjectWriter::complete() {
   return Ok{};
 }
 
-Status S3ObjectWriter::complete_upload(const std::vector<CompletedPart>& completed) {
+Status S3ObjectWriter::complete_upload(std::vector<CompletedPart> completed) {
+  if (complete_without_checksums_) without_checksums(completed);
   for (int round = 1;; ++round) {
     Status status = client_.complete_multipart_upload(options_.bucket, key_, upload_id_, completed);
     if (status) return status;
     const S3Failure failure = client_.last_failure();
+    if (failure.code == "MalformedXML" && has_checksums(completed)) {
+      FERRY_WARN(cat("ship: ", location(),
+                     ": the server refused the parts' checksums in CompleteMultipartUpload "
+                     "(MalformedXML), as S3-compatible servers such as OpenStack Swift do; "
+                     "completing without them from now on (each part still carried its "
+                     "x-amz-checksum-crc32c; \"checksumAlgorithm\": \"NONE\" leaves checksums "
+                     "out altogether)"));
+      complete_without_checksums_ = true;
+      without_checksums(completed);
+      --round;  // not a retry of the same request
+      continue;
+    }
     // An earlier attempt may have gone through with only its answer lost (a reset, a timeout):
     // S3 then answers NoSuchUpload (s3rver an InternalError), and the object is there with
     // exactly this upload's size.
@@ -247,8 +285,16 @@ Status S3ObjectWriter::complete_upload(const std::vector<CompletedPart>& complet
                      " bytes: an earlier attempt completed it"));
       return Ok{};
     }
-    if (failure.code == "NoSuchUpload") {
-      upload_lost_ = true;
+    if (is_restart_code(failure.code)) {
+      // The upload cannot be completed as recorded, now or later: build the object again. One
+      // the destination still holds would only keep its parts' storage: abort it.
+      must_restart_ = true;
+      if (failure.code != "NoSuchUpload") {
+        if (auto aborted = client_.abort_multipart_upload(options_.bucket, key_, upload_id_);
+            !aborted)
+          FERRY_WARN(cat("ship: ", location(), ": ", aborted.error().message,
+                         " (the refused upload stays until a lifecycle rule aborts it)"));
+      }
       return status;
     }
     if (!failure.retryable ||
@@ -267,6 +313,35 @@ void S3ObjectWriter::abandon() {
   buffer_.clear();
   finished_.clear();
   part_rounds_.clear();
+}
+
+Result<UploadCheck> S3ObjectWriter::check_upload(const OpenObject& open) {
+  FERRY_ASSERT(!open.upload_id.empty());
+  auto listed = client_.list_parts(options_.bucket, open.key, open.upload_id);
+  if (!listed) {
+    const S3Failure& failure = client_.last_failure();
+    if (failure.code == "NoSuchUpload")
+      return UploadCheck{UploadCheck::Verdict::lost, listed.error().message};
+    // A server without ListParts, or a role without s3:ListMultipartUploadParts: the upload is
+    // continued unchecked, as before this check existed (a lost one then fails at its next
+    // request and is built again).
+    if (failure.http_status == 403 || failure.http_status == 405 || failure.http_status == 501)
+      return UploadCheck{UploadCheck::Verdict::unchecked, listed.error().message};
+    return listed.error();  // unreachable or failing now: recovery is tried at the next start
+  }
+  std::map<int, const ListedPart*> by_number;
+  for (const ListedPart& part : *listed) by_number[part.number] = &part;
+  for (const UploadedPart& part : open.parts) {
+    auto found = by_number.find(part.number);
+    if (found == by_number.end())
+      return UploadCheck{UploadCheck::Verdict::differs, cat("part ", part.number, " is missing")};
+    if (unquoted(found->second->etag) != unquoted(part.etag) || found->second->size != part.size)
+      return UploadCheck{UploadCheck::Verdict::differs,
+                         cat("part ", part.number, " is listed with ETag ", found->second->etag,
+                             " and ", found->second->size, " bytes, acknowledged with ", part.etag,
+                             " and ", part.size, " bytes")};
+  }
+  return UploadCheck{};
 }
 
 Result<std::optional<uint64_t>> S3ObjectWriter::visible_size(const std::string& key) {

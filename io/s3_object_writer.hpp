@@ -53,7 +53,8 @@ class S3ObjectWriter final : public ObjectWriter {
   Status complete() override;
   void abandon() override;
   Result<std::optional<uint64_t>> visible_size(const std::string& key) override;
-  bool upload_lost() const override { return upload_lost_; }
+  Result<UploadCheck> check_upload(const OpenObject& open) override;
+  bool must_restart() const override { return must_restart_; }
   const std::string& upload_id() const override { return upload_id_; }
   const std::vector<UploadedPart>& parts() const override { return parts_; }
   uint64_t size() const override { return size_; }
@@ -67,8 +68,9 @@ class S3ObjectWriter final : public ObjectWriter {
   Status drain();
   void reset(const std::string& key);
   // CompleteMultipartUpload with the retry-later rounds; an object that an attempt whose
-  // answer was lost already completed counts as completed.
-  Status complete_upload(const std::vector<CompletedPart>& completed);
+  // answer was lost already completed counts as completed. Checksums a server refuses are left
+  // out; an answer in is_restart_code() sets must_restart().
+  Status complete_upload(std::vector<CompletedPart> completed);
   // Sends a part (again) to the uploader.
   void send_part(int number, std::string body);
   // Runs `request` (an S3Client call on this thread) with the retry-later rounds.
@@ -91,7 +93,10 @@ class S3ObjectWriter final : public ObjectWriter {
   uint64_t size_ = 0;
   std::optional<Error> failure_;  // an upload failed: the object cannot complete
   bool open_ = false;
-  bool upload_lost_ = false;
+  bool must_restart_ = false;
+  // The destination refused the parts' checksums in CompleteMultipartUpload (MalformedXML, as
+  // OpenStack Swift's s3api does): later completions list the parts without them.
+  bool complete_without_checksums_ = false;
 };
 
 }  // namespace ferry

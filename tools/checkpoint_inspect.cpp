@@ -39,9 +39,11 @@ void print(const ferry::Checkpoint& checkpoint, const std::string& path) {
       const auto& open = *flow.open;
       std::printf(
           ",\n      \"open_object\": {\n        \"key\": %s,\n        \"upload_id\": %s,"
-          "\n        \"single_request\": %s,\n        \"size\": %llu,\n        \"parts\": [",
+          "\n        \"single_request\": %s,\n        \"sealed\": %s,\n        \"size\": %llu,"
+          "\n        \"parts\": [",
           quoted(open.key).c_str(), quoted(open.upload_id).c_str(),
-          open.single_request ? "true" : "false", static_cast<unsigned long long>(open.size));
+          open.single_request ? "true" : "false", is_sealed(open) ? "true" : "false",
+          static_cast<unsigned long long>(open.size));
       for (size_t j = 0; j < open.parts.size(); ++j)
         std::printf("%s\n          {\"number\": %d, \"etag\": %s, \"size\": %llu}", j ? "," : "",
                     open.parts[j].number, quoted(open.parts[j].etag).c_str(),

@@ -1,7 +1,8 @@
 """Shared helpers for ferry's integration tests: run the real binary, a real S3 server, real clients.
 
-Everything here is stdlib only and loopback only: s3rver binds 127.0.0.1, awscli and ferry talk to
-127.0.0.1, and objects are decompressed by the real `zstd` CLI, never by the code under test.
+Everything here is stdlib only and loopback only: s3rver (lenient) and OpenStack Swift with s3api
+(strict, tools/swift) bind 127.0.0.1, awscli and ferry talk to 127.0.0.1, and objects are
+decompressed by the real `zstd` CLI, never by the code under test.
 Environment: FERRY_BIN (the binary), FERRY_SOURCE_DIR (the source tree, for tools/).
 """
 import contextlib
@@ -23,6 +24,11 @@ SOURCE_DIR = os.environ.get("FERRY_SOURCE_DIR") or os.path.abspath(os.path.join(
 FERRY_BIN = os.environ.get("FERRY_BIN") or os.path.join(SOURCE_DIR, "build", "ferry")
 GEN_RECORDS = os.path.join(SOURCE_DIR, "tools", "gen_records.py")
 S3RVER_BIN = os.path.join(SOURCE_DIR, "tools", "s3rver", "node_modules", ".bin", "s3rver")
+sys.path.insert(0, os.path.join(SOURCE_DIR, "tools", "swift"))
+import swift_server  # noqa: E402  (OpenStack Swift + s3api, the strict S3 test server)
+# free_port(): a free TCP port on 127.0.0.1; stop_process_group(proc, timeout=10.0): SIGTERM the
+# process group of `proc` (started with start_new_session), then SIGKILL. Shared with tools/swift.
+from swift_server import free_port, stop_group as stop_process_group  # noqa: E402,F401
 TESTDATA_DIR = os.path.join(SOURCE_DIR, "tests", "data")  # conformance data, see its README.md
 WICKR_SAMPLE = os.path.join(TESTDATA_DIR, "wickr-messages-sample.jsonl")
 BUCKET = "retention"
@@ -60,12 +66,6 @@ def require_s3_tools():
     require_zstd()
 
 
-def free_port():
-    with socket.socket(socket.AF_INET, socket.SOCK_STREAM) as s:
-        s.bind(("127.0.0.1", 0))
-        return s.getsockname()[1]
-
-
 def wait_for_port(port, proc, timeout=20.0):
     deadline = time.monotonic() + timeout
     while time.monotonic() < deadline:
@@ -81,29 +81,158 @@ def wait_for_port(port, proc, timeout=20.0):
     return False
 
 
-def stop_process_group(proc, timeout=10.0):
-    """SIGTERM the process group of `proc` (started with start_new_session), then SIGKILL."""
-    if proc.poll() is None:
-        with contextlib.suppress(ProcessLookupError):
-            os.killpg(proc.pid, signal.SIGTERM)
-        try:
-            proc.wait(timeout=timeout)
-        except subprocess.TimeoutExpired:
-            with contextlib.suppress(ProcessLookupError):
-                os.killpg(proc.pid, signal.SIGKILL)
-            proc.wait(timeout=timeout)
-
-
 # ----------------------------------------------------------------------------------------------
-# s3rver + awscli
+# S3 test servers (s3rver, OpenStack Swift + s3api) + awscli
 
-class S3rver:
-    """A real S3-compatible server (s3rver) on 127.0.0.1 with the bucket `retention`.
+class S3TestServer:
+    """What every S3 test server here offers: a context manager running the server on 127.0.0.1
+    with the bucket `retention`, awscli against it, and its credentials for ferry.
 
-        with S3rver() as s3:
+        with S3rver() as s3:          # or Swift()
             s3.endpoint  -> "http://127.0.0.1:<port>"
             s3.aws("s3api", "list-objects-v2", "--bucket", "retention")
-    """
+            harness.run_ferry(config, "--once", env=s3.ferry_env())
+
+    A subclass defines `endpoint`, require() (SkipTest when its tools are missing), _start()
+    (with self.tmp, a TemporaryDirectory, set: sets self.home and self.log_path) and _stop()."""
+
+    access_key = ACCESS_KEY
+    secret_key = SECRET_KEY
+    tls = None  # (key file, certificate file, CA file) when the server speaks HTTPS
+    tmp_prefix = "ferry-s3-"
+    tmp = None
+
+    @staticmethod
+    def require():
+        raise NotImplementedError
+
+    def _temp_dir(self):
+        return tempfile.TemporaryDirectory(prefix=self.tmp_prefix)
+
+    def __enter__(self):
+        self.require()
+        self.tmp = self._temp_dir()
+        try:
+            self._start()
+        except BaseException:
+            self.__exit__(None, None, None)
+            raise
+        return self
+
+    def __exit__(self, *exc):
+        self._stop()
+        if self.tmp is not None:
+            self.tmp.cleanup()
+            self.tmp = None
+        return False
+
+    def log_tail(self, n=4000):
+        try:
+            with open(self.log_path, "rb") as f:
+                return f.read()[-n:].decode(errors="replace")
+        except OSError:
+            return ""
+
+    def ferry_env(self, extra=None):
+        """ferry's environment (harness.ferry_env) with this server's credentials; for
+        run_ferry(..., env=server.ferry_env()) and FerryProcess(..., env=...)."""
+        return ferry_env({"AWS_ACCESS_KEY_ID": self.access_key,
+                          "AWS_SECRET_ACCESS_KEY": self.secret_key, **(extra or {})})
+
+    # -- awscli
+
+    def aws_env(self):
+        return {
+            "PATH": os.environ.get("PATH", "/usr/bin:/bin"),
+            "HOME": self.home,
+            "AWS_ACCESS_KEY_ID": self.access_key,
+            "AWS_SECRET_ACCESS_KEY": self.secret_key,
+            "AWS_DEFAULT_REGION": "us-east-1",
+            "AWS_EC2_METADATA_DISABLED": "true",
+            "AWS_CONFIG_FILE": "/dev/null",
+            "AWS_SHARED_CREDENTIALS_FILE": "/dev/null",
+            "AWS_PAGER": "",
+            "AWS_MAX_ATTEMPTS": "2",
+            **({"AWS_CA_BUNDLE": self.tls[2]} if self.tls else {}),
+        }
+
+    def aws(self, *args, check=True, timeout=120, text=False, env=None):
+        """Runs the aws CLI against this server; returns the CompletedProcess (stdout bytes).
+        `env` overrides variables of aws_env() (e.g. another AWS_SECRET_ACCESS_KEY)."""
+        cmd = [aws_bin(), "--endpoint-url", self.endpoint, *args]
+        p = subprocess.run(cmd, env={**self.aws_env(), **(env or {})}, stdin=subprocess.DEVNULL,
+                           capture_output=True, timeout=timeout, text=text)
+        if check and p.returncode != 0:
+            raise AssertionError(f"aws {' '.join(args)} failed ({p.returncode}): "
+                                 f"{p.stderr if text else p.stderr.decode(errors='replace')}")
+        return p
+
+    def aws_json(self, *args, **kw):
+        out = self.aws(*args, "--output", "json", **kw).stdout
+        return json.loads(out) if out.strip() else {}
+
+    def list_objects(self, prefix=""):
+        """{key: size} of every object in the bucket under `prefix` (awscli paginates)."""
+        args = ["s3api", "list-objects-v2", "--bucket", BUCKET]
+        if prefix:
+            args += ["--prefix", prefix]
+        listing = self.aws_json(*args)
+        return {o["Key"]: o["Size"] for o in listing.get("Contents", [])}
+
+    def head_object(self, key):
+        return self.aws_json("s3api", "head-object", "--bucket", BUCKET, "--key", key)
+
+    def part_count(self, key):
+        """How many parts the object `key` was completed from (1 for a single PUT).
+
+        Real S3 (and Swift's s3api) says it in the ETag ("<md5>-N"); a plain MD5 ETag is left
+        to _unlabelled_part_count."""
+        etag = self.head_object(key)["ETag"].strip('"')
+        m = re.fullmatch(r"[0-9a-fA-F]{32}-(\d+)", etag)
+        if m:
+            return int(m.group(1))
+        return self._unlabelled_part_count(key)
+
+    def _unlabelled_part_count(self, key):
+        return 1  # an S3-like server labels multipart ETags: a plain MD5 is a single PUT
+
+    def get_object(self, key):
+        return self.aws("s3", "cp", f"s3://{BUCKET}/{key}", "-").stdout
+
+    def download_objects(self, prefix="", keys=None):
+        """{key: compressed bytes} of every object under `prefix` (or of `keys`), via awscli."""
+        if keys is None:
+            keys = list(self.list_objects(prefix))
+        out = {}
+        if not keys:
+            return out
+        if len(keys) <= 2:
+            for k in keys:
+                out[k] = self.get_object(k)
+            return out
+        common = os.path.commonprefix(list(keys))
+        prefix = common[:common.rfind("/") + 1] if prefix == "" or not common.startswith(prefix) \
+            else prefix
+        with tempfile.TemporaryDirectory(prefix="ferry-dl-") as d:
+            self.aws("s3", "cp", "--recursive", "--only-show-errors",
+                     f"s3://{BUCKET}/{prefix}", d, timeout=300)
+            for k in keys:
+                with open(os.path.join(d, k[len(prefix):]), "rb") as f:
+                    out[k] = f.read()
+        return out
+
+    def download_records(self, prefix="", keys=None):
+        """Every record line (bytes, without '\\n') of every object under `prefix` (or `keys`).
+
+        Checks each key ends with .json.zst and decompresses with the real zstd CLI."""
+        return records_of_objects(self.download_objects(prefix, keys))
+
+
+class S3rver(S3TestServer):
+    """A real S3-compatible server (s3rver) on 127.0.0.1 with the bucket `retention`. Lenient:
+    it enforces none of S3's multipart rules (see Swift for a strict one)."""
+
+    tmp_prefix = "ferry-s3rver-"
 
     def __init__(self, allow_mismatched_signatures=False, tls=None):
         """tls: (key file, certificate file, CA file) to serve HTTPS (awscli trusts the CA)."""
@@ -117,18 +246,12 @@ class S3rver:
     def endpoint(self):
         return f"{'https' if self.tls else 'http'}://127.0.0.1:{self.port}"
 
+    @staticmethod
+    def require():
+        require_s3_tools()
+
     def _tls_args(self):
         return ["--key", self.tls[0], "--cert", self.tls[1]] if self.tls else []
-
-    def __enter__(self):
-        require_s3_tools()
-        self.tmp = tempfile.TemporaryDirectory(prefix="ferry-s3rver-")
-        try:
-            self._start()
-        except BaseException:
-            self.__exit__(None, None, None)
-            raise
-        return self
 
     def _start(self):
         data = os.path.join(self.tmp.name, "data")
@@ -169,74 +292,15 @@ class S3rver:
         if not wait_for_port(self.port, self.proc):
             raise RuntimeError(f"s3rver did not restart; log:\n{self.log_tail()}")
 
-    def __exit__(self, *exc):
+    def _stop(self):
         if self.proc is not None:
             stop_process_group(self.proc)
             self.proc = None
-        if self.tmp is not None:
-            self.tmp.cleanup()
-            self.tmp = None
-        return False
 
-    def log_tail(self, n=4000):
-        try:
-            with open(self.log_path, "rb") as f:
-                return f.read()[-n:].decode(errors="replace")
-        except OSError:
-            return ""
-
-    # -- awscli
-
-    def aws_env(self):
-        return {
-            "PATH": os.environ.get("PATH", "/usr/bin:/bin"),
-            "HOME": self.home,
-            "AWS_ACCESS_KEY_ID": ACCESS_KEY,
-            "AWS_SECRET_ACCESS_KEY": SECRET_KEY,
-            "AWS_DEFAULT_REGION": "us-east-1",
-            "AWS_EC2_METADATA_DISABLED": "true",
-            "AWS_CONFIG_FILE": "/dev/null",
-            "AWS_SHARED_CREDENTIALS_FILE": "/dev/null",
-            "AWS_PAGER": "",
-            "AWS_MAX_ATTEMPTS": "2",
-            **({"AWS_CA_BUNDLE": self.tls[2]} if self.tls else {}),
-        }
-
-    def aws(self, *args, check=True, timeout=120, text=False):
-        """Runs the aws CLI against this server; returns the CompletedProcess (stdout bytes)."""
-        cmd = [aws_bin(), "--endpoint-url", self.endpoint, *args]
-        p = subprocess.run(cmd, env=self.aws_env(), stdin=subprocess.DEVNULL,
-                           capture_output=True, timeout=timeout, text=text)
-        if check and p.returncode != 0:
-            raise AssertionError(f"aws {' '.join(args)} failed ({p.returncode}): "
-                                 f"{p.stderr if text else p.stderr.decode(errors='replace')}")
-        return p
-
-    def aws_json(self, *args, **kw):
-        out = self.aws(*args, "--output", "json", **kw).stdout
-        return json.loads(out) if out.strip() else {}
-
-    def list_objects(self, prefix=""):
-        """{key: size} of every object in the bucket under `prefix` (awscli paginates)."""
-        args = ["s3api", "list-objects-v2", "--bucket", BUCKET]
-        if prefix:
-            args += ["--prefix", prefix]
-        listing = self.aws_json(*args)
-        return {o["Key"]: o["Size"] for o in listing.get("Contents", [])}
-
-    def head_object(self, key):
-        return self.aws_json("s3api", "head-object", "--bucket", BUCKET, "--key", key)
-
-    def part_count(self, key):
-        """How many parts the object `key` was completed from (1 for a single PUT).
-
-        Real S3 says it in the ETag ("<md5>-N"); s3rver's ETag is a plain MD5 of the whole
-        object, so then the answer comes from s3rver's request log: the upload id whose
-        Complete request named `key`, and the distinct parts stored for that upload id."""
-        etag = self.head_object(key)["ETag"].strip('"')
-        m = re.fullmatch(r"[0-9a-fA-F]{32}-(\d+)", etag)
-        if m:
-            return int(m.group(1))
+    def _unlabelled_part_count(self, key):
+        """s3rver's ETag is a plain MD5 of the whole object, so the answer comes from s3rver's
+        request log: the upload id whose Complete request named `key`, and the distinct parts
+        stored for that upload id."""
         log = re.sub(r"\x1b\[[0-9;]*m", "", self.log_tail(n=1 << 30))
         spellings = {key, urllib.parse.quote(key, safe="/~"), urllib.parse.quote(key, safe="/")}
         completes = []  # (position in the log, upload id): the last Complete wins
@@ -259,36 +323,74 @@ class S3rver:
         except FileNotFoundError:
             return []
 
-    def get_object(self, key):
-        return self.aws("s3", "cp", f"s3://{BUCKET}/{key}", "-").stdout
 
-    def download_objects(self, prefix="", keys=None):
-        """{key: compressed bytes} of every object under `prefix` (or of `keys`), via awscli."""
-        if keys is None:
-            keys = list(self.list_objects(prefix))
-        out = {}
-        if not keys:
-            return out
-        if len(keys) <= 2:
-            for k in keys:
-                out[k] = self.get_object(k)
-            return out
-        common = os.path.commonprefix(list(keys))
-        prefix = common[:common.rfind("/") + 1] if prefix == "" or not common.startswith(prefix) \
-            else prefix
-        with tempfile.TemporaryDirectory(prefix="ferry-dl-") as d:
-            self.aws("s3", "cp", "--recursive", "--only-show-errors",
-                     f"s3://{BUCKET}/{prefix}", d, timeout=300)
-            for k in keys:
-                with open(os.path.join(d, k[len(prefix):]), "rb") as f:
-                    out[k] = f.read()
-        return out
+_swift_missing = None
 
-    def download_records(self, prefix="", keys=None):
-        """Every record line (bytes, without '\\n') of every object under `prefix` (or `keys`).
 
-        Checks each key ends with .json.zst and decompresses with the real zstd CLI."""
-        return records_of_objects(self.download_objects(prefix, keys))
+def require_swift_tools():
+    """SkipTest unless OpenStack Swift, memcached (tools/setup), awscli and zstd are installed."""
+    global _swift_missing
+    if _swift_missing is None:
+        _swift_missing = swift_server.missing_tools()
+    if _swift_missing:
+        raise unittest.SkipTest(f"OpenStack Swift is not installed: {', '.join(_swift_missing)} "
+                                "missing (run tools/setup)")
+    if not aws_bin():
+        raise unittest.SkipTest("the aws CLI is not installed (apt-get install awscli)")
+    require_zstd()
+
+
+class Swift(S3TestServer):
+    """OpenStack Swift 2.30 with s3api (tools/swift/swift_server.py) on 127.0.0.1 with the
+    bucket `retention`: a strict S3-compatible server. It verifies SigV4, enforces EntityTooSmall,
+    InvalidPart and NoSuchUpload, ignores x-amz-checksum-* headers and rejects checksum elements
+    in CompleteMultipartUpload (docs/s3.md). Credentials: access key test:tester (tempauth),
+    secret testing: pass env=swift.ferry_env() to run_ferry. Starts in 3-8 s."""
+
+    access_key = swift_server.ACCESS_KEY
+    secret_key = swift_server.SECRET_KEY
+    tmp_prefix = "ferry-swift-"
+
+    def __init__(self):
+        self.server = None
+        self.tmp = None
+
+    @property
+    def endpoint(self):
+        return self.server.endpoint
+
+    @staticmethod
+    def require():
+        require_swift_tools()
+
+    def _temp_dir(self):
+        # the object server keeps metadata in user xattrs: a directory where they work
+        return tempfile.TemporaryDirectory(prefix=self.tmp_prefix,
+                                           dir=swift_server.xattr_base_dir())
+
+    def _start(self):
+        self.home = os.path.join(self.tmp.name, "home")
+        os.makedirs(self.home)
+        self.server = swift_server.SwiftServer(os.path.join(self.tmp.name, "swift"))
+        self.log_path = self.server.log_path
+        self.server.start()
+        self.aws("s3api", "create-bucket", "--bucket", BUCKET)
+
+    def restart(self, down_seconds=1.0):
+        """Stops every Swift process, keeps them down for `down_seconds`, starts them again on
+        the same ports with the same data (clients see refused connections meanwhile)."""
+        self.server.restart(down_seconds)
+
+    def _stop(self):
+        if self.server is not None:
+            self.server.stop()
+            self.server = None
+
+    def open_uploads(self):
+        """Upload ids of multipart uploads begun and neither completed nor aborted
+        (ListMultipartUploads)."""
+        listing = self.aws_json("s3api", "list-multipart-uploads", "--bucket", BUCKET)
+        return sorted(u["UploadId"] for u in listing.get("Uploads", []))
 
 
 def zstd_decompress(data):
@@ -453,18 +555,20 @@ SEED_RULE = {"consentField": "data_share_consent", "fields": ["dob", "ssn_no"],
              "replacement": "REDACTED_CONTENT", "flagField": "data_redacted"}
 
 
-class S3rverTestCase(unittest.TestCase):
-    """Tests sharing one s3rver per class; each test gets its own directory (self.tmp) and key
-    prefix (self.prefix). Subclasses name their temporary directory with tmp_prefix."""
+class S3ServerTestCase(unittest.TestCase):
+    """Tests sharing one S3 test server (`server_class`, as self.s3) per class; each test gets
+    its own directory (self.tmp) and key prefix (self.prefix). Subclasses name their temporary
+    directory with tmp_prefix."""
     tmp_prefix = "ferry-test-"
+    server_class = None
 
     @classmethod
     def setUpClass(cls):
         require_ferry()
-        require_s3_tools()
+        cls.server_class.require()
         cls._tmp = tempfile.TemporaryDirectory(prefix=cls.tmp_prefix)
         try:
-            cls.s3 = S3rver().__enter__()
+            cls.s3 = cls.server_class().__enter__()
         except BaseException:
             cls._tmp.cleanup()
             raise
@@ -477,6 +581,16 @@ class S3rverTestCase(unittest.TestCase):
     def setUp(self):
         self.tmp = tempfile.mkdtemp(dir=self._tmp.name, prefix=self._testMethodName + "-")
         self.prefix = self._testMethodName + "/"
+
+
+class S3rverTestCase(S3ServerTestCase):
+    """One s3rver per class."""
+    server_class = S3rver
+
+
+class SwiftTestCase(S3ServerTestCase):
+    """One OpenStack Swift (strict S3) per class; run ferry with env=self.s3.ferry_env()."""
+    server_class = Swift
 
 
 def base_config(tmp, endpoint=None):

@@ -15,6 +15,7 @@ import re
 import subprocess
 import sys
 import unittest
+import urllib.parse
 
 import harness
 from harness import MIB
@@ -27,7 +28,8 @@ class FaultProxy:
 
     def __init__(self, s3, tmp, rules=(), require_md5=False):
         self.log_path = os.path.join(tmp, "proxy.jsonl")
-        cmd = [sys.executable, PROXY, "--upstream", f"127.0.0.1:{s3.port}", "--port", "0",
+        port = urllib.parse.urlparse(s3.endpoint).port  # s3rver or Swift
+        cmd = [sys.executable, PROXY, "--upstream", f"127.0.0.1:{port}", "--port", "0",
                "--log", self.log_path, "--rules", json.dumps(list(rules))]
         if require_md5:
             cmd.append("--require-md5")

@@ -3,6 +3,8 @@
 
 #include <gtest/gtest.h>
 
+#include "core/crypto.hpp"
+
 namespace ferry {
 namespace {
 
@@ -190,6 +192,45 @@ TEST(Checkpoint, ResumeDecisionTable) {
   EXPECT_EQ(decide_resume(multipart, multipart.size + 1), ResumeAction::continue_upload);
   EXPECT_EQ(decide_resume(single, 11), ResumeAction::restart_object);
   EXPECT_EQ(decide_resume(key_only, 0), ResumeAction::restart_object);
+}
+
+// A part under 5 MiB may only be an object's last: once the short last part is acknowledged,
+// a restart completes the upload with exactly its parts (adding any would make S3 answer
+// EntityTooSmall at every completion, forever).
+TEST(Checkpoint, ASealedUploadIsCompletedNotContinued) {
+  OpenObject sealed = multipart_open();
+  sealed.sealed = true;
+  EXPECT_TRUE(is_sealed(sealed));
+  EXPECT_EQ(decide_resume(sealed, std::nullopt), ResumeAction::complete_sealed);
+  EXPECT_EQ(decide_resume(sealed, sealed.size), ResumeAction::commit_completed);
+  // Written before `sealed` was recorded: a last part under 5 MiB says the same.
+  OpenObject short_last = multipart_open();
+  short_last.parts[1].size = kMinPartBytes - 1;
+  short_last.size = short_last.parts[0].size + short_last.parts[1].size;
+  EXPECT_TRUE(is_sealed(short_last));
+  EXPECT_EQ(decide_resume(short_last, std::nullopt), ResumeAction::complete_sealed);
+  // Every part full: the upload may go on.
+  EXPECT_FALSE(is_sealed(multipart_open()));
+
+  Checkpoint checkpoint;
+  checkpoint.flow("f").open = sealed;
+  auto decoded = decode_checkpoint(encode_checkpoint(checkpoint));
+  ASSERT_TRUE(decoded.ok()) << decoded.error().message;
+  EXPECT_TRUE(decoded->find_flow("f")->open->sealed);
+  // Checkpoints without the field read as not sealed; a mistyped one is refused.
+  const std::string text = encode_checkpoint(checkpoint);
+  const std::string field = ",\"sealed\":true";
+  const size_t at = text.find(field);
+  ASSERT_NE(at, std::string::npos);
+  const auto signed_copy = [&](const std::string& replacement) {
+    std::string body = text.substr(0, text.rfind(",\"sha256\":\""));
+    body.replace(at, field.size(), replacement);
+    return body + ",\"sha256\":\"" + sha256_hex(body) + "\"}\n";
+  };
+  auto old = decode_checkpoint(signed_copy(""));
+  ASSERT_TRUE(old.ok()) << old.error().message;
+  EXPECT_FALSE(old->find_flow("f")->open->sealed);
+  EXPECT_FALSE(decode_checkpoint(signed_copy(",\"sealed\":1")).ok());
 }
 
 }  // namespace

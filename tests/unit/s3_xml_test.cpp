@@ -126,6 +126,55 @@ TEST(S3Xml, CompleteBodyListsPartsInOrderWithEscapedEtags) {
   EXPECT_EQ(xml_element_text(body, "ETag"), "\"aaa\"");
 }
 
+// ListParts as S3 documents it (and Swift's s3api answers it): quoted ETags, paging markers.
+constexpr char kListParts[] = R"(<?xml version="1.0" encoding="UTF-8"?>
+<ListPartsResult xmlns="http://s3.amazonaws.com/doc/2006-03-01/">
+  <Bucket>ferry-bucket</Bucket><Key>k</Key><UploadId>u</UploadId>
+  <PartNumberMarker>0</PartNumberMarker><NextPartNumberMarker>2</NextPartNumberMarker>
+  <MaxParts>2</MaxParts><IsTruncated>true</IsTruncated>
+  <Part><PartNumber>1</PartNumber><LastModified>2024-01-01T00:00:00.000Z</LastModified>
+    <ETag>&quot;7778aef83f66abc1fa1e8477f296d394&quot;</ETag><Size>5242880</Size></Part>
+  <Part><PartNumber>2</PartNumber><ETag>"8888aef83f66abc1fa1e8477f296d394"</ETag><Size>17</Size>
+  </Part>
+</ListPartsResult>)";
+
+TEST(S3Xml, ListPartsGivesEachPartAndTheNextMarker) {
+  auto page = parse_list_parts(kListParts);
+  ASSERT_TRUE(page.ok()) << page.error().message;
+  ASSERT_EQ(page->parts.size(), 2u);
+  EXPECT_EQ(page->parts[0].number, 1);
+  EXPECT_EQ(page->parts[0].etag, "\"7778aef83f66abc1fa1e8477f296d394\"");
+  EXPECT_EQ(page->parts[0].size, 5242880u);
+  EXPECT_EQ(page->parts[1].size, 17u);
+  EXPECT_TRUE(page->truncated);
+  EXPECT_EQ(page->next_marker, 2);
+  auto empty =
+      parse_list_parts("<ListPartsResult><IsTruncated>false</IsTruncated></ListPartsResult>");
+  ASSERT_TRUE(empty.ok());
+  EXPECT_TRUE(empty->parts.empty());
+  EXPECT_FALSE(empty->truncated);
+}
+
+TEST(S3Xml, ListPartsRefusesErrorsAndBrokenParts) {
+  auto lost = parse_list_parts(kNoSuchUpload);
+  ASSERT_FALSE(lost.ok());
+  EXPECT_NE(lost.error().message.find("NoSuchUpload"), std::string::npos);
+  for (const char* broken :
+       {"<ListPartsResult><Part><PartNumber>0</PartNumber><ETag>e</ETag><Size>1</Size></Part>"
+        "</ListPartsResult>",
+        "<ListPartsResult><Part><PartNumber>10001</PartNumber><ETag>e</ETag><Size>1</Size>"
+        "</Part></ListPartsResult>",
+        "<ListPartsResult><Part><PartNumber>1</PartNumber><ETag></ETag><Size>1</Size></Part>"
+        "</ListPartsResult>",
+        "<ListPartsResult><Part><PartNumber>1</PartNumber><ETag>e</ETag><Size>-1</Size>"
+        "</Part></ListPartsResult>",
+        "<ListPartsResult><Part><PartNumber>1</PartNumber><ETag>e</ETag><Size>1</Size>",
+        "<ListPartsResult><IsTruncated>true</IsTruncated></ListPartsResult>",
+        "<ListBucketResult></ListBucketResult>"}) {
+    EXPECT_FALSE(parse_list_parts(broken).ok()) << broken;
+  }
+}
+
 TEST(S3Xml, EscapeThenDecodeIsIdentity) {
   const std::string text = "<&>\"' plain &amp; text";
   EXPECT_EQ(xml_decode(xml_escape(text)), text);

@@ -1,0 +1,162 @@
+"""Real S3's rules, against the strict server (OpenStack Swift's s3api, harness.Swift), where
+s3rver would accept anything:
+
+- an object whose short last part was acknowledged before ferry stopped (SIGTERM while
+  CompleteMultipartUpload answered 503) is completed with exactly its parts at the next start,
+  even when more records were written meanwhile (adding parts after a short one would make
+  Complete answer EntityTooSmall at every start, forever);
+- an upload aborted while ferry was down (a lifecycle rule) is found by ListParts at start and
+  the object is built again;
+- a Complete refused with InvalidPart is never retried as is: the next start builds the object
+  again, in a new upload;
+- the default CRC32C checksums, whose Complete elements Swift refuses (MalformedXML): ferry
+  completes without them and says so once;
+- a host clock 20 minutes behind (faketime): RequestTimeTooSkewed, corrected from the answer's
+  Date header.
+Every record arrives exactly once, checked with awscli and zstd -d.
+"""
+import json
+import os
+import re
+import shutil
+import subprocess
+import unittest
+
+import harness
+from harness import MIB
+from test_s3_faults import FaultProxy
+
+INSPECTOR = os.path.join(os.path.dirname(harness.FERRY_BIN), "ferry-checkpoint")
+
+
+class S3Field(harness.SwiftTestCase):
+    tmp_prefix = "ferry-s3-field-"
+
+    def setUp(self):
+        super().setUp()
+        self.proxy = None
+        self.in_dir = os.path.join(self.tmp, "in")
+        os.makedirs(self.in_dir)
+        self.src = os.path.join(self.in_dir, "a.log")
+        self.inputs = harness.Inputs()
+        self.written = 0
+        self.config_path = os.path.join(self.tmp, "agent.json")
+
+    def tearDown(self):
+        if self.proxy:
+            self.proxy.close()
+
+    def write(self, nbytes, seed):
+        """Appends poorly compressible seed records (one 5 MiB part per ~5 MiB)."""
+        harness.gen("seed", self.src, nbytes, seed=seed, start_id=seed * 1_000_000,
+                    filler="random", append=os.path.exists(self.src))
+        self.inputs = harness.Inputs()
+        self.inputs.scan(self.src)
+
+    def config(self, endpoint, **s3_options):
+        cfg = harness.base_config(self.tmp, endpoint)
+        cfg.update({"s3.maxAttempts": 2, "s3.initialBackoffMillis": 50,
+                    "s3.maxBackoffMillis": 200})
+        flow = harness.s3_flow("field", os.path.join(self.in_dir, "*.log"), self.prefix,
+                               part_size=5 * MIB, max_object_age_millis=1000,
+                               maxBufferAgeMillis=1000)
+        flow["s3"].update(s3_options)
+        cfg["flows"] = [flow]
+        return cfg
+
+    def once(self, cfg, expect=0, argv_prefix=()):
+        if argv_prefix:
+            harness.write_config(self.config_path, cfg)
+            p = subprocess.run([*argv_prefix, harness.FERRY_BIN, "--config", self.config_path,
+                                "--once"], env=self.s3.ferry_env(),
+                               stdin=subprocess.DEVNULL, capture_output=True, text=True,
+                               timeout=240)
+            result = harness.FerryResult(list(p.args), p.returncode, p.stdout, p.stderr)
+        else:
+            result = harness.run_ferry(cfg, "--once", timeout=240, env=self.s3.ferry_env(),
+                                       config_path=self.config_path)
+        self.assertEqual(result.returncode, expect, result.describe())
+        return result
+
+    def open_object(self):
+        p = subprocess.run([INSPECTOR, self.config_path.replace("agent.json", "checkpoints")],
+                           capture_output=True, text=True, timeout=30, check=True)
+        flows = json.loads(p.stdout)["flows"]
+        return flows[0].get("open_object")
+
+    def assert_exactly_once(self):
+        harness.check_seed_output(self, self.inputs, self.s3.download_records(self.prefix))
+        self.assertEqual(self.s3.open_uploads(), [], "multipart uploads left open")
+
+    def stop_while_complete_fails(self):
+        """Follow mode through a proxy that answers every Complete with 503; SIGTERM once ferry
+        has tried it: the object's parts, the short last one included, are acknowledged."""
+        self.write(12 * MIB, seed=1)
+        self.proxy = FaultProxy(self.s3, self.tmp, [
+            {"op": "CompleteMultipartUpload", "nth": 1, "count": 10000, "action": "status",
+             "status": 503, "code": "SlowDown"}])
+        with harness.FerryProcess(self.config(self.proxy.endpoint), self.config_path,
+                                  env=self.s3.ferry_env()) as ferry:
+            self.assertTrue(harness.poll(
+                lambda: self.proxy.requests("CompleteMultipartUpload"), 60), ferry.stderr()[-3000:])
+            rc, _ = ferry.stop()
+            self.assertIsNotNone(rc, "ferry did not stop")
+        open_object = self.open_object()
+        self.assertIsNotNone(open_object, "no open object in the checkpoint")
+        self.assertTrue(open_object["sealed"], open_object)
+        self.assertEqual(len(open_object["parts"]), 2, open_object)
+        return open_object
+
+    def test_a_sealed_upload_is_completed_with_its_parts_before_new_records(self):
+        sealed = self.stop_while_complete_fails()
+        self.write(12 * MIB, seed=2)  # written while ferry was down
+        result = self.once(self.config(self.s3.endpoint))
+        self.assertIn(f"completed {sealed['key']} with its 2 acknowledged part(s)", result.stderr)
+        self.assertEqual(self.s3.part_count(sealed["key"]), 2)
+        self.assertNotIn("EntityTooSmall", result.stderr)
+        self.assert_exactly_once()
+
+    def test_an_upload_aborted_while_ferry_was_down_is_built_again(self):
+        sealed = self.stop_while_complete_fails()
+        self.s3.aws("s3api", "abort-multipart-upload", "--bucket", harness.BUCKET,
+                    "--key", sealed["key"], "--upload-id", sealed["upload_id"])
+        result = self.once(self.config(self.s3.endpoint))
+        self.assertRegex(result.stderr, re.escape(f"the upload of {sealed['key']} no longer "
+                                                  "exists"))
+        self.assertNotRegex(result.stderr, r"UploadPart .*NoSuchUpload")  # found at start
+        self.assert_exactly_once()
+
+    def test_a_complete_refused_with_invalid_part_builds_the_object_again(self):
+        self.write(12 * MIB, seed=3)
+        self.proxy = FaultProxy(self.s3, self.tmp, [
+            {"op": "CompleteMultipartUpload", "nth": 1, "action": "status", "status": 400,
+             "code": "InvalidPart"}])
+        first = self.once(self.config(self.proxy.endpoint), expect=1)
+        self.assertIn("InvalidPart", first.stderr)
+        self.assertEqual(len(self.proxy.requests("CompleteMultipartUpload")), 1,
+                         "a refused Complete was sent again as it was")
+        self.assertIsNone(self.open_object()["upload_id"] or None, "the upload was kept")
+        self.once(self.config(self.s3.endpoint))
+        self.assert_exactly_once()  # the refused upload was aborted, the new one completed
+
+    def test_default_checksums_are_left_out_of_complete_once_refused(self):
+        self.write(12 * MIB, seed=4)
+        result = self.once(self.config(self.s3.endpoint))
+        self.assertEqual(result.stderr.count("refused the parts' checksums"), 1, result.stderr)
+        self.assert_exactly_once()
+
+    def test_a_clock_twenty_minutes_behind_is_corrected_from_the_date_header(self):
+        self.assertTrue(shutil.which("faketime"), "faketime is missing (tools/setup installs it)")
+        self.write(12 * MIB, seed=5)
+        # The host's clock 20 minutes behind; steady clocks (timeouts, backoff) stay real.
+        result = self.once(self.config(self.s3.endpoint, checksumAlgorithm="NONE"),
+                           argv_prefix=("env", "FAKETIME_DONT_FAKE_MONOTONIC=1", "faketime",
+                                        "-f", "-20m"))
+        found = re.findall(r"RequestTimeTooSkewed\): its clock is (\d+) s ahead of", result.stderr)
+        self.assertEqual(len(found), 1, result.stderr[-3000:])
+        self.assertTrue(1190 <= int(found[0]) <= 1210, found)
+        self.assert_exactly_once()
+
+
+if __name__ == "__main__":
+    unittest.main()
