@@ -14,15 +14,15 @@ namespace {
 
 namespace fs = std::filesystem;
 
-// The *.json regular files of `directory` (symbolic links followed), sorted by name.
-Result<std::vector<std::string>> json_files(const std::string& directory) {
+// Every regular file of `directory` (symbolic links followed), sorted by name: the Kinesis Agent
+// reads them all, whatever their names.
+Result<std::vector<std::string>> regular_files(const std::string& directory) {
   std::error_code error;
   if (!fs::is_directory(directory, error)) return std::vector<std::string>{};
   std::vector<std::string> files;
   fs::directory_iterator it(directory, error);
   for (; !error && it != fs::directory_iterator(); it.increment(error)) {
     const fs::path& path = it->path();
-    if (path.extension() != ".json" || path.filename().string().starts_with('.')) continue;
     std::error_code type_error;
     if (fs::is_regular_file(path, type_error)) files.push_back(path.string());
   }
@@ -57,10 +57,11 @@ Status check_unique_flows(const std::vector<Flow>& flows, const std::vector<Flow
                             later.file));
 }
 
-// The flows of one agent.d file, appended to `flows`.
-Status add_file_flows(const std::string& file, const std::string& directory,
-                      std::vector<Flow>& flows, std::vector<FlowOrigin>& origins,
-                      ParseContext& context) {
+// The flows of one agent.d file; `numbered_before` flows come before it (unnamed flows are
+// numbered across every file, as if all flows were in one list). Warnings go to `context`
+// only if the whole file is taken.
+Result<std::vector<Flow>> file_flows(const std::string& file, const std::string& directory,
+                                     std::size_t numbered_before, ParseContext& context) {
   Result<std::string> text = read_config_file(file);
   if (!text.ok()) return text.error();
   ConfigDocument document;
@@ -74,6 +75,7 @@ Status add_file_flows(const std::string& file, const std::string& directory,
     return make_error(in_file(error.message, file));
   };
   bool has_flows = false;
+  std::vector<Flow> flows;
   for (simdjson::dom::key_value_pair field : document.root) {
     const std::string_view key = field.key;
     if (key != "flows") {
@@ -89,36 +91,44 @@ Status add_file_flows(const std::string& file, const std::string& directory,
     items = read.value();
     std::size_t index = 0;
     for (element item : items) {
-      Result<Flow> flow = parse_flow(item, index, local);
+      Result<Flow> flow = parse_flow(item, index++, local);
       if (!flow.ok()) return fail(flow.error());
-      // Unnamed flows are numbered across every file, as if all flows were in one list.
       object fields;
       if (item.get_object().get(fields) == simdjson::SUCCESS &&
           fields["name"].error() == simdjson::NO_SUCH_FIELD)
-        flow.value().name = cat("flow", flows.size() + 1);
+        flow.value().name = cat("flow", numbered_before + flows.size() + 1);
       flows.push_back(std::move(flow.value()));
-      origins.push_back(FlowOrigin{file, index++});
     }
   }
   if (!has_flows) return fail(config_error("flows", "required key missing"));
   for (const std::string& warning : local.warnings)
     context.warnings.push_back(in_file(warning, file));
   for (const std::string& note : local.notes) context.notes.push_back(in_file(note, file));
-  return Ok{};
+  return flows;
 }
 
 }  // namespace
 
 Status add_agent_d_flows(const std::string& directory, const std::string& main_file,
                          std::vector<Flow>& flows, ParseContext& context) {
-  Result<std::vector<std::string>> files = json_files(directory);
+  Result<std::vector<std::string>> files = regular_files(directory);
   if (!files.ok()) return files.error();
   if (files.value().empty()) return Ok{};
   std::vector<FlowOrigin> origins;
   for (std::size_t i = 0; i < flows.size(); ++i) origins.push_back(FlowOrigin{main_file, i});
   for (const std::string& file : files.value()) {
-    const Status added = add_file_flows(file, directory, flows, origins, context);
-    if (!added.ok()) return added;
+    Result<std::vector<Flow>> added = file_flows(file, directory, flows.size(), context);
+    if (!added.ok()) {
+      // As the Kinesis Agent: the other files' flows run; this one's do not until it is fixed.
+      context.warnings.push_back(cat(added.error().message,
+                                     " (the file is skipped: its flows do not run, as the "
+                                     "Kinesis Agent skips it too)"));
+      continue;
+    }
+    for (std::size_t i = 0; i < added.value().size(); ++i) {
+      flows.push_back(std::move(added.value()[i]));
+      origins.push_back(FlowOrigin{file, i});
+    }
   }
   return check_unique_flows(flows, origins);
 }

@@ -118,6 +118,14 @@ void add_checksum_headers(std::vector<HttpHeader>& headers, const BodyChecksums&
   if (!checksums.md5.empty()) headers.push_back({"content-md5", checksums.md5});
 }
 
+// An AWS region name as S3 sends it ("eu-west-1"): anything else from the network is ignored.
+bool is_region_name(std::string_view text) {
+  if (text.empty() || text.size() > 32) return false;
+  return std::all_of(text.begin(), text.end(), [](char c) {
+    return (c >= 'a' && c <= 'z') || (c >= '0' && c <= '9') || c == '-';
+  });
+}
+
 }  // namespace
 
 BodyChecksums body_checksums(std::span<const char> body, const S3ObjectOptions& object) {
@@ -269,6 +277,17 @@ S3Client::Attempt S3Client::attempt_once(const Call& call, const std::string& pa
     failure.message = xml_excerpt(response.body);
   }
   failure.retryable = is_retryable_status(status) || is_retryable_code(failure.code);
+  // A bucket in another region (301 PermanentRedirect, or 400 AuthorizationHeaderMalformed for a
+  // request signed for the wrong one): say which region, from x-amz-bucket-region or the body.
+  if (status == 301 || failure.code == "PermanentRedirect" ||
+      failure.code == "AuthorizationHeaderMalformed") {
+    std::string region(response.header("x-amz-bucket-region").value_or(""));
+    if (region.empty()) region = xml_element_text(response.body, "Region").value_or("");
+    if (is_region_name(region) && region != options_.region)
+      failure.message = cat("the bucket is in region ", region, ", not ", options_.region,
+                            ": set s3.region to ", region, " (or AWS_REGION) (",
+                            failure.message.empty() ? "no message" : failure.message, ")");
+  }
   return result;
 }
 

@@ -16,7 +16,9 @@ prints "listening 127.0.0.1:<port>" once it accepts connections (--port 0: any f
 A rule matches the nth request of its operation (1-based; "count" requests from there, default 1)
 and acts:
   status        answer `status` with an S3 <Error> of `code` (e.g. 503 SlowDown, 500
-                InternalError, 400 RequestTimeout, 404 NoSuchUpload); nothing is forwarded
+                InternalError, 400 RequestTimeout, 404 NoSuchUpload); nothing is forwarded.
+                Optional: "elements" (more <Error> children, e.g. {"Region": "eu-west-1"}) and
+                "headers" (e.g. {"x-amz-bucket-region": "eu-west-1"})
   reset         read `after_bytes` of the body, then reset the connection (RST); nothing forwarded
   stall         read the headers, then neither read nor answer for `seconds`, then close
   down          reset this connection and every open one, stop listening for `seconds`
@@ -95,9 +97,11 @@ def operation(method, query):
     return "Other"
 
 
-def error_body(code, message):
+def error_body(code, message, elements=None):
+    extra = "".join(f"<{name}>{value}</{name}>" for name, value in (elements or {}).items())
     return (f'<?xml version="1.0" encoding="UTF-8"?>\n<Error><Code>{code}</Code>'
-            f"<Message>{message}</Message><RequestId>fault-proxy</RequestId></Error>").encode()
+            f"<Message>{message}</Message>{extra}<RequestId>fault-proxy</RequestId>"
+            "</Error>").encode()
 
 
 class Closed(Exception):
@@ -291,7 +295,10 @@ class Proxy:
     def answer(self, method, target, headers, lower, body, op, rule, entry):
         """(status, headers, body) for the client: a fault, a check that failed, or upstream's."""
         if rule and rule["action"] == "status":
-            return self.error(rule["status"], rule["code"], rule.get("message", "injected fault"))
+            status, reply_headers, reply = self.error(
+                rule["status"], rule["code"], rule.get("message", "injected fault"),
+                rule.get("elements"))
+            return status, reply_headers + list(rule.get("headers", {}).items()), reply
         if self.require_md5 and body and "content-md5" not in lower:
             return self.error(400, "InvalidRequest",
                               "Content-MD5 HTTP header is required for this request")
@@ -328,8 +335,8 @@ class Proxy:
             upstream.close()
 
     @staticmethod
-    def error(status, code, message):
-        body = error_body(code, message)
+    def error(status, code, message, elements=None):
+        body = error_body(code, message, elements)
         return status, [("Content-Type", "application/xml"),
                         ("Content-Length", str(len(body)))], body
 

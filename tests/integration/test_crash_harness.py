@@ -1,8 +1,10 @@
 """The crash harness: writers append uniquely numbered records to several files at a steady rate
 while ferry follows them; ferry is killed with SIGKILL at random moments (during part uploads,
 PutObject and CompleteMultipartUpload alike) and restarted each time, and the S3 server is
-restarted once mid-run. At the end every record must be in S3 exactly once, counted from the
-objects fetched with awscli and decompressed with zstd -d."""
+restarted once mid-run. It runs against s3rver and against OpenStack Swift's s3api, which
+enforces S3's multipart rules (EntityTooSmall, NoSuchUpload) and verifies signatures. At the end
+every record must be in S3 exactly once, counted from the objects fetched with awscli and
+decompressed with zstd -d."""
 
 import json
 import os
@@ -70,11 +72,15 @@ class Writers:
             t.join()
 
 
-class CrashHarness(unittest.TestCase):
+class CrashHarness:
+    """Run against each S3 test server: `server_class` (S3rver, or Swift, which enforces S3's
+    multipart rules: a restart that continued a sealed upload would fail there)."""
+    server_class = None
+
     def test_random_sigkills_and_an_s3_restart_deliver_every_record_exactly_once(self):
         harness.require_ferry()
         with tempfile.TemporaryDirectory(prefix="ferry-crash-harness-") as tmp, \
-                harness.S3rver() as s3:
+                self.server_class() as s3:
             in_dir = os.path.join(tmp, "in")
             os.makedirs(in_dir)
             config = harness.base_config(tmp, s3.endpoint)
@@ -91,7 +97,7 @@ class CrashHarness(unittest.TestCase):
             writers.start()
             try:
                 while kills < KILLS:
-                    with harness.FerryProcess(config, config_path) as ferry:
+                    with harness.FerryProcess(config, config_path, env=s3.ferry_env()) as ferry:
                         time.sleep(rng.uniform(0.3, 3.0))
                         if kills == KILLS // 2 and restarts_of_s3 == 0:
                             s3.restart(down_seconds=1.5)  # ferry retries while it is down
@@ -111,14 +117,15 @@ class CrashHarness(unittest.TestCase):
                 writers.stop()
 
             # The writers are stopped: a last --once ships whatever the crashes left behind.
-            final = harness.run_ferry(config, "--once", timeout=300, config_path=config_path)
+            final = harness.run_ferry(config, "--once", timeout=300, config_path=config_path,
+                                      env=s3.ferry_env())
             self.assertEqual(final.returncode, 0, final.describe())
 
             ids = self._ids(s3)
             unique = set(ids)
             lost = writers.written - len(unique & set(range(writers.written)))
             duplicated = len(ids) - len(unique)
-            print(f"\ncrash harness: {kills} SIGKILLs between {parts} acknowledged parts and "
+            print(f"\ncrash harness ({self.server_class.__name__}): {kills} SIGKILLs between {parts} acknowledged parts and "
                   f"{completions} completed objects, {restarts_of_s3} S3 restart(s), "
                   f"{len(exits)} early exit(s); records written {writers.written}, "
                   f"delivered {len(unique)}, lost {lost}, duplicated {duplicated}", flush=True)
@@ -132,6 +139,14 @@ class CrashHarness(unittest.TestCase):
 
     def _ids(self, s3):
         return [json.loads(line)["id"] for line in s3.download_records("crash/")]
+
+
+class CrashHarnessS3rver(CrashHarness, unittest.TestCase):
+    server_class = harness.S3rver
+
+
+class CrashHarnessSwift(CrashHarness, unittest.TestCase):
+    server_class = harness.Swift
 
 
 if __name__ == "__main__":

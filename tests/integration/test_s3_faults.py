@@ -183,6 +183,32 @@ class S3Faults(harness.S3rverTestCase):
                                 r"is required")
         self.assertEqual(self.s3.list_objects(self.prefix), {})
 
+    def test_a_bucket_in_another_region_is_named_in_one_line(self):
+        # S3 answers 301 PermanentRedirect (x-amz-bucket-region), or 400
+        # AuthorizationHeaderMalformed naming the region in the body: never retried, one line.
+        for rule in ({"status": 301, "code": "PermanentRedirect",
+                      "headers": {"x-amz-bucket-region": "eu-west-1"},
+                      "message": "The bucket you are attempting to access must be addressed "
+                                 "using the specified endpoint."},
+                     {"status": 400, "code": "AuthorizationHeaderMalformed",
+                      "elements": {"Region": "eu-west-1"},
+                      "message": "The authorization header is malformed; the region "
+                                 "'us-east-1' is wrong; expecting 'eu-west-1'"}):
+            with self.subTest(rule["code"]):
+                self.source(200_000)
+                log_dir = os.path.join(self.tmp, rule["code"])
+                os.makedirs(log_dir)
+                proxy = FaultProxy(self.s3, log_dir, [dict(rule, op="PutObject", nth=1,
+                                                           count=100, action="status")])
+                try:
+                    result = self.ferry_once(self.config(proxy.endpoint), expect=1)
+                    self.assert_log(result, rf"PutObject \S+: HTTP {rule['status']} "
+                                            rf"{rule['code']}: the bucket is in region eu-west-1, "
+                                            r"not us-east-1: set s3.region to eu-west-1 ")
+                    self.assertEqual(len(proxy.requests("PutObject")), 1, "it was retried")
+                finally:
+                    proxy.close()
+
     # -- faults
 
     def test_503_slowdown_outlasting_the_attempts_is_retried_later(self):

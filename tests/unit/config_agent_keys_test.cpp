@@ -25,7 +25,6 @@ std::string with_flow(std::string_view root_keys, std::string_view flow_keys = "
              R"("filePattern": "/var/log/app/*.log", "s3": {"bucket": "my-bucket"}}]})");
 }
 
-
 // ---- agent-level keys ---------------------------------------------------------------------
 
 TEST(ConfigAgentKeys, DefaultsAreTheJavaAgents) {
@@ -186,13 +185,11 @@ class AgentD : public ::testing::Test {
   static inline int counter_ = 0;
 };
 
-TEST_F(AgentD, FlowsOfEveryJsonFileJoinInNameOrder) {
+TEST_F(AgentD, FlowsOfEveryFileJoinInNameOrder) {
   write("agent.json", cat(R"({"flows": [)", flow("", "/a/*.log"), "]}"));
   write("agent.d/20-b.json", cat(R"({"flows": [)", flow(R"("name": "bee",)", "/b/*.log"), ", ",
                                  flow("", "rel/*.log"), "]}"));
   write("agent.d/10-a.json", cat(R"({"flows": [)", flow("", "/c/*.log"), "]}"));
-  write("agent.d/notes.txt", "not json");
-  write("agent.d/.hidden.json", "{");
   const Result<Parsed> parsed = load(main_file());
   ASSERT_TRUE(parsed.ok()) << parsed.error().message;
   const std::vector<Flow>& flows = parsed->config.flows;
@@ -207,31 +204,32 @@ TEST_F(AgentD, FlowsOfEveryJsonFileJoinInNameOrder) {
   EXPECT_TRUE(parsed->warnings.empty());
 }
 
-TEST_F(AgentD, ErrorsNameTheFileAndKey) {
+// The Kinesis Agent reads every regular file of agent.d and skips, with a warning, one it
+// cannot use; the other files' flows run.
+TEST_F(AgentD, ABrokenFileIsSkippedWithAWarningNamingItAndTheOthersRun) {
   write("agent.json", cat(R"({"flows": [)", flow("", "/a/*.log"), "]}"));
   write("agent.d/x.json", R"({"flows": [{"filePattern": "", "directory": {"path": "/o"}}]})");
+  write("agent.d/y.json", "{\"flows\": [");
+  write("agent.d/z.json", R"({"checkpointFile": "/x"})");
+  write("agent.d/zz", cat(R"({"flows": [)", flow("", "/d/*.log"), "]}"));  // any name is read
   const Result<Parsed> parsed = load(main_file());
-  ASSERT_FALSE(parsed.ok());
-  EXPECT_EQ(parsed.error().message.rfind(
-                cat("config: ", file("agent.d/x.json"), ": flows[0].filePattern: "), 0),
-            0u)
-      << parsed.error().message;
-}
-
-TEST_F(AgentD, SyntaxErrorsAndMissingFlowsNameTheFile) {
-  write("agent.json", cat(R"({"flows": [)", flow("", "/a/*.log"), "]}"));
-  write("agent.d/bad.json", "{\"flows\": [");
-  Result<Parsed> parsed = load(main_file());
-  ASSERT_FALSE(parsed.ok());
-  EXPECT_EQ(
-      parsed.error().message.rfind(cat("config: ", file("agent.d/bad.json"), ": invalid JSON"), 0),
-      0u)
-      << parsed.error().message;
-  write("agent.d/bad.json", R"({"checkpointFile": "/x"})");
-  parsed = load(main_file());
-  ASSERT_FALSE(parsed.ok());
-  EXPECT_EQ(parsed.error().message,
-            cat("config: ", file("agent.d/bad.json"), ": flows: required key missing"));
+  ASSERT_TRUE(parsed.ok()) << parsed.error().message;
+  const std::vector<Flow>& flows = parsed->config.flows;
+  ASSERT_EQ(flows.size(), 2u);
+  EXPECT_EQ(flows[1].file_pattern, "/d/*.log");
+  EXPECT_EQ(flows[1].name, "flow2");  // skipped files' flows are not counted
+  const std::string skipped =
+      " (the file is skipped: its flows do not run, as the Kinesis Agent skips it too)";
+  ASSERT_EQ(parsed->warnings.size(), 3u);
+  EXPECT_TRUE(parsed->warnings[0].starts_with(
+      cat("config: ", file("agent.d/x.json"), ": flows[0].filePattern: ")))
+      << parsed->warnings[0];
+  EXPECT_TRUE(parsed->warnings[0].ends_with(skipped));
+  EXPECT_TRUE(
+      parsed->warnings[1].starts_with(cat("config: ", file("agent.d/y.json"), ": invalid JSON")))
+      << parsed->warnings[1];
+  EXPECT_EQ(parsed->warnings[2],
+            cat("config: ", file("agent.d/z.json"), ": flows: required key missing", skipped));
 }
 
 TEST_F(AgentD, FlowNamesAreUniqueAcrossFiles) {
