@@ -58,17 +58,18 @@ std::string cloudwatch_destination(const config::Flow& flow) {
 struct CloudWatchReporter::State {
   State(const config::Config& config, const Metrics& registry)
       : options(config.cloudwatch),
-        s3_region(config.s3.region),
-        s3_region_is_default(config.s3.region_is_default),
         credentials(credentials_settings(config, "")),
         http(http_options(config.http)),
         metrics(registry),
         collector(""),
-        queue(config.cloudwatch.queue_size) {}
+        queue(config.cloudwatch.queue_size) {
+    const std::string warning =
+        implied_region_warning("cloudwatch.endpoint", options.endpoint, "",
+                               config.s3.region_is_default ? "" : config.s3.region);
+    if (!warning.empty()) FERRY_WARN(warning);
+  }
 
   const config::CloudWatchOptions options;
-  const std::string s3_region;
-  const bool s3_region_is_default;
   CredentialsSettings credentials;
   const HttpClientOptions http;
   const Metrics& metrics;
@@ -82,8 +83,9 @@ struct CloudWatchReporter::State {
   // The CloudWatch client, made the first time it is needed (and again after a failure).
   bool ensure_client() {
     if (client) return true;
-    const std::string region = region_or_instance_region(s3_region, s3_region_is_default);
-    auto endpoint = resolve_aws_endpoint(options.endpoint, "monitoring", "", region);
+    // As the Kinesis Agent: us-east-1 unless cloudwatch.endpoint names another region.
+    auto endpoint =
+        resolve_aws_endpoint(options.endpoint, "monitoring", "", kKinesisAgentServiceRegion);
     if (!endpoint) {
       client_warning.warn(cat("cloudwatch: ", endpoint.error().message));
       return false;

@@ -5,6 +5,7 @@
 #include <thread>
 
 #include "core/aws_endpoint.hpp"
+#include "core/log.hpp"
 #include "core/text.hpp"
 
 namespace ferry {
@@ -15,13 +16,16 @@ Result<StreamTarget> stream_target_of(const config::Config& config,
   const bool firehose = stream.kind == config::StreamDestination::Kind::firehose;
   StreamTarget target;
   target.kind = firehose ? StreamKind::firehose : StreamKind::kinesis;
-  auto endpoint =
-      firehose ? resolve_aws_endpoint(config.streams.firehose_endpoint, "firehose", "", region)
-               : resolve_aws_endpoint(config.streams.kinesis_endpoint, "kinesis",
-                                      config.streams.kinesis_region, region);
-  if (!endpoint.ok())
-    return make_error(cat("config: ", firehose ? "firehose.endpoint" : "kinesis.endpoint", ": ",
-                          endpoint.error().message));
+  const std::string_view key = firehose ? "firehose.endpoint" : "kinesis.endpoint";
+  const std::string& configured =
+      firehose ? config.streams.firehose_endpoint : config.streams.kinesis_endpoint;
+  const std::string_view region_override = firehose ? "" : config.streams.kinesis_region;
+  auto endpoint = resolve_aws_endpoint(configured, firehose ? "firehose" : "kinesis",
+                                       region_override, kKinesisAgentServiceRegion);
+  if (!endpoint.ok()) return make_error(cat("config: ", key, ": ", endpoint.error().message));
+  if (const std::string warning = implied_region_warning(key, configured, region_override, region);
+      !warning.empty())
+    FERRY_WARN(warning);
   target.endpoint = std::move(*endpoint);
   target.stream = stream.name;
   target.initial_backoff_millis = stream.retry_initial_backoff_millis;

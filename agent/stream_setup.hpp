@@ -14,7 +14,9 @@
 
 namespace ferry {
 
-// `region`: the configuration's region in effect (s3.region, AWS_REGION, ... us-east-1).
+// `region`: the configuration's region in effect (s3.region, AWS_REGION, ... us-east-1), only
+// for the warning when the stream's endpoint is unset: the stream itself is reached as the
+// Kinesis Agent reaches it (kinesis.region, the endpoint's region, else us-east-1).
 Result<StreamTarget> stream_target_of(const config::Config& config,
                                       const config::StreamDestination& stream,
                                       const std::string& region, FlowMetrics& metrics);

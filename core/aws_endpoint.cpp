@@ -62,4 +62,14 @@ Result<AwsEndpoint> resolve_aws_endpoint(std::string_view configured, std::strin
   return AwsEndpoint{cat(scheme, "://", host), host, std::move(region)};
 }
 
+std::string implied_region_warning(std::string_view endpoint_key, std::string_view configured,
+                                   std::string_view region_override, std::string_view region) {
+  if (!configured.empty() || !region_override.empty() || region.empty() ||
+      region == kKinesisAgentServiceRegion)
+    return {};
+  return cat("config: ", endpoint_key, " is not set: calls go to ", kKinesisAgentServiceRegion,
+             ", as the Kinesis Agent's do, not to ", region, " (the region in effect for S3); set ",
+             endpoint_key, " to reach another region");
+}
+
 }  // namespace ferry

@@ -24,4 +24,15 @@ Result<AwsEndpoint> resolve_aws_endpoint(std::string_view configured, std::strin
                                          std::string_view region_override,
                                          std::string_view default_region);
 
+// The Kinesis Agent's Firehose, Kinesis and CloudWatch clients (AWS SDK for Java v1, built
+// without a region) sign for us-east-1 unless their endpoint names another region, whatever
+// AWS_REGION or the instance says: ferry's `default_region` for those services.
+inline constexpr std::string_view kKinesisAgentServiceRegion = "us-east-1";
+
+// A warning when a service without an endpoint (and without kinesis.region) goes to
+// kKinesisAgentServiceRegion while the configuration's region in effect is another: a user who
+// expected `region` learns which key to set. Empty when there is nothing to say.
+std::string implied_region_warning(std::string_view endpoint_key, std::string_view configured,
+                                   std::string_view region_override, std::string_view region);
+
 }  // namespace ferry
