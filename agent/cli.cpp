@@ -6,7 +6,7 @@
 namespace ferry {
 
 const char* usage_text() {
-  return R"(usage: ferry [--config PATH] [--once] [--check-config] [--log-level LEVEL]
+  return R"(usage: ferry [--config PATH] [--once] [--check-config [--probe]] [--log-level LEVEL]
        ferry redact [--config PATH] --flow NAME|INDEX
        ferry athena-ddl [--config PATH] --flow NAME|INDEX [--sample FILE]...
                         [--schema wickr] [--table NAME] [--location S3URL] [--since DATE]
@@ -19,6 +19,9 @@ compressed with zstd. Reads the Kinesis Agent's agent.json.
   --once             ship what the matched files hold now, complete every object,
                      write the checkpoint and exit (0: all delivered, 1: not)
   --check-config     validate the configuration, print its flows, exit (2: invalid)
+  --probe            with --check-config: try every S3 request ferry needs (PutObject,
+                     HeadObject, multipart, ListParts, Abort) on a probe object per
+                     destination ("<keyPrefix>_ferry-probe-<host>"); exit 1 if any is refused
   --log-level LEVEL  debug | info | warn | error (overrides "log.level")
   --workers N        compression threads (default: one per core)
   --version          print the version
@@ -53,6 +56,8 @@ Result<CliOptions> parse_cli(const std::vector<std::string>& args) {
       options.once = true;
     } else if (arg == "--check-config") {
       options.check_config = true;
+    } else if (arg == "--probe") {
+      options.check_config = options.probe = true;
     } else if (arg == "--version") {
       options.version = true;
     } else if (arg == "--help" || arg == "-h") {

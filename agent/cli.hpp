@@ -13,6 +13,7 @@ struct CliOptions {
   std::string config_path = "/etc/aws-kinesis/agent.json";
   bool once = false;
   bool check_config = false;
+  bool probe = false;  // --probe: --check-config, then try the S3 requests ferry needs
   bool version = false;
   bool help = false;
   std::optional<std::string> log_level;  // overrides "log.level"

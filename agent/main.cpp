@@ -8,6 +8,7 @@
 #include "agent/athena_ddl_command.hpp"
 #include "agent/cli.hpp"
 #include "agent/config.hpp"
+#include "agent/probe_command.hpp"
 #include "agent/redact_command.hpp"
 #include "agent/run_command.hpp"
 #include "core/log.hpp"
@@ -97,6 +98,11 @@ int main(int argc, char** argv) {
       return kExitConfig;
     }
     print_summary(config);
+    if (cli->probe) {
+      const int code = ferry::run_probe(config, std::cout);
+      std::cout.flush();
+      return code;
+    }
     return kExitDelivered;
   }
   if (cli->redact) {

@@ -11,9 +11,9 @@
 #include <thread>
 #include <vector>
 
-#include "agent/credentials_settings.hpp"
 #include "agent/ec2_metadata_setup.hpp"
 #include "agent/http_options.hpp"
+#include "agent/s3_setup.hpp"
 #include "agent/shipper.hpp"
 #include "agent/stream_setup.hpp"
 #include "core/batch_pool.hpp"
@@ -24,9 +24,9 @@
 #include "core/object_key.hpp"
 #include "core/text.hpp"
 #include "io/checkpoint_store.hpp"
-#include "io/credentials_chain.hpp"
 #include "io/directory_object_writer.hpp"
 #include "io/flow_files.hpp"
+#include "io/host_name.hpp"
 #include "io/s3_client.hpp"
 #include "io/s3_object_writer.hpp"
 #include "io/steady_clock.hpp"
@@ -43,12 +43,6 @@ constexpr size_t kParallelParts = 2;
 constexpr uint64_t kMaxLingerMillis = 250;
 // --once: a stream call that has not gone through after this long of retries fails the run.
 constexpr uint64_t kOnceStreamRetryMillis = 60000;
-
-std::string host_name() {
-  char buf[256] = {};
-  if (::gethostname(buf, sizeof buf - 1) != 0) return "unknown";
-  return sanitize_key_component(buf);
-}
 
 uint64_t random_run_id() {
   uint64_t id = 0;
@@ -182,14 +176,12 @@ Result<RunSummary> run_pipeline(const config::Config& config, const RunOptions& 
   // tried again later give up, so that ferry can exit.
   std::atomic<bool> stop_retrying{false};
   // Resolved once, for S3 and the streams alike.
-  std::string region;
-  std::shared_ptr<CredentialsProvider> credentials;
+  std::optional<AwsAccess> aws;
   const auto resolve_aws = [&]() -> Status {
-    if (credentials) return Ok{};
-    region = region_or_instance_region(config.s3.region, config.s3.region_is_default);
-    auto resolved = resolve_credentials(credentials_settings(config, region));
+    if (aws) return Ok{};
+    auto resolved = resolve_aws_access(config);
     if (!resolved) return resolved.error();
-    credentials = std::move(resolved.value());
+    aws = std::move(resolved.value());
     return Ok{};
   };
   std::unique_ptr<S3Client> s3;
@@ -209,22 +201,12 @@ Result<RunSummary> run_pipeline(const config::Config& config, const RunOptions& 
     if (const auto* dest = std::get_if<config::S3Destination>(&flow.destination)) {
       if (!s3) {
         if (auto status = resolve_aws(); !status) return status.error();
-        S3ClientOptions s3_options;
-        s3_options.endpoint = config.s3.endpoint;
-        s3_options.region = region;
-        s3_options.force_path_style = config.s3.force_path_style;
-        s3_options.max_attempts = config.s3.max_attempts;
-        s3_options.initial_backoff_millis = config.s3.initial_backoff_millis;
-        s3_options.max_backoff_millis = config.s3.max_backoff_millis;
-        s3_options.http = http_options(config.http);
-        s3_options.http.ca_file = config.s3.ca_bundle;
-        s3_options.credentials_provider = credentials;
-        // One clock correction for every S3 client of the run (parts travel on their own).
-        s3_options.clock_offset = std::make_shared<ClockOffset>();
+        auto made = ferry::s3_client_options(config, *aws);
+        if (!made) return made.error();
+        S3ClientOptions s3_options = std::move(made.value());
         s3_options.on_retry = [metrics = options.metrics](int status, std::string_view code) {
           metrics->retries(classify_retry(status, code)).add();
         };
-        if (auto status = validate_s3_options(s3_options); !status) return status.error();
         s3 = std::make_unique<S3Client>(s3_options);
         s3_client_options = std::move(s3_options);
       }
@@ -234,7 +216,7 @@ Result<RunSummary> run_pipeline(const config::Config& config, const RunOptions& 
                           retry_later_policy(config.s3, options.once, stop_retrying)});
     } else if (stream) {
       if (auto status = resolve_aws(); !status) return status.error();
-      auto target = stream_target_of(config, *stream, region, *ship.metrics);
+      auto target = stream_target_of(config, *stream, aws->region, *ship.metrics);
       if (!target) return target.error();
       ship.stream = ship_stream_of(flow, *stream, stream_targets.size());
       ship.object.max_object_age_millis = flow.max_buffer_age_millis;  // for /healthz
@@ -257,7 +239,7 @@ Result<RunSummary> run_pipeline(const config::Config& config, const RunOptions& 
   if (!stream_targets.empty()) {
     StreamSenderOptions sender_options;
     sender_options.threads = sending_threads(config.streams);
-    sender_options.credentials = credentials;
+    sender_options.credentials = aws->credentials;
     sender_options.http = http_options(config.http);
     sender_options.stop_retrying = &stop_retrying;
     sender_options.give_up_after_millis = options.once ? kOnceStreamRetryMillis : 0;

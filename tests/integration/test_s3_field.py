@@ -12,7 +12,9 @@ s3rver would accept anything:
 - the default CRC32C checksums, whose Complete elements Swift refuses (MalformedXML): ferry
   completes without them and says so once;
 - a host clock 20 minutes behind (faketime): RequestTimeTooSkewed, corrected from the answer's
-  Date header.
+  Date header;
+- `--check-config --probe` tries every request ferry needs on a probe object Athena skips, and
+  names the permission a refused one needs (HeadObject refused: s3:GetObject).
 Every record arrives exactly once, checked with awscli and zstd -d.
 """
 import json
@@ -156,6 +158,34 @@ class S3Field(harness.SwiftTestCase):
         self.assertEqual(len(found), 1, result.stderr[-3000:])
         self.assertTrue(1190 <= int(found[0]) <= 1210, found)
         self.assert_exactly_once()
+
+    def probe(self, endpoint):
+        return harness.run_ferry(self.config(endpoint), "--check-config", "--probe", timeout=120,
+                                 env=self.s3.ferry_env(), config_path=self.config_path)
+
+    def test_the_probe_tries_every_request_ferry_needs(self):
+        result = self.probe(self.s3.endpoint)
+        self.assertEqual(result.returncode, 0, result.describe())
+        for request in ("PutObject", "HeadObject", "CreateMultipartUpload", "UploadPart",
+                        "ListParts", "CompleteMultipartUpload", "AbortMultipartUpload"):
+            self.assertRegex(result.stdout, rf"probe: s3://\S+/{re.escape(self.prefix)}"
+                                            rf"_ferry-probe-\S+: {request} ok", request)
+        self.assertIn("probe: every request went through", result.stdout)
+        objects = self.s3.list_objects(self.prefix)
+        self.assertEqual(len(objects), 1, objects)  # one probe object, overwritten each time
+        self.assertTrue(next(iter(objects)).split("/")[-1].startswith("_ferry-probe-"))
+        self.assertEqual(self.s3.open_uploads(), [], "the probe left an upload open")
+
+    def test_the_probe_names_the_permission_a_refused_request_needs(self):
+        self.proxy = FaultProxy(self.s3, self.tmp, [
+            {"op": "HeadObject", "nth": 1, "count": 100, "action": "status", "status": 403,
+             "code": "AccessDenied"}])
+        result = self.probe(self.proxy.endpoint)
+        self.assertEqual(result.returncode, 1, result.describe())
+        self.assertRegex(result.stdout, r"HeadObject FAILED \(.*403.*\): needs s3:GetObject "
+                                        r"\(recovery: was an object completed before a crash\?\)")
+        self.assertRegex(result.stdout, r"PutObject ok")
+        self.assertIn("probe: some requests were refused", result.stdout)
 
 
 if __name__ == "__main__":

@@ -1,0 +1,11 @@
+// This host's name as it goes into object keys and names ({host}): gethostname(), sanitized
+// for keys. Any thread.
+#pragma once
+
+#include <string>
+
+namespace ferry {
+
+std::string host_name();
+
+}  // namespace ferry
