@@ -264,6 +264,7 @@ Result<RunSummary> run_pipeline(const config::Config& config, const RunOptions& 
   ship_options.run_id = random_run_id();
   ship_options.metrics = options.metrics;
   ship_options.stream_sender = stream_sender.get();
+  ship_options.retry_failed_flows = !options.once;
   Shipper shipper(std::move(ship_flows), std::move(checkpoint.value()), ship_options, pool,
                   shipped);
   // Objects left open by an earlier run are settled before any file is read.
@@ -278,6 +279,12 @@ Result<RunSummary> run_pipeline(const config::Config& config, const RunOptions& 
     return status.error();
   pool.set_on_release([&tailer] { tailer.wake(); });
   shipper.set_on_failure([&tailer] { tailer.request_stop(); });
+  // A flow whose destination failed stops alone; following, it is tried again by a new run.
+  shipper.set_on_flow_failure([&tailer](uint32_t flow) { tailer.pause_flow(flow); });
+  for (const uint32_t flow : shipper.failed_flows()) tailer.pause_flow(flow);  // at recovery
+  shipper.set_on_retry_due([stop = options.stop] {
+    if (stop) stop->request();
+  });
 
   std::vector<std::thread> worker_threads;
   for (unsigned i = 0; i < workers; ++i) {
@@ -309,8 +316,10 @@ Result<RunSummary> run_pipeline(const config::Config& config, const RunOptions& 
   summary.seconds =
       std::chrono::duration<double>(std::chrono::steady_clock::now() - started).count();
   if (!tail_status) return tail_status.error();
-  if (shipper.failed())
+  // Following, a failed flow does not end ferry: the next run tries it again.
+  if (shipper.checkpoint_failed() || (options.once && shipper.failed()))
     return make_error("delivery failed; undelivered records will be read again at the next start");
+  summary.undelivered = shipper.failed();
   return summary;
 }
 

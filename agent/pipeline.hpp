@@ -40,6 +40,9 @@ struct RunSummary {
   uint64_t bytes_read = 0;
   ShipperStats shipped;
   double seconds = 0;
+  // Following: a flow's destination failed in this run (its records stay in its files). The
+  // next run tries it again; a run that ends ferry (SIGTERM) then exits 1.
+  bool undelivered = false;
 };
 
 // Runs every flow of `config`. An error means something could not be delivered (or could not

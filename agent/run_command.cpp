@@ -161,6 +161,7 @@ int run_agent(const CliOptions& cli, config::Config config) {
   run_options.workers = cli.workers;
   run_options.metrics = &metrics;
   run_options.stop = &stop;
+  bool undelivered = false;  // the last run left a failed flow's records in its files
   for (;;) {
     auto summary = run_pipeline(config, run_options);
     if (!summary) {
@@ -169,7 +170,10 @@ int run_agent(const CliOptions& cli, config::Config config) {
       return kExitUndelivered;
     }
     log_done(summary.value());
-    if (watchdog.signalled() || !stop.requested()) break;  // SIGTERM, SIGINT, end of --once
+    if (watchdog.signalled() || !stop.requested()) {  // SIGTERM, SIGINT, end of --once
+      undelivered = summary->undelivered;
+      break;
+    }
     stop.reset();
     if (auto next = reloader->take()) {
       log_reload_plan(config, next->config);
@@ -187,6 +191,12 @@ int run_agent(const CliOptions& cli, config::Config config) {
   }
   monitor.reset();
   log_audit(metrics);
+  if (undelivered) {
+    FERRY_ERROR(
+        "a flow's destination failed; its records stay unacknowledged in its files and "
+        "are shipped at the next start");
+    return kExitUndelivered;
+  }
   return kExitDelivered;
 }
 

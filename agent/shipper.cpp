@@ -33,8 +33,31 @@ namespace {
 
 // How often open objects are checked for age, part uploads and stream calls for completion.
 constexpr int kTickMillis = 100;
+constexpr uint64_t kFailedFlowReminderMillis = 60'000;
+constexpr uint64_t kFirstFlowRetryMillis = 10'000;
+constexpr uint64_t kMaxFlowRetryMillis = 300'000;
+
+// S3's (or the stream service's) error code in an error line "... HTTP <status> <Code>: ...";
+// "transport" for an answer that never came, else "error".
+std::string error_code_of(std::string_view message) {
+  const size_t http = message.find(": HTTP ");
+  if (http == std::string_view::npos) return "transport";
+  const size_t code = message.find(' ', http + 7);
+  if (code == std::string_view::npos) return "error";
+  const size_t end = message.find_first_of(":;( ", code + 1);
+  const std::string_view text = message.substr(
+      code + 1, end == std::string_view::npos ? std::string_view::npos : end - code - 1);
+  if (text.empty() || text.size() > 64) return "error";
+  return std::string(text);
+}
 
 }  // namespace
+
+uint64_t flow_retry_backoff_millis(uint64_t failures) {
+  uint64_t backoff = kFirstFlowRetryMillis;
+  for (uint64_t i = 1; i < failures && backoff < kMaxFlowRetryMillis; ++i) backoff *= 2;
+  return std::min(backoff, kMaxFlowRetryMillis);
+}
 
 Shipper::Shipper(std::vector<ShipFlow> flows, Checkpoint checkpoint, ShipperOptions options,
                  BatchPool& pool, BoundedQueue<std::unique_ptr<Batch>>& input)
@@ -57,11 +80,22 @@ Status Shipper::recover() {
     // recorded (record_first_starts), where initialPosition decides where its files start.
     const FlowCheckpoint* saved = checkpoint_.find_flow(state.flow.checkpoint_key);
     if (saved == nullptr || !saved->open) continue;
-    if (auto status = recover_flow(state); !status) return status;
+    if (auto status = recover_flow(state); !status) {
+      // That flow's destination cannot be asked now: the flow stops, the others start.
+      fail(state, status.error().message);
+      continue;
+    }
     changed = true;
   }
   if (!changed) return Ok{};
   return save_at_start();
+}
+
+std::vector<uint32_t> Shipper::failed_flows() const {
+  std::vector<uint32_t> failed;
+  for (uint32_t i = 0; i < flows_.size(); ++i)
+    if (flows_[i].failed) failed.push_back(i);
+  return failed;
 }
 
 Status Shipper::record_first_starts(const std::vector<FlowStart>& starts) {
@@ -201,13 +235,13 @@ void Shipper::run() {
     collect_calls(false);
     complete_aged(steady_millis());
     flush_aged_streams(steady_millis());
+    watch_failed_flows(steady_millis());
   }
 }
 
 void Shipper::poll_uploads() {
-  if (failed_) return;
   for (auto& state : flows_)
-    if (state.object.open) acknowledge_parts(state);
+    if (!halted(state) && state.object.open) acknowledge_parts(state);
 }
 
 void Shipper::accept(std::unique_ptr<Batch> batch) {
@@ -229,12 +263,12 @@ void Shipper::accept(std::unique_ptr<Batch> batch) {
 
 void Shipper::ship_in_order(FlowState& state, Batch& batch) {
   if (batch.kind == Batch::Kind::end_of_input) {
-    if (state.object.open && !failed_) complete_object(state);
-    if (state.stream && !failed_) drain_stream(state);
+    if (state.object.open && !halted(state)) complete_object(state);
+    if (state.stream && !halted(state)) drain_stream(state);
     state.ended = true;
     return;
   }
-  if (failed_) return;  // delivery stopped: nothing more is shipped or checkpointed
+  if (halted(state)) return;  // delivery stopped: nothing more is shipped or checkpointed
   stats_.records += batch.stats.records;
   stats_.redacted += batch.stats.redacted;
   stats_.invalid += batch.stats.invalid;
@@ -310,6 +344,7 @@ bool Shipper::acknowledge_parts(FlowState& state) {
     }
   }
   state.flow.metrics->parts_completed.add(writer.parts().size() - recorded);
+  note_success(state);
   state.flow.metrics->last_progress_unix_ms.set(unix_millis());
   auto positions = state.part_positions.find(last.number);
   FERRY_ASSERT(positions != state.part_positions.end());
@@ -352,7 +387,7 @@ bool Shipper::record_open(FlowState& state, const std::vector<SourcePosition>& p
   open.positions = positions;
   checkpoint_.flow(state.flow.checkpoint_key).open = std::move(open);
   if (persist()) return true;
-  fail(state, "the checkpoint cannot be written");
+  fail_all("the checkpoint cannot be written");
   return false;
 }
 
@@ -377,6 +412,7 @@ void Shipper::complete_object(FlowState& state) {
   stats_.parts += parts;
   FlowMetrics& metrics = *state.flow.metrics;
   metrics.objects_completed.add();
+  note_success(state);
   metrics.records_shipped.add(object.records);
   metrics.bytes_shipped.add(writer.size());
   metrics.oldest_pending_unix_ms.set(0);
@@ -389,9 +425,8 @@ void Shipper::complete_object(FlowState& state) {
 }
 
 void Shipper::complete_aged(uint64_t now) {
-  if (failed_) return;
   for (auto& state : flows_) {
-    if (state.object.open &&
+    if (!halted(state) && state.object.open &&
         now - state.object.opened_millis >= state.flow.object.max_object_age_millis)
       complete_object(state);
   }
@@ -405,7 +440,7 @@ void Shipper::commit(FlowState& state, const std::vector<SourcePosition>& positi
   for (const auto& position : positions)
     checkpoint_.commit(state.flow.checkpoint_key, position, now);
   if (had_open) saved.open.reset();
-  if (!persist()) fail(state, "the checkpoint cannot be written");
+  if (!persist()) fail_all("the checkpoint cannot be written");
 }
 
 bool Shipper::persist() {
@@ -450,34 +485,78 @@ void Shipper::publish_checkpoint() {
   }
 }
 
-void Shipper::fail(FlowState& state, const std::string& what) {
+void Shipper::fail(FlowState& state, const std::string& what, std::string_view code) {
+  if (state.failed) return;
+  std::string line;
   if (state.stream) {
-    FERRY_ERROR(cat("ship: flow ", state.flow.name, ": ", what,
-                    "; records not yet acknowledged stay after the checkpoint and are sent again "
-                    "at the next start"));
-    const bool first = !failed_.exchange(true);
-    if (first && on_failure_) on_failure_();
-    return;
+    line = cat("ship: flow ", state.flow.name, ": ", what,
+               "; records not yet acknowledged stay after the checkpoint");
+  } else {
+    ObjectWriter& writer = *state.flow.writer;
+    line = cat("ship: flow ", state.flow.name, ": ", writer.location(), ": ", what,
+               "; its records stay unacknowledged in its files");
+    if (writer.must_restart() && state.object.open) {
+      // The upload cannot be completed as recorded: the flow's next start ships the object
+      // again, same key, in a new upload.
+      checkpoint_.flow(state.flow.checkpoint_key).open =
+          OpenObject{state.object.key, {}, {}, false, 0, {}};
+      if (!persist()) return fail_all("the checkpoint cannot be written");
+    }
+    writer.abandon();
+    state.object = ObjectInProgress{};
+    state.part_positions.clear();
+    state.part_submitted_millis.clear();
   }
-  ObjectWriter& writer = *state.flow.writer;
-  FERRY_ERROR(cat("ship: flow ", state.flow.name, ": ", writer.location(), ": ", what,
-                  "; its records stay unacknowledged and are shipped at the next start"));
-  if (writer.must_restart() && state.object.open) {
-    // The upload cannot be completed as recorded: the next start ships the object again, same
-    // key, in a new upload.
-    checkpoint_.flow(state.flow.checkpoint_key).open =
-        OpenObject{state.object.key, {}, {}, false, 0, {}};
-    ++checkpoint_.generation;
-    if (auto status = save_checkpoint(options_.checkpoint_path, encode_checkpoint(checkpoint_));
-        !status)
-      FERRY_ERROR(cat("checkpoint: ", status.error().message));
+  state.failed = true;
+  flows_failed_.store(true);
+  const uint64_t failures = state.flow.metrics->record_failure(
+      code.empty() ? error_code_of(what) : std::string(code), what, unix_millis());
+  const uint64_t now = steady_millis();
+  state.reminded_millis = now;
+  if (options_.retry_failed_flows) {
+    const uint64_t backoff = flow_retry_backoff_millis(failures);
+    state.retry_at_millis = now + backoff;
+    FERRY_ERROR(cat(line, "; the other flows go on, this one is tried again in ", backoff / 1000,
+                    " s (failure ", failures, " in a row; SIGHUP tries it at once)"));
+  } else {
+    FERRY_ERROR(cat(line, "; the other flows go on, and the next run ships them"));
   }
-  writer.abandon();
-  state.object = ObjectInProgress{};
-  state.part_positions.clear();
-  state.part_submitted_millis.clear();
+  if (on_flow_failure_) on_flow_failure_(static_cast<uint32_t>(&state - flows_.data()));
+}
+
+void Shipper::fail_all(const std::string& what) {
+  FERRY_ERROR(cat("ship: ", what, "; every flow stops, the records stay unacknowledged"));
   const bool first = !failed_.exchange(true);
   if (first && on_failure_) on_failure_();
+}
+
+void Shipper::note_success(FlowState& state) {
+  state.flow.metrics->record_success();
+}
+
+void Shipper::watch_failed_flows(uint64_t now) {
+  if (!flows_failed_.load() || failed_.load()) return;
+  for (FlowState& state : flows_) {
+    if (!state.failed) continue;
+    if (options_.retry_failed_flows && !retry_requested_ && now >= state.retry_at_millis) {
+      retry_requested_ = true;
+      FERRY_INFO(cat("ship: flow ", state.flow.name,
+                     ": trying its destination again (the run restarts: the other flows complete "
+                     "their open objects and go on from the checkpoint)"));
+      if (on_retry_due_) on_retry_due_();
+    }
+    if (now - state.reminded_millis >= kFailedFlowReminderMillis) {
+      state.reminded_millis = now;
+      const auto failure = state.flow.metrics->failure();
+      FERRY_WARN(cat(
+          "ship: flow ", state.flow.name, ": its destination still fails (",
+          failure ? failure->message : std::string("?"), ")",
+          options_.retry_failed_flows
+              ? cat("; tried again in ",
+                    state.retry_at_millis > now ? (state.retry_at_millis - now) / 1000 : 0, " s")
+              : std::string()));
+    }
+  }
 }
 
 }  // namespace ferry

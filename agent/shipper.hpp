@@ -66,7 +66,13 @@ struct ShipperOptions {
   uint64_t run_id = 0;  // random per process start
   int64_t checkpoint_ttl_seconds = 7 * 24 * 3600;
   StreamSender* stream_sender = nullptr;  // required when a flow is a stream flow
+  // Following: a flow whose destination failed is tried again after a backoff (10 s doubling
+  // to 5 minutes by its consecutive failures); --once: it is not (the run exits 1).
+  bool retry_failed_flows = false;
 };
+
+// How long a flow that failed `failures` times in a row waits before it is tried again.
+uint64_t flow_retry_backoff_millis(uint64_t failures);
 
 class Shipper {
  public:
@@ -74,8 +80,11 @@ class Shipper {
           BatchPool& pool, BoundedQueue<std::unique_ptr<Batch>>& input);
 
   // Before reading starts: settles each flow's object left open by an earlier run (completed,
-  // to be continued, or to be started again under the same key) and writes the checkpoint.
+  // to be continued, or to be started again under the same key) and writes the checkpoint. A
+  // flow whose destination cannot be asked fails alone (failed_flows()).
   Status recover();
+  // Flows whose destination failed so far (at recovery: before the tailer exists to be told).
+  std::vector<uint32_t> failed_flows() const;
   // Before reading starts, once the tailer has opened the files: records the flows started for
   // the first time (Tailer::first_starts()) and writes the checkpoint.
   Status record_first_starts(const std::vector<FlowStart>& starts);
@@ -85,11 +94,25 @@ class Shipper {
   // Runs until every flow has seen its end_of_input (or the queue closes).
   void run();
 
-  // Called once, from the shipper thread, when delivery failed: the reactor should stop.
+  // Called once, from the shipper thread, when delivery failed for every flow (the checkpoint
+  // cannot be written): the reactor should stop.
   void set_on_failure(std::function<void()> on_failure) { on_failure_ = std::move(on_failure); }
+  // Called from the shipper thread when one flow's destination failed: its files should not be
+  // read any more in this run (its records stay unacknowledged); the other flows go on.
+  void set_on_flow_failure(std::function<void(uint32_t flow)> on_flow_failure) {
+    on_flow_failure_ = std::move(on_flow_failure);
+  }
+  // Called once, from the shipper thread, when a failed flow is due to be tried again
+  // (retry_failed_flows): the run should end so that the next one starts it afresh.
+  void set_on_retry_due(std::function<void()> on_retry_due) {
+    on_retry_due_ = std::move(on_retry_due);
+  }
   // Thread-safe: a checkpoint write that keeps failing stops waiting for space and fails.
   void stop_waiting() { stop_waiting_.store(true); }
-  bool failed() const { return failed_.load(); }
+  // Something could not be delivered: the checkpoint, or a flow's destination.
+  bool failed() const { return failed_.load() || flows_failed_.load(); }
+  // Every flow stopped: the checkpoint could not be written.
+  bool checkpoint_failed() const { return failed_.load(); }
   ShipperStats stats() const { return stats_; }
 
  private:
@@ -126,6 +149,10 @@ class Shipper {
     std::map<int, std::vector<SourcePosition>> part_positions;
     std::map<int, uint64_t> part_submitted_millis;  // steady clock, for the latency histogram
     bool ended = false;
+    // Its destination failed in this run: nothing more of it is shipped or checkpointed.
+    bool failed = false;
+    uint64_t retry_at_millis = 0;  // steady clock: when the run ends to try it again
+    uint64_t reminded_millis = 0;  // steady clock: the last "still failing" line
   };
 
   Status recover_flow(FlowState& state);
@@ -153,7 +180,15 @@ class Shipper {
   bool persist();
   // After a checkpoint write: its time, and each flow's committed files (for the lag gauge).
   void publish_checkpoint();
-  void fail(FlowState& state, const std::string& what);
+  // One flow's destination failed: logged, counted, the flow stops here (see set_on_flow_failure).
+  void fail(FlowState& state, const std::string& what, std::string_view code = "");
+  // The checkpoint cannot be written: every flow stops (see set_on_failure).
+  void fail_all(const std::string& what);
+  bool halted(const FlowState& state) const { return failed_.load() || state.failed; }
+  // A flow delivered something: it is up, its consecutive failures start again from 0.
+  void note_success(FlowState& state);
+  // Reminders for failed flows, and the end of the run when one is due to be tried again.
+  void watch_failed_flows(uint64_t now);
 
   // Stream flows (agent/shipper_streams.cpp).
   void init_stream(FlowState& state);
@@ -176,7 +211,11 @@ class Shipper {
   BatchPool& pool_;
   BoundedQueue<std::unique_ptr<Batch>>& input_;
   std::function<void()> on_failure_;
-  std::atomic<bool> failed_{false};
+  std::function<void(uint32_t)> on_flow_failure_;
+  std::function<void()> on_retry_due_;
+  std::atomic<bool> failed_{false};        // every flow: the checkpoint cannot be written
+  std::atomic<bool> flows_failed_{false};  // some flow's destination failed
+  bool retry_requested_ = false;
   std::atomic<bool> stop_waiting_{false};
   ShipperStats stats_;
 };

@@ -35,10 +35,10 @@ void Shipper::submit_calls(FlowState& state, std::vector<StreamCall>& calls) {
   StreamSender& sender = *options_.stream_sender;
   StreamState& stream = *state.stream;
   for (StreamCall& call : calls) {
-    if (failed_) return;
+    if (halted(state)) return;
     // The sender holds a bounded number of calls: answers are taken in first.
     while (sender.in_flight() >= sender.capacity()) collect_calls(true);
-    if (failed_) return;
+    if (halted(state)) return;
     sender.submit(StreamJob{state.flow.stream->target, stream.next_call++, std::move(call)});
   }
   calls.clear();
@@ -61,12 +61,13 @@ void Shipper::acknowledge_call(const StreamDone& done) {
   });
   FERRY_ASSERT(it != flows_.end());
   FlowState& state = *it;
-  if (failed_) return;
+  if (halted(state)) return;  // an answer for a flow that stopped: its records are read again
   if (!done.status.ok()) return fail(state, done.status.error().message);
   StreamState& stream = *state.stream;
   FERRY_ASSERT(done.call >= stream.acknowledged && done.call < stream.next_call);
   stream.acknowledged_ahead.insert(done.call);
   ++stats_.stream_calls;
+  note_success(state);
   while (!stream.acknowledged_ahead.empty() &&
          *stream.acknowledged_ahead.begin() == stream.acknowledged) {
     stream.acknowledged_ahead.erase(stream.acknowledged_ahead.begin());
@@ -101,8 +102,7 @@ void Shipper::flush_stream(FlowState& state) {
 
 void Shipper::flush_aged_streams(uint64_t now) {
   for (auto& state : flows_) {
-    if (failed_) return;
-    if (!state.stream || state.stream->builder->empty()) continue;
+    if (halted(state) || !state.stream || state.stream->builder->empty()) continue;
     if (now - state.stream->building_since_millis >= state.flow.stream->max_buffer_age_millis)
       flush_stream(state);
   }
@@ -110,7 +110,8 @@ void Shipper::flush_aged_streams(uint64_t now) {
 
 void Shipper::drain_stream(FlowState& state) {
   flush_stream(state);
-  while (!failed_ && state.stream->acknowledged < state.stream->next_call) collect_calls(true);
+  while (!halted(state) && state.stream->acknowledged < state.stream->next_call)
+    collect_calls(true);
 }
 
 void Shipper::init_stream(FlowState& state) {

@@ -19,7 +19,8 @@ Result<StreamTarget> stream_target_of(const config::Config& config,
   const std::string_view key = firehose ? "firehose.endpoint" : "kinesis.endpoint";
   const std::string& configured =
       firehose ? config.streams.firehose_endpoint : config.streams.kinesis_endpoint;
-  const std::string_view region_override = firehose ? "" : config.streams.kinesis_region;
+  const std::string_view region_override =
+      firehose ? std::string_view() : std::string_view(config.streams.kinesis_region);
   auto endpoint = resolve_aws_endpoint(configured, firehose ? "firehose" : "kinesis",
                                        region_override, kKinesisAgentServiceRegion);
   if (!endpoint.ok()) return make_error(cat("config: ", key, ": ", endpoint.error().message));

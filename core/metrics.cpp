@@ -136,22 +136,48 @@ RetryCause classify_retry(int http_status, std::string_view code) {
 }
 
 void FlowMetrics::set_committed(std::vector<CommittedFile> files) {
-  std::lock_guard lock(files_mutex_);
+  std::lock_guard lock(mutex_);
   committed_ = std::move(files);
 }
 
 std::vector<CommittedFile> FlowMetrics::committed() const {
-  std::lock_guard lock(files_mutex_);
+  std::lock_guard lock(mutex_);
   return committed_;
 }
 
+uint64_t FlowMetrics::record_failure(std::string code, std::string message, int64_t unix_ms) {
+  std::lock_guard lock(mutex_);
+  up_ = false;
+  failure_.code = std::move(code);
+  failure_.message = std::move(message);
+  failure_.unix_ms = unix_ms;
+  return ++failure_.consecutive;
+}
+
+void FlowMetrics::record_success() {
+  std::lock_guard lock(mutex_);
+  up_ = true;
+  failure_.consecutive = 0;
+}
+
+bool FlowMetrics::up() const {
+  std::lock_guard lock(mutex_);
+  return up_;
+}
+
+std::optional<FlowMetrics::Failure> FlowMetrics::failure() const {
+  std::lock_guard lock(mutex_);
+  if (up_) return std::nullopt;
+  return failure_;
+}
+
 void FlowMetrics::set_file_pattern(std::string pattern) {
-  std::lock_guard lock(files_mutex_);
+  std::lock_guard lock(mutex_);
   file_pattern_ = std::move(pattern);
 }
 
 std::string FlowMetrics::file_pattern() const {
-  std::lock_guard lock(files_mutex_);
+  std::lock_guard lock(mutex_);
   return file_pattern_;
 }
 
@@ -236,6 +262,20 @@ std::string render_prometheus(const Metrics& metrics, const std::vector<FlowSamp
            millis_as_seconds(since == 0 ? 0 : std::max<int64_t>(0, now_unix_ms - since)));
   }
 
+  family(out, "ferry_flow_up", "gauge",
+         "1 while the flow's destination takes its records, 0 from a failure until it delivers "
+         "again.");
+  for (size_t f = 0; f < flows.size(); ++f)
+    sample(out, "ferry_flow_up", flow_labels[f], flows[f]->up() ? 1 : 0);
+  family(out, "ferry_flow_last_error_timestamp_seconds", "gauge",
+         "When the failing flow's destination last failed, by error code.");
+  for (size_t f = 0; f < flows.size(); ++f) {
+    if (const auto failure = flows[f]->failure())
+      sample(out, "ferry_flow_last_error_timestamp_seconds",
+             cat(flow_labels[f], ",code=\"", label_value(failure->code), "\""),
+             millis_as_seconds(failure->unix_ms));
+  }
+
   family(out, "ferry_s3_retries_total", "counter", "S3 requests tried again, by cause.");
   for (size_t c = 0; c < kRetryCauses; ++c) {
     const auto cause = static_cast<RetryCause>(c);
@@ -275,6 +315,13 @@ std::vector<std::string> unhealthy_flows(const Metrics& metrics, int64_t now_uni
   std::vector<std::string> problems;
   for (const FlowMetrics* flow : metrics.flows()) {
     if (!flow->active.load(std::memory_order_relaxed)) continue;
+    if (const auto failure = flow->failure()) {
+      problems.push_back(cat("flow ", flow->name, ": destination failing (", failure->consecutive,
+                             " time(s) in a row, last ",
+                             std::max<int64_t>(0, now_unix_ms - failure->unix_ms) / 1000,
+                             " s ago): ", failure->message));
+      continue;
+    }
     const int64_t since = flow->oldest_pending_unix_ms.value();
     if (since == 0) continue;
     const int64_t waited = now_unix_ms - since;

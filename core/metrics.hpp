@@ -10,6 +10,7 @@
 #include <deque>
 #include <memory>
 #include <mutex>
+#include <optional>
 #include <string>
 #include <string_view>
 #include <vector>
@@ -109,6 +110,20 @@ struct FlowMetrics {
 
   std::atomic<bool> active{true};  // in the current configuration (false: removed by a reload)
 
+  // Its destination (fault isolation; lives across runs): failing since the last failure until
+  // something is delivered again. Thread-safe.
+  struct Failure {
+    std::string code;     // S3's error code, or a word for the kind of failure
+    std::string message;  // the error line's text
+    int64_t unix_ms = 0;  // when it last failed
+    uint64_t consecutive = 0;
+  };
+  // Records a failure; returns how many in a row, this one included.
+  uint64_t record_failure(std::string code, std::string message, int64_t unix_ms);
+  void record_success();
+  bool up() const;
+  std::optional<Failure> failure() const;  // the last one, while failing
+
   // The committed files, as the checkpoint has them (for lag). Thread-safe.
   void set_committed(std::vector<CommittedFile> files);
   std::vector<CommittedFile> committed() const;
@@ -117,9 +132,11 @@ struct FlowMetrics {
   std::string file_pattern() const;
 
  private:
-  mutable std::mutex files_mutex_;
+  mutable std::mutex mutex_;
   std::vector<CommittedFile> committed_;
   std::string file_pattern_;
+  Failure failure_;
+  bool up_ = true;
 };
 
 // What the metrics server measures on each scrape (io): per flow, by index.

@@ -52,7 +52,8 @@ Tailer::Tailer(std::vector<TailFlow> flows, const Checkpoint& committed, TailerO
       next_sequence_(flows_.size(), 0),
       flow_reads_in_flight_(flows_.size(), 0),
       flow_bytes_in_flight_(flows_.size(), 0),
-      pending_positions_(flows_.size()) {
+      pending_positions_(flows_.size()),
+      paused_(std::make_unique<std::atomic<bool>[]>(flows_.size())) {
   for (const auto& flow : flows_) {
     FERRY_ASSERT(flow.max_open_files > 0);
     start_patterns_.emplace_back();
@@ -69,6 +70,12 @@ void Tailer::wake() {
   if (!control_.valid()) return;
   const uint64_t one = 1;
   [[maybe_unused]] ssize_t n = ::write(control_.get(), &one, sizeof one);
+}
+
+void Tailer::pause_flow(uint32_t flow) {
+  FERRY_ASSERT(flow < flows_.size());
+  paused_[flow].store(true);
+  wake();
 }
 
 void Tailer::request_stop() {
@@ -150,8 +157,9 @@ void Tailer::dispatch_aged(uint64_t now) {
 
 bool Tailer::input_done() const {
   if (reads_in_flight_ > 0) return false;
-  return std::all_of(files_.begin(), files_.end(),
-                     [](const auto& f) { return f.second->done || f.second->copy_of != 0; });
+  return std::all_of(files_.begin(), files_.end(), [this](const auto& f) {
+    return f.second->done || f.second->copy_of != 0 || paused(f.second->flow);
+  });
 }
 
 int64_t Tailer::next_timeout(uint64_t now) const {

@@ -96,6 +96,9 @@ class Tailer {
   void request_stop();
   // Thread-safe: the reactor re-checks what it can read (a batch came back to the pool).
   void wake();
+  // Thread-safe: the flow's destination failed; its files are not read any more in this run
+  // (what they hold stays unacknowledged for the next), and with --once they count as done.
+  void pause_flow(uint32_t flow);
 
   TailerStats stats() const { return stats_; }
 
@@ -165,6 +168,7 @@ class Tailer {
   std::atomic<bool> stop_requested_{false};
   bool stopping_ = false;
   bool started_ = false;  // start() has listed and opened the files
+  bool paused(uint32_t flow) const { return paused_[flow].load(std::memory_order_relaxed); }
   std::vector<char> inotify_buffer_;
   std::vector<FileEvent> events_;
   std::vector<std::optional<PatternSet>> start_patterns_;  // per flow: multiLineStartPattern
@@ -184,6 +188,7 @@ class Tailer {
   std::vector<uint32_t> flow_reads_in_flight_;                  // per flow
   std::vector<uint64_t> flow_bytes_in_flight_;                  // per flow: read lengths submitted
   std::vector<std::vector<SourcePosition>> pending_positions_;  // per flow, no records yet
+  std::unique_ptr<std::atomic<bool>[]> paused_;                 // per flow: see pause_flow()
   uint64_t last_rescan_ = 0;
   uint64_t last_stat_poll_ = 0;
   uint64_t last_housekeeping_ = 0;

@@ -131,6 +131,34 @@ TEST(Metrics, HealthAllowsMaxObjectAgePlusGrace) {
   EXPECT_TRUE(unhealthy_flows(metrics, 2'000'000, 5000).empty());
 }
 
+// A flow whose destination failed is unhealthy until it delivers again, whatever its records'
+// age; its up gauge and last error (with the code as a label) are on /metrics.
+TEST(Metrics, AFailingDestinationIsUnhealthyUntilItDeliversAgain) {
+  Metrics metrics;
+  std::vector<RuleMetrics*> rules;
+  FlowMetrics& good = metrics.flow("good", {}, rules);
+  FlowMetrics& bad = metrics.flow("bad", {}, rules);
+  EXPECT_TRUE(bad.up());
+  EXPECT_EQ(bad.record_failure("NoSuchBucket", "s3 PutObject b/k: HTTP 404 NoSuchBucket: gone",
+                               1'000'000),
+            1u);
+  EXPECT_EQ(bad.record_failure("NoSuchBucket", "again", 1'010'000), 2u);
+  const auto problems = unhealthy_flows(metrics, 1'013'000, 5000);
+  ASSERT_EQ(problems.size(), 1u);
+  EXPECT_EQ(problems[0], "flow bad: destination failing (2 time(s) in a row, last 3 s ago): again");
+  const Exposition text = parse_exposition(render_prometheus(metrics, {}, 1'013'000));
+  EXPECT_EQ(text.types.at("ferry_flow_up"), "gauge");
+  EXPECT_EQ(text.samples.at("ferry_flow_up{flow=\"good\"}"), "1");
+  EXPECT_EQ(text.samples.at("ferry_flow_up{flow=\"bad\"}"), "0");
+  EXPECT_EQ(text.samples.at(
+                "ferry_flow_last_error_timestamp_seconds{flow=\"bad\",code=\"NoSuchBucket\"}"),
+            "1010.000");
+  bad.record_success();
+  EXPECT_TRUE(unhealthy_flows(metrics, 1'013'000, 5000).empty());
+  EXPECT_EQ(bad.record_failure("AccessDenied", "denied", 1'020'000), 1u);  // counted afresh
+  (void)good;
+}
+
 TEST(Metrics, RetryCauses) {
   EXPECT_EQ(classify_retry(503, "SlowDown"), RetryCause::throttled);
   EXPECT_EQ(classify_retry(429, ""), RetryCause::throttled);

@@ -1,0 +1,144 @@
+"""A flow is the unit of failure: two flows, the bucket of one missing (S3 answers NoSuchBucket,
+which no retry mends). While following, the healthy flow delivers everything while ferry stays
+up; /healthz answers 503 naming the failing flow and its error, /metrics has ferry_flow_up 0 for
+it; once the bucket exists, the failing flow delivers too, without a restart of the process,
+after its backoff (10 s for a first failure). With --once, the healthy flow delivers everything
+and ferry exits 1. Every record exactly once, checked with awscli and zstd -d."""
+
+import json
+import os
+import signal
+import unittest
+
+import harness
+from test_operations import samples, scrape
+from test_s3_faults import FaultProxy
+
+MISSING = "ferry-missing-bucket"
+
+
+class FlowIsolation(harness.S3rverTestCase):
+    tmp_prefix = "ferry-isolation-"
+
+    def setUp(self):
+        super().setUp()
+        self.in_dir = os.path.join(self.tmp, "in")
+        os.makedirs(self.in_dir)
+        self.written = {"good": [], "bad": []}
+        self.config_path = os.path.join(self.tmp, "agent.json")
+        self.addCleanup(lambda: self.s3.aws("s3", "rb", f"s3://{MISSING}", "--force",
+                                            check=False))
+
+    def write(self, flow, first, count):
+        with open(os.path.join(self.in_dir, f"{flow}.log"), "a") as f:
+            for i in range(first, first + count):
+                f.write(json.dumps({"id": i, "flow": flow}) + "\n")
+        self.written[flow].extend(range(first, first + count))
+
+    def config(self, port=None, endpoint=None):
+        cfg = harness.base_config(self.tmp, endpoint or self.s3.endpoint)
+        cfg.update({"s3.maxAttempts": 2, "s3.initialBackoffMillis": 50,
+                    "s3.maxBackoffMillis": 200})
+        if port:
+            cfg["metrics.listen"] = f"127.0.0.1:{port}"
+        good = harness.s3_flow("good", os.path.join(self.in_dir, "good.log"), self.prefix + "good/",
+                               redact=False, max_object_age_millis=1000, maxBufferAgeMillis=1000)
+        bad = harness.s3_flow("bad", os.path.join(self.in_dir, "bad.log"), self.prefix + "bad/",
+                              redact=False, max_object_age_millis=1000, maxBufferAgeMillis=1000)
+        bad["s3"]["bucket"] = MISSING
+        cfg["flows"] = [good, bad]
+        return cfg
+
+    def delivered(self, flow, bucket=harness.BUCKET):
+        if bucket != harness.BUCKET:
+            listing = self.s3.aws_json("s3api", "list-objects-v2", "--bucket", bucket, check=False)
+            keys = [o["Key"] for o in (listing or {}).get("Contents", [])]
+            lines = []
+            for n, key in enumerate(keys):
+                path = os.path.join(self.tmp, f"object-{n}")
+                self.s3.aws("s3api", "get-object", "--bucket", bucket, "--key", key, path)
+                with open(path, "rb") as f:
+                    lines += harness.records_of_objects({key: f.read()})
+        else:
+            lines = self.s3.download_records(self.prefix + flow + "/")
+        return sorted(json.loads(line)["id"] for line in lines)
+
+    def test_following_the_healthy_flow_goes_on_and_the_failed_one_resumes_by_itself(self):
+        port = harness.free_port()
+        self.write("good", 0, 200)
+        self.write("bad", 1000, 100)
+        with harness.FerryProcess(self.config(port), self.config_path) as ferry:
+            self.assertTrue(harness.poll(lambda: self.delivered("good") == self.written["good"],
+                                         30), ferry.stderr()[-3000:])
+            self.assertTrue(harness.poll(lambda: scrape(port, "/healthz")[0] == 503, 20),
+                            ferry.stderr()[-3000:])
+            code, body = scrape(port, "/healthz")
+            self.assertRegex(body, r"flow bad: destination failing \(1 time\(s\) in a row, .*"
+                                   r"NoSuchBucket")
+            metrics = samples(scrape(port, "/metrics")[1])
+            self.assertEqual(metrics['ferry_flow_up{flow="bad"}'], 0)
+            self.assertEqual(metrics['ferry_flow_up{flow="good"}'], 1)
+            self.assertIn('ferry_flow_last_error_timestamp_seconds{flow="bad",code="NoSuchBucket"}',
+                          metrics)
+            # The healthy flow keeps delivering while the other one fails.
+            self.write("good", 200, 200)
+            self.assertTrue(harness.poll(lambda: self.delivered("good") == self.written["good"],
+                                         30), ferry.stderr()[-3000:])
+            self.assertTrue(ferry.alive(), ferry.stderr()[-3000:])
+            self.assertIn("the other flows go on, this one is tried again in 10 s",
+                          ferry.stderr())
+            # The bucket appears: within the backoff, the failed flow delivers, same process.
+            self.s3.aws("s3api", "create-bucket", "--bucket", MISSING)
+            self.assertTrue(harness.poll(
+                lambda: self.delivered("bad", MISSING) == self.written["bad"], 60),
+                ferry.stderr()[-3000:])
+            self.assertTrue(harness.poll(lambda: scrape(port, "/healthz")[0] == 200, 20))
+            self.assertTrue(ferry.alive())
+            rc, _ = ferry.stop(signal.SIGTERM)
+            self.assertEqual(rc, 0, ferry.stderr()[-3000:])
+        self.assertEqual(self.delivered("good"), self.written["good"])  # exactly once
+        self.assertEqual(self.delivered("bad", MISSING), self.written["bad"])
+
+    def test_once_the_healthy_flow_delivers_everything_and_ferry_exits_1(self):
+        self.write("good", 0, 300)
+        self.write("bad", 1000, 100)
+        result = harness.run_ferry(self.config(), "--once", config_path=self.config_path)
+        self.assertEqual(result.returncode, 1, result.describe())
+        self.assertIn("NoSuchBucket", result.stderr)
+        self.assertEqual(self.delivered("good"), self.written["good"])
+        # The bucket appears: the next run delivers the rest, once.
+        self.s3.aws("s3api", "create-bucket", "--bucket", MISSING)
+        again = harness.run_ferry(self.config(), "--once", config_path=self.config_path)
+        self.assertEqual(again.returncode, 0, again.describe())
+        self.assertEqual(self.delivered("bad", MISSING), self.written["bad"])
+        self.assertEqual(self.delivered("good"), self.written["good"])
+
+    def test_a_flow_whose_recovery_fails_stops_alone(self):
+        # The failed PutObject left the bad flow's object open in the checkpoint; at the next
+        # start its recovery (HeadObject) is refused: that flow stops, the good one delivers.
+        self.write("good", 0, 100)
+        self.write("bad", 1000, 100)
+        first = harness.run_ferry(self.config(), "--once", config_path=self.config_path)
+        self.assertEqual(first.returncode, 1, first.describe())
+        self.write("good", 100, 100)
+        proxy = FaultProxy(self.s3, self.tmp, [{"op": "HeadObject", "nth": 1, "count": 100,
+                                                "action": "status", "status": 403,
+                                                "code": "AccessDenied"}])
+        try:
+            second = harness.run_ferry(self.config(endpoint=proxy.endpoint), "--once",
+                                       config_path=self.config_path)
+        finally:
+            proxy.close()
+        self.assertEqual(second.returncode, 1, second.describe())
+        self.assertRegex(second.stderr, r"error ship: flow bad: .*recovery: flow bad: cannot tell "
+                                        r"whether .* was completed: .*403")
+        self.assertEqual(self.delivered("good"), self.written["good"])
+        self.s3.aws("s3api", "create-bucket", "--bucket", MISSING)
+        third = harness.run_ferry(self.config(), "--once", config_path=self.config_path)
+        self.assertEqual(third.returncode, 0, third.describe())
+        self.assertEqual(self.delivered("bad", MISSING), self.written["bad"])
+        self.assertEqual(self.delivered("good"), self.written["good"])
+
+
+if __name__ == "__main__":
+    unittest.main()
