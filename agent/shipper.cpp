@@ -170,6 +170,7 @@ Status Shipper::recover_flow(FlowState& state) {
           return make_error(cat("recovery: flow ", state.flow.name, ": completing ", open.key, ": ",
                                 status.error().message));
         FERRY_WARN(cat("recovery: flow ", state.flow.name, ": ", status.error().message));
+        state.flow.writer->abandon();  // the writer begins the rebuilt object afresh
         restart_recovered(state, open);
         return Ok{};
       }

@@ -118,6 +118,27 @@ class S3Field(harness.SwiftTestCase):
         self.assertNotIn("EntityTooSmall", result.stderr)
         self.assert_exactly_once()
 
+    def test_a_sealed_upload_refused_at_its_completion_is_built_again(self):
+        # The upload disappears between the start's ListParts and its Complete (NoSuchUpload,
+        # injected once): the object is built again in a new upload, same key, in the same run.
+        sealed = self.stop_while_complete_fails()
+        self.proxy.close()
+        self.proxy = FaultProxy(self.s3, os.path.join(self.tmp, "in"), [
+            {"op": "CompleteMultipartUpload", "nth": 1, "action": "status", "status": 404,
+             "code": "NoSuchUpload"}])
+        result = self.once(self.config(self.proxy.endpoint))
+        self.assertIn("NoSuchUpload", result.stderr)
+        self.assertIn(f"{sealed['key']} was not completed; its records are read again into it",
+                      result.stderr)
+        # The refused Complete, then the rebuilt object's (twice: Swift refuses the checksums).
+        self.assertEqual(len(self.proxy.requests("CompleteMultipartUpload")), 3)
+        self.assertIn(sealed["key"], self.s3.list_objects(self.prefix))
+        # The proxy only said the upload was gone: upstream it is still there, the one left.
+        self.assertEqual(self.s3.open_uploads(), [sealed["upload_id"]])
+        self.s3.aws("s3api", "abort-multipart-upload", "--bucket", harness.BUCKET,
+                    "--key", sealed["key"], "--upload-id", sealed["upload_id"])
+        self.assert_exactly_once()
+
     def test_an_upload_aborted_while_ferry_was_down_is_built_again(self):
         sealed = self.stop_while_complete_fails()
         self.s3.aws("s3api", "abort-multipart-upload", "--bucket", harness.BUCKET,
