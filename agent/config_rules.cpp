@@ -5,6 +5,7 @@
 #include <filesystem>
 
 #include "agent/config_values.hpp"
+#include "core/aws_endpoint.hpp"
 #include "core/text.hpp"
 
 namespace ferry::config {
@@ -153,9 +154,7 @@ std::string check_flow_name(std::string_view value) {
 }
 
 std::string check_region(std::string_view value) {
-  bool valid = !value.empty();
-  for (char c : value) valid = valid && (is_lower_or_digit(c) || c == '-');
-  if (valid) return {};
+  if (is_aws_region_name(value)) return {};
   return cat("must be an AWS region such as us-east-1, got ", quote_value(value));
 }
 

@@ -39,8 +39,9 @@ struct Probe {
   }
 };
 
-void probe_destination(S3Client& client, const config::S3Destination& s3, const std::string& key,
-                       Probe& probe) {
+void probe_destination(const config::S3Destination& s3, Probe& probe) {
+  S3Client& client = probe.client;
+  const std::string& key = probe.key;
   const std::span<const char> body(kBody.data(), kBody.size());
   (void)probe.check("PutObject", "s3:PutObject (every object)",
                     [&] { return client.put_object(s3.bucket, key, body, s3.request); });
@@ -104,7 +105,7 @@ int run_probe(const config::Config& config, std::ostream& out) {
     if (!probed.emplace(s3->bucket, key).second) continue;
     out << "probe: flow " << flow.name << ": s3://" << s3->bucket << "/" << key << "\n";
     Probe probe{*client, s3->bucket, key, out};
-    probe_destination(*client, *s3, key, probe);
+    probe_destination(*s3, probe);
     all_ok = all_ok && probe.all_ok;
   }
   out << (all_ok ? "probe: every request went through\n"

@@ -62,6 +62,12 @@ Result<AwsEndpoint> resolve_aws_endpoint(std::string_view configured, std::strin
   return AwsEndpoint{cat(scheme, "://", host), host, std::move(region)};
 }
 
+bool is_aws_region_name(std::string_view text) {
+  return !text.empty() && std::all_of(text.begin(), text.end(), [](char c) {
+    return (c >= 'a' && c <= 'z') || (c >= '0' && c <= '9') || c == '-';
+  });
+}
+
 std::string implied_region_warning(std::string_view endpoint_key, std::string_view configured,
                                    std::string_view region_override, std::string_view region) {
   if (!configured.empty() || !region_override.empty() || region.empty() ||

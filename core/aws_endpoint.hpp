@@ -24,6 +24,10 @@ Result<AwsEndpoint> resolve_aws_endpoint(std::string_view configured, std::strin
                                          std::string_view region_override,
                                          std::string_view default_region);
 
+// An AWS region's name as written in a configuration or sent by S3: lowercase letters, digits and
+// '-' ("eu-west-1"), not empty.
+bool is_aws_region_name(std::string_view text);
+
 // The Kinesis Agent's Firehose, Kinesis and CloudWatch clients (AWS SDK for Java v1, built
 // without a region) sign for us-east-1 unless their endpoint names another region, whatever
 // AWS_REGION or the instance says: ferry's `default_region` for those services.

@@ -9,6 +9,7 @@
 #include <utility>
 
 #include "core/assert.hpp"
+#include "core/aws_endpoint.hpp"
 #include "core/crc32c.hpp"
 #include "core/crypto.hpp"
 #include "core/http_date.hpp"
@@ -118,12 +119,9 @@ void add_checksum_headers(std::vector<HttpHeader>& headers, const BodyChecksums&
   if (!checksums.md5.empty()) headers.push_back({"content-md5", checksums.md5});
 }
 
-// An AWS region name as S3 sends it ("eu-west-1"): anything else from the network is ignored.
-bool is_region_name(std::string_view text) {
-  if (text.empty() || text.size() > 32) return false;
-  return std::all_of(text.begin(), text.end(), [](char c) {
-    return (c >= 'a' && c <= 'z') || (c >= '0' && c <= '9') || c == '-';
-  });
+// A region name S3 sends back ("eu-west-1", bounded): anything else from the network is ignored.
+bool is_sent_region_name(std::string_view text) {
+  return text.size() <= 32 && is_aws_region_name(text);
 }
 
 }  // namespace
@@ -283,7 +281,7 @@ S3Client::Attempt S3Client::attempt_once(const Call& call, const std::string& pa
       failure.code == "AuthorizationHeaderMalformed") {
     std::string region(response.header("x-amz-bucket-region").value_or(""));
     if (region.empty()) region = xml_element_text(response.body, "Region").value_or("");
-    if (is_region_name(region) && region != options_.region)
+    if (is_sent_region_name(region) && region != options_.region)
       failure.message = cat("the bucket is in region ", region, ", not ", options_.region,
                             ": set s3.region to ", region, " (or AWS_REGION) (",
                             failure.message.empty() ? "no message" : failure.message, ")");
@@ -434,14 +432,11 @@ Result<std::vector<ListedPart>> S3Client::list_parts(const std::string& bucket,
   // S3 lists 1,000 parts a page: 10 pages for the 10,000 parts an upload can have. Servers
   // with pages of 100 still fit; anything slower is refused.
   constexpr int kMaxPages = kMaxPartNumber / 100;
+  Call call{.operation = "ListParts", .method = "GET", .bucket = bucket, .key = key};
   for (int page_number = 0; page_number < kMaxPages; ++page_number) {
     // Query parameters in the sorted order SigV4 signs them in.
-    Call call{.operation = "ListParts",
-              .method = "GET",
-              .bucket = bucket,
-              .key = key,
-              .query = cat(marker > 0 ? cat("part-number-marker=", marker, "&") : std::string(),
-                           "uploadId=", uri_encode(upload_id, false))};
+    call.query = cat(marker > 0 ? cat("part-number-marker=", marker, "&") : std::string(),
+                     "uploadId=", uri_encode(upload_id, false));
     Result<HttpResponse> response = execute(call);
     if (!response.ok()) return response.error();
     Result<ListPartsPage> page = parse_list_parts(response->body);
@@ -458,9 +453,8 @@ Result<std::vector<ListedPart>> S3Client::list_parts(const std::string& bucket,
                          .message = "ListParts paging does not advance"});
     marker = page->next_marker;
   }
-  last_failure_ =
-      S3Failure{.operation = "ListParts", .message = "more pages than 10,000 parts fill"};
-  return make_error(cat("s3 ListParts ", object_name(bucket, key), ": ", last_failure_.message));
+  return fail(call, {.operation = std::string(call.operation),
+                     .message = "more pages than 10,000 parts fill"});
 }
 
 Status S3Client::abort_multipart_upload(const std::string& bucket, const std::string& key,
