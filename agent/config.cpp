@@ -23,6 +23,7 @@
 #include "agent/config_sections.hpp"
 #include "agent/config_streams.hpp"
 #include "agent/config_values.hpp"
+#include "agent/secret_file_check.hpp"
 #include "core/text.hpp"
 
 namespace ferry::config {
@@ -203,10 +204,15 @@ Result<Parsed> load(const std::string& path) {
   const std::filesystem::path absolute = std::filesystem::absolute(path, error);
   if (error) return config_error(path, cat("cannot read: ", error.message()));
   const std::string agent_d = (absolute.parent_path() / "agent.d").string();
-  return parse_document(text.value(), path, absolute.parent_path().string(),
-                        [&](std::vector<Flow>& flows, ParseContext& context) {
-                          return add_agent_d_flows(agent_d, path, flows, context);
-                        });
+  Result<Parsed> parsed = parse_document(text.value(), path, absolute.parent_path().string(),
+                                         [&](std::vector<Flow>& flows, ParseContext& context) {
+                                           return add_agent_d_flows(agent_d, path, flows, context);
+                                         });
+  if (parsed.ok() && !parsed->config.credentials.secret_access_key.empty()) {
+    if (auto warning = secret_file_warning(path, "", "awsSecretAccessKey"))
+      parsed->warnings.push_back(std::move(*warning));
+  }
+  return parsed;
 }
 
 }  // namespace ferry::config

@@ -35,7 +35,8 @@ struct S3Destination {
 };
 
 struct DirectoryDestination {
-  std::string path;  // "path" (required)
+  std::string path;           // "path" (required)
+  unsigned file_mode = 0600;  // "fileMode": of the objects (octal string)
 };
 
 enum class PartitionKeyOption { random, deterministic };
@@ -45,7 +46,7 @@ enum class PartitionKeyOption { random, deterministic };
 struct StreamDestination {
   enum class Kind { firehose, kinesis };
   Kind kind = Kind::firehose;
-  std::string name;  // the stream's name
+  std::string name;                                               // the stream's name
   PartitionKeyOption partition_key = PartitionKeyOption::random;  // "partitionKeyOption": Kinesis
   uint64_t aggregated_record_size_bytes = 0;  // "aggregatedRecordSizeBytes": Firehose; 0: off
   uint64_t max_buffer_size_records = 500;     // "maxBufferSizeRecords": records a call, 1..500
@@ -70,11 +71,12 @@ struct Flow {
   std::string file_footer_pattern;       // "fileFooterPattern": such records are dropped; "": off
   uint64_t file_poll_millis = 0;   // "minTimeBetweenFilePollsMillis": safety-net rescan; 0: 10 s
   uint64_t stat_poll_millis = 0;   // "statPollMillis": stat tracked files (NFS/EFS); 0: off
+  bool follow_symlinks = false;    // "followSymlinks": read a link's target wherever it is
   uint64_t max_open_files = 1024;  // "maxOpenFiles": descriptors of this flow's files
   ObjectOptions object;            // keys inside "s3" / "directory"
   std::variant<S3Destination, DirectoryDestination, StreamDestination> destination;
   std::vector<ProcessingOption> data_processing;  // "dataProcessingOptions": before redact
-  std::vector<RedactionRule> redact;  // "redact"
+  std::vector<RedactionRule> redact;              // "redact"
 };
 
 struct S3Service {
@@ -143,10 +145,10 @@ enum class LogFormat { text, json };
 
 // Running ferry: metrics endpoint, health, log shape, status line.
 struct Operations {
-  std::string metrics_listen;                // "metrics.listen" ("127.0.0.1:9465"); empty: off
-  uint64_t unhealthy_after_millis = 60000;   // "metrics.unhealthyAfterSeconds"
-  LogFormat log_format = LogFormat::text;    // "log.format": "text" | "json"
-  uint64_t status_period_seconds = 30;       // "log.statusReportingPeriodSeconds"; 0: none
+  std::string metrics_listen;               // "metrics.listen" ("127.0.0.1:9465"); empty: off
+  uint64_t unhealthy_after_millis = 60000;  // "metrics.unhealthyAfterSeconds"
+  LogFormat log_format = LogFormat::text;   // "log.format": "text" | "json"
+  uint64_t status_period_seconds = 30;      // "log.statusReportingPeriodSeconds"; 0: none
 };
 
 struct Config {

@@ -5,6 +5,7 @@
 #include "agent/config_keys.hpp"
 #include "agent/config_rules.hpp"
 #include "agent/config_sections.hpp"
+#include "core/file_mode.hpp"
 #include "core/text.hpp"
 
 namespace ferry::config {
@@ -129,6 +130,12 @@ Status parse_destination(element value, std::string_view path, bool s3, Flow& fl
       FERRY_CONFIG_TRY(options.max_object_bytes,
                        read_uint(field.value, where, kMiB, s3 ? kMaxS3ObjectBytes : kNoMaximum));
       has_max_object_bytes = true;
+    } else if (!s3 && key == "fileMode") {
+      std::string text;
+      FERRY_CONFIG_TRY(text, read_string(field.value, where));
+      Result<unsigned> mode = parse_file_mode(text);
+      if (!mode.ok()) return config_error(where, mode.error().message);
+      directory.file_mode = mode.value();
     } else if (key == "maxObjectAgeMillis") {
       FERRY_CONFIG_TRY(options.max_object_age_millis,
                        read_uint(field.value, where, kMinObjectAgeMillis, kMaxObjectAgeMillis));

@@ -102,6 +102,8 @@ Result<Flow> parse_flow(element value, std::size_t index, ParseContext& context)
         return config_error(
             where, cat("must be 0 (off) or between 100 and 3600000, got ", flow.stat_poll_millis));
       }
+    } else if (key == "followSymlinks") {
+      FERRY_CONFIG_TRY(flow.follow_symlinks, read_bool(field.value, where));
     } else if (key == "maxOpenFiles") {
       FERRY_CONFIG_TRY(flow.max_open_files, read_uint(field.value, where, 16, 1000000));
     } else if (key == "multiLineStartPattern") {

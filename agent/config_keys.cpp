@@ -94,6 +94,7 @@ constexpr auto kFlowKnown = std::to_array<std::string_view>({
     "minTimeBetweenFilePollsMillis",
     "statPollMillis",
     "maxOpenFiles",
+    "followSymlinks",
 });
 
 // The Java agent's queues between its reader, publisher and retry threads; ferry's stages are
@@ -122,8 +123,8 @@ constexpr std::array<std::string_view, 14> kS3Known = {"bucket",
                                                        "contentEncoding",
                                                        "checksumAlgorithm",
                                                        "contentMd5"};
-constexpr std::array<std::string_view, 5> kDirectoryKnown = {
-    "path", "keyPrefix", "compressionLevel", "maxObjectBytes", "maxObjectAgeMillis"};
+constexpr std::array<std::string_view, 6> kDirectoryKnown = {
+    "path", "keyPrefix", "compressionLevel", "maxObjectBytes", "maxObjectAgeMillis", "fileMode"};
 constexpr std::array<std::string_view, 8> kRedactKnown = {
     "consentField",    "fields", "replacement", "flagField",
     "redactedAtField", "mode",   "keyFile",     "patterns"};

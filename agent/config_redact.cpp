@@ -11,6 +11,7 @@
 #include "agent/config_keys.hpp"
 #include "agent/config_rules.hpp"
 #include "agent/config_sections.hpp"
+#include "agent/secret_file_check.hpp"
 #include "core/field_path.hpp"
 #include "core/pattern_set.hpp"
 #include "core/text.hpp"
@@ -186,7 +187,11 @@ Result<std::vector<RedactionRule>> parse_redact_rules(element value, std::string
     }
     if (rule.mode == RedactMode::hmac) {
       if (key_file.empty()) return keys.missing("keyFile");
-      FERRY_CONFIG_TRY(rule.hmac_key, read_hmac_key(key_file, key_path(rule_path, "keyFile")));
+      const std::string where = key_path(rule_path, "keyFile");
+      FERRY_CONFIG_TRY(rule.hmac_key, read_hmac_key(key_file, where));
+      // Anyone who reads the key can recompute the pseudonym of any value they can guess.
+      if (auto warning = secret_file_warning(key_file, where, "an HMAC key"))
+        context.warnings.push_back(std::move(*warning));
     } else if (!key_file.empty()) {
       return config_error(key_path(rule_path, "keyFile"), "only applies to mode \"hmac\"");
     }

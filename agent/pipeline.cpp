@@ -75,6 +75,7 @@ TailFlow tail_flow_of(const config::Flow& flow) {
   tail.truncated_record_terminator = flow.truncated_record_terminator;
   tail.multi_line_start_pattern = flow.multi_line_start_pattern;
   tail.max_open_files = flow.max_open_files;
+  tail.follow_symlinks = flow.follow_symlinks;
   return tail;
 }
 
@@ -223,12 +224,13 @@ Result<RunSummary> run_pipeline(const config::Config& config, const RunOptions& 
       stream_targets.push_back(std::move(*target));
     } else {
       const auto& dir = std::get<config::DirectoryDestination>(flow.destination);
-      auto directory_writer = std::make_unique<DirectoryObjectWriter>(dir.path);
+      auto directory_writer = std::make_unique<DirectoryObjectWriter>(dir.path, dir.file_mode);
       directory_writer->remove_stale_temp_files(host, flow.name);
       ship.writer = std::move(directory_writer);
     }
     ship_flows.push_back(std::move(ship));
     tail_flows.push_back(tail_flow_of(flow));
+    tail_flows.back().symlinks_refused = &ship_flows.back().metrics->symlinks_refused;
     processing.push_back(FlowProcessing{flow.data_processing, flow.redact,
                                         flow.object.compression_level, stream != nullptr});
     processing.back().hooks = RecordHooks{flow.file_footer_pattern, &ec2_metadata};

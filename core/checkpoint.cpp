@@ -8,6 +8,7 @@
 #include "core/assert.hpp"
 #include "core/crypto.hpp"
 #include "core/text.hpp"
+#include "core/utf8.hpp"
 
 namespace ferry {
 namespace {
@@ -102,10 +103,18 @@ ResumeAction decide_resume(const OpenObject& open, std::optional<uint64_t> visib
 
 namespace {
 
+// Every string goes in through encode_utf8_bytes: a file name (or a server's ETag) that is not
+// UTF-8 still makes valid JSON, and comes back byte for byte.
+void append_bytes(std::string& out, std::string_view value) {
+  thread_local std::string encoded;
+  encode_utf8_bytes(value, encoded);
+  append_json_string(out, encoded);
+}
+
 void append_identity(std::string& out, const std::string& path, const FileIdentity& identity,
                      uint64_t offset) {
   out.append("{\"path\":");
-  append_json_string(out, path);
+  append_bytes(out, path);
   out.append(cat(",\"device\":", identity.device, ",\"inode\":", identity.inode,
                  ",\"fingerprint\":\"", hex64(identity.fingerprint),
                  "\",\"fingerprint_bytes\":", identity.fingerprint_bytes, ",\"offset\":", offset));
@@ -113,19 +122,19 @@ void append_identity(std::string& out, const std::string& path, const FileIdenti
 
 void append_open_object(std::string& out, const OpenObject& open) {
   out.append(",\"open\":{\"key\":");
-  append_json_string(out, open.key);
+  append_bytes(out, open.key);
   out.append(",\"upload_id\":");
-  append_json_string(out, open.upload_id);
+  append_bytes(out, open.upload_id);
   out.append(cat(",\"single_request\":", open.single_request, ",\"sealed\":", open.sealed,
                  ",\"size\":", open.size, ",\"parts\":["));
   for (size_t i = 0; i < open.parts.size(); ++i) {
     if (i) out.push_back(',');
     out.append(cat("{\"number\":", open.parts[i].number, ",\"etag\":"));
-    append_json_string(out, open.parts[i].etag);
+    append_bytes(out, open.parts[i].etag);
     out.append(cat(",\"size\":", open.parts[i].size));
     if (!open.parts[i].checksum_crc32c.empty()) {
       out.append(",\"crc32c\":");
-      append_json_string(out, open.parts[i].checksum_crc32c);
+      append_bytes(out, open.parts[i].checksum_crc32c);
     }
     out.push_back('}');
   }
@@ -155,7 +164,7 @@ bool read_identity(simdjson::dom::element element, std::string& path, FileIdenti
   if (!parse_hex64(fingerprint, identity.fingerprint) || fingerprint_bytes > kFingerprintBytes)
     return false;
   identity.fingerprint_bytes = static_cast<uint32_t>(fingerprint_bytes);
-  path = std::string(path_view);
+  path = decode_utf8_bytes(path_view);
   return true;
 }
 
@@ -173,8 +182,8 @@ Result<OpenObject> read_open_object(simdjson::dom::element element) {
   if (auto sealed = element["sealed"];
       sealed.error() != simdjson::NO_SUCH_FIELD && sealed.get_bool().get(open.sealed))
     return bad("open object with a mistyped sealed field");
-  open.key = std::string(key);
-  open.upload_id = std::string(upload_id);
+  open.key = decode_utf8_bytes(key);
+  open.upload_id = decode_utf8_bytes(upload_id);
   uint64_t total = 0;
   for (simdjson::dom::element part_element : parts) {
     UploadedPart part;
@@ -188,9 +197,10 @@ Result<OpenObject> read_open_object(simdjson::dom::element element) {
     if (number != static_cast<int64_t>(open.parts.size()) + 1 || number > 10000)
       return bad("parts out of order");
     part.number = static_cast<int>(number);
-    part.etag = std::string(etag);
+    part.etag = decode_utf8_bytes(etag);
     std::string_view checksum;  // optional: absent when no checksum was sent
-    if (!part_element["crc32c"].get_string().get(checksum)) part.checksum_crc32c = checksum;
+    if (!part_element["crc32c"].get_string().get(checksum))
+      part.checksum_crc32c = decode_utf8_bytes(checksum);
     total += part.size;
     open.parts.push_back(std::move(part));
   }
@@ -215,7 +225,7 @@ std::string encode_checkpoint(const Checkpoint& checkpoint) {
     const FlowCheckpoint& f = checkpoint.flows[i];
     if (i) out.push_back(',');
     out.append("{\"flow\":");
-    append_json_string(out, f.flow);
+    append_bytes(out, f.flow);
     out.append(",\"files\":[");
     for (size_t j = 0; j < f.files.size(); ++j) {
       const FileCheckpoint& file = f.files[j];
@@ -247,9 +257,18 @@ Result<Checkpoint> decode_checkpoint(std::string_view text) {
   if (sha256_hex(body) != stored) return bad("checksum mismatch: the file is damaged");
 
   simdjson::dom::parser parser;
-  const simdjson::padded_string json(cat(body, "}"));
+  simdjson::padded_string json(cat(body, "}"));
   simdjson::dom::element root;
-  if (parser.parse(json).get(root)) return bad("invalid JSON");
+  auto parsed = parser.parse(json);
+  if (parsed.error() == simdjson::UTF8_ERROR) {
+    // Written before names were encoded: raw bytes of a file name. Encoded now as they would
+    // have been (the JSON around them is ASCII), so they decode to the same bytes.
+    std::string encoded;
+    encode_utf8_bytes(body, encoded);
+    json = simdjson::padded_string(cat(encoded, "}"));
+    parsed = parser.parse(json);
+  }
+  if (parsed.get(root)) return bad("invalid JSON");
 
   Checkpoint checkpoint;
   int64_t version = 0;
@@ -264,7 +283,7 @@ Result<Checkpoint> decode_checkpoint(std::string_view text) {
     simdjson::dom::array files;
     if (flow_element["flow"].get_string().get(name)) return bad("flow without a name");
     if (flow_element["files"].get_array().get(files)) return bad("flow without files");
-    flow.flow = std::string(name);
+    flow.flow = decode_utf8_bytes(name);
     for (simdjson::dom::element file_element : files) {
       FileCheckpoint file;
       if (!read_identity(file_element, file.path, file.identity, file.offset) ||

@@ -1,13 +1,15 @@
-// The logger: formats one line per event to stderr under a mutex, scrubbing credential shapes.
+// The logger: formats one line per event to stderr under a mutex, scrubbing credential shapes
+// and escaping what a terminal would act on.
 #include "core/log.hpp"
 
 #include <atomic>
 #include <cstdio>
 #include <ctime>
 #include <mutex>
-#include <regex>
 #include <string>
 
+#include "core/log_text.hpp"
+#include "core/secret_scrubber.hpp"
 #include "core/text.hpp"
 
 namespace ferry::log {
@@ -42,15 +44,6 @@ bool enabled(Level l) {
   return static_cast<int>(l) >= g_level.load(std::memory_order_relaxed);
 }
 
-std::string scrub_secrets(std::string_view line) {
-  // Compiled once; logging is not a hot path.
-  static const std::regex patterns(
-      R"((authorization\s*[:=]\s*)[^\r\n]*|((?:x-amz-security-token|x-amz-signature|signature|)"
-      R"(aws_secret_access_key|aws_session_token|secretaccesskey|sessiontoken|token)\s*[:=]\s*"?)[^\s",;&]+)",
-      std::regex::icase | std::regex::optimize);
-  return std::regex_replace(std::string(line), patterns, "$1$2<redacted>");
-}
-
 void write(Level l, std::string_view message) {
   timespec ts{};
   clock_gettime(CLOCK_REALTIME, &ts);
@@ -60,7 +53,7 @@ void write(Level l, std::string_view message) {
   std::snprintf(stamp, sizeof stamp, "%04d-%02d-%02dT%02d:%02d:%02d.%03ldZ", utc.tm_year + 1900,
                 utc.tm_mon + 1, utc.tm_mday, utc.tm_hour, utc.tm_min, utc.tm_sec,
                 ts.tv_nsec / 1000000);
-  const std::string clean = scrub_secrets(message);
+  const std::string clean = inert_log_text(scrub_secrets(message));
   std::string line;
   if (static_cast<Format>(g_format.load()) == Format::json) {
     line.append("{\"time\":\"").append(stamp).append("\",\"level\":\"").append(name(l));
@@ -83,8 +76,9 @@ void write(Level l, std::string_view message) {
 
 void write_progress(std::string_view line) {
   std::lock_guard lock(g_mutex);
+  const std::string clean = inert_log_text(line);
   std::fputs("\r\033[K", stderr);
-  std::fwrite(line.data(), 1, line.size(), stderr);
+  std::fwrite(clean.data(), 1, clean.size(), stderr);
   std::fflush(stderr);
   g_progress_shown = true;
 }

@@ -1,5 +1,6 @@
 // The logger: the one global. One line per event on stderr, with a UTC timestamp and a level.
-// Callers never pass secrets; log_redact_secrets() is a last guard on every line.
+// Callers never pass secrets; scrub_secrets() is a last guard on every line, and every line is
+// made inert and bounded (inert_log_text) whatever bytes its values carry.
 #pragma once
 
 #include <string>
@@ -21,10 +22,6 @@ void set_format(Format format);
 // the two never mix; end_progress() leaves the last one on its own line.
 void write_progress(std::string_view line);
 void end_progress();
-
-// Masks anything shaped like a credential (Authorization headers, signatures, security tokens,
-// secret keys) in a line about to be logged.
-std::string scrub_secrets(std::string_view line);
 
 }  // namespace ferry::log
 

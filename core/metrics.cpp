@@ -91,6 +91,10 @@ constexpr FlowCounter kFlowCounters[] = {
      &FlowMetrics::stream_service_errors},
     {"ferry_stream_calls_total", "PutRecordBatch / PutRecords calls acknowledged.",
      &FlowMetrics::stream_calls},
+    {"ferry_symlinks_refused_total",
+     "Files not read because they lead through a symbolic link to outside the directories the "
+     "flow watches (followSymlinks is off); each link counted once.",
+     &FlowMetrics::symlinks_refused},
 };
 
 }  // namespace

@@ -102,6 +102,7 @@ struct FlowMetrics {
   Counter stream_record_errors;    // RecordSendErrors: records the stream refused one by one
   Counter stream_service_errors;   // ServiceErrors: calls that failed as a whole
   Counter stream_calls;            // PutRecordBatch / PutRecords calls acknowledged
+  Counter symlinks_refused;        // links to files outside the watched directories, not read
   // When the oldest record not yet in a completed object reached the shipper (unix ms; 0: none).
   Gauge oldest_pending_unix_ms;
   Gauge last_progress_unix_ms;    // last part acknowledged or object completed

@@ -9,6 +9,7 @@
 
 #include "core/assert.hpp"
 #include "core/text.hpp"
+#include "core/utf8.hpp"
 
 namespace ferry {
 
@@ -18,51 +19,6 @@ using json_scan::Item;
 using json_scan::skip_string;
 using json_scan::skip_value;
 using json_scan::skip_whitespace;
-
-// Replaces each maximal invalid UTF-8 subsequence by U+FFFD, so that a file name made of
-// arbitrary bytes still yields valid JSON in the invalid-record marker.
-void repair_utf8(std::string_view in, std::string& out) {
-  out.clear();
-  size_t i = 0;
-  while (i < in.size()) {
-    const auto c = static_cast<unsigned char>(in[i]);
-    if (c < 0x80) {
-      out.push_back(static_cast<char>(c));
-      ++i;
-      continue;
-    }
-    size_t len = 0;
-    unsigned char lo = 0x80, hi = 0xBF;  // bounds of the second byte (RFC 3629 table)
-    if (c >= 0xC2 && c <= 0xDF) {
-      len = 2;
-    } else if (c == 0xE0) {
-      len = 3, lo = 0xA0;
-    } else if ((c >= 0xE1 && c <= 0xEC) || c == 0xEE || c == 0xEF) {
-      len = 3;
-    } else if (c == 0xED) {
-      len = 3, hi = 0x9F;
-    } else if (c == 0xF0) {
-      len = 4, lo = 0x90;
-    } else if (c >= 0xF1 && c <= 0xF3) {
-      len = 4;
-    } else if (c == 0xF4) {
-      len = 4, hi = 0x8F;
-    }
-    size_t valid = 1;
-    while (len != 0 && valid < len && i + valid < in.size()) {
-      const auto b = static_cast<unsigned char>(in[i + valid]);
-      const unsigned char min = valid == 1 ? lo : 0x80, max = valid == 1 ? hi : 0xBF;
-      if (b < min || b > max) break;
-      ++valid;
-    }
-    if (len != 0 && valid == len) {
-      out.append(in.substr(i, len));
-    } else {
-      out.append("\xEF\xBF\xBD");
-    }
-    i += valid;
-  }
-}
 
 void append_decimal(std::string& out, uint64_t value) {
   char digits[24];

@@ -129,12 +129,12 @@ Result<std::shared_ptr<CredentialsProvider>> resolve_credentials(
   for (const auto& make_link : chain) {
     Link link = make_link(settings, sts);
     if (!link.fetch) {
-      tried.append(cat("\n  ", link.name, ": ", link.skipped));
+      tried.append(cat(tried.empty() ? " " : "; ", link.name, " (", link.skipped, ")"));
       continue;
     }
     Result<ExpiringCredentials> first = link.fetch();
     if (!first.ok()) {
-      tried.append(cat("\n  ", link.name, ": ", first.error().message));
+      tried.append(cat(tried.empty() ? " " : "; ", link.name, ": ", first.error().message));
       continue;
     }
     FERRY_INFO(cat("credentials: from ", link.name,

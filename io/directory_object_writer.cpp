@@ -10,13 +10,15 @@
 #include <filesystem>
 
 #include "core/assert.hpp"
+#include "core/file_mode.hpp"
 #include "core/log.hpp"
 #include "core/text.hpp"
 #include "io/durable_file.hpp"
 
 namespace ferry {
 
-DirectoryObjectWriter::DirectoryObjectWriter(std::string root) : root_(std::move(root)) {}
+DirectoryObjectWriter::DirectoryObjectWriter(std::string root, unsigned file_mode)
+    : root_(std::move(root)), file_mode_(file_mode) {}
 
 DirectoryObjectWriter::~DirectoryObjectWriter() {
   abandon();
@@ -45,9 +47,12 @@ Status DirectoryObjectWriter::begin(const std::string& key) {
   const size_t slash = final_path_.rfind('/');
   const std::string dir = final_path_.substr(0, slash);
   temp_path_ = cat(dir, "/.", final_path_.substr(slash + 1), ".tmp");
-  if (auto status = make_directories(dir); !status) return status;
-  fd_.reset(::open(temp_path_.c_str(), O_WRONLY | O_CREAT | O_TRUNC | O_CLOEXEC, 0644));
+  if (auto status = make_directories(dir, directory_mode_for(file_mode_)); !status) return status;
+  fd_.reset(::open(temp_path_.c_str(), O_WRONLY | O_CREAT | O_TRUNC | O_CLOEXEC, file_mode_));
   if (!fd_.valid()) return make_error(cat("open ", temp_path_, ": ", std::strerror(errno)));
+  // Exactly fileMode, whatever the umask (a copy of a 0600 log is not world-readable under 022).
+  if (::fchmod(fd_.get(), file_mode_) != 0)
+    return make_error(cat("chmod ", temp_path_, ": ", std::strerror(errno)));
   size_ = 0;
   return Ok{};
 }

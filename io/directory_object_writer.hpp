@@ -9,7 +9,9 @@ namespace ferry {
 
 class DirectoryObjectWriter final : public ObjectWriter {
  public:
-  explicit DirectoryObjectWriter(std::string root);
+  // Objects get exactly `file_mode` (the fileMode key; private by default), the directories
+  // the key prefix creates the matching directory mode.
+  DirectoryObjectWriter(std::string root, unsigned file_mode);
   ~DirectoryObjectWriter() override;
 
   // Removes the hidden temp files a crashed run of this host and flow left under the root
@@ -36,6 +38,7 @@ class DirectoryObjectWriter final : public ObjectWriter {
 
  private:
   std::string root_;
+  unsigned file_mode_;
   std::string final_path_;
   std::string temp_path_;
   UniqueFd fd_;

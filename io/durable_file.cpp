@@ -8,6 +8,7 @@
 #include <cerrno>
 #include <cstring>
 
+#include "core/file_mode.hpp"
 #include "core/text.hpp"
 #include "io/unique_fd.hpp"
 
@@ -39,7 +40,7 @@ Status write_all(int fd, std::string_view content, const std::string& path) {
   return Ok{};
 }
 
-Status make_directories(const std::string& path) {
+Status make_directories(const std::string& path, unsigned mode) {
   if (path.empty()) return Ok{};
   struct stat st {};
   if (::stat(path.c_str(), &st) == 0) {
@@ -48,9 +49,10 @@ Status make_directories(const std::string& path) {
   }
   const std::string parent = parent_of(path);
   if (parent != path) {
-    if (auto status = make_directories(parent); !status) return status;
+    if (auto status = make_directories(parent, mode); !status) return status;
   }
-  if (::mkdir(path.c_str(), 0755) != 0 && errno != EEXIST) return system_error("mkdir", path);
+  if (::mkdir(path.c_str(), static_cast<mode_t>(mode)) != 0 && errno != EEXIST)
+    return system_error("mkdir", path);
   return Ok{};
 }
 
@@ -63,11 +65,15 @@ Status sync_parent_directory(const std::string& path) {
 }
 
 Status write_file_atomically(const std::string& path, std::string_view content) {
-  if (auto status = make_directories(parent_of(path)); !status) return status;
+  if (auto status = make_directories(parent_of(path), directory_mode_for(kPrivateFileMode));
+      !status)
+    return status;
   const std::string temp = cat(path, ".tmp");
   {
-    UniqueFd fd(::open(temp.c_str(), O_WRONLY | O_CREAT | O_TRUNC | O_CLOEXEC, 0644));
+    UniqueFd fd(::open(temp.c_str(), O_WRONLY | O_CREAT | O_TRUNC | O_CLOEXEC, kPrivateFileMode));
     if (!fd.valid()) return system_error("open", temp);
+    // A temp file left by an older ferry keeps its mode through O_CREAT: set it.
+    if (::fchmod(fd.get(), kPrivateFileMode) != 0) return system_error("chmod", temp);
     if (auto status = write_all(fd.get(), content, temp); !status) return status;
     if (::fsync(fd.get()) != 0) return system_error("fsync", temp);
   }

@@ -10,6 +10,7 @@
 #include <map>
 #include <memory>
 #include <optional>
+#include <set>
 #include <string>
 #include <tuple>
 #include <vector>
@@ -20,6 +21,7 @@
 #include "core/checkpoint.hpp"
 #include "core/file_change.hpp"
 #include "core/line_framer.hpp"
+#include "core/metrics.hpp"
 #include "core/pattern_set.hpp"
 #include "core/result.hpp"
 #include "io/directory_watcher.hpp"
@@ -51,6 +53,10 @@ struct TailFlow {
   std::string multi_line_start_pattern;
   size_t max_open_files = 1024;  // maxOpenFiles: descriptors of this flow's files; the least
                                  // recently read idle ones are closed and reopened by identity
+  // followSymlinks: a file reached through a link is read wherever it really is; otherwise only
+  // inside the directories the pattern covers (core/symlink_policy.hpp).
+  bool follow_symlinks = false;
+  Counter* symlinks_refused = nullptr;  // not owned; links not followed (each counted once)
 };
 
 struct TailerOptions {
@@ -132,6 +138,9 @@ class Tailer {
 
   // tailer_files.cpp: which files, from where, and what became of them.
   void consider_file(uint32_t flow, const std::string& path, bool at_start);
+  // Is the open `fd`, found as `path`, a file the flow may read (symlink policy)? A link it
+  // refuses is logged and counted once.
+  bool may_read(uint32_t flow, const std::string& path, int fd);
   TrackedFile& track(uint32_t flow, const std::string& path, UniqueFd fd,
                      const FileIdentity& identity, uint64_t start);
   void handle_inotify(int result);
@@ -189,6 +198,7 @@ class Tailer {
   std::vector<uint64_t> flow_bytes_in_flight_;                  // per flow: read lengths submitted
   std::vector<std::vector<SourcePosition>> pending_positions_;  // per flow, no records yet
   std::unique_ptr<std::atomic<bool>[]> paused_;                 // per flow: see pause_flow()
+  std::set<std::pair<uint32_t, std::string>> refused_links_;    // warned once (capped)
   uint64_t last_rescan_ = 0;
   uint64_t last_stat_poll_ = 0;
   uint64_t last_housekeeping_ = 0;

@@ -13,8 +13,10 @@
 #include "core/assert.hpp"
 #include "core/log.hpp"
 #include "core/path_glob.hpp"
+#include "core/symlink_policy.hpp"
 #include "core/text.hpp"
 #include "io/file_probe.hpp"
+#include "io/real_path.hpp"
 #include "io/steady_clock.hpp"
 #include "io/tailer.hpp"
 #include "io/tailer_tracked_file.hpp"
@@ -106,6 +108,29 @@ Tailer::TrackedFile& Tailer::track(uint32_t flow, const std::string& path, Uniqu
   return file;
 }
 
+bool Tailer::may_read(uint32_t flow, const std::string& path, int fd) {
+  const TailFlow& tail = flows_[flow];
+  if (tail.follow_symlinks) return true;
+  const std::optional<std::string> real = real_path_of(fd);
+  if (real && *real == path) return true;  // no link on the way
+  const PathGlob glob = parse_path_glob(tail.file_pattern);
+  const std::optional<std::string> real_root = real_path(glob.root);
+  if (real && real_root && inside_watched_directories(glob, *real_root, *real)) return true;
+  // Each link is reported once; past this many (a user making links by the million) every
+  // refusal is counted and none logged, so memory stays bounded.
+  constexpr size_t kMaxReportedLinks = 1024;
+  const bool remembered = refused_links_.size() < kMaxReportedLinks;
+  if (remembered && !refused_links_.emplace(flow, path).second) return false;  // reported
+  if (tail.symlinks_refused != nullptr) tail.symlinks_refused->add();
+  if (remembered) {
+    FERRY_WARN(cat("tail: flow ", tail.name, ": not reading ", path, ": it leads through a ",
+                   "symbolic link to ", real.value_or("(unresolved)"),
+                   ", outside the directories the flow watches; set \"followSymlinks\": true on ",
+                   "the flow to read it"));
+  }
+  return false;
+}
+
 void Tailer::consider_file(uint32_t flow, const std::string& path, bool at_start) {
   struct stat st {};
   if (::stat(path.c_str(), &st) != 0 || !S_ISREG(st.st_mode)) return;  // symlinks followed
@@ -131,6 +156,7 @@ void Tailer::consider_file(uint32_t flow, const std::string& path, bool at_start
     return;
   }
   if (::fstat(fd.get(), &st) != 0 || !S_ISREG(st.st_mode)) return;
+  if (!may_read(flow, path, fd.get())) return;
   const FileIdentity identity = identify(fd.get(), st);
   const uint64_t size = static_cast<uint64_t>(st.st_size);
 
@@ -424,7 +450,8 @@ bool Tailer::read_rotated_copy(const TrackedFile& original, const FileIdentity& 
   if (best.empty()) return false;
   UniqueFd fd(::open(best.c_str(), O_RDONLY | O_CLOEXEC));
   struct stat st {};
-  if (!fd.valid() || ::fstat(fd.get(), &st) != 0) return false;
+  if (!fd.valid() || ::fstat(fd.get(), &st) != 0 || !may_read(original.flow, best, fd.get()))
+    return false;
   const FileIdentity identity = identify(fd.get(), st);
   TrackedFile& copy = track(original.flow, best, std::move(fd), identity, offset);
   copy.detached = true;  // outside the pattern: drained, then let go

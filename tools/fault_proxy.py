@@ -18,7 +18,8 @@ and acts:
   status        answer `status` with an S3 <Error> of `code` (e.g. 503 SlowDown, 500
                 InternalError, 400 RequestTimeout, 404 NoSuchUpload); nothing is forwarded.
                 Optional: "elements" (more <Error> children, e.g. {"Region": "eu-west-1"}) and
-                "headers" (e.g. {"x-amz-bucket-region": "eu-west-1"})
+                "headers" (e.g. {"x-amz-bucket-region": "eu-west-1"}), "message", and "pad"
+                (that many "A"s after the message, then "suffix": a huge hostile message)
   reset         read `after_bytes` of the body, then reset the connection (RST); nothing forwarded
   stall         read the headers, then neither read nor answer for `seconds`, then close
   down          reset this connection and every open one, stop listening for `seconds`
@@ -296,8 +297,9 @@ class Proxy:
         """(status, headers, body) for the client: a fault, a check that failed, or upstream's."""
         if rule and rule["action"] == "status":
             status, reply_headers, reply = self.error(
-                rule["status"], rule["code"], rule.get("message", "injected fault"),
-                rule.get("elements"))
+                rule["status"], rule["code"],
+                rule.get("message", "injected fault") + "A" * rule.get("pad", 0)
+                + rule.get("suffix", ""), rule.get("elements"))
             return status, reply_headers + list(rule.get("headers", {}).items()), reply
         if self.require_md5 and body and "content-md5" not in lower:
             return self.error(400, "InvalidRequest",

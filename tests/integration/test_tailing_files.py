@@ -10,6 +10,7 @@ import time
 import unittest
 
 import harness
+import streams_support as ss
 import tailing_support as ts
 
 
@@ -133,9 +134,10 @@ class Files(ts.ScenarioCase):
         ids, data = self.records(name, 0, 100)
         append(target, data)
         os.symlink(target, os.path.join(self.input, "app.log"))
-        # Changes of a target outside the watched directory are seen by the stat poll.
+        # A target outside the watched directory needs followSymlinks; its changes are seen by
+        # the stat poll.
         ferry = self.start(self.config(ts.flow(name, os.path.join(self.input, "*.log"), "s/",
-                                               statPollMillis=200)))
+                                               statPollMillis=200, followSymlinks=True)))
         self.wait_for_log(ferry, "following")
         more, data = self.records(name, 100, 100)
         time.sleep(0.5)
@@ -143,6 +145,40 @@ class Files(ts.ScenarioCase):
         time.sleep(2.5)
         self.stop(ferry)
         ts.Tally(name, ids + more, self.shipped("s/")).assert_exact(self)
+
+    def test_symlinks_out_of_the_watched_directories_are_refused_and_reported(self):
+        # A local user who can write into a watched directory links a private file into it:
+        # ferry (root) must not ship it. A link that stays inside the watched directories is
+        # still followed.
+        name = "symlink_policy"
+        secret_dir = os.path.join(self.tmp, "private")
+        os.makedirs(secret_dir)
+        secret = os.path.join(secret_dir, "shadow")
+        append(secret, ts.line("SECRET", 0))
+        os.chmod(secret, 0o600)
+        os.symlink(secret, os.path.join(self.input, "evil.log"))
+        os.makedirs(os.path.join(self.input, "data"))
+        inside = os.path.join(self.input, "data", "real.txt")
+        ids, data = self.records(name, 0, 50)
+        append(inside, data)
+        os.symlink(inside, os.path.join(self.input, "current.log"))
+        port = harness.free_port()
+        ferry = self.start(self.config(ts.flow(name, os.path.join(self.input, "*.log"), "y/"),
+                                       **{"metrics.listen": f"127.0.0.1:{port}"}))
+        self.wait_for_log(ferry, "following " + os.path.join(self.input, "current.log"))
+        self.wait_for_log(ferry, "not reading " + os.path.join(self.input, "evil.log"))
+        ok = harness.poll(lambda: ss.scrape_metrics(port).get(
+            ("ferry_symlinks_refused_total", name)) == 1, 10)
+        self.assertTrue(ok, ss.scrape_metrics(port))
+        append(secret, ts.line("SECRET", 1))  # written again: still refused, reported once
+        time.sleep(2.5)
+        text = self.stop(ferry)
+        self.assertEqual(text.count("not reading"), 1, text[-3000:])
+        self.assertIn(secret, text)
+        self.assertIn('"followSymlinks": true', text)
+        shipped = self.shipped("y/")
+        self.assertFalse([line for line in shipped if b"SECRET" in line])
+        ts.Tally(name, ids, shipped).assert_exact(self)
 
     def test_kinesis_agent_flow_keys(self):
         name = "flow_keys"

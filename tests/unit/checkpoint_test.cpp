@@ -2,6 +2,7 @@
 #include "core/checkpoint.hpp"
 
 #include <gtest/gtest.h>
+#include <simdjson.h>
 
 #include "core/crypto.hpp"
 
@@ -231,6 +232,43 @@ TEST(Checkpoint, ASealedUploadIsCompletedNotContinued) {
   ASSERT_TRUE(old.ok()) << old.error().message;
   EXPECT_FALSE(old->find_flow("f")->open->sealed);
   EXPECT_FALSE(decode_checkpoint(signed_copy(",\"sealed\":1")).ok());
+}
+
+// A name with every byte 0x01-0xFF (the raw \xff of `touch $'bad\xff.log'` bricked ferry: the
+// checkpoint held invalid JSON and no later start could read it).
+TEST(Checkpoint, NamesOfAnyBytesRoundTripAsValidJson) {
+  std::string name = "/var/log/odd/";
+  for (int b = 1; b <= 0xFF; ++b)
+    if (b != '/') name.push_back(static_cast<char>(b));
+  Checkpoint checkpoint;
+  checkpoint.commit("flow \xff", position(name, 5, 0x55, 9), 1700000000);
+  const std::string text = encode_checkpoint(checkpoint);
+  EXPECT_TRUE(simdjson::validate_utf8(text.data(), text.size()));
+  auto decoded = decode_checkpoint(text);
+  ASSERT_TRUE(decoded.ok()) << decoded.error().message;
+  const FlowCheckpoint* flow = decoded->find_flow("flow \xff");
+  ASSERT_NE(flow, nullptr);
+  ASSERT_EQ(flow->files.size(), 1u);
+  EXPECT_EQ(flow->files[0].path, name);
+}
+
+// What ferry wrote before names were encoded: the raw bytes, under a valid checksum.
+TEST(Checkpoint, AnOlderCheckpointWithRawBytesIsRead) {
+  const std::string body =
+      "{\"ferry_checkpoint\":" + std::to_string(kCheckpointVersion) +
+      ",\"generation\":3,\"flows\":[{\"flow\":\"logs\",\"files\":[\n{\"path\":\"/l/bad\xff.log\","
+      "\"device\":1,\"inode\":2,\"fingerprint\":\"00000000000000ff\",\"fingerprint_bytes\":3,"
+      "\"offset\":4,\"updated\":5}]}]";
+  const std::string text = body + ",\"sha256\":\"" + sha256_hex(body) + "\"}\n";
+  auto decoded = decode_checkpoint(text);
+  ASSERT_TRUE(decoded.ok()) << decoded.error().message;
+  ASSERT_NE(decoded->find_flow("logs"), nullptr);
+  EXPECT_EQ(decoded->find_flow("logs")->files.at(0).path, "/l/bad\xff.log");
+  EXPECT_EQ(decoded->find_flow("logs")->files.at(0).offset, 4u);
+  // Written again, it is valid JSON with the same name.
+  const std::string again = encode_checkpoint(*decoded);
+  EXPECT_TRUE(simdjson::validate_utf8(again.data(), again.size()));
+  EXPECT_EQ(decode_checkpoint(again)->find_flow("logs")->files.at(0).path, "/l/bad\xff.log");
 }
 
 }  // namespace

@@ -46,6 +46,8 @@ class KeyFile {
       : path_(std::filesystem::temp_directory_path() /
               cat("ferry_key_", ::getpid(), "_", counter_++)) {
     std::ofstream(path_, std::ios::binary) << content;
+    std::filesystem::permissions(
+        path_, std::filesystem::perms::owner_read | std::filesystem::perms::owner_write);
   }
   ~KeyFile() { std::filesystem::remove(path_); }
   std::string path() const { return path_.string(); }
@@ -54,6 +56,20 @@ class KeyFile {
   static inline int counter_ = 0;
   std::filesystem::path path_;
 };
+
+TEST(ConfigRedact, AKeyFileOthersMayReadIsNamedInAWarning) {
+  const KeyFile key("00112233445566778899aabbccddeeff");
+  std::filesystem::permissions(key.path(), std::filesystem::perms::group_read,
+                               std::filesystem::perm_options::add);
+  Result<Parsed> result = parse(with_redact(
+      cat(R"([{"fields": ["ssn"], "mode": "hmac", "keyFile": ")", key.path(), R"("}])")));
+  ASSERT_TRUE(result.ok()) << result.error().message;
+  ASSERT_EQ(result->warnings.size(), 1u);
+  EXPECT_EQ(result->warnings[0],
+            cat("config: flows[0].redact[0].keyFile: ", key.path(),
+                " holds an HMAC key and group or others may read it (mode 0640): chmod 600 ",
+                key.path()));
+}
 
 TEST(ConfigRedact, NestedPathsAreAcceptedAsWritten) {
   const auto rules =
