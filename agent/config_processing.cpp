@@ -97,11 +97,11 @@ Status check_option(const ProcessingOption& option, const KeyChecker& keys, bool
         }
         const auto pattern = processing::compile_pattern(option.match_pattern);
         if (!pattern) return config_error(key_path(path, "matchPattern"), pattern.error().message);
-        if ((*pattern)->mark_count() != option.field_names.size()) {
+        if ((*pattern)->capture_count() != option.field_names.size()) {
           return config_error(
               key_path(path, "customFieldNames"),
               cat("names ", option.field_names.size(), " fields but matchPattern has ",
-                  (*pattern)->mark_count(), " capturing groups"));
+                  (*pattern)->capture_count(), " capturing groups"));
         }
       } else if (has_field_names) {
         const std::size_t expected = processing::log_field_names(option.log_format).size();

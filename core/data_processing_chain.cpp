@@ -72,8 +72,8 @@ struct ProcessingChain::Step {
         if (!option.match_pattern.empty()) {
           auto compiled = processing::compile_pattern(option.match_pattern);
           FERRY_ASSERT(compiled.ok());
-          pattern = std::move(compiled).value();
-          FERRY_ASSERT(pattern->mark_count() == option.field_names.size());
+          FERRY_ASSERT(compiled.value()->capture_count() == option.field_names.size());
+          pattern.emplace(std::move(compiled).value());
         }
         if (option.field_names.empty()) {
           FERRY_ASSERT(!pattern);
@@ -97,10 +97,12 @@ struct ProcessingChain::Step {
   }
 
   ProcessingOption option;
-  std::optional<processing::JavaSplitter> splitter;  // SINGLELINE ("\n"), CSVTOJSON
-  std::shared_ptr<const std::regex> pattern;         // LOGTOJSON with matchPattern
-  std::vector<std::string_view> names;               // views into `option` or static names
-  simdjson::dom::parser metadata_parser;             // ADDMETADATA's metadata, parsed once
+  // A chain belongs to one worker: the matchers' per-thread resources are used through the
+  // const Step the chain runs.
+  mutable std::optional<processing::JavaSplitter> splitter;  // SINGLELINE ("\n"), CSVTOJSON
+  mutable std::optional<RegexMatcher> pattern;               // LOGTOJSON with matchPattern
+  std::vector<std::string_view> names;                       // views into `option` or static names
+  simdjson::dom::parser metadata_parser;                     // ADDMETADATA's metadata, parsed once
   simdjson::dom::element metadata;
 };
 
@@ -154,7 +156,7 @@ ProcessingResult ProcessingChain::run_step(const Step& step, std::string_view in
     case ProcessingKind::csv_to_json:
       return csv_to_json(step, in, out)
                  ? converted()
-                 : failed("record longer than the 16 KiB a delimiter regex may scan");
+                 : failed("the delimiter's pattern exceeded its match limit on this record");
     case ProcessingKind::log_to_json: return log_to_json(step, in, out);
     case ProcessingKind::add_metadata: add_metadata(step, in, context, out); return converted();
     case ProcessingKind::add_ec2_metadata:
@@ -204,9 +206,10 @@ ProcessingResult ProcessingChain::log_to_json(const Step& step, std::string_view
   const LogFormat format = step.option.log_format;
   std::size_t count = 0;
   if (step.pattern) {
-    if (in.size() > processing::kMaxRegexInputBytes)
-      return failed("record longer than the 16 KiB a matchPattern may scan");
-    if (!std::regex_match(in.begin(), in.end(), match_, *step.pattern))
+    const RegexMatcher::Outcome outcome = step.pattern->matches(in);
+    if (outcome == RegexMatcher::Outcome::limit)
+      return failed("matchPattern exceeded its match limit on this record");
+    if (outcome == RegexMatcher::Outcome::no_match)
       return dropped("the line does not match matchPattern");
     count = step.names.size();
   } else {
@@ -220,11 +223,7 @@ ProcessingResult ProcessingChain::log_to_json(const Step& step, std::string_view
   for (std::size_t i = 0; i < count; ++i) {
     std::optional<std::string_view> value;
     if (step.pattern) {
-      const auto& group = match_[i + 1];
-      if (group.matched) {
-        value = in.substr(static_cast<std::size_t>(group.first - in.begin()),
-                          static_cast<std::size_t>(group.length()));
-      }
+      value = step.pattern->group(static_cast<uint32_t>(i + 1));
     } else {
       value = log_fields_.values[i];
     }

@@ -68,7 +68,6 @@ class ProcessingChain {
   std::string decoded_;     // the record with invalid UTF-8 replaced, when it has any
   std::string stamp_;       // ADDMETADATA's "ts"
   std::vector<std::string_view> columns_;
-  processing::ViewMatch match_;
   processing::LogFields log_fields_;
   processing::JacksonWriter writer_;
   simdjson::dom::parser parser_;

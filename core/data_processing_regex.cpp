@@ -2,6 +2,7 @@
 #include "core/data_processing_regex.hpp"
 
 #include "core/text.hpp"
+#include "core/utf8.hpp"
 
 namespace ferry::processing {
 
@@ -32,14 +33,8 @@ void drop_trailing_empty(std::vector<std::string_view>& pieces) {
 
 }  // namespace
 
-Result<std::shared_ptr<const std::regex>> compile_pattern(std::string_view pattern) {
-  try {
-    return std::make_shared<const std::regex>(pattern.begin(), pattern.end(),
-                                              std::regex::ECMAScript);
-  } catch (const std::regex_error& error) {
-    return make_error(
-        cat("not a regular expression ferry can run (ECMAScript syntax): ", error.what()));
-  }
+Result<std::shared_ptr<const JavaRegex>> compile_pattern(std::string_view pattern) {
+  return JavaRegex::compile(pattern);
 }
 
 Result<JavaSplitter> JavaSplitter::create(std::string_view delimiter) {
@@ -48,13 +43,13 @@ Result<JavaSplitter> JavaSplitter::create(std::string_view delimiter) {
   if (literal_form(delimiter, splitter.literal_)) return splitter;
   auto regex = compile_pattern(delimiter);
   if (!regex) return regex.error();
-  splitter.regex_ = std::move(regex).value();
+  splitter.matcher_.emplace(std::move(regex).value());
   return splitter;
 }
 
-bool JavaSplitter::split(std::string_view text, std::vector<std::string_view>& pieces) const {
+bool JavaSplitter::split(std::string_view text, std::vector<std::string_view>& pieces) {
   pieces.clear();
-  if (!regex_) {
+  if (!matcher_) {
     std::size_t begin = 0;
     for (std::size_t at = text.find(literal_); at != std::string_view::npos;
          at = text.find(literal_, begin)) {
@@ -69,19 +64,29 @@ bool JavaSplitter::split(std::string_view text, std::vector<std::string_view>& p
     drop_trailing_empty(pieces);
     return true;
   }
-  if (text.size() > kMaxRegexInputBytes) return false;
+  // Pattern.split over Matcher.find(): after an empty match the next search starts one
+  // character later; an empty match at 0 gives no leading empty piece (Java 8+).
   std::size_t index = 0;
-  bool matched = false;
-  using Iterator = std::regex_iterator<std::string_view::const_iterator>;
-  for (Iterator it(text.begin(), text.end(), *regex_), end; it != end; ++it) {
-    const auto start = static_cast<std::size_t>(it->position(0));
-    const auto length = static_cast<std::size_t>(it->length(0));
-    if (start == 0 && length == 0) continue;  // Java 8+: no leading empty piece from an empty match
-    pieces.push_back(text.substr(index, start - index));
-    index = start + length;
-    matched = true;
+  std::size_t from = 0;
+  while (from <= text.size()) {
+    const RegexMatcher::Outcome outcome = matcher_->find(text, from);
+    if (outcome == RegexMatcher::Outcome::limit) return false;
+    if (outcome == RegexMatcher::Outcome::no_match) break;
+    const std::size_t start = matcher_->start(), end = matcher_->end();
+    if (!(index == 0 && start == 0 && end == 0)) {
+      pieces.push_back(text.substr(index, start - index));
+      index = end;
+    }
+    if (end > start) {
+      from = end;
+    } else if (end == text.size()) {
+      break;
+    } else {
+      const std::size_t step = utf8_sequence_length(text, end);
+      from = end + (step == 0 ? 1 : step);
+    }
   }
-  if (!matched) {
+  if (index == 0 && pieces.empty()) {
     pieces.push_back(text);
     return true;
   }

@@ -2,13 +2,12 @@
 // first byte must never crash; a converted record is valid UTF-8 and, when the last option writes
 // JSON, valid JSON; a failed one hands back the record as read; a dropped one leaves nothing.
 // For ASCII lines the hand-written log format matchers are also checked against the Java
-// agent's patterns run by std::regex (ECMAScript agrees with java.util.regex on ASCII here).
+// agent's patterns run by PCRE2 (core/java_regex: java.util.regex's dialect).
 #include <simdjson.h>
 
 #include <array>
 #include <cstddef>
 #include <cstdint>
-#include <regex>
 #include <string>
 #include <string_view>
 #include <vector>
@@ -16,6 +15,7 @@
 #include "core/assert.hpp"
 #include "core/data_processing_chain.hpp"
 #include "core/data_processing_log_formats.hpp"
+#include "core/java_regex.hpp"
 
 namespace {
 
@@ -77,7 +77,7 @@ std::vector<Case> make_cases() {
 }
 
 // The Java agent's log patterns, spelled out piece by piece.
-std::array<std::regex, 5> make_oracles() {
+std::vector<ferry::RegexMatcher> make_oracles() {
   const std::string integer = "(?:[+-]?(?:[0-9]+))", posint = "(?:[1-9][0-9]*)",
                     nonneg = "(?:[0-9]+)", word = "\\w+", noquote = "[^\"]+";
   const std::string ip = "(?:[\\d\\.]+)",
@@ -114,12 +114,18 @@ std::array<std::regex, 5> make_oracles() {
   const auto syslog = [&](const std::string& stamp) {
     return "^(" + stamp + ") (?:" + facility + " )?(" + user + ") " + prog + ": (.*)";
   };
-  return {std::regex(common + ".*"), std::regex(combined + ".*"), std::regex(error),
-          std::regex(syslog(syslogstamp)), std::regex(syslog(rfc3339))};
+  std::vector<ferry::RegexMatcher> oracles;
+  for (const std::string& pattern :
+       {common + ".*", combined + ".*", error, syslog(syslogstamp), syslog(rfc3339)}) {
+    auto compiled = ferry::JavaRegex::compile(pattern);
+    FERRY_ASSERT(compiled.ok());
+    oracles.emplace_back(std::move(compiled).value());
+  }
+  return oracles;
 }
 
 void check_against_oracle(std::string_view line) {
-  static const std::array<std::regex, 5> oracles = make_oracles();
+  static std::vector<ferry::RegexMatcher> oracles = make_oracles();
   if (line.size() > 512) return;
   for (const char c : line) {
     if (static_cast<unsigned char>(c) >= 0x80) return;
@@ -128,14 +134,16 @@ void check_against_oracle(std::string_view line) {
     ferry::processing::LogFields fields;
     const bool ours =
         ferry::processing::parse_log_line(static_cast<LogFormat>(format), line, fields);
-    std::match_results<std::string_view::const_iterator> match;
-    const bool theirs = std::regex_match(line.begin(), line.end(), match, oracles[format]);
+    ferry::RegexMatcher& oracle = oracles[format];
+    const auto outcome = oracle.matches(line);
+    FERRY_ASSERT(outcome != ferry::RegexMatcher::Outcome::limit);
+    const bool theirs = outcome == ferry::RegexMatcher::Outcome::match;
     FERRY_ASSERT(ours == theirs);
     if (!ours) continue;
-    FERRY_ASSERT(fields.count + 1 == match.size());
     for (std::size_t i = 0; i < fields.count; ++i) {
-      FERRY_ASSERT(fields.values[i].has_value() == match[i + 1].matched);
-      if (fields.values[i]) FERRY_ASSERT(*fields.values[i] == match[i + 1].str());
+      const auto group = oracle.group(static_cast<uint32_t>(i + 1));
+      FERRY_ASSERT(fields.values[i].has_value() == group.has_value());
+      if (fields.values[i]) FERRY_ASSERT(*fields.values[i] == *group);
     }
   }
 }

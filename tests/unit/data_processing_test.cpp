@@ -15,6 +15,7 @@
 #include "core/data_processing_json.hpp"
 #include "core/data_processing_text.hpp"
 #include "core/ec2_identity.hpp"
+#include "core/text.hpp"
 
 namespace ferry {
 namespace {
@@ -268,6 +269,45 @@ TEST(DataProcessing, LogToJson_CustomFieldNamesAndMatchPattern) {
   // A syslog-family pattern keeps "-"; a group that did not take part is null.
   const auto syslog_pattern = log_option(LogFormat::syslog, {"a", "b"}, "(\\S+)(?: (x))?");
   EXPECT_EQ(converted({syslog_pattern}, "-"), R"({"a":"-","b":null})");
+}
+
+TEST(DataProcessing, LogToJson_JavaRegexFeatures) {
+  // Named groups, look-behind, possessive quantifiers, \p{...} and inline flags: java.util.regex
+  // constructs std::regex refused.
+  const auto named = log_option(LogFormat::syslog, {"user", "action"},
+                                R"((?i)(?<user>\p{L}++) (?<=\s)(LOGIN|logout))");
+  EXPECT_EQ(converted({named}, "Zo\xC3\xAB login"),
+            "{\"user\":\"Zo\xC3\xAB\",\"action\":\"login\"}");
+  // `.` is a character, not a byte.
+  const auto dot = log_option(LogFormat::syslog, {"c"}, "(.)");
+  EXPECT_EQ(converted({dot}, "\xC3\xA9"), "{\"c\":\"\xC3\xA9\"}");
+}
+
+TEST(DataProcessing, LongRecordsMatchAndRunawayPatternsFailTheRecordOnly) {
+  // Records over 16 KiB were refused under std::regex (it recursed per byte).
+  const std::string big(1 << 20, 'x');
+  const auto whole = log_option(LogFormat::syslog, {"all"}, "(x+)");
+  EXPECT_EQ(converted({whole}, big).size(), big.size() + 10);
+  EXPECT_EQ(converted({csv_option({"a", "b"}, "\\s*;\\s*")}, big + " ; y"),
+            cat(R"({"a":")", big, R"(","b":"y"})"));
+  // Catastrophic backtracking: bounded by the match limit, the option fails for this record.
+  const auto runaway = log_option(LogFormat::syslog, {"a"}, R"(((?:\w+\s?)*)$)");
+  const std::string hostile = std::string(64, 'a') + "!";
+  const Outcome slow = run({runaway}, hostile);
+  EXPECT_EQ(slow.status, ProcessingStatus::failed);
+  EXPECT_EQ(slow.out, hostile);  // handed back as read
+  const auto splitter = csv_option({"a"}, R"((?:\w+\s?)*\W\W)");
+  EXPECT_EQ(run({splitter}, hostile).status, ProcessingStatus::failed);
+}
+
+TEST(DataProcessing, CsvToJson_EmptyMatchesSplitAsJava) {
+  const std::vector<std::string> names = {"a", "b", "c", "d"};
+  // "abc".split("") is [a, b, c]; a look-ahead splits before each digit, none at 0.
+  EXPECT_EQ(converted({csv_option(names, "(?:)")}, "abc"), R"({"a":"a","b":"b","c":"c","d":null})");
+  EXPECT_EQ(converted({csv_option(names, "(?=\\d)")}, "1a2b3"),
+            R"({"a":"1a","b":"2b","c":"3","d":null})");
+  EXPECT_EQ(converted({csv_option(names, "(?:)")}, "\xC3\xA9x"),
+            "{\"a\":\"\xC3\xA9\",\"b\":\"x\",\"c\":null,\"d\":null}");
 }
 
 // ---- ADDMETADATA ------------------------------------------------------------------------
