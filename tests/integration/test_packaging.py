@@ -98,6 +98,12 @@ class InstallAndSystemdUnit(unittest.TestCase):
         self.assertEqual(settings["ProtectSystem"], ["strict"])
         self.assertEqual(settings["NoNewPrivileges"], ["true"])
         self.assertEqual(settings["StateDirectory"], ["ferry"])
+        # A dedicated user in group adm, not root, reading through one capability.
+        self.assertEqual(settings["DynamicUser"], ["yes"])
+        self.assertEqual(settings["SupplementaryGroups"], ["adm"])
+        self.assertEqual(settings["AmbientCapabilities"], ["CAP_DAC_READ_SEARCH"])
+        self.assertEqual(settings["CapabilityBoundingSet"], ["CAP_DAC_READ_SEARCH"])
+        self.assertNotIn("User", settings)
         self.assertIn("/var/lib/ferry", " ".join(settings["ReadWritePaths"]).split())
         self.assertEqual(settings["WantedBy"], ["multi-user.target"])
 
@@ -145,6 +151,14 @@ class ContainerFiles(unittest.TestCase):
                 owner = run("dpkg", "-S", path.replace("/usr/lib/", "/lib/", 1)).stdout.split(":")[0]
             self.assertTrue(owner, f"no Debian package owns {path}")
             self.assertIn(owner, packages | BASE_PACKAGES, f"{library} comes from {owner}")
+
+    def test_image_runs_ferry_as_a_dedicated_user(self):
+        with open(DOCKERFILE) as f:
+            runtime = re.split(r"^FROM ", f.read(), flags=re.M)[2]
+        users = re.findall(r"^USER (\S+)$", runtime, flags=re.M)
+        self.assertEqual(users, ["ferry"])
+        self.assertRegex(runtime, r"useradd --system --uid 10001 --gid adm")
+        self.assertIn("chown ferry:adm /var/lib/ferry", runtime)
 
     def test_ecs_task_shares_the_compliance_volume_with_a_ferry_sidecar(self):
         with open(TASK_DEFINITION) as f:
