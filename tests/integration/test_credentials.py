@@ -444,6 +444,9 @@ class CredentialsTest(unittest.TestCase):
                        "web identity", "shared files", "container endpoint",
                        "EC2 instance metadata"):
             self.assertIn(source, log)
+        # The log scrubber leaves "not set" alone (it wrote "awsSecretAccessKey: <redacted> set").
+        self.assertIn("agent.json awsAccessKeyId/awsSecretAccessKey (not set)", log)
+        self.assertNotIn("<redacted>", log)
         self.assertEqual(self.s3.list_objects(self.prefix), {})
 
     # -- assumeRoleARN on top of the chain
