@@ -68,7 +68,8 @@ struct Flow {
   uint64_t skip_header_lines = 0;  // "skipHeaderLines": of every file read from its start
   std::optional<std::string> truncated_record_terminator;  // "truncatedRecordTerminator"
   std::string multi_line_start_pattern;  // "multiLineStartPattern" (Hyperscan/PCRE); "": off
-  std::string file_footer_pattern;       // "fileFooterPattern": such records are dropped; "": off
+  std::string
+      file_footer_pattern;  // "fileFooterPattern": a whole (trimmed) line ends its file; "": off
   uint64_t file_poll_millis = 0;   // "minTimeBetweenFilePollsMillis": safety-net rescan; 0: 10 s
   uint64_t stat_poll_millis = 0;   // "statPollMillis": stat tracked files (NFS/EFS); 0: off
   bool follow_symlinks = false;    // "followSymlinks": read a link's target wherever it is

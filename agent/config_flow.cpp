@@ -8,7 +8,7 @@
 #include "agent/config_rules.hpp"
 #include "agent/config_sections.hpp"
 #include "agent/config_streams.hpp"
-#include "core/start_pattern.hpp"
+#include "core/line_patterns.hpp"
 #include "core/text.hpp"
 
 namespace ferry::config {
@@ -18,16 +18,13 @@ constexpr std::array<std::string_view, 2> kInitialPositions = {"START_OF_FILE", 
 
 constexpr uint64_t kMaxRecordBytes = 64ull << 20;
 
-// multiLineStartPattern and fileFooterPattern are matched with Hyperscan (core/start_pattern.hpp).
-std::string check_start_pattern(const std::string& pattern) {
+// multiLineStartPattern and fileFooterPattern are Java regexes, run by PCRE2
+// (core/line_patterns.hpp).
+std::string check_line_pattern(const std::string& pattern) {
   if (pattern.empty()) return {};  // off
-  auto compiled = compile_start_pattern(pattern);
+  auto compiled = compile_line_pattern(pattern);
   if (compiled) return {};
-  // Hyperscan's reason, without the wrapped expression it was given.
-  std::string reason = compiled.error().message;
-  const size_t at = reason.find("\": ");
-  if (at != std::string::npos) reason.erase(0, at + 3);
-  return cat("not a valid regular expression (", reason, "), got ", quote_value(pattern));
+  return cat(compiled.error().message, ", got ", quote_value(pattern));
 }
 
 }  // namespace
@@ -109,13 +106,13 @@ Result<Flow> parse_flow(element value, std::size_t index, ParseContext& context)
     } else if (key == "multiLineStartPattern") {
       if (!field.value.is_null()) {
         FERRY_CONFIG_TRY(flow.multi_line_start_pattern, read_string(field.value, where));
-        const std::string problem = check_start_pattern(flow.multi_line_start_pattern);
+        const std::string problem = check_line_pattern(flow.multi_line_start_pattern);
         if (!problem.empty()) return config_error(where, problem);
       }
     } else if (key == "fileFooterPattern") {
       if (!field.value.is_null()) {
         FERRY_CONFIG_TRY(flow.file_footer_pattern, read_string(field.value, where));
-        const std::string problem = check_start_pattern(flow.file_footer_pattern);
+        const std::string problem = check_line_pattern(flow.file_footer_pattern);
         if (!problem.empty()) return config_error(where, problem);
       }
     } else if (key == "dataProcessingOptions") {

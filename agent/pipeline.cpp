@@ -74,6 +74,7 @@ TailFlow tail_flow_of(const config::Flow& flow) {
   tail.skip_header_lines = flow.skip_header_lines;
   tail.truncated_record_terminator = flow.truncated_record_terminator;
   tail.multi_line_start_pattern = flow.multi_line_start_pattern;
+  tail.file_footer_pattern = flow.file_footer_pattern;
   tail.max_open_files = flow.max_open_files;
   tail.follow_symlinks = flow.follow_symlinks;
   return tail;
@@ -231,9 +232,13 @@ Result<RunSummary> run_pipeline(const config::Config& config, const RunOptions& 
     ship_flows.push_back(std::move(ship));
     tail_flows.push_back(tail_flow_of(flow));
     tail_flows.back().symlinks_refused = &ship_flows.back().metrics->symlinks_refused;
+    tail_flows.back().records_dropped = &ship_flows.back().metrics->records_dropped;
+    // A stream record keeps the line breaks of a multi-line record, as the Kinesis Agent's; an
+    // object holds one record per line.
+    if (stream != nullptr) tail_flows.back().multi_line_joiner = "\n";
     processing.push_back(FlowProcessing{flow.data_processing, flow.redact,
                                         flow.object.compression_level, stream != nullptr});
-    processing.back().hooks = RecordHooks{flow.file_footer_pattern, &ec2_metadata};
+    processing.back().hooks = RecordHooks{&ec2_metadata};
   }
   // Calls of every stream flow share these threads; a call not through after a minute of
   // retries fails a --once run (its records are sent again by the next one).

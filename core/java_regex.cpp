@@ -53,6 +53,8 @@ Result<std::shared_ptr<const JavaRegex>> JavaRegex::compile(std::string_view pat
   std::string error;
   regex->find_ = compile_one(pattern, 0, error);
   if (regex->find_ == nullptr) return make_error(error);
+  regex->start_ = compile_one(pattern, PCRE2_ANCHORED, error);
+  if (regex->start_ == nullptr) return make_error(error);
   regex->whole_ = compile_one(pattern, PCRE2_ANCHORED | PCRE2_ENDANCHORED, error);
   if (regex->whole_ == nullptr) return make_error(error);
   pcre2_pattern_info(regex->find_, PCRE2_INFO_CAPTURECOUNT, &regex->captures_);
@@ -61,6 +63,7 @@ Result<std::shared_ptr<const JavaRegex>> JavaRegex::compile(std::string_view pat
 
 JavaRegex::~JavaRegex() {
   pcre2_code_free(find_);
+  pcre2_code_free(start_);
   pcre2_code_free(whole_);
 }
 
@@ -94,23 +97,27 @@ RegexMatcher::~RegexMatcher() = default;
 RegexMatcher::RegexMatcher(RegexMatcher&&) noexcept = default;
 RegexMatcher& RegexMatcher::operator=(RegexMatcher&&) noexcept = default;
 
-RegexMatcher::Outcome RegexMatcher::run(bool whole, std::string_view text, std::size_t from) {
+RegexMatcher::Outcome RegexMatcher::run(const pcre2_code* code, std::string_view text,
+                                        std::size_t from) {
   FERRY_ASSERT(from <= text.size());
   text_ = text;
-  const int rc =
-      pcre2_match(whole ? regex_->whole_ : regex_->find_, reinterpret_cast<PCRE2_SPTR>(text.data()),
-                  text.size(), from, 0, resources_->data, resources_->context);
+  const int rc = pcre2_match(code, reinterpret_cast<PCRE2_SPTR>(text.data()), text.size(), from, 0,
+                             resources_->data, resources_->context);
   if (rc >= 0) return Outcome::match;
   if (rc == PCRE2_ERROR_NOMATCH) return Outcome::no_match;
   return Outcome::limit;  // match, depth or heap limit, JIT stack exhausted
 }
 
 RegexMatcher::Outcome RegexMatcher::matches(std::string_view text) {
-  return run(true, text, 0);
+  return run(regex_->whole_, text, 0);
+}
+
+RegexMatcher::Outcome RegexMatcher::looking_at(std::string_view text) {
+  return run(regex_->start_, text, 0);
 }
 
 RegexMatcher::Outcome RegexMatcher::find(std::string_view text, std::size_t from) {
-  return run(false, text, from);
+  return run(regex_->find_, text, from);
 }
 
 std::optional<std::string_view> RegexMatcher::group(uint32_t i) const {

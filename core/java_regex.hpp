@@ -36,6 +36,7 @@ class JavaRegex {
   friend class RegexMatcher;
   JavaRegex() = default;
   pcre2_real_code_8* find_ = nullptr;   // unanchored: Matcher.find()
+  pcre2_real_code_8* start_ = nullptr;  // anchored at the start: Matcher.lookingAt()
   pcre2_real_code_8* whole_ = nullptr;  // anchored at both ends: Matcher.matches()
   uint32_t captures_ = 0;
 };
@@ -52,6 +53,8 @@ class RegexMatcher {
 
   // Matcher.matches(): the whole text.
   Outcome matches(std::string_view text);
+  // Matcher.lookingAt(): a match that starts where the text does.
+  Outcome looking_at(std::string_view text);
   // Matcher.find() from `from`: the first match starting at or after it.
   Outcome find(std::string_view text, std::size_t from);
 
@@ -63,7 +66,7 @@ class RegexMatcher {
 
  private:
   struct Resources;
-  Outcome run(bool whole, std::string_view text, std::size_t from);
+  Outcome run(const pcre2_real_code_8* code, std::string_view text, std::size_t from);
 
   std::shared_ptr<const JavaRegex> regex_;
   std::unique_ptr<Resources> resources_;

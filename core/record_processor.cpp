@@ -2,7 +2,6 @@
 #include "core/record_processor.hpp"
 
 #include "core/assert.hpp"
-#include "core/start_pattern.hpp"
 
 namespace ferry {
 
@@ -10,11 +9,6 @@ RecordProcessor::RecordProcessor(const std::vector<ProcessingOption>& data_proce
                                  std::vector<RedactionRule> rules, const RecordHooks& hooks)
     : ec2_(hooks.ec2), chain_(data_processing), redactor_(std::move(rules)) {
   if (!chain_.uses_ec2_metadata()) ec2_ = nullptr;  // no lock per record for nothing
-  if (!hooks.footer_pattern.empty()) {
-    auto compiled = compile_start_pattern(hooks.footer_pattern);
-    FERRY_ASSERT(compiled.ok());  // the configuration compiled it already
-    footer_.emplace(std::move(compiled.value()));
-  }
 }
 
 RecordOutcome RecordProcessor::process(std::string_view record, bool piece,
@@ -24,7 +18,6 @@ RecordOutcome RecordProcessor::process(std::string_view record, bool piece,
     redactor_.append_invalid_marker(record, origin, out);
     return RecordOutcome::invalid;
   }
-  if (footer_ && starts_record(*footer_, record, spans_)) return RecordOutcome::dropped;
   std::string_view shipped = record;
   if (!chain_.empty()) {
     // A converter that fails leaves the record as read (the Java agent ships it raw); the

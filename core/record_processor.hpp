@@ -12,7 +12,6 @@
 
 #include "core/data_processing_chain.hpp"
 #include "core/ec2_metadata_cell.hpp"
-#include "core/pattern_set.hpp"
 #include "core/redaction_rule.hpp"
 #include "core/redactor.hpp"
 
@@ -20,9 +19,6 @@ namespace ferry {
 
 // What a flow adds around its converters and rules.
 struct RecordHooks {
-  // fileFooterPattern (validated by the configuration): a record matching it is a file footer
-  // and is dropped before anything else sees it. Empty: off.
-  std::string footer_pattern;
   // ADDEC2METADATA's facts; null, or nothing published yet: records pass that step unchanged.
   const Ec2MetadataCell* ec2 = nullptr;
 };
@@ -31,8 +27,8 @@ enum class RecordOutcome {
   passed,    // shipped as read (or as converted)
   redacted,  // a rule applied
   invalid,   // replaced by the invalid-record marker
-  dropped,   // a footer (fileFooterPattern), or a converter filtered it out (LOGTOJSON on a line
-             // its pattern does not match)
+  dropped,   // a converter filtered it out (LOGTOJSON on a line its pattern does not match);
+             // the tailer drops fileFooterPattern's footers before they become records
 };
 
 class RecordProcessor {
@@ -40,9 +36,8 @@ class RecordProcessor {
   RecordProcessor(const std::vector<ProcessingOption>& data_processing,
                   std::vector<RedactionRule> rules, const RecordHooks& hooks = {});
 
-  // Whether records pass byte for byte (no footer pattern, converter or rule): the caller may
-  // skip process().
-  bool passes_through() const { return !footer_ && chain_.empty() && !redactor_.has_rules(); }
+  // Whether records pass byte for byte (no converter or rule): the caller may skip process().
+  bool passes_through() const { return chain_.empty() && !redactor_.has_rules(); }
 
   // Appends what the flow ships for `record` (without its newline), followed by '\n', to `out`
   // (nothing when dropped). `piece`: a piece of a line longer than maxRecordBytes, which
@@ -55,8 +50,6 @@ class RecordProcessor {
   void take_audit(std::vector<RuleAudit>& into) { redactor_.take_audit(into); }
 
  private:
-  std::optional<PatternSet> footer_;
-  std::vector<MatchSpan> spans_;  // footer matches, capacity reused
   const Ec2MetadataCell* ec2_ = nullptr;
   ProcessingChain chain_;
   Redactor redactor_;

@@ -11,9 +11,9 @@
 #include <limits>
 
 #include "core/assert.hpp"
+#include "core/line_patterns.hpp"
 #include "core/log.hpp"
 #include "core/path_glob.hpp"
-#include "core/start_pattern.hpp"
 #include "core/text.hpp"
 #include "io/steady_clock.hpp"
 #include "io/tailer_tracked_file.hpp"
@@ -54,13 +54,17 @@ Tailer::Tailer(std::vector<TailFlow> flows, const Checkpoint& committed, TailerO
       flow_bytes_in_flight_(flows_.size(), 0),
       pending_positions_(flows_.size()),
       paused_(std::make_unique<std::atomic<bool>[]>(flows_.size())) {
+  // Validated by the configuration: a pattern that does not compile here is a bug.
+  const auto matcher_of = [](const std::string& pattern) -> std::optional<RegexMatcher> {
+    if (pattern.empty()) return std::nullopt;
+    auto compiled = compile_line_pattern(pattern);
+    FERRY_ASSERT(compiled.ok());
+    return RegexMatcher(std::move(compiled).value());
+  };
   for (const auto& flow : flows_) {
     FERRY_ASSERT(flow.max_open_files > 0);
-    start_patterns_.emplace_back();
-    if (flow.multi_line_start_pattern.empty()) continue;
-    auto compiled = compile_start_pattern(flow.multi_line_start_pattern);
-    FERRY_ASSERT(compiled.ok());  // validated by the configuration
-    start_patterns_.back().emplace(std::move(compiled.value()));
+    start_patterns_.push_back(matcher_of(flow.multi_line_start_pattern));
+    footer_patterns_.push_back(matcher_of(flow.file_footer_pattern));
   }
 }
 

@@ -20,6 +20,7 @@
 #include "core/bounded_queue.hpp"
 #include "core/checkpoint.hpp"
 #include "core/file_change.hpp"
+#include "core/java_regex.hpp"
 #include "core/line_framer.hpp"
 #include "core/metrics.hpp"
 #include "core/pattern_set.hpp"
@@ -47,11 +48,19 @@ struct TailFlow {
   // ending with it, and the rest of the line is dropped (the Kinesis Agent's behaviour); unset,
   // it is shipped in pieces.
   std::optional<std::string> truncated_record_terminator;
-  // multiLineStartPattern (core/start_pattern.hpp, validated by the configuration): a matching line
-  // starts a record, the following lines that do not match are joined to it with a space. A
+  // multiLineStartPattern (core/line_patterns.hpp, validated by the configuration): a line it
+  // matches at its start begins a record, and so does the first line read when no record is
+  // open; the lines after it that do not match are joined to it with `multi_line_joiner`. A
   // record is complete when the next one starts or its file has been idle partial_line_millis.
   std::string multi_line_start_pattern;
-  size_t max_open_files = 1024;  // maxOpenFiles: descriptors of this flow's files; the least
+  // "\n" (the Kinesis Agent: a stream record keeps its line breaks), or " " where records are
+  // lines of an object (NDJSON).
+  std::string multi_line_joiner = " ";
+  // fileFooterPattern: a line that matches it whole (trimmed) ends the file's records: it and
+  // everything after it in that file are not shipped (counted in `records_dropped`).
+  std::string file_footer_pattern;
+  Counter* records_dropped = nullptr;  // not owned
+  size_t max_open_files = 1024;        // maxOpenFiles: descriptors of this flow's files; the least
                                  // recently read idle ones are closed and reopened by identity
   // followSymlinks: a file reached through a link is read wherever it really is; otherwise only
   // inside the directories the pattern covers (core/symlink_policy.hpp).
@@ -129,12 +138,14 @@ class Tailer {
   void add_record(TrackedFile& file, Batch& batch, size_t source, std::string_view record,
                   uint64_t offset, bool piece);
   void join_line(TrackedFile& file, Batch& batch, size_t source, std::string_view line,
-                 uint64_t offset, bool piece);
+                 uint64_t offset);
   void flush_joined(TrackedFile& file, Batch& batch, size_t source);
   static void append_record(Batch& batch, size_t source, std::string_view record,
                             std::string_view suffix, uint64_t offset, bool piece);
   static void set_position(Batch& batch, size_t source, const TrackedFile& file);
-  bool flush_partial_line(TrackedFile& file);
+  // Ships the file's last line without newline and its joined record (joined_only: only the
+  // joined record); false if it must wait (reads in flight, no batch free).
+  bool flush_partial_line(TrackedFile& file, bool joined_only = false);
 
   // tailer_files.cpp: which files, from where, and what became of them.
   void consider_file(uint32_t flow, const std::string& path, bool at_start);
@@ -180,8 +191,8 @@ class Tailer {
   bool paused(uint32_t flow) const { return paused_[flow].load(std::memory_order_relaxed); }
   std::vector<char> inotify_buffer_;
   std::vector<FileEvent> events_;
-  std::vector<std::optional<PatternSet>> start_patterns_;  // per flow: multiLineStartPattern
-  std::vector<MatchSpan> match_spans_;
+  std::vector<std::optional<RegexMatcher>> start_patterns_;   // per flow: multiLineStartPattern
+  std::vector<std::optional<RegexMatcher>> footer_patterns_;  // per flow: fileFooterPattern
   uint64_t control_value_ = 0;
 
   std::map<uint64_t, std::unique_ptr<TrackedFile>> files_;        // by file id

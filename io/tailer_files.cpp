@@ -356,6 +356,7 @@ void Tailer::truncated(TrackedFile& file, const struct stat& st) {
   file.identity = identify(file.fd.get(), st);
   file.skip_lines = flows_[file.flow].skip_header_lines;
   file.cutting_line = false;
+  file.after_footer = false;  // rewritten from the start: its records begin again
   file.readable = true;
   file.done = false;
   if (options_.once) file.target = static_cast<uint64_t>(st.st_size);

@@ -7,8 +7,8 @@
 #include <cstring>
 
 #include "core/assert.hpp"
+#include "core/line_patterns.hpp"
 #include "core/log.hpp"
-#include "core/start_pattern.hpp"
 #include "core/text.hpp"
 #include "io/file_probe.hpp"
 #include "io/steady_clock.hpp"
@@ -88,7 +88,21 @@ void Tailer::add_record(TrackedFile& file, Batch& batch, size_t source, std::str
     --file.skip_lines;
     return;
   }
-  const auto& terminator = flows_[file.flow].truncated_record_terminator;
+  const TailFlow& flow = flows_[file.flow];
+  if (file.after_footer) {  // fileFooterPattern: the file's records have ended
+    if (!piece && flow.records_dropped != nullptr) flow.records_dropped->add();
+    return;
+  }
+  if (auto& footer = footer_patterns_[file.flow];
+      footer && !piece && is_file_footer(*footer, record)) {
+    flush_joined(file, batch, source);  // the record before the footer is complete
+    file.after_footer = true;
+    if (flow.records_dropped != nullptr) flow.records_dropped->add();
+    FERRY_INFO(cat("tail: flow ", flow.name, ": ", file.path, ": footer at offset ", offset,
+                   " (fileFooterPattern); what follows in this file is not shipped"));
+    return;
+  }
+  const auto& terminator = flow.truncated_record_terminator;
   std::string_view suffix;
   if (terminator) {
     // The Kinesis Agent's truncation: the first max bytes (terminator included) of a long line
@@ -104,32 +118,31 @@ void Tailer::add_record(TrackedFile& file, Batch& batch, size_t source, std::str
     }
   }
   if (start_patterns_[file.flow]) {
-    join_line(file, batch, source, record, offset, piece || !suffix.empty());
-    if (suffix.empty()) return;
-    record = {};  // a cut line: its terminator closes the record it was joined to
+    if (!piece && suffix.empty()) {
+      join_line(file, batch, source, record, offset);
+      return;
+    }
+    flush_joined(file, batch, source);  // a piece of a long line is a record of its own
   }
   append_record(batch, source, record, suffix, offset, piece);
 }
 
 void Tailer::join_line(TrackedFile& file, Batch& batch, size_t source, std::string_view line,
-                       uint64_t offset, bool piece) {
-  // multiLineStartPattern: a line matching it starts a record, the lines after it that do not
-  // are joined to it (by a space: objects are NDJSON, one record per line).
-  const size_t max = flows_[file.flow].max_record_bytes;
-  const bool starts = !piece && starts_record(*start_patterns_[file.flow], line, match_spans_);
-  if (starts || !file.joining || file.joined.size() + 1 + line.size() > max) {
+                       uint64_t offset) {
+  // multiLineStartPattern (the Kinesis Agent's RegexSplitter): a line it matches at its start
+  // begins a record, and so does the first line when no record is open; the lines after it
+  // that do not match are joined to it with the flow's joiner.
+  const TailFlow& flow = flows_[file.flow];
+  const bool starts = starts_record(*start_patterns_[file.flow], line);
+  if (starts || !file.joining ||
+      file.joined.size() + flow.multi_line_joiner.size() + line.size() > flow.max_record_bytes) {
     flush_joined(file, batch, source);
-    if (!starts && !file.joining) {
-      // Before any start line (or too long to join): the line is a record of its own.
-      append_record(batch, source, line, {}, offset, piece || !starts);
-      return;
-    }
     file.joining = true;
     file.joined_offset = offset;
     file.joined.assign(line);
     return;
   }
-  file.joined.push_back(' ');
+  file.joined.append(flow.multi_line_joiner);
   file.joined.append(line);
 }
 
@@ -178,7 +191,10 @@ void Tailer::consume_read(TrackedFile& file, int result, const char* data) {
   }
   if (result == 0) {
     file.readable = file.modified_since_submit;
-    if (options_.once) file.done = true;
+    if (options_.once) {
+      file.done = true;
+      (void)flush_partial_line(file, /*joined_only=*/true);  // as at the target, below
+    }
     file.idle_since = now;
     check_file(file);  // at the end: truncated (copytruncate), or replaced?
     return;
@@ -204,23 +220,33 @@ void Tailer::consume_read(TrackedFile& file, int result, const char* data) {
 
   file.readable = bytes == file.read_length || file.modified_since_submit;
   if (!file.readable) file.idle_since = now;
-  if (options_.once && file.framer.next_offset() >= file.target) file.done = true;
+  if (options_.once && file.framer.next_offset() >= file.target) {
+    file.done = true;
+    // --once ships what the file held: its last multi-line record is complete (as the Kinesis
+    // Agent's splitter at the end of the data); a last line without newline still waits.
+    if (file.joining) {
+      flush_joined(file, *batch, source);
+      set_position(*batch, source, file);
+    }
+  }
 }
 
-bool Tailer::flush_partial_line(TrackedFile& file) {
-  if (file.framer.pending_bytes() == 0 && !file.joining) return true;
+bool Tailer::flush_partial_line(TrackedFile& file, bool joined_only) {
+  if ((joined_only || file.framer.pending_bytes() == 0) && !file.joining) return true;
   if (flow_reads_in_flight_[file.flow] > 0) return false;  // would race the batch's reads
   Batch* batch = current_batch(file.flow);
   if (batch == nullptr) return false;  // pool empty: try again on the next turn
   if (batch->first_record_millis == 0) batch->first_record_millis = steady_millis();
   const size_t source = source_index(*batch, file);
-  if (file.framer.pending_bytes() > 0) {
-    FERRY_INFO(cat("tail: ", file.path, ": shipping its last ", file.framer.pending_bytes(),
-                   " bytes, which have no newline (the file was rotated away or deleted)"));
+  if (!joined_only) {
+    if (file.framer.pending_bytes() > 0) {
+      FERRY_INFO(cat("tail: ", file.path, ": shipping its last ", file.framer.pending_bytes(),
+                     " bytes, which have no newline (the file was rotated away or deleted)"));
+    }
+    file.framer.flush([&](std::string_view record, uint64_t offset, uint64_t) {
+      add_record(file, *batch, source, record, offset, /*piece=*/false);
+    });
   }
-  file.framer.flush([&](std::string_view record, uint64_t offset, uint64_t) {
-    add_record(file, *batch, source, record, offset, /*piece=*/false);
-  });
   flush_joined(file, *batch, source);
   set_position(*batch, source, file);
   return true;

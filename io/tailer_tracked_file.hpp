@@ -38,6 +38,7 @@ struct Tailer::TrackedFile {
   uint64_t settle_until = 0;
   uint64_t skip_lines = 0;     // header lines still to skip
   bool cutting_line = false;   // truncatedRecordTerminator: dropping the rest of a long line
+  bool after_footer = false;   // fileFooterPattern matched: the file's records have ended
   bool joining = false;        // multiLineStartPattern: a record is being joined ...
   uint64_t joined_offset = 0;  // ... that starts here ...
   std::string joined;          // ... with these bytes so far (at most max_record_bytes)

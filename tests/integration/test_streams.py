@@ -216,6 +216,19 @@ class FirehoseTest(StreamTestCase):
         self.assertIn("ResourceNotFoundException", {c.error for c in self.fh.calls})
         self.assertEqual(self.fh.records("ds1"), [])
 
+    def test_multi_line_records_keep_their_line_breaks(self):
+        """As the Kinesis Agent (RegexSplitter): a multi-line record is one Firehose record
+        with its line breaks (objects join lines with a space instead: one record a line)."""
+        with open(self.source, "wb") as f:
+            f.write(b"2026-12-05 ERROR one\n\tat a.b(C.java:1)\n\tat d.e(F.java:2)\n"
+                    b"2026-12-05 INFO two\n")
+        cfg = self.config(nbytes=None, multiLineStartPattern="\\d{4}-\\d{2}-\\d{2} ")
+        self.run_once(cfg)
+        self.assertEqual(sorted(self.fh.records("ds1")),
+                         [b"2026-12-05 ERROR one\n\tat a.b(C.java:1)\n\tat d.e(F.java:2)\n",
+                          b"2026-12-05 INFO two\n"])
+        self.assert_clean()
+
     def test_large_record_is_split_into_service_sized_pieces(self):
         """A record above Firehose's 1,024,000-byte limit arrives as limit-sized pieces."""
         big = json.dumps({"id": 1, "notes": "x" * 1_500_000}).encode() + b"\n"

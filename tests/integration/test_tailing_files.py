@@ -210,13 +210,18 @@ class Files(ts.ScenarioCase):
     def test_multi_line_records_are_joined(self):
         name = "multi_line"
         log = os.path.join(self.input, "app.log")
+        # As the Kinesis Agent (RegexSplitter: Matcher.lookingAt() per line): the pattern is
+        # anchored at the line's start without a ^, and lines before the first start line make
+        # one record with the first line.
+        append(log, b"preamble line one\npreamble line two\n")
         ferry = self.start(self.config(ts.flow(name, os.path.join(self.input, "*.log"), "m/",
-                                               multiLineStartPattern="^\\d{4}-\\d{2}-\\d{2} ")))
+                                               multiLineStartPattern="\\d{4}-\\d{2}-\\d{2} ")))
         self.wait_for_log(ferry, "starting")
-        expected = []
+        expected = [b"preamble line one preamble line two"]
         for i in range(200):
             head = f"2026-11-24 12:00:{i % 60:02d} ERROR {name}-{i} failed"
-            trace = [f"\tat com.example.Frame{j}.call(Frame{j}.java:{i + j})" for j in range(i % 4)]
+            trace = [f"\tat com.example.Frame{j}.call(Frame{j}.java:{i + j}) 2026-11-24 00:00:0{j}"
+                     for j in range(i % 4)]
             append(log, ("\n".join([head] + trace) + "\n").encode())
             expected.append(" ".join([head] + trace).encode())
             if i % 50 == 49:
@@ -228,6 +233,30 @@ class Files(ts.ScenarioCase):
               f"{len(set(lines))}, lost {len(set(expected) - set(lines))}, duplicated "
               f"{len(lines) - len(set(lines))}", flush=True)
         self.assertEqual(sorted(lines), sorted(expected))
+
+    def test_file_footer_ends_the_files_records(self):
+        # The Kinesis Agent matches fileFooterPattern against the whole trimmed record and stops
+        # reading the file there; ferry used to match anywhere and drop only that line.
+        name = "footer"
+        ids, data = self.records(name, 0, 30)
+        mention = b'{"seq": "footer-mention", "note": "keep this line mentioning END of story"}\n'
+        append(os.path.join(self.input, "a.log"), data + mention + b"  END \n" +
+               ts.line("AFTER-FOOTER", 0))
+        other_ids, other = self.records(name, 30, 20)
+        append(os.path.join(self.input, "b.log"), other)  # no footer: every line ships
+        ferry = self.start(self.config(ts.flow(name, os.path.join(self.input, "*.log"), "f/",
+                                               fileFooterPattern="END")))
+        self.wait_for_log(ferry, "footer at offset")
+        append(os.path.join(self.input, "a.log"), ts.line("AFTER-FOOTER", 1))
+        time.sleep(2.5)
+        text = self.stop(ferry)
+        self.assertEqual(text.count("(fileFooterPattern)"), 1, text[-3000:])
+        shipped = self.shipped("f/")
+        self.assertIn(mention[:-1], shipped)
+        self.assertFalse([line for line in shipped if b"AFTER-FOOTER" in line or
+                          line.strip() == b"END"])
+        ts.Tally(name, ids + other_ids, [line for line in shipped if line != mention[:-1]]) \
+            .assert_exact(self)
 
 
 if __name__ == "__main__":

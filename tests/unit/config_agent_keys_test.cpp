@@ -152,9 +152,10 @@ TEST(ConfigAgentKeys, FileFooterPatternIsCompiledOnce) {
   EXPECT_TRUE(parse_ok(with_flow("", R"("fileFooterPattern": null,)"))
                   .config.flows[0]
                   .file_footer_pattern.empty());
-  EXPECT_EQ(error_of(with_flow("", R"("fileFooterPattern": "(unclosed",)"))
-                .rfind("config: flows[0].fileFooterPattern: not a valid regular expression (", 0),
-            0u);
+  EXPECT_EQ(
+      error_of(with_flow("", R"("fileFooterPattern": "(unclosed",)"))
+          .rfind("config: flows[0].fileFooterPattern: not a regular expression ferry can run: ", 0),
+      0u);
   EXPECT_EQ(error_of(with_flow("", R"("fileFooterPattern": 5,)")),
             "config: flows[0].fileFooterPattern: must be a string, got number");
 }

@@ -21,6 +21,10 @@
 namespace ferry {
 namespace {
 
+// A probe's bound here, on a loaded CI machine running tests in parallel (the integration test
+// holds the median to 100 ms); before, each idle client ahead of a probe cost 3 s.
+constexpr int kProbeMillis = 1000;
+
 constexpr size_t kLargeBody = 16 << 20;  // more than loopback buffers hold
 
 HttpAnswer handle(std::string_view path) {
@@ -144,7 +148,7 @@ TEST(MetricsServer, ProbesAreAnsweredAtOnceAmongIdleSlowAndNeverReadingClients) 
 
   for (int i = 0; i < 10; ++i) {
     for (const UniqueFd& s : slow) send_text(s.get(), "X");
-    EXPECT_LT(probe_millis(port), 100) << "probe " << i;
+    EXPECT_LT(probe_millis(port), kProbeMillis) << "probe " << i;
   }
   // All still open: nobody's deadline passed yet.
   pollfd p{idle.front().get(), POLLIN, 0};
@@ -163,7 +167,7 @@ TEST(MetricsServer, IdleClientsAreClosedAtTheHeadDeadlineAndNonReadersAtTheAnswe
   const UniqueFd slow = connect_to(port);
   for (int i = 0; i < 4; ++i) {
     send_text(slow.get(), "G");  // a byte at a time does not buy more time
-    EXPECT_LT(probe_millis(port), 100);
+    EXPECT_LT(probe_millis(port), kProbeMillis);
     ::usleep(50'000);
   }
   for (const UniqueFd& fd : idle) {
@@ -179,7 +183,7 @@ TEST(MetricsServer, IdleClientsAreClosedAtTheHeadDeadlineAndNonReadersAtTheAnswe
   EXPECT_TRUE(r.closed);
   EXPECT_TRUE(r.reset);
   EXPECT_LT(r.bytes.size(), kLargeBody);
-  EXPECT_LT(probe_millis(port), 100);
+  EXPECT_LT(probe_millis(port), kProbeMillis);
 }
 
 TEST(MetricsServer, AtTheCapTheOldestIdleConnectionIsClosedForANewOne) {
@@ -194,7 +198,7 @@ TEST(MetricsServer, AtTheCapTheOldestIdleConnectionIsClosedForANewOne) {
     ::usleep(2'000);  // distinct accept times
   }
   // 1 writer + 10 idle over a cap of 8: the 3 oldest idle ones went; a probe takes a 4th.
-  EXPECT_LT(probe_millis(port), 100);
+  EXPECT_LT(probe_millis(port), kProbeMillis);
   for (size_t i = 0; i < 4; ++i) {
     const Received r = receive_until_closed(idle[i].get(), 1000);
     EXPECT_TRUE(r.closed) << i;
@@ -204,10 +208,13 @@ TEST(MetricsServer, AtTheCapTheOldestIdleConnectionIsClosedForANewOne) {
     pollfd q{idle[i].get(), POLLIN, 0};
     EXPECT_EQ(::poll(&q, 1, 0), 0) << i;
   }
-  // The writer kept its place: its answer still flows when it reads.
-  const Received r = receive_until_closed(stuck.get(), 300);
-  EXPECT_FALSE(r.closed);
-  EXPECT_GT(r.bytes.size(), 0u);
+  // The writer kept its place: when it reads, its whole answer arrives and then the close
+  // (a dropped connection would end early, or with a reset).
+  const Received r = receive_until_closed(stuck.get(), 20000);
+  EXPECT_TRUE(r.closed);
+  EXPECT_FALSE(r.reset);
+  EXPECT_GT(r.bytes.size(), kLargeBody);
+  EXPECT_TRUE(r.bytes.ends_with(std::string(1000, 'x')));
 }
 
 }  // namespace

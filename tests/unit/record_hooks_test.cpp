@@ -1,6 +1,6 @@
-// Unit tests for RecordProcessor's hooks (core/record_processor.hpp): fileFooterPattern drops
-// footer records before any converter or rule, and ADDEC2METADATA reads the snapshot the
-// refresher publishes (core/ec2_metadata_cell.hpp), switching when a new one is published.
+// Unit tests for RecordProcessor's hooks (core/record_processor.hpp): ADDEC2METADATA reads the
+// snapshot the refresher publishes (core/ec2_metadata_cell.hpp), switching when a new one is
+// published. (fileFooterPattern is the tailer's: core/line_patterns.hpp, line_patterns_test.)
 #include <gtest/gtest.h>
 
 #include <memory>
@@ -47,23 +47,6 @@ std::shared_ptr<const Ec2Metadata> instance(std::string id, bool tags) {
   return ec2;
 }
 
-TEST(RecordHooks, FooterRecordsAreDroppedBeforeAnythingElse) {
-  RecordProcessor processor({}, {}, RecordHooks{"^-- end of log", nullptr});
-  EXPECT_FALSE(processor.passes_through());
-  const Shipped footer = process(processor, "-- end of log (42 lines) --");
-  EXPECT_EQ(footer.outcome, RecordOutcome::dropped);
-  EXPECT_EQ(footer.out, "");
-  const Shipped line = process(processor, "hello -- end of log");  // anchored: not a footer
-  EXPECT_EQ(line.outcome, RecordOutcome::passed);
-  EXPECT_EQ(line.out, "hello -- end of log\n");
-}
-
-TEST(RecordHooks, FooterMatchesAnywhereUnlessAnchored) {
-  RecordProcessor processor({}, {}, RecordHooks{"END OF FILE", nullptr});
-  EXPECT_EQ(process(processor, "*** END OF FILE ***").outcome, RecordOutcome::dropped);
-  EXPECT_EQ(process(processor, "end of file").outcome, RecordOutcome::passed);
-}
-
 TEST(RecordHooks, NoHooksPassThrough) {
   RecordProcessor processor({}, {});
   EXPECT_TRUE(processor.passes_through());
@@ -71,7 +54,7 @@ TEST(RecordHooks, NoHooksPassThrough) {
 
 TEST(RecordHooks, Ec2MetadataComesFromTheLatestSnapshot) {
   Ec2MetadataCell cell;
-  RecordProcessor processor({ec2_option()}, {}, RecordHooks{"", &cell});
+  RecordProcessor processor({ec2_option()}, {}, RecordHooks{&cell});
   // Nothing published: the record passes unchanged, as in the Java agent.
   EXPECT_EQ(process(processor, R"({"m":"hi"})").out, "{\"m\":\"hi\"}\n");
 
@@ -88,14 +71,6 @@ TEST(RecordHooks, Ec2MetadataComesFromTheLatestSnapshot) {
   const std::string out = process(processor, R"({"m":"hi"})").out;
   EXPECT_NE(out.find(R"("instanceId":"i-0fedcba9876543210")"), std::string::npos) << out;
   EXPECT_EQ(out.find("\"tags\""), std::string::npos) << out;
-}
-
-TEST(RecordHooks, FooterComesBeforeEc2Metadata) {
-  Ec2MetadataCell cell;
-  cell.publish(instance("i-0123456789abcdef0", false));
-  RecordProcessor processor({ec2_option()}, {}, RecordHooks{"^\\{\"footer\"", &cell});
-  EXPECT_EQ(process(processor, R"({"footer":true})").outcome, RecordOutcome::dropped);
-  EXPECT_NE(process(processor, R"({"m":1})").out.find("instanceId"), std::string::npos);
 }
 
 }  // namespace
