@@ -270,32 +270,43 @@ class S3Faults(harness.S3rverTestCase):
 
     # -- hostile answers: bounded memory and time
 
-    def test_a_huge_error_body_is_cut_at_its_cap_and_memory_stays_bounded(self):
-        """An endpoint answering PutObject with a 300 MB error body (streamed by the proxy):
-        ferry keeps 64 KiB of it, aborts the transfer with an error naming the cap, and tries
-        again (a 500 may pass); its peak RSS stays far below the body (the old 256 MiB cap took
-        it from 23 MB to 453 MB)."""
-        inputs = self.source(200_000)  # one PutObject
-        proxy = self.with_proxy([{"op": "PutObject", "nth": 1, "action": "huge_error",
-                                  "status": 500, "bytes": 300_000_000}])
+    def huge_error_body(self, op, nbytes):
+        """`op` answered once with a 300 MB error body (streamed by the proxy): ferry keeps 64 KiB
+        of it, aborts the transfer with an error naming the cap, and tries again (a 500 may
+        pass); its peak RSS stays far below the body (the old 256 MiB cap took it from 23 MB to
+        453 MB)."""
+        inputs = self.source(nbytes)
+        proxy = self.with_proxy([{"op": op, "nth": 1, "action": "huge_error", "status": 500,
+                                  "bytes": 300_000_000}])
         cfg = self.config(proxy.endpoint)
         cfg["flows"][0]["s3"]["maxObjectAgeMillis"] = 1000  # followed: shipped after 1 s
         with harness.FerryProcess(cfg, os.path.join(self.tmp, "agent.json")) as ferry:
             deadline = time.monotonic() + 60
             while time.monotonic() < deadline and ferry.alive():
-                if any(r.get("status") == 200 for r in proxy.requests("PutObject")):
+                if any(r.get("status") == 200 for r in proxy.requests(op)):
                     break
                 time.sleep(0.2)
             peak_kib = vm_hwm_kib(ferry.proc.pid)  # read while ferry still runs
             rc, _ = ferry.stop()
             log = ferry.stderr()
-        self.assertEqual(rc, 0, log[-3000:])
         self.assertLess(peak_kib, 96 * 1024, f"peak RSS {peak_kib} KiB")
-        self.assertRegex(log, r"PutObject \S+: attempt 1/2 failed: HTTP PUT \S+: the HTTP 500 "
+        self.assertEqual(rc, 0, log[-3000:])
+        self.assertRegex(log, rf"{op} \S+: attempt 1/2 failed: HTTP PUT \S+: the HTTP 500 "
                               r"answer's body is over the 65536-byte cap for non-2xx answers "
                               r"\(transfer aborted\); retrying")
-        self.assertEqual(len(proxy.requests("PutObject")), 2)
         self.assert_exactly_once(inputs)
+        return proxy, peak_kib
+
+    def test_a_huge_error_body_is_cut_at_its_cap_and_memory_stays_bounded(self):
+        proxy, _ = self.huge_error_body("PutObject", 200_000)  # one PutObject
+        self.assertEqual(len(proxy.requests("PutObject")), 2)
+
+    def test_a_huge_error_body_on_a_part_is_cut_at_its_cap_and_memory_stays_bounded(self):
+        proxy, _ = self.huge_error_body("UploadPart", 12 * MIB)  # parts of 5 MiB
+        first = proxy.requests("UploadPart")[0]
+        again = [r for r in proxy.requests("UploadPart")[1:]
+                 if r["path"] == first["path"] and r["query"] == first["query"]]
+        self.assertEqual(len(again), 1, "the part was not sent again")
 
     def test_a_trickling_answer_hits_the_request_deadline_and_is_retried(self):
         """A server sending its answer at 2 bytes/s passes the low-speed limit (1 byte/s over
