@@ -18,6 +18,10 @@ HttpClientOptions http_options(const config::HttpTuning& tuning) {
   // "No byte for this long": under 1 byte per second over the whole window.
   options.low_speed_bytes_per_second = 1;
   options.low_speed_seconds = whole_seconds_up(tuning.socket_timeout_millis);
+  // The whole request: connect, then the answer within a socket timeout, plus the body's time
+  // at the minimum average speed (HttpClientOptions::min_average_bytes_per_second).
+  options.deadline_base_millis =
+      static_cast<long>(tuning.connection_timeout_millis + tuning.socket_timeout_millis);
   options.max_connection_age_seconds =
       tuning.connection_ttl_millis == 0 ? 0 : whole_seconds_up(tuning.connection_ttl_millis);
   options.tcp_keepalive = tuning.tcp_keepalive;

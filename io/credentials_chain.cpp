@@ -11,7 +11,7 @@
 #include "io/credentials_metadata.hpp"
 #include "io/credentials_profile.hpp"
 #include "io/credentials_sts.hpp"
-#include "io/durable_file.hpp"
+#include "io/small_file.hpp"
 
 namespace ferry {
 namespace {
@@ -64,7 +64,8 @@ Link web_identity(const StsEndpoint& sts) {
   }
   const AssumeRoleRequest role{role_arn, env_value("AWS_ROLE_SESSION_NAME"), ""};
   link.fetch = [sts, role, token_file]() -> Result<ExpiringCredentials> {
-    Result<std::optional<std::string>> token = read_whole_file(token_file);  // rotated: re-read
+    Result<std::optional<std::string>> token =
+        read_small_file(token_file, kMaxTokenFileBytes);  // rotated: re-read
     if (!token.ok()) return token.error();
     if (!token.value()) return make_error(cat(token_file, " does not exist"));
     return sts_assume_role_with_web_identity(sts, role, **token);

@@ -5,10 +5,12 @@
 #include <cctype>
 
 #include "core/assert.hpp"
+#include "core/container_uri_policy.hpp"
 #include "core/text.hpp"
 #include "io/credentials_env.hpp"
-#include "io/durable_file.hpp"
 #include "io/http_client.hpp"
+#include "io/small_file.hpp"
+#include "io/url_parts.hpp"
 
 namespace ferry {
 namespace {
@@ -36,18 +38,15 @@ std::string without_trailing_slash(std::string url) {
   return url;
 }
 
-// Plain http carries the credentials in clear: allowed to loopback and the ECS/EKS agents only.
-bool http_host_allowed(std::string_view url) {
-  std::string_view rest = url.substr(7);  // after "http://"
-  const std::string_view authority = rest.substr(0, rest.find('/'));
-  std::string_view host = authority;
-  if (host.starts_with('[')) {
-    host = host.substr(0, host.find(']') + 1);
-  } else {
-    host = host.substr(0, host.find(':'));
-  }
-  return host.starts_with("127.") || host == "localhost" || host == "[::1]" ||
-         host == "169.254.170.2" || host == "169.254.170.23" || host == "[fd00:ec2::23]";
+// The URI for messages: a user or password part (it may be a secret) is not shown.
+std::string redacted_uri(std::string_view uri) {
+  const size_t scheme_end = uri.find("://");
+  if (scheme_end == std::string_view::npos) return std::string(uri);
+  const size_t authority = scheme_end + 3;
+  const size_t authority_end = std::min(uri.find_first_of("/?#", authority), uri.size());
+  const size_t at = uri.substr(0, authority_end).rfind('@');
+  if (at == std::string_view::npos || at < authority) return std::string(uri);
+  return cat(uri.substr(0, authority), "<user info removed>", uri.substr(at));
 }
 
 // GET or PUT `url`; the body of a 200 answer, else an error naming the URL and status.
@@ -87,19 +86,21 @@ std::optional<ContainerEndpoint> container_endpoint_from_environment() {
 }
 
 Result<ExpiringCredentials> fetch_container_credentials(const ContainerEndpoint& endpoint) {
-  if (endpoint.url.starts_with("http://")) {
-    if (!http_host_allowed(endpoint.url)) {
-      return make_error(cat("container credentials URI ", endpoint.url,
-                            ": plain http is allowed only to a loopback address or the "
-                            "ECS/EKS agent (169.254.170.2, 169.254.170.23); use https"));
-    }
-  } else if (!endpoint.url.starts_with("https://")) {
-    return make_error(cat("container credentials URI ", endpoint.url, " is not http(s)"));
+  // Parsed by curl's URL parser, checked, and requested in curl's own normalized form: the host
+  // checked is the host curl connects to.
+  Result<UrlParts> uri = parse_url(endpoint.url);
+  if (!uri.ok()) {
+    return make_error(
+        cat("container credentials URI ", redacted_uri(endpoint.url), ": ", uri.error().message));
+  }
+  if (const std::string problem = container_uri_problem(uri->parsed); !problem.empty()) {
+    return make_error(cat("container credentials URI ", redacted_uri(endpoint.url), ": ", problem));
   }
   std::vector<HttpHeader> headers;
   std::string token = endpoint.token;
   if (!endpoint.token_file.empty()) {
-    Result<std::optional<std::string>> read = read_whole_file(endpoint.token_file);
+    Result<std::optional<std::string>> read =
+        read_small_file(endpoint.token_file, kMaxTokenFileBytes);
     if (!read.ok()) return read.error();
     if (!read.value()) {
       return make_error(
@@ -112,7 +113,7 @@ Result<ExpiringCredentials> fetch_container_credentials(const ContainerEndpoint&
   }
   if (!token.empty()) headers.push_back({"Authorization", token});
   HttpClient http(metadata_http_options());
-  Result<std::string> body = call(http, "GET", endpoint.url, std::move(headers));
+  Result<std::string> body = call(http, "GET", uri->url, std::move(headers));
   if (!body.ok()) return make_error(cat("container credentials: ", body.error().message));
   Result<ExpiringCredentials> parsed = parse_credentials_json(*body);
   if (!parsed.ok()) return make_error(cat("container credentials: ", parsed.error().message));

@@ -10,6 +10,7 @@
 #include "io/credentials_env.hpp"
 #include "io/credentials_process.hpp"
 #include "io/durable_file.hpp"
+#include "io/small_file.hpp"
 
 namespace ferry {
 namespace {
@@ -80,7 +81,8 @@ Result<ProfileSource> resolve(const SharedFiles& files, const std::string& name,
     const std::string token_file = setting(profile, "web_identity_token_file");
     return ProfileSource{cat("profile ", name, " (web_identity_token_file)"),
                          [sts, role, token_file]() -> Result<ExpiringCredentials> {
-                           Result<std::optional<std::string>> token = read_whole_file(token_file);
+                           Result<std::optional<std::string>> token =
+                               read_small_file(token_file, kMaxTokenFileBytes);
                            if (!token.ok()) return token.error();
                            if (!token.value())
                              return make_error(cat(token_file, " does not exist"));

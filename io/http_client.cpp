@@ -8,10 +8,12 @@
 #include <cctype>
 #include <cstdio>
 #include <cstring>
+#include <limits>
 #include <mutex>
 #include <utility>
 
 #include "core/assert.hpp"
+#include "core/response_limits.hpp"
 #include "core/text.hpp"
 
 namespace ferry {
@@ -74,20 +76,38 @@ int seek_body(void* user, curl_off_t offset, int origin) {
   return CURL_SEEKFUNC_OK;
 }
 
+// Where the answer goes. Its body is kept only up to the cap for its status (known from the
+// status line, which comes before any body byte); one byte more aborts the transfer.
 struct Sink {
   HttpResponse* response;
-  size_t max_body;
-  bool overflowed = false;
+  size_t success_cap;
+  size_t error_cap;
+  long status = 0;          // of the status line last seen
+  size_t over_cap = 0;      // the cap a body exceeded; 0: none did
+  size_t header_bytes = 0;  // of the answer's header lines so far
+  bool headers_over_cap = false;
 };
+
+// "HTTP/1.1 503 Slow Down" -> 503; 0 when there is no status code.
+long status_of(std::string_view line) {
+  const size_t space = line.find(' ');
+  if (space == std::string_view::npos || line.size() < space + 4) return 0;
+  long status = 0;
+  for (size_t i = space + 1; i < space + 4; ++i) {
+    if (line[i] < '0' || line[i] > '9') return 0;
+    status = status * 10 + (line[i] - '0');
+  }
+  return status;
+}
 
 size_t write_body(char* data, size_t size, size_t count, void* user) {
   auto* sink = static_cast<Sink*>(user);
   const size_t n = size * count;
-  if (sink->response->body.size() + n > sink->max_body) {
-    sink->overflowed = true;
-    return 0;  // makes curl fail with CURLE_WRITE_ERROR
+  const size_t cap = body_cap_for_status(sink->status, sink->success_cap, sink->error_cap);
+  if (!append_within_cap(sink->response->body, std::string_view(data, n), cap)) {
+    sink->over_cap = cap;
+    return 0;  // makes curl fail with CURLE_WRITE_ERROR, closing the connection
   }
-  sink->response->body.append(data, n);
   return n;
 }
 
@@ -97,14 +117,27 @@ size_t write_header(char* data, size_t size, size_t count, void* user) {
   const std::string_view line(data, n);
   if (line.starts_with("HTTP/")) {
     sink->response->headers.clear();  // a new response (after 100 Continue or a redirect)
-    return n;
+    sink->status = status_of(line);
+    sink->header_bytes = 0;
   }
+  sink->header_bytes += n;
+  if (sink->header_bytes > kMaxHeaderBytes) {
+    sink->headers_over_cap = true;
+    return 0;  // aborts the transfer (CURLE_WRITE_ERROR)
+  }
+  if (line.starts_with("HTTP/")) return n;
   const size_t colon = line.find(':');
   if (colon != std::string_view::npos) {
     sink->response->headers.push_back(
         {std::string(trim(line.substr(0, colon))), std::string(trim(line.substr(colon + 1)))});
   }
   return n;
+}
+
+// A server error or throttling answer may be followed by a normal one; an oversized 2xx or
+// client-error body will not change by asking again.
+bool retry_may_help(long status) {
+  return status >= 500 || status == 408 || status == 429;
 }
 
 // Failures a new attempt cannot fix; everything else (refused, reset, timeouts, TLS handshake
@@ -176,6 +209,21 @@ HttpClient::HttpClient(HttpClientOptions options) : options_(std::move(options))
 
 HttpClient::~HttpClient() = default;
 
+long HttpClient::deadline_millis(const HttpRequest& request) const {
+  uint64_t deadline = 0;
+  if (options_.total_timeout_millis > 0) {
+    deadline = static_cast<uint64_t>(options_.total_timeout_millis);
+  } else {
+    FERRY_ASSERT(options_.deadline_base_millis > 0);
+    deadline = request_deadline_millis(request.body.size(),
+                                       static_cast<uint64_t>(options_.deadline_base_millis),
+                                       options_.min_average_bytes_per_second);
+  }
+  if (request.min_deadline_millis > 0)
+    deadline = std::max(deadline, static_cast<uint64_t>(request.min_deadline_millis));
+  return static_cast<long>(std::min<uint64_t>(deadline, std::numeric_limits<long>::max()));
+}
+
 Result<HttpResponse> HttpClient::send(const HttpRequest& request) {
   CURL* curl = static_cast<CURL*>(curl_.get());
   // Reset drops the previous request's options but keeps live connections for keep-alive.
@@ -183,7 +231,7 @@ Result<HttpResponse> HttpClient::send(const HttpRequest& request) {
   last_error_transient_ = false;
 
   HttpResponse response;
-  Sink sink{&response, options_.max_response_bytes};
+  Sink sink{&response, options_.max_response_bytes, options_.max_error_body_bytes};
   UploadCursor cursor{request.body, 0};
   char error_buffer[CURL_ERROR_SIZE] = {0};
 
@@ -222,9 +270,7 @@ Result<HttpResponse> HttpClient::send(const HttpRequest& request) {
   curl_easy_setopt(curl, CURLOPT_CONNECTTIMEOUT_MS, options_.connect_timeout_millis);
   curl_easy_setopt(curl, CURLOPT_LOW_SPEED_LIMIT, options_.low_speed_bytes_per_second);
   curl_easy_setopt(curl, CURLOPT_LOW_SPEED_TIME, options_.low_speed_seconds);
-  if (options_.total_timeout_millis > 0) {
-    curl_easy_setopt(curl, CURLOPT_TIMEOUT_MS, options_.total_timeout_millis);
-  }
+  curl_easy_setopt(curl, CURLOPT_TIMEOUT_MS, deadline_millis(request));
   // TLS: the peer's certificate chain and name are always verified (curl's defaults, stated
   // here so that no later change loosens them), against the system's CAs or ca_file.
   curl_easy_setopt(curl, CURLOPT_SSL_VERIFYPEER, 1L);
@@ -258,10 +304,25 @@ Result<HttpResponse> HttpClient::send(const HttpRequest& request) {
 
   const CURLcode code = curl_easy_perform(curl);
   if (code != CURLE_OK) {
-    last_error_transient_ = is_transient(code) && !sink.overflowed;
-    if (sink.overflowed) {
-      return make_error(cat("HTTP ", method, " ", url_for_messages(request.url),
-                            ": response body exceeds ", options_.max_response_bytes, " bytes"));
+    if (sink.over_cap > 0) {
+      last_error_transient_ = retry_may_help(sink.status);
+      return make_error(cat("HTTP ", method, " ", url_for_messages(request.url), ": the HTTP ",
+                            sink.status, " answer's body is over the ", sink.over_cap,
+                            "-byte cap for ", sink.status >= 200 && sink.status < 300 ? "" : "non-",
+                            "2xx answers (transfer aborted)"));
+    }
+    if (sink.headers_over_cap) {
+      return make_error(cat("HTTP ", method, " ", url_for_messages(request.url), ": the HTTP ",
+                            sink.status, " answer's header lines are over the ", kMaxHeaderBytes,
+                            "-byte cap (transfer aborted)"));
+    }
+    last_error_transient_ = is_transient(code);
+    if (code == CURLE_OPERATION_TIMEDOUT) {
+      return make_error(cat("HTTP ", method, " ", url_for_messages(request.url), ": ",
+                            error_buffer[0] != 0 ? error_buffer : curl_easy_strerror(code),
+                            " (deadline ", deadline_millis(request), " ms, or under ",
+                            options_.low_speed_bytes_per_second, " bytes/s for ",
+                            options_.low_speed_seconds, " s)"));
     }
     return make_error(cat("HTTP ", method, " ", url_for_messages(request.url), ": ",
                           error_buffer[0] != 0 ? error_buffer : curl_easy_strerror(code),

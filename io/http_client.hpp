@@ -3,6 +3,7 @@
 #pragma once
 
 #include <cstddef>
+#include <cstdint>
 #include <memory>
 #include <optional>
 #include <span>
@@ -10,6 +11,7 @@
 #include <string_view>
 #include <vector>
 
+#include "core/response_limits.hpp"
 #include "core/result.hpp"
 #include "core/sigv4.hpp"  // HttpHeader
 
@@ -20,6 +22,9 @@ struct HttpRequest {
   std::string url;
   std::vector<HttpHeader> headers;
   std::span<const char> body;  // borrowed, never copied; must stay valid during send()
+  // At least this deadline (e.g. CompleteMultipartUpload, which S3 may take minutes to answer);
+  // 0: the client's (HttpClientOptions).
+  long min_deadline_millis = 0;
 };
 
 struct HttpResponse {
@@ -37,13 +42,22 @@ std::string default_user_agent();
 struct HttpClientOptions {
   long connect_timeout_millis = 10'000;  // connectionTimeoutMillis
   // A transfer slower than this many bytes per second for low_speed_seconds is aborted: a
-  // stalled connection must not hold a part forever, and a whole-request deadline would cap
-  // the part size on slow links instead. socketTimeoutMillis (a connection that delivers no
-  // byte for that long) is 1 byte per second over its length (agent/http_options.hpp).
+  // stalled connection must not hold a part forever. socketTimeoutMillis (a connection that
+  // delivers no byte for that long) is 1 byte per second over its length
+  // (agent/http_options.hpp).
   long low_speed_bytes_per_second = 1024;
   long low_speed_seconds = 30;
-  long total_timeout_millis = 0;                  // 0: none
-  size_t max_response_bytes = 256u << 20;         // S3 answers are small; this bounds a bad server
+  // Every request's deadline (CURLOPT_TIMEOUT_MS): total_timeout_millis when set, else
+  // deadline_base_millis plus the request body at min_average_bytes_per_second
+  // (core/response_limits.hpp): a peer trickling bytes fast enough for the low-speed limit still
+  // cannot hold a request past it. A request may ask for a longer one (HttpRequest).
+  long total_timeout_millis = 0;  // 0: sized to the body
+  long deadline_base_millis = 60'000;
+  uint64_t min_average_bytes_per_second = kMinAverageBytesPerSecond;
+  // Bodies kept, at most: a 2xx answer's and any other's (core/response_limits.hpp). A longer
+  // body ends the transfer with an error naming the cap.
+  size_t max_response_bytes = kMaxSuccessBodyBytes;
+  size_t max_error_body_bytes = kMaxErrorBodyBytes;
   std::string ca_file;                            // empty: the system's trust store
   std::string user_agent = default_user_agent();  // "User-Agent"; empty: none
   bool tcp_keepalive = true;                      // probes after 30 s idle, then every 15 s
@@ -67,6 +81,9 @@ class HttpClient {
   bool last_error_is_transient() const { return last_error_transient_; }
 
  private:
+  // The request's CURLOPT_TIMEOUT_MS (see HttpClientOptions).
+  long deadline_millis(const HttpRequest& request) const;
+
   struct CurlDeleter {
     void operator()(void* handle) const;
   };

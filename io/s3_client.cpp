@@ -20,6 +20,8 @@
 namespace ferry {
 namespace {
 
+constexpr long kCompleteDeadlineMillis = 15 * 60 * 1000;
+
 // S3 codes that mean "try again later", whatever the HTTP status (RequestTimeout is a 400,
 // RequestTimeTooSkewed a 403; a retry is signed afresh with the current time).
 bool is_retryable_code(std::string_view code) {
@@ -250,6 +252,7 @@ S3Client::Attempt S3Client::attempt_once(const Call& call, const std::string& pa
   request.headers.insert(request.headers.end(), signature.headers_to_add.begin(),
                          signature.headers_to_add.end());
   request.body = call.body;
+  request.min_deadline_millis = call.min_deadline_millis;
 
   Result<HttpResponse> sent = http_.send(request);
   if (!sent.ok()) {
@@ -412,7 +415,10 @@ Status S3Client::complete_multipart_upload(const std::string& bucket, const std:
             .query = cat("uploadId=", uri_encode(upload_id, false)),
             .content_type = "application/xml",
             .body = body,
-            .error_possible_in_200 = true};
+            .error_possible_in_200 = true,
+            // S3 may take minutes to answer (it sends spaces meanwhile, so the low-speed limit
+            // holds): a longer deadline than the body's size would give, still bounded.
+            .min_deadline_millis = kCompleteDeadlineMillis};
   Result<HttpResponse> response = execute(call);
   if (!response.ok()) return response.error();
   Result<std::string> etag = parse_complete_etag(response->body);

@@ -135,6 +135,7 @@ class S3Client {
     std::vector<HttpHeader> headers;  // more signed headers (lowercase names)
     std::span<const char> body;
     bool error_possible_in_200 = false;  // CompleteMultipartUpload
+    long min_deadline_millis = 0;        // HttpRequest::min_deadline_millis
   };
   struct Attempt;
 

@@ -26,6 +26,12 @@ and acts:
                 (connections are refused), then listen again on the same port
   forward_reset forward the request (it takes effect upstream), then reset the connection
                 instead of answering: the answer is lost
+  huge_error    read the request, then answer `status` (default 500) with an <Error> body of
+                `bytes` (default 300 MB) streamed in 64 KiB chunks (never held in memory) until
+                it is all sent or the client hangs up
+  trickle       forward the request (it takes effect upstream), send upstream's answer head at
+                once, then its body followed by `pad_bytes` spaces (default 0) at
+                `bytes_per_second` (default 2), a byte at a time, until sent or hung up
 Operations: CreateMultipartUpload UploadPart CompleteMultipartUpload AbortMultipartUpload
 PutObject HeadObject GetObject ListObjects Other.
 With --require-md5, requests with a body and no Content-MD5 get 400 InvalidRequest, as from a
@@ -268,6 +274,10 @@ class Proxy:
                 buffer = body[length:]
                 body = body[:length]
                 entry["body_bytes"] = len(body)
+                if action == "huge_error":
+                    self.record(entry)
+                    self.send_huge_error(conn, rule)
+                    return
                 if op in ("UploadPart", "PutObject"):
                     entry["crc32c"] = crc32c_base64(body)
                     entry["md5"] = md5_base64(body)
@@ -281,8 +291,22 @@ class Proxy:
                     reset(conn)
                     return
                 out = [f"HTTP/1.1 {status} {http.client.responses.get(status, 'Status')}"]
+                if action == "trickle":
+                    # Body bytes, not header bytes, are what curl's low-speed limit counts.
+                    reply += b" " * rule.get("pad_bytes", 0)
+                    reply_headers = [(n, v) for n, v in reply_headers
+                                     if n.lower() != "content-length"]
+                    reply_headers.append(("Content-Length", str(len(reply))))
                 out += [f"{n}: {v}" for n, v in reply_headers]
-                conn.sendall(("\r\n".join(out) + "\r\n\r\n").encode("latin-1") + reply)
+                head = ("\r\n".join(out) + "\r\n\r\n").encode("latin-1")
+                if action == "trickle":
+                    conn.sendall(head)
+                    pause = 1.0 / rule.get("bytes_per_second", 2)
+                    for i in range(len(reply)):
+                        conn.sendall(reply[i:i + 1])
+                        time.sleep(pause)
+                    continue
+                conn.sendall(head + reply)
         except (Closed, OSError, ValueError):
             pass
         finally:
@@ -335,6 +359,21 @@ class Proxy:
             return response.status, reply_headers, data
         finally:
             upstream.close()
+
+    @staticmethod
+    def send_huge_error(conn, rule):
+        status = rule.get("status", 500)
+        total = rule.get("bytes", 300_000_000)
+        start = b"<?xml version=\"1.0\" encoding=\"UTF-8\"?>\n<Error><Code>InternalError</Code>"
+        conn.sendall((f"HTTP/1.1 {status} {http.client.responses.get(status, 'Status')}\r\n"
+                      f"Content-Type: application/xml\r\nContent-Length: {total}\r\n\r\n")
+                     .encode("latin-1") + start)
+        chunk = b" " * (64 << 10)
+        sent = len(start)
+        while sent < total:
+            n = min(len(chunk), total - sent)
+            conn.sendall(chunk[:n])
+            sent += n
 
     @staticmethod
     def error(status, code, message, elements=None):

@@ -20,6 +20,7 @@ import os
 import re
 import secrets
 import signal
+import socket
 import subprocess
 import sys
 import tempfile
@@ -212,6 +213,51 @@ class FakeAws(LoopbackServer):
                 f"</ResponseMetadata></{action}Response>").encode()
 
 
+def process_alive(pid):
+    """Whether `pid` runs (a zombie waiting for its parent counts as ended)."""
+    try:
+        with open(f"/proc/{pid}/status") as f:
+            return not any(line.startswith("State:") and "Z" in line.split()[1] for line in f)
+    except FileNotFoundError:
+        return False
+
+
+class ConnectionCounter:
+    """A TCP listener on 127.0.0.1 that only counts the connections made to it."""
+
+    def __init__(self):
+        self.sock = socket.socket()
+        self.sock.bind(("127.0.0.1", 0))
+        self.sock.listen(16)
+        self.sock.settimeout(0.2)
+        self.port = self.sock.getsockname()[1]
+        self.count = 0
+        self.stopping = False
+        self.thread = threading.Thread(target=self.serve, daemon=True)
+        self.thread.start()
+
+    def serve(self):
+        while not self.stopping:
+            try:
+                conn, _ = self.sock.accept()
+            except OSError:
+                continue
+            self.count += 1
+            conn.close()
+
+    def connections(self):
+        return self.count
+
+    def __enter__(self):
+        return self
+
+    def __exit__(self, *exc):
+        self.stopping = True
+        self.thread.join()
+        self.sock.close()
+        return False
+
+
 class CredentialsTest(unittest.TestCase):
     def setUp(self):
         require_ferry()
@@ -390,6 +436,39 @@ class CredentialsTest(unittest.TestCase):
         with open(counter) as f:
             self.assertEqual(f.read().count("run"), 1)
 
+    def test_credential_process_that_closes_stdout_and_keeps_running_is_killed(self):
+        """The deadline covers the exit, not only the output: a command that closes its stdout
+        and sleeps is killed (its process group) and reaped at the deadline, and start-up goes
+        on to report the error instead of waiting for it."""
+        pid_file = os.path.join(self.tmp, "process-pid")
+        script = os.path.join(self.tmp, "creds-hang.py")
+        with open(script, "w") as f:
+            f.write("import os, time\n"
+                    f"open({pid_file!r}, 'w').write(str(os.getpid()))\n"
+                    "os.close(1)\n"
+                    "time.sleep(600)\n")
+        # exec: the script itself is the command ferry started, not a child of the shell (which
+        # would keep the pipe open: the case of a command that never closes its stdout).
+        self.write_home_file("config", f"[default]\ncredential_process = exec {sys.executable} "
+                                       f"{script}\n")
+        cfg = self.config("process_hang")
+        t0 = time.monotonic()
+        log = self.run_once(cfg, {"FERRY_CREDENTIAL_PROCESS_TIMEOUT_SECONDS": "2"}, expect=1)
+        elapsed = time.monotonic() - t0
+        self.assertIn("credential_process: the command did not exit within 2 s (killed)", log)
+        self.assertLess(elapsed, 30, "start-up waited for the command")
+        with open(pid_file) as f:
+            pid = int(f.read())
+        self.assertFalse(process_alive(pid), f"the credential_process command {pid} still runs")
+        self.assertEqual(self.s3.list_objects(self.prefix), {})
+
+    def test_credential_process_timeout_must_be_sane(self):
+        self.write_home_file("config", "[default]\ncredential_process = true\n")
+        log = self.run_once(self.config("process_bad_timeout"),
+                            {"FERRY_CREDENTIAL_PROCESS_TIMEOUT_SECONDS": "0"}, expect=1)
+        self.assertIn("FERRY_CREDENTIAL_PROCESS_TIMEOUT_SECONDS must be a whole number of seconds "
+                      "from 1 to 3600, got \"0\"", log)
+
     # -- 5. container endpoint
 
     def test_container_full_uri_with_token_file(self):
@@ -422,6 +501,25 @@ class CredentialsTest(unittest.TestCase):
         log = self.run_once(cfg, {"AWS_CONTAINER_CREDENTIALS_FULL_URI":
                                   "http://192.0.2.1/container/credentials"}, expect=1)
         self.assertIn("plain http is allowed only to a loopback address", log)
+
+    def test_container_full_uri_with_user_info_is_refused_before_any_connection(self):
+        """http://127.0.0.1@192.0.2.2:PORT/ names host 192.0.2.2 (127.0.0.1 is a user name): a
+        prefix check let it through and the token went in clear off the host. Any user or
+        password part is now refused before a connection is made, and not logged."""
+        with ConnectionCounter() as listener:
+            for uri in (f"http://127.0.0.1@192.0.2.2:{listener.port}/container/credentials",
+                        f"http://user:hunter2pw@127.0.0.1:{listener.port}/container/credentials",
+                        f"http://127.0.0.1:{listener.port}@127.0.0.1:{listener.port}/c"):
+                with self.subTest(uri=uri):
+                    cfg = self.config("container_userinfo")
+                    log = self.run_once(cfg, {"AWS_CONTAINER_CREDENTIALS_FULL_URI": uri,
+                                              "AWS_CONTAINER_AUTHORIZATION_TOKEN": "tok-secret"},
+                                        expect=1)
+                    self.assertIn("a user or password in the URI is refused", log)
+                    self.assertIn("<user info removed>@", log)
+                    self.assertNotIn("hunter2pw", log)
+                    self.assertNotIn("tok-secret", log)
+            self.assertEqual(listener.connections(), 0, "ferry connected to the endpoint")
 
     # -- 6. instance metadata
 

@@ -14,6 +14,7 @@ import os
 import re
 import subprocess
 import sys
+import time
 import unittest
 import urllib.parse
 
@@ -21,6 +22,15 @@ import harness
 from harness import MIB
 
 PROXY = os.path.join(harness.SOURCE_DIR, "tools", "fault_proxy.py")
+
+
+def vm_hwm_kib(pid):
+    """The peak resident set size of a running process (VmHWM), in KiB."""
+    with open(f"/proc/{pid}/status") as f:
+        for line in f:
+            if line.startswith("VmHWM:"):
+                return int(line.split()[1])
+    raise AssertionError(f"no VmHWM for {pid}")
 
 
 class FaultProxy:
@@ -257,6 +267,70 @@ class S3Faults(harness.S3rverTestCase):
         self.assert_exactly_once(inputs)
         self.assert_log(result, r"UploadPart \S+: attempt 1/2 failed: HTTP PUT \S+: "
                                 r"Operation too slow")
+
+    # -- hostile answers: bounded memory and time
+
+    def huge_error_body(self, op, nbytes):
+        """`op` answered once with a 300 MB error body (streamed by the proxy): ferry keeps 64 KiB
+        of it, aborts the transfer with an error naming the cap, and tries again (a 500 may
+        pass); its peak RSS stays far below the body (the old 256 MiB cap took it from 23 MB to
+        453 MB)."""
+        inputs = self.source(nbytes)
+        proxy = self.with_proxy([{"op": op, "nth": 1, "action": "huge_error", "status": 500,
+                                  "bytes": 300_000_000}])
+        cfg = self.config(proxy.endpoint)
+        cfg["flows"][0]["s3"]["maxObjectAgeMillis"] = 1000  # followed: shipped after 1 s
+        with harness.FerryProcess(cfg, os.path.join(self.tmp, "agent.json")) as ferry:
+            deadline = time.monotonic() + 60
+            while time.monotonic() < deadline and ferry.alive():
+                if any(r.get("status") == 200 for r in proxy.requests(op)):
+                    break
+                time.sleep(0.2)
+            peak_kib = vm_hwm_kib(ferry.proc.pid)  # read while ferry still runs
+            rc, _ = ferry.stop()
+            log = ferry.stderr()
+        self.assertLess(peak_kib, 96 * 1024, f"peak RSS {peak_kib} KiB")
+        self.assertEqual(rc, 0, log[-3000:])
+        self.assertRegex(log, rf"{op} \S+: attempt 1/2 failed: HTTP PUT \S+: the HTTP 500 "
+                              r"answer's body is over the 65536-byte cap for non-2xx answers "
+                              r"\(transfer aborted\); retrying")
+        self.assert_exactly_once(inputs)
+        return proxy, peak_kib
+
+    def test_a_huge_error_body_is_cut_at_its_cap_and_memory_stays_bounded(self):
+        proxy, _ = self.huge_error_body("PutObject", 200_000)  # one PutObject
+        self.assertEqual(len(proxy.requests("PutObject")), 2)
+
+    def test_a_huge_error_body_on_a_part_is_cut_at_its_cap_and_memory_stays_bounded(self):
+        proxy, _ = self.huge_error_body("UploadPart", 12 * MIB)  # parts of 5 MiB
+        first = proxy.requests("UploadPart")[0]
+        again = [r for r in proxy.requests("UploadPart")[1:]
+                 if r["path"] == first["path"] and r["query"] == first["query"]]
+        self.assertEqual(len(again), 1, "the part was not sent again")
+
+    def test_a_trickling_answer_hits_the_request_deadline_and_is_retried(self):
+        """A server sending its answer at 2 bytes/s passes the low-speed limit (1 byte/s over
+        socketTimeoutMillis) and held a PutObject for as long as it liked. Every request now has
+        a deadline: connectionTimeoutMillis + socketTimeoutMillis + the body at 32 KiB/s."""
+        inputs = self.source(20_000)  # one PutObject of a few KiB
+        # A body of 1000 bytes at 2 bytes/s: over 8 minutes without a deadline.
+        proxy = self.with_proxy([{"op": "PutObject", "nth": 1, "action": "trickle",
+                                  "bytes_per_second": 2, "pad_bytes": 1000}])
+        cfg = self.config(proxy.endpoint)
+        cfg.update({"connectionTimeoutMillis": 1000, "socketTimeoutMillis": 10000})
+        t0 = time.monotonic()
+        result = self.ferry_once(cfg, timeout=100)
+        elapsed = time.monotonic() - t0
+        self.assert_exactly_once(inputs)
+        m = re.search(r"PutObject \S+: attempt 1/2 failed: HTTP PUT \S+: Operation timed out "
+                      r"after (\d+) milliseconds.*\(deadline (\d+) ms", result.stderr)
+        self.assertIsNotNone(m, result.describe())
+        took, deadline = int(m.group(1)), int(m.group(2))
+        self.assertGreaterEqual(deadline, 11000)  # 1 s + 10 s + the body
+        self.assertLess(deadline, 12000)
+        self.assertLess(took, deadline + 1000)
+        self.assertEqual(len(proxy.requests("PutObject")), 2)
+        self.assertLess(elapsed, 40)
 
     def test_endpoint_refusing_connections_for_a_while(self):
         inputs = self.source(12 * MIB)

@@ -78,6 +78,8 @@ TEST(ConfigAgentKeys, HttpTuningBecomesClientOptions) {
   EXPECT_EQ(options.connect_timeout_millis, 10000);
   EXPECT_EQ(options.low_speed_bytes_per_second, 1);  // "no byte for socketTimeoutMillis"
   EXPECT_EQ(options.low_speed_seconds, 50);
+  EXPECT_EQ(options.deadline_base_millis, 60000);  // connect + socket timeouts, then the body
+  EXPECT_EQ(options.total_timeout_millis, 0);
   EXPECT_EQ(options.max_connection_age_seconds, 60);
   EXPECT_TRUE(options.tcp_keepalive);
   EXPECT_EQ(options.user_agent, cat("ferry/", FERRY_VERSION));
@@ -90,6 +92,7 @@ TEST(ConfigAgentKeys, HttpTuningBecomesClientOptions) {
   options = http_options(tuning);
   EXPECT_EQ(options.connect_timeout_millis, 1500);
   EXPECT_EQ(options.low_speed_seconds, 2);
+  EXPECT_EQ(options.deadline_base_millis, 2700);
   EXPECT_EQ(options.max_connection_age_seconds, 0);
   EXPECT_FALSE(options.tcp_keepalive);
   EXPECT_EQ(options.user_agent, "custom");

@@ -1,0 +1,22 @@
+// A URL split by libcurl's own URL parser (curl_url), the one that will make the request: so a
+// check on the host is a check on the host curl connects to. Any thread.
+#pragma once
+
+#include <string>
+#include <string_view>
+
+#include "core/container_uri_policy.hpp"  // ParsedUri
+#include "core/result.hpp"
+
+namespace ferry {
+
+struct UrlParts {
+  ParsedUri parsed;  // scheme, host, whether there is a user/password/options part
+  std::string url;   // curl's normalized form of the whole URL: what to request
+};
+
+// An error (curl's reason) for anything curl would not request: no scheme, an unsupported
+// scheme, a malformed host or port, control characters.
+Result<UrlParts> parse_url(std::string_view url);
+
+}  // namespace ferry
