@@ -32,11 +32,26 @@ std::string compile_error(int code, size_t offset) {
              reinterpret_cast<const char*>(message.data()), " at offset ", offset);
 }
 
+// java.util.regex's line terminators for `.` and `$`: \r, \n and \r\n (NEL, LS and PS too in
+// Java; PCRE2's ANY convention would add VT and FF instead, which Java does not count).
+struct CompileContext {
+  CompileContext() : context(pcre2_compile_context_create(nullptr)) {
+    FERRY_ASSERT(context != nullptr);
+    pcre2_set_newline(context, PCRE2_NEWLINE_ANYCRLF);
+  }
+  ~CompileContext() { pcre2_compile_context_free(context); }
+  CompileContext(const CompileContext&) = delete;
+  CompileContext& operator=(const CompileContext&) = delete;
+  pcre2_compile_context* context;
+};
+
 pcre2_code* compile_one(std::string_view pattern, uint32_t options, std::string& error) {
+  static const CompileContext java_newlines;  // read-only once made: shared by every thread
   int code = 0;
   PCRE2_SIZE offset = 0;
-  pcre2_code* compiled = pcre2_compile(reinterpret_cast<PCRE2_SPTR>(pattern.data()), pattern.size(),
-                                       kCompileOptions | options, &code, &offset, nullptr);
+  pcre2_code* compiled =
+      pcre2_compile(reinterpret_cast<PCRE2_SPTR>(pattern.data()), pattern.size(),
+                    kCompileOptions | options, &code, &offset, java_newlines.context);
   if (compiled == nullptr) {
     error = compile_error(code, offset);
     return nullptr;

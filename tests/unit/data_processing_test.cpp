@@ -278,6 +278,11 @@ TEST(DataProcessing, LogToJson_JavaRegexFeatures) {
                                 R"((?i)(?<user>\p{L}++) (?<=\s)(LOGIN|logout))");
   EXPECT_EQ(converted({named}, "Zo\xC3\xAB login"),
             "{\"user\":\"Zo\xC3\xAB\",\"action\":\"login\"}");
+  // `.` stops at line terminators as in Java (\r included: a CRLF file's lines end with one);
+  // found by the fuzz target's PCRE2 oracle, which matched "\r" with `.` by default.
+  EXPECT_EQ(run({log_option(LogFormat::syslog, {"a"}, "(.*)")}, "a\rb").status,
+            ProcessingStatus::dropped);
+  EXPECT_EQ(converted({log_option(LogFormat::syslog, {"a"}, "(.*)\\s")}, "ab\r"), R"({"a":"ab"})");
   // `.` is a character, not a byte.
   const auto dot = log_option(LogFormat::syslog, {"c"}, "(.)");
   EXPECT_EQ(converted({dot}, "\xC3\xA9"), "{\"c\":\"\xC3\xA9\"}");
