@@ -1,6 +1,9 @@
 // Command line parsing: flags, their values, and the usage text.
 #include "agent/cli.hpp"
 
+#include <optional>
+#include <string_view>
+
 #include "core/text.hpp"
 
 namespace ferry {
@@ -22,7 +25,8 @@ compressed with zstd. Reads the Kinesis Agent's agent.json.
   --probe            with --check-config: try every S3 request ferry needs (PutObject,
                      HeadObject, multipart, ListParts, Abort) on a probe object per
                      destination ("<keyPrefix>_ferry-probe-<host>"); exit 1 if any is refused
-  --log-level LEVEL  debug | info | warn | error (overrides "log.level")
+  --log-level LEVEL  debug | info | warn | error (overrides "log.level"; the Kinesis
+                     Agent's TRACE | DEBUG | INFO | WARN | ERROR are read too)
   --workers N        compression threads (default: one per core)
   --version          print the version
   --help             print this text
@@ -36,8 +40,24 @@ ships them, partition projection from its keyPrefix (docs/operations.md).
 
 Without --once, ferry follows the files until SIGTERM or SIGINT, then completes
 open objects, writes the checkpoint and exits 0.
+
+The Kinesis Agent's arguments (its AGENT_ARGS) are understood: -c/--configuration
+PATH, -L/--log-level LEVEL, and -l/--log-file FILE (ignored, with a warning: ferry
+logs to stderr); "--flag=VALUE" works for every flag that takes a value.
 )";
 }
+
+namespace {
+
+// The flags that take a value (the only ones "--flag=VALUE" may spell).
+bool value_taken(std::string_view flag) {
+  for (std::string_view taking : {"--config", "-c", "--configuration", "--log-level", "-L",
+                                  "--log-file", "-l", "--workers", "--flow"})
+    if (flag == taking) return true;
+  return false;
+}
+
+}  // namespace
 
 Result<CliOptions> parse_cli(const std::vector<std::string>& args) {
   CliOptions options;
@@ -47,8 +67,15 @@ Result<CliOptions> parse_cli(const std::vector<std::string>& args) {
     first = 1;
   }
   for (size_t i = first; i < args.size(); ++i) {
-    const std::string& arg = args[i];
+    std::string arg = args[i];
+    // "--flag=VALUE" (the Kinesis Agent's JCommander takes "="), else the next argument.
+    std::optional<std::string> inline_value;
+    if (const size_t equals = arg.find('='); arg.starts_with("-") && equals != std::string::npos) {
+      inline_value = arg.substr(equals + 1);
+      arg.resize(equals);
+    }
     auto value = [&](std::string_view flag) -> Result<std::string> {
+      if (inline_value) return *inline_value;
       if (i + 1 >= args.size()) return make_error(cat(flag, " needs a value"));
       return args[++i];
     };
@@ -62,16 +89,18 @@ Result<CliOptions> parse_cli(const std::vector<std::string>& args) {
       options.version = true;
     } else if (arg == "--help" || arg == "-h") {
       options.help = true;
-    } else if (arg == "--config" || arg == "-c") {
+    } else if (arg == "--config" || arg == "-c" || arg == "--configuration") {
       auto v = value(arg);
       if (!v) return v.error();
-      options.config_path = v.value();
-    } else if (arg.starts_with("--config=")) {
-      options.config_path = arg.substr(9);
-    } else if (arg == "--log-level") {
+      options.config_path = v.value();  // a later one wins (AGENT_ARGS after the unit's)
+    } else if (arg == "--log-level" || arg == "-L") {
       auto v = value(arg);
       if (!v) return v.error();
       options.log_level = v.value();
+    } else if (arg == "--log-file" || arg == "-l") {
+      auto v = value(arg);
+      if (!v) return v.error();
+      options.log_file = v.value();
     } else if (arg == "--workers") {
       auto v = value(arg);
       if (!v) return v.error();
@@ -86,8 +115,10 @@ Result<CliOptions> parse_cli(const std::vector<std::string>& args) {
       if (!v) return v.error();
       options.flow = v.value();
     } else {
-      return make_error(cat("unknown argument ", arg, " (see --help)"));
+      return make_error(cat("unknown argument ", args[i], " (see --help)"));
     }
+    if (inline_value && !value_taken(arg))
+      return make_error(cat(arg, " takes no value, got ", args[i]));
   }
   if (options.redact && options.flow.empty()) return make_error("ferry redact needs --flow");
   if (options.redact && (options.once || options.check_config)) {

@@ -17,6 +17,9 @@ struct CliOptions {
   bool version = false;
   bool help = false;
   std::optional<std::string> log_level;  // overrides "log.level"
+  // The Kinesis Agent's -l/--log-file (from AGENT_ARGS): accepted, and said to be ignored
+  // (ferry logs to stderr: the journal under systemd).
+  std::optional<std::string> log_file;
   unsigned workers = 0;
   // `ferry redact --flow NAME|INDEX`: print what that flow ships for the lines on stdin.
   bool redact = false;

@@ -75,7 +75,9 @@ int main(int argc, char** argv) {
   if (cli->log_level) {
     cli_level = ferry::parse_log_level(*cli->log_level);
     if (!cli_level) {
-      std::fprintf(stderr, "ferry: --log-level must be debug, info, warn or error, got %s\n",
+      std::fprintf(stderr,
+                   "ferry: --log-level must be debug, info, warn or error (or TRACE, DEBUG, INFO, "
+                   "WARN, ERROR), got %s\n",
                    cli->log_level->c_str());
       return kExitConfig;
     }
@@ -89,6 +91,11 @@ int main(int argc, char** argv) {
   const ferry::config::Config& config = parsed->config;
   ferry::apply_log_settings(config, *cli);
   for (const auto& warning : parsed->warnings) FERRY_WARN(warning);
+  if (cli->log_file) {
+    FERRY_WARN(ferry::cat("--log-file ", *cli->log_file,
+                          " (the Kinesis Agent's -l) is ignored: ferry logs to stderr, which "
+                          "systemd keeps in the journal (journalctl -u ferry)"));
+  }
   for (const auto& note : parsed->notes) FERRY_INFO(note);
   if (cli->check_config) {
     // A checkpoint ferry could not resume from (damaged, or the Kinesis Agent's SQLite database

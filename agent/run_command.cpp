@@ -82,10 +82,11 @@ std::string describe_unacknowledged(const Metrics& metrics) {
 }  // namespace
 
 std::optional<log::Level> parse_log_level(std::string_view name) {
-  if (name == "debug") return log::Level::debug;
-  if (name == "info") return log::Level::info;
-  if (name == "warn") return log::Level::warn;
-  if (name == "error") return log::Level::error;
+  if (name == "debug" || name == "DEBUG") return log::Level::debug;
+  if (name == "TRACE") return log::Level::debug;  // the Kinesis Agent's finest level
+  if (name == "info" || name == "INFO") return log::Level::info;
+  if (name == "warn" || name == "WARN") return log::Level::warn;
+  if (name == "error" || name == "ERROR") return log::Level::error;
   return std::nullopt;
 }
 

@@ -146,5 +146,27 @@ class SecretsStayOutOfLogs(unittest.TestCase):
                 self.assertNotRegex(out, r"Signature=[0-9a-f]{64}", f"a signature on {name}")
 
 
+class KinesisAgentArguments(unittest.TestCase):
+    """The unit passes the Java agent's AGENT_ARGS after its own --config: JCommander's
+    -c/--configuration, -L/--log-level (TRACE..ERROR) and -l/--log-file, with "=" or a space."""
+
+    def test_agent_args_are_understood(self):
+        with tempfile.TemporaryDirectory(prefix="ferry-agent-args-") as tmp:
+            cfg = harness.base_config(tmp)
+            cfg["flows"] = [harness.dir_flow("a", os.path.join(tmp, "*.log"),
+                                             os.path.join(tmp, "out"), "", redact=False)]
+            path = harness.write_config(os.path.join(tmp, "other.json"), cfg)
+            result = harness.run_ferry(None, "--config", "/nonexistent/agent.json",
+                                       f"--configuration={path}", "-L", "TRACE",
+                                       "-l", "/var/log/aws-kinesis-agent/aws-kinesis-agent.log",
+                                       "--check-config", timeout=30)
+            self.assertEqual(result.returncode, 0, result.describe())
+            self.assertIn("configuration ok: 1 flow(s)", result.stdout)
+            self.assertIn("(the Kinesis Agent's -l) is ignored", result.stderr)
+            bad = harness.run_ferry(None, "-L", "VERBOSE", timeout=30)
+            self.assertEqual(bad.returncode, 2, bad.describe())
+            self.assertIn("VERBOSE", bad.stderr)
+
+
 if __name__ == "__main__":
     unittest.main()

@@ -90,7 +90,12 @@ class InstallAndSystemdUnit(unittest.TestCase):
                 key, value = line.split("=", 1)
                 settings.setdefault(key, []).append(value)
         binary = os.path.join(self.prefix, "bin", "ferry")
-        self.assertEqual(settings["ExecStart"], [f"{binary} --config /etc/aws-kinesis/agent.json"])
+        # The Kinesis Agent's arguments and environment file carry over at cut-over.
+        self.assertEqual(settings["ExecStart"],
+                         [f"{binary} --config /etc/aws-kinesis/agent.json $AGENT_ARGS"])
+        self.assertEqual(settings["EnvironmentFile"],
+                         ["-/etc/sysconfig/aws-kinesis-agent", "-/etc/default/ferry"])
+        self.assertEqual(settings["PrivateTmp"], ["false"])  # its sample watches /tmp/app.log*
         self.assertEqual(settings["Type"], ["simple"])
         self.assertEqual(settings["Restart"], ["on-failure"])
         self.assertEqual(settings["RestartPreventExitStatus"], ["2"])  # bad config: no loop
