@@ -159,7 +159,7 @@ Result<Parsed> parse_document(std::string_view text, std::string_view source,
       const Status read = parse_credential_key(key, field.value, where, config.credentials);
       if (!read.ok()) return read.error();
     } else if (is_agent_key(key)) {
-      const Status read = parse_agent_key(key, field.value, where, config);
+      const Status read = parse_agent_key(key, field.value, where, config, context.warnings);
       if (!read.ok()) return read.error();
     } else if (key == "log.level") {
       FERRY_CONFIG_TRY(config.log_level, read_log_level(field.value, where));

@@ -1,6 +1,8 @@
 // Agent-level keys of agent.json (see config_agent.hpp).
 #include "agent/config_agent.hpp"
 
+#include <limits>
+
 #include "core/assert.hpp"
 #include "core/text.hpp"
 
@@ -17,6 +19,20 @@ Result<uint64_t> read_ttl_millis(element value, std::string_view path) {
   std::string_view text;
   if (value.get_string().get(text) == simdjson::SUCCESS && text == "-1") return uint64_t{0};
   return read_uint(value, path, 0, 86'400'000);
+}
+
+// An SDK timeout: 0 is the Java SDK's "none", which ferry does not run (every request has a
+// deadline): it keeps `default_millis`, with a warning; beyond an hour is read as an hour.
+Result<uint64_t> read_timeout(element value, std::string_view path, uint64_t default_millis,
+                              std::vector<std::string>& warnings) {
+  uint64_t millis = 0;
+  FERRY_CONFIG_TRY(millis, read_uint(value, path, 0, std::numeric_limits<uint64_t>::max()));
+  if (millis == 0) {
+    warnings.push_back(cat("config: ", path, ": 0 (no timeout, for the Kinesis Agent's SDK) keeps ",
+                           "ferry's ", default_millis, " ms: every request has a deadline"));
+    return default_millis;
+  }
+  return read_uint_clamped(value, path, 1, kMaxTimeoutMillis, "at most an hour", warnings);
 }
 
 // User agents go into a header line: printable ASCII only.
@@ -38,7 +54,8 @@ bool is_agent_key(std::string_view key) {
          key.starts_with(kUserProviderPrefix);
 }
 
-Status parse_agent_key(std::string_view key, element value, std::string_view path, Config& config) {
+Status parse_agent_key(std::string_view key, element value, std::string_view path, Config& config,
+                       std::vector<std::string>& warnings) {
   HttpTuning& http = config.http;
   if (key.starts_with(kUserProviderPrefix)) {
     return config_error(
@@ -52,9 +69,11 @@ Status parse_agent_key(std::string_view key, element value, std::string_view pat
   } else if (key == "shutdownTimeoutMillis") {
     FERRY_CONFIG_TRY(config.shutdown_timeout_millis, read_uint(value, path, 1, kMaxTimeoutMillis));
   } else if (key == "connectionTimeoutMillis") {
-    FERRY_CONFIG_TRY(http.connection_timeout_millis, read_uint(value, path, 1, kMaxTimeoutMillis));
+    FERRY_CONFIG_TRY(http.connection_timeout_millis,
+                     read_timeout(value, path, http.connection_timeout_millis, warnings));
   } else if (key == "socketTimeoutMillis") {
-    FERRY_CONFIG_TRY(http.socket_timeout_millis, read_uint(value, path, 1, kMaxTimeoutMillis));
+    FERRY_CONFIG_TRY(http.socket_timeout_millis,
+                     read_timeout(value, path, http.socket_timeout_millis, warnings));
   } else if (key == "connectionTTLMillis") {
     FERRY_CONFIG_TRY(http.connection_ttl_millis, read_ttl_millis(value, path));
   } else if (key == "useTcpKeepAlive") {

@@ -14,6 +14,7 @@ namespace ferry::config {
 bool is_agent_key(std::string_view key);
 
 // One key at `path` into `config`.
-Status parse_agent_key(std::string_view key, element value, std::string_view path, Config& config);
+Status parse_agent_key(std::string_view key, element value, std::string_view path, Config& config,
+                       std::vector<std::string>& warnings);
 
 }  // namespace ferry::config

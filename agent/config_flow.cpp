@@ -77,7 +77,7 @@ Result<Flow> parse_flow(element value, std::size_t index, ParseContext& context)
     } else if (key == "redact") {
       FERRY_CONFIG_TRY(flow.redact, parse_redact_rules(field.value, where, context));
     } else if (FlowStreamKeys::is_stream_key(key)) {
-      const Status parsed = stream_keys.parse(key, field.value, where);
+      const Status parsed = stream_keys.parse(key, field.value, where, context.warnings);
       if (!parsed.ok()) return parsed.error();
     } else if (key == "skipHeaderLines") {
       FERRY_CONFIG_TRY(flow.skip_header_lines, read_uint(field.value, where, 0, 1000000));
@@ -86,13 +86,14 @@ Result<Flow> parse_flow(element value, std::size_t index, ParseContext& context)
       FERRY_CONFIG_TRY(terminator, read_string(field.value, where));
       // The Kinesis Agent's default "\n" is the newline every shipped record ends with anyway.
       if (terminator == "\n") terminator.clear();
-      if (terminator.find_first_of("\r\n") != std::string::npos) {
-        return config_error(where, "must not contain a line break (records are NDJSON lines)");
-      }
       flow.truncated_record_terminator = std::move(terminator);
       terminator_where = where;
     } else if (key == "minTimeBetweenFilePollsMillis") {
-      FERRY_CONFIG_TRY(flow.file_poll_millis, read_uint(field.value, where, 100, 3600000));
+      FERRY_CONFIG_TRY(flow.file_poll_millis,
+                       read_uint_clamped(field.value, where, 100, 3600000,
+                                         "inotify reports changes at once; this is the "
+                                         "safety-net rescan",
+                                         context.warnings));
     } else if (key == "statPollMillis") {
       FERRY_CONFIG_TRY(flow.stat_poll_millis, read_uint(field.value, where, 0, 3600000));
       if (flow.stat_poll_millis > 0 && flow.stat_poll_millis < 100) {
@@ -132,6 +133,16 @@ Result<Flow> parse_flow(element value, std::size_t index, ParseContext& context)
   }
   std::optional<StreamDestination> stream;
   FERRY_CONFIG_TRY(stream, stream_keys.finish(path, destination, context.warnings));
+  if (auto& terminator = flow.truncated_record_terminator;
+      !stream && terminator && terminator->find_first_of("\r\n") != std::string::npos) {
+    // A stream record may hold line breaks (the Kinesis Agent sends them); an object holds one
+    // record per line, so there they would split the truncated record.
+    std::erase_if(*terminator, [](char c) { return c == '\r' || c == '\n'; });
+    context.warnings.push_back(cat("config: ", terminator_where,
+                                   ": its line breaks are left out in this flow's objects (one "
+                                   "record per line); read as ",
+                                   quote_value(*terminator)));
+  }
   if (stream) {
     flow.destination = std::move(*stream);
   } else if (destination.empty()) {

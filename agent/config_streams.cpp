@@ -55,7 +55,8 @@ bool FlowStreamKeys::is_stream_key(std::string_view key) {
          key == "retryMaxBackoffMillis";
 }
 
-Status FlowStreamKeys::parse(std::string_view key, element value, std::string_view path) {
+Status FlowStreamKeys::parse(std::string_view key, element value, std::string_view path,
+                             std::vector<std::string>& warnings) {
   const auto number = [&](std::optional<Seen>& into, uint64_t min, uint64_t max) -> Status {
     uint64_t read = 0;
     FERRY_CONFIG_TRY(read, read_uint(value, path, min, max));
@@ -82,11 +83,14 @@ Status FlowStreamKeys::parse(std::string_view key, element value, std::string_vi
     return number(buffer_records_, 1, kStreamMaxCallRecords);
   } else if (key == "maxBufferSizeBytes") {
     return number(buffer_bytes_, 1, kKinesisMaxCallBytes);  // Firehose's lower cap: finish()
-  } else if (key == "retryInitialBackoffMillis") {
-    return number(initial_backoff_, 1, kMaxBackoffMillis);
   } else {
-    FERRY_ASSERT(key == "retryMaxBackoffMillis");
-    return number(max_backoff_, 1, kMaxBackoffMillis);
+    // The Kinesis Agent reads its backoffs unchecked ("TODO: Add validation").
+    FERRY_ASSERT(key == "retryInitialBackoffMillis" || key == "retryMaxBackoffMillis");
+    uint64_t millis = 0;
+    FERRY_CONFIG_TRY(millis, read_uint_clamped(value, path, 1, kMaxBackoffMillis,
+                                               "a retry waits at most 10 minutes", warnings));
+    (key == "retryInitialBackoffMillis" ? initial_backoff_ : max_backoff_) =
+        Seen{std::string(path), millis};
   }
   return Ok{};
 }
@@ -152,11 +156,13 @@ Result<std::optional<StreamDestination>> FlowStreamKeys::finish(
   if (initial_backoff_) stream.retry_initial_backoff_millis = initial_backoff_->value;
   if (max_backoff_) stream.retry_max_backoff_millis = max_backoff_->value;
   if (stream.retry_initial_backoff_millis > stream.retry_max_backoff_millis) {
+    // The Kinesis Agent accepts it (its backoff is then capped at the maximum at once).
     const std::string where = initial_backoff_ ? initial_backoff_->where
                                                : key_path(flow_path, "retryInitialBackoffMillis");
-    return config_error(
-        where, cat("must not exceed retryMaxBackoffMillis (", stream.retry_max_backoff_millis,
-                   "), got ", stream.retry_initial_backoff_millis));
+    warnings.push_back(cat("config: ", where, ": ", stream.retry_initial_backoff_millis,
+                           " exceeds retryMaxBackoffMillis (", stream.retry_max_backoff_millis,
+                           "): read as ", stream.retry_max_backoff_millis));
+    stream.retry_initial_backoff_millis = stream.retry_max_backoff_millis;
   }
   return std::optional<StreamDestination>(std::move(stream));
 }

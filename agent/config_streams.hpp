@@ -22,7 +22,8 @@ Status parse_stream_service_key(std::string_view key, element value, std::string
 class FlowStreamKeys {
  public:
   static bool is_stream_key(std::string_view key);
-  Status parse(std::string_view key, element value, std::string_view path);
+  Status parse(std::string_view key, element value, std::string_view path,
+               std::vector<std::string>& warnings);
   // The flow's StreamDestination, if it names a stream; `flow_path` is "flows[N]".
   // `other_destination` ("s3", "directory" or empty): a flow with one of those ships there, and
   // its stream keys are ignored with a warning.

@@ -4,6 +4,7 @@
 
 #include <charconv>
 #include <cmath>
+#include <limits>
 #include <string_view>
 #include <unordered_set>
 #include <vector>
@@ -147,6 +148,17 @@ Result<std::string> read_string(element value, std::string_view path) {
     return config_error(path, cat("must be a string, got ", type_name(value)));
   }
   return std::string(out);
+}
+
+Result<uint64_t> read_uint_clamped(element value, std::string_view path, uint64_t min, uint64_t max,
+                                   std::string_view why, std::vector<std::string>& warnings) {
+  uint64_t number = 0;
+  FERRY_CONFIG_TRY(number, read_uint(value, path, 0, std::numeric_limits<uint64_t>::max()));
+  if (number >= min && number <= max) return number;
+  const uint64_t read_as = number < min ? min : max;
+  warnings.push_back(cat("config: ", path, ": ", number, " is read as ", read_as, " (ferry runs ",
+                         min, " to ", max, ": ", why, "; the Kinesis Agent does not check it)"));
+  return read_as;
 }
 
 Result<uint64_t> read_uint(element value, std::string_view path, uint64_t min, uint64_t max) {

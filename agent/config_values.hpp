@@ -10,6 +10,7 @@
 #include <span>
 #include <string>
 #include <string_view>
+#include <vector>
 
 #include "core/result.hpp"
 
@@ -51,6 +52,11 @@ Result<std::string> read_string(element value, std::string_view path);
 // A non-negative integer within [min, max]: a JSON integer, an integral JSON number, or a string
 // of digits as the Kinesis Agent accepts ("5000").
 Result<uint64_t> read_uint(element value, std::string_view path, uint64_t min, uint64_t max);
+// A number the Kinesis Agent reads without checking it: any non-negative integer is accepted,
+// and one outside [min, max] is read as the nearest bound, with a warning in `warnings` that
+// names the key, the value and what ferry runs with instead (`why`: the reason for the range).
+Result<uint64_t> read_uint_clamped(element value, std::string_view path, uint64_t min, uint64_t max,
+                                   std::string_view why, std::vector<std::string>& warnings);
 // JSON true/false, 1/0, or a string spelling true/yes/t/y/1 or false/no/f/n/0 (any case).
 Result<bool> read_bool(element value, std::string_view path);
 // A string equal (case-sensitively) to one of `choices`; returns its index. A near miss gets a

@@ -91,9 +91,23 @@ TEST(ConfigStreams, OutOfRangeValuesNameTheKeyAndTheLimit) {
   EXPECT_EQ(
       error_of(document("", R"("deliveryStream": "d", "aggregatedRecordSizeBytes": 1024001)")),
       "config: flows[0].aggregatedRecordSizeBytes: must be between 0 and 1024000, got 1024001");
-  EXPECT_EQ(error_of(document("", R"("deliveryStream": "d", "retryInitialBackoffMillis": 20000)")),
-            "config: flows[0].retryInitialBackoffMillis: must not exceed retryMaxBackoffMillis "
-            "(10000), got 20000");
+  // The Kinesis Agent reads its backoffs unchecked: accepted, and said how ferry reads them.
+  const Parsed initial_over_max =
+      parse_ok(document("", R"("deliveryStream": "d", "retryInitialBackoffMillis": 20000)"));
+  EXPECT_EQ(stream_of(initial_over_max).retry_initial_backoff_millis, 10000u);
+  ASSERT_EQ(initial_over_max.warnings.size(), 1u);
+  EXPECT_EQ(initial_over_max.warnings[0],
+            "config: flows[0].retryInitialBackoffMillis: 20000 exceeds retryMaxBackoffMillis "
+            "(10000): read as 10000");
+  const Parsed huge = parse_ok(document(
+      "",
+      R"("deliveryStream": "d", "retryMaxBackoffMillis": 3600000, "retryInitialBackoffMillis": 0)"));
+  EXPECT_EQ(stream_of(huge).retry_max_backoff_millis, 600000u);
+  EXPECT_EQ(stream_of(huge).retry_initial_backoff_millis, 1u);
+  ASSERT_EQ(huge.warnings.size(), 2u);
+  EXPECT_EQ(huge.warnings[0],
+            "config: flows[0].retryMaxBackoffMillis: 3600000 is read as 600000 (ferry runs 1 to "
+            "600000: a retry waits at most 10 minutes; the Kinesis Agent does not check it)");
   EXPECT_NE(error_of(document("", R"("kinesisStream": "k", "partitionKeyOption": "random")"))
                 .find("config: flows[0].partitionKeyOption:"),
             std::string::npos);

@@ -486,9 +486,35 @@ TEST(Config, TailingKeysAreParsedAndChecked) {
                 .config.flows[0]
                 .truncated_record_terminator,
             std::optional<std::string>(""));
-  EXPECT_EQ(error_of(one_flow(R"("truncatedRecordTerminator": "a\nb",)")),
-            "config: flows[0].truncatedRecordTerminator: must not contain a line break (records "
-            "are NDJSON lines)");
+  // Line breaks: kept for a stream record (as the Kinesis Agent), left out in objects.
+  const Parsed broken = parse_ok(one_flow(R"("truncatedRecordTerminator": "a\nb",)"));
+  EXPECT_EQ(broken.config.flows[0].truncated_record_terminator, std::optional<std::string>("ab"));
+  ASSERT_EQ(broken.warnings.size(), 1u);
+  EXPECT_EQ(broken.warnings[0],
+            "config: flows[0].truncatedRecordTerminator: its line breaks are left out in this "
+            "flow's objects (one record per line); read as \"ab\"");
+  EXPECT_EQ(parse_ok(R"({"flows": [{"filePattern": "/a/*.log", "deliveryStream": "d",
+                         "truncatedRecordTerminator": "a\nb"}]})")
+                .config.flows[0]
+                .truncated_record_terminator,
+            std::optional<std::string>("a\nb"));
+  // Polls under 100 ms (the Java agent takes any): read as 100, with a warning.
+  const Parsed fast = parse_ok(one_flow(R"("minTimeBetweenFilePollsMillis": 10,)"));
+  EXPECT_EQ(fast.config.flows[0].file_poll_millis, 100u);
+  ASSERT_EQ(fast.warnings.size(), 1u);
+  EXPECT_EQ(fast.warnings[0].rfind("config: flows[0].minTimeBetweenFilePollsMillis: 10 is read "
+                                   "as 100 (ferry runs 100 to 3600000",
+                                   0),
+            0u);
+  // The Java SDK's timeout 0 ("none"): ferry keeps its default, with a warning.
+  const Parsed no_timeout = parse_ok(
+      cat(R"({"connectionTimeoutMillis": 0, "socketTimeoutMillis": "0", )", one_flow().substr(1)));
+  EXPECT_EQ(no_timeout.config.http.connection_timeout_millis, 10000u);
+  EXPECT_EQ(no_timeout.config.http.socket_timeout_millis, 50000u);
+  ASSERT_EQ(no_timeout.warnings.size(), 2u);
+  EXPECT_EQ(no_timeout.warnings[0],
+            "config: connectionTimeoutMillis: 0 (no timeout, for the Kinesis Agent's SDK) keeps "
+            "ferry's 10000 ms: every request has a deadline");
   EXPECT_EQ(error_of(one_flow(R"("maxRecordBytes": 4, "truncatedRecordTerminator": "<cut>",)")),
             "config: flows[0].truncatedRecordTerminator: must be shorter than maxRecordBytes (4 "
             "bytes)");
