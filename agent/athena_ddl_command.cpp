@@ -51,7 +51,7 @@ std::optional<std::time_t> parse_date(std::string_view text) {
 std::vector<std::string> matching_files(const std::string& pattern) {
   glob_t found{};
   std::vector<std::string> files;
-  if (::glob(pattern.c_str(), GLOB_ERR, nullptr, &found) == 0) {
+  if (::glob(pattern.c_str(), GLOB_ERR | GLOB_BRACE, nullptr, &found) == 0) {
     for (size_t i = 0; i < found.gl_pathc; ++i) files.emplace_back(found.gl_pathv[i]);
   }
   globfree(&found);

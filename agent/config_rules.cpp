@@ -6,6 +6,7 @@
 
 #include "agent/config_values.hpp"
 #include "core/aws_endpoint.hpp"
+#include "core/path_glob.hpp"
 #include "core/text.hpp"
 
 namespace ferry::config {
@@ -47,12 +48,9 @@ std::string check_file_pattern(std::string_view value) {
     return cat("must name files, not a directory (add a last component such as *.log), got ",
                quote_value(value));
   }
-  if (value.find_first_of("[]{}") != std::string_view::npos) {
-    return cat(
-        "glob classes and alternatives ([...] {...}) are not supported yet; use * and ? "
-        "in any path component, got ",
-        quote_value(value));
-  }
+  // The Kinesis Agent's Java NIO globs: * ? [...] [!...] and {a,b} groups.
+  if (const std::string braces = check_glob_braces(value); !braces.empty())
+    return cat(braces, ", got ", quote_value(value));
   return {};
 }
 

@@ -13,19 +13,90 @@
 namespace ferry {
 
 bool has_wildcard(std::string_view component) {
-  return component.find_first_of("*?") != std::string_view::npos;
+  return component.find_first_of("*?[{") != std::string_view::npos;
+}
+
+std::string check_glob_braces(std::string_view pattern) {
+  size_t open = std::string_view::npos;
+  for (size_t i = 0; i < pattern.size(); ++i) {
+    const char c = pattern[i];
+    if (c == '\\') {
+      ++i;  // an escaped character is literal
+    } else if (c == '{') {
+      if (open != std::string_view::npos) return "a {...} group inside another is not supported";
+      open = i;
+    } else if (c == '}') {
+      if (open == std::string_view::npos) return "a } closes no {...} group";
+      open = std::string_view::npos;
+    } else if (c == '/' && open != std::string_view::npos) {
+      return "a {...} group must stay within one path component (no / inside)";
+    }
+  }
+  if (open != std::string_view::npos) return "a {...} group is not closed";
+  if (expand_braces(pattern.substr(pattern.rfind('/') + 1)).size() > kMaxGlobAlternatives)
+    return "more than 256 alternatives";
+  return {};
+}
+
+std::vector<std::string> expand_braces(std::string_view component) {
+  std::vector<std::string> out{std::string()};
+  for (size_t i = 0; i < component.size(); ++i) {
+    const char c = component[i];
+    if (c == '\\' && i + 1 < component.size()) {
+      for (std::string& alternative : out) alternative.append(component.substr(i, 2));
+      ++i;
+      continue;
+    }
+    const size_t close = c == '{' ? component.find('}', i) : std::string_view::npos;
+    if (close == std::string_view::npos) {
+      for (std::string& alternative : out) alternative.push_back(c);
+      continue;
+    }
+    // One group: every alternative so far, followed by each of its choices.
+    std::vector<std::string> choices;
+    std::string_view group = component.substr(i + 1, close - i - 1);
+    for (size_t start = 0;;) {
+      const size_t comma = group.find(',', start);
+      choices.emplace_back(group.substr(start, comma - start));
+      if (comma == std::string_view::npos) break;
+      start = comma + 1;
+    }
+    std::vector<std::string> next;
+    for (const std::string& prefix : out)
+      for (const std::string& choice : choices)
+        if (next.size() <= kMaxGlobAlternatives) next.push_back(prefix + choice);
+    out = std::move(next);
+    i = close;
+  }
+  return out;
 }
 
 bool PathGlob::matches(size_t depth, std::string_view name) const {
-  FERRY_ASSERT(depth < components.size());
+  FERRY_ASSERT(depth < components.size() && depth < alternatives.size());
   const std::string& glob = components[depth];
   if (!has_wildcard(glob)) return name == glob;
-  return ::fnmatch(glob.c_str(), std::string(name).c_str(), FNM_PERIOD) == 0;
+  const std::string text(name);
+  return std::any_of(alternatives[depth].begin(), alternatives[depth].end(),
+                     [&](const std::string& alternative) {
+                       return ::fnmatch(alternative.c_str(), text.c_str(), FNM_PERIOD) == 0;
+                     });
 }
 
 bool matches_file_pattern(std::string_view pattern, std::string_view path) {
-  return ::fnmatch(std::string(pattern).c_str(), std::string(path).c_str(),
-                   FNM_PATHNAME | FNM_PERIOD) == 0;
+  const PathGlob glob = parse_path_glob(pattern);
+  const size_t root = glob.root.size();
+  if (glob.root != "/" &&
+      (!path.starts_with(glob.root) || path.size() <= root || path[root] != '/'))
+    return false;
+  std::string_view rest = path.substr(glob.root == "/" ? 1 : root + 1);
+  for (size_t depth = 0; depth < glob.components.size(); ++depth) {
+    const size_t slash = rest.find('/');
+    const bool last = depth + 1 == glob.components.size();
+    if (last != (slash == std::string_view::npos)) return false;
+    if (!glob.matches(depth, rest.substr(0, slash))) return false;
+    if (!last) rest.remove_prefix(slash + 1);
+  }
+  return true;
 }
 
 PathGlob parse_path_glob(std::string_view pattern) {
@@ -49,6 +120,8 @@ PathGlob parse_path_glob(std::string_view pattern) {
     ++first_glob;
   }
   glob.components.assign(parts.begin() + static_cast<std::ptrdiff_t>(first_glob), parts.end());
+  for (const std::string& component : glob.components)
+    glob.alternatives.push_back(expand_braces(component));
   return glob;
 }
 

@@ -12,6 +12,9 @@ namespace ferry {
 struct PathGlob {
   std::string root;                     // absolute, no wildcards; "/" possible
   std::vector<std::string> components;  // below root; the last one names files, never empty
+  // Each component with its {a,b} groups expanded (the Kinesis Agent's Java NIO globs): a name
+  // matches the component when it matches one of these (fnmatch: * ? [...] [!...]).
+  std::vector<std::vector<std::string>> alternatives;
 
   // Directories at depth d (root: 0) hold files when d == file_depth(), else subdirectories.
   size_t file_depth() const { return components.size() - 1; }
@@ -19,11 +22,21 @@ struct PathGlob {
   bool matches(size_t depth, std::string_view name) const;
 };
 
-// `pattern` is absolute and names files (validated by the configuration). `*` and `?` may occur
-// in any component; a leading dot is matched only by a leading dot (as the shell does).
+// `pattern` is absolute and names files (validated by the configuration: check_glob_braces).
+// `*`, `?`, classes `[a-z]` `[!0-9]` and groups `{log,txt}` may occur in any component; a
+// leading dot is matched only by a leading dot (as the shell does).
 PathGlob parse_path_glob(std::string_view pattern);
 
 bool has_wildcard(std::string_view component);
+
+// "" when every {...} group of `pattern` is closed, not nested and within one path component;
+// otherwise what is wrong with them.
+std::string check_glob_braces(std::string_view pattern);
+
+// `component` with its {a,b} groups expanded, in order ("x.{a,b}" -> "x.a", "x.b"); at most
+// kMaxGlobAlternatives of them.
+inline constexpr size_t kMaxGlobAlternatives = 256;
+std::vector<std::string> expand_braces(std::string_view component);
 
 // Does the absolute `path` name a file that `pattern` matches (every component, as a PathGlob
 // matches them one by one)?

@@ -17,7 +17,7 @@ namespace {
 template <class F>
 void for_each_match(const std::string& file_pattern, F&& f) {
   glob_t matches{};
-  if (::glob(file_pattern.c_str(), GLOB_NOSORT, nullptr, &matches) == 0) {
+  if (::glob(file_pattern.c_str(), GLOB_NOSORT | GLOB_BRACE, nullptr, &matches) == 0) {
     for (size_t i = 0; i < matches.gl_pathc; ++i) {
       if (is_compressed_name(matches.gl_pathv[i])) continue;
       struct stat info {};

@@ -168,5 +168,33 @@ class DirectoryOnceStory(unittest.TestCase):
         harness.check_passthrough_output(self, new_wickr, harness.records_of_objects(wickr))
 
 
+class JavaNioGlobs(unittest.TestCase):
+    """filePattern is the Kinesis Agent's Java NIO glob: [0-9] classes and {a,b} groups work in
+    any component (they were refused); what they do not match is not read."""
+
+    def test_classes_and_groups_select_the_files(self):
+        harness.require_ferry()
+        harness.require_zstd()
+        with tempfile.TemporaryDirectory(prefix="ferry-nio-glob-") as t:
+            wanted, unwanted = [], []
+            for d, name, want in (("web1", "app.log", True), ("api2", "app.txt", True),
+                                  ("web", "app.log", False), ("db1", "app.log", False),
+                                  ("web3", "app.csv", False)):
+                os.makedirs(os.path.join(t, "in", d), exist_ok=True)
+                line = f'{{"file":"{d}/{name}"}}'.encode()
+                with open(os.path.join(t, "in", d, name), "wb") as f:
+                    f.write(line + b"\n")
+                (wanted if want else unwanted).append(line)
+            cfg = harness.base_config(t)
+            cfg["flows"] = [harness.dir_flow("nio", os.path.join(t, "in", "{web,api}[0-9]",
+                                                                 "app.{log,txt}"),
+                                             os.path.join(t, "out"), "", redact=False)]
+            result = harness.run_ferry(cfg, "--once", timeout=60,
+                                       config_path=os.path.join(t, "agent.json"))
+            self.assertEqual(result.returncode, 0, result.describe())
+            objects, _ = harness.directory_objects(os.path.join(t, "out"))
+            self.assertEqual(sorted(harness.records_of_objects(objects)), sorted(wanted))
+
+
 if __name__ == "__main__":
     unittest.main()

@@ -642,9 +642,16 @@ TEST(Config, FilePatternRules) {
   EXPECT_EQ(pattern_error(R"("/var/log/")"),
             "config: flows[0].filePattern: must name files, not a directory (add a last component "
             "such as *.log), got \"/var/log/\"");
-  EXPECT_EQ(pattern_error(R"("/var/log/{a,b}.log")"),
-            "config: flows[0].filePattern: glob classes and alternatives ([...] {...}) are not "
-            "supported yet; use * and ? in any path component, got \"/var/log/{a,b}.log\"");
+  // The Kinesis Agent's Java NIO globs: classes and {a,b} groups (within one component).
+  EXPECT_EQ(
+      parse_ok(
+          R"({"flows": [{"filePattern": "/var/log/{a,b}[0-9].log", "s3": {"bucket": "abc"}}]})")
+          .config.flows[0]
+          .file_pattern,
+      "/var/log/{a,b}[0-9].log");
+  EXPECT_EQ(pattern_error(R"("/var/{log,lib/x}/a.log")"),
+            "config: flows[0].filePattern: a {...} group must stay within one path component (no / "
+            "inside), got \"/var/{log,lib/x}/a.log\"");
   EXPECT_EQ(
       parse_ok(R"({"flows": [{"filePattern": "/var/log/app-?.log*", "s3": {"bucket": "abc"}}]})")
           .config.flows[0]

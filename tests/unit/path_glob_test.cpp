@@ -62,6 +62,41 @@ TEST(PathGlob, WholePathsMatchComponentByComponent) {
   EXPECT_FALSE(matches_file_pattern("/tmp/app.log", "/tmp/app.log.1"));
 }
 
+// The Kinesis Agent's filePattern is a Java NIO glob: classes and {a,b} groups too.
+TEST(PathGlob, JavaNioClassesAndGroups) {
+  const PathGlob glob = parse_path_glob("/var/log/{web,api}[0-9]/app.{log,txt}");
+  EXPECT_EQ(glob.root, "/var/log");
+  ASSERT_EQ(glob.alternatives.size(), 2u);
+  EXPECT_EQ(glob.alternatives[1], (std::vector<std::string>{"app.log", "app.txt"}));
+  EXPECT_TRUE(glob.matches(0, "web1"));
+  EXPECT_TRUE(glob.matches(0, "api9"));
+  EXPECT_FALSE(glob.matches(0, "web"));
+  EXPECT_FALSE(glob.matches(0, "db1"));
+  EXPECT_TRUE(glob.matches(1, "app.txt"));
+  EXPECT_FALSE(glob.matches(1, "app.csv"));
+  EXPECT_TRUE(
+      matches_file_pattern("/var/log/{web,api}[0-9]/app.{log,txt}", "/var/log/api3/app.log"));
+  EXPECT_FALSE(
+      matches_file_pattern("/var/log/{web,api}[0-9]/app.{log,txt}", "/var/log/api3/x/app.log"));
+  EXPECT_TRUE(matches_file_pattern("/tmp/app[!0-9].log", "/tmp/appx.log"));
+  EXPECT_FALSE(matches_file_pattern("/tmp/app[!0-9].log", "/tmp/app1.log"));
+}
+
+TEST(PathGlob, BraceGroupsAreExpandedAndChecked) {
+  EXPECT_EQ(expand_braces("{a,b}.{x,y}"), (std::vector<std::string>{"a.x", "a.y", "b.x", "b.y"}));
+  EXPECT_EQ(expand_braces("plain*"), (std::vector<std::string>{"plain*"}));
+  EXPECT_EQ(expand_braces("a{,b}"), (std::vector<std::string>{"a", "ab"}));
+  EXPECT_EQ(check_glob_braces("/var/log/{a,b}/*.{log,txt}"), "");
+  EXPECT_EQ(check_glob_braces("/var/log/{a,b/c}.log"),
+            "a {...} group must stay within one path component (no / inside)");
+  EXPECT_EQ(check_glob_braces("/var/log/{a,{b,c}}.log"),
+            "a {...} group inside another is not supported");
+  EXPECT_EQ(check_glob_braces("/var/log/{a,b.log"), "a {...} group is not closed");
+  EXPECT_EQ(check_glob_braces("/var/log/a}.log"), "a } closes no {...} group");
+  EXPECT_EQ(check_glob_braces("/l/{0,1,2,3}{0,1,2,3}{0,1,2,3}{0,1,2,3}{0,1}"),
+            "more than 256 alternatives");
+}
+
 TEST(PathGlob, JoinPath) {
   EXPECT_EQ(join_path("/", "a"), "/a");
   EXPECT_EQ(join_path("/var/log", "a"), "/var/log/a");
