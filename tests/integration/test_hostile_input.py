@@ -197,12 +197,13 @@ class PrivateFiles(unittest.TestCase):
 class HostileServerMessages(harness.S3rverTestCase):
     tmp_prefix = "ferry-hostile-server-"
 
-    def test_a_huge_error_message_with_a_token_is_logged_scrubbed_and_cut(self):
+    def run_against(self, pad):
+        """ferry --once through a proxy answering 403 AccessDenied with "token=" + pad bytes."""
         with open(os.path.join(self.tmp, "a.log"), "wb") as f:
             f.write(b'{"id":1}\n')
         proxy = FaultProxy(self.s3, self.tmp, [
             {"op": op, "nth": 1, "count": 1000, "action": "status", "status": 403,
-             "code": "AccessDenied", "message": "denied; token=", "pad": 300_000, "suffix": " end"}
+             "code": "AccessDenied", "message": "denied; token=", "pad": pad, "suffix": " end"}
             for op in ("PutObject", "CreateMultipartUpload")])
         try:
             cfg = harness.base_config(self.tmp, proxy.endpoint)
@@ -214,11 +215,22 @@ class HostileServerMessages(harness.S3rverTestCase):
             proxy.close()
         # The flow failed (exit 1), ferry did not crash (139), and no line holds the token.
         self.assertEqual(result.returncode, 1, result.describe())
-        self.assertIn("AccessDenied", result.stderr, result.describe())
         self.assertNotIn("A" * 1000, result.stderr)
         assert_inert_log(self, result.stderr)
         for line in result.stderr.splitlines():
-            self.assertLess(len(line.encode()), 64 * 1024, line[:200])
+            self.assertLess(len(line.encode()), 24 * 1024, line[:200])
+        return result
+
+    def test_a_long_error_message_with_a_token_is_logged_scrubbed_and_cut(self):
+        # Under the 64 KiB error-body cap: parsed, logged with its code, the token masked.
+        result = self.run_against(60_000)
+        self.assertIn("AccessDenied", result.stderr, result.describe())
+        self.assertIn("token=<redacted>", result.stderr, result.describe())
+
+    def test_a_huge_error_body_is_refused_at_its_cap(self):
+        # 300 KB: the body is cut at its cap, the transfer aborted (it killed ferry before).
+        result = self.run_against(300_000)
+        self.assertIn("-byte cap for non-2xx answers", result.stderr, result.describe())
 
 
 if __name__ == "__main__":
