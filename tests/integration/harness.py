@@ -440,6 +440,12 @@ def directory_objects(root):
 # ----------------------------------------------------------------------------------------------
 # ferry
 
+# tools/test's second pass runs the suites against an AddressSanitizer + UBSan build: slower, and
+# its shadow memory and quarantine multiply the resident size (bounds on RSS scale with it).
+SANITIZED = os.environ.get("FERRY_SANITIZED", "0") == "1"
+RSS_FACTOR = 3 if SANITIZED else 1
+
+
 def write_config(path, config):
     with open(path, "w") as f:
         json.dump(config, f, indent=2)
