@@ -82,13 +82,16 @@ bool PathGlob::matches(size_t depth, std::string_view name) const {
                      });
 }
 
+bool is_within(std::string_view dir, std::string_view path) {
+  if (dir == "/") return path.starts_with('/');
+  if (!path.starts_with(dir)) return false;
+  return path.size() == dir.size() || path[dir.size()] == '/';
+}
+
 bool matches_file_pattern(std::string_view pattern, std::string_view path) {
   const PathGlob glob = parse_path_glob(pattern);
-  const size_t root = glob.root.size();
-  if (glob.root != "/" &&
-      (!path.starts_with(glob.root) || path.size() <= root || path[root] != '/'))
-    return false;
-  std::string_view rest = path.substr(glob.root == "/" ? 1 : root + 1);
+  if (!is_within(glob.root, path) || path.size() == glob.root.size()) return false;
+  std::string_view rest = path.substr(glob.root == "/" ? 1 : glob.root.size() + 1);
   for (size_t depth = 0; depth < glob.components.size(); ++depth) {
     const size_t slash = rest.find('/');
     const bool last = depth + 1 == glob.components.size();

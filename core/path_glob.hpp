@@ -46,6 +46,9 @@ bool matches_file_pattern(std::string_view pattern, std::string_view path);
 // friends, case-insensitive.
 bool is_compressed_name(std::string_view name);
 
+// Is `dir` (absolute, no trailing slash but "/") `path` itself or one of its ancestors?
+bool is_within(std::string_view dir, std::string_view path);
+
 // The path of `name` inside directory `dir` ("/" has no trailing slash added twice).
 std::string join_path(std::string_view dir, std::string_view name);
 

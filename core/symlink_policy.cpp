@@ -4,12 +4,6 @@
 
 namespace ferry {
 
-bool is_within(std::string_view dir, std::string_view path) {
-  if (dir == "/") return path.starts_with('/');
-  if (!path.starts_with(dir)) return false;
-  return path.size() == dir.size() || path[dir.size()] == '/';
-}
-
 bool inside_watched_directories(const PathGlob& glob, std::string_view real_root,
                                 std::string_view real_path) {
   if (!is_within(real_root, real_path) || real_path.size() == real_root.size()) return false;

@@ -10,9 +10,6 @@
 
 namespace ferry {
 
-// Is `dir` (absolute, canonical) `path` itself or one of its ancestors?
-bool is_within(std::string_view dir, std::string_view path);
-
 // Does `real_path` (absolute, canonical: no link, no `.` or `..`) lie inside a directory the
 // flow watches: below `real_root` (the canonical form of glob.root), in a directory whose
 // components match the glob's directory components, or in a directory below one?
