@@ -15,6 +15,7 @@
 #include "core/assert.hpp"
 #include "core/response_limits.hpp"
 #include "core/text.hpp"
+#include "io/ca_bundle.hpp"
 
 namespace ferry {
 namespace {
@@ -272,11 +273,12 @@ Result<HttpResponse> HttpClient::send(const HttpRequest& request) {
   curl_easy_setopt(curl, CURLOPT_LOW_SPEED_TIME, options_.low_speed_seconds);
   curl_easy_setopt(curl, CURLOPT_TIMEOUT_MS, deadline_millis(request));
   // TLS: the peer's certificate chain and name are always verified (curl's defaults, stated
-  // here so that no later change loosens them), against the system's CAs or ca_file.
+  // here so that no later change loosens them), against ca_file or the system's CA bundle.
   curl_easy_setopt(curl, CURLOPT_SSL_VERIFYPEER, 1L);
   curl_easy_setopt(curl, CURLOPT_SSL_VERIFYHOST, 2L);
   curl_easy_setopt(curl, CURLOPT_SSLVERSION, static_cast<long>(CURL_SSLVERSION_TLSv1_2));
-  if (!options_.ca_file.empty()) curl_easy_setopt(curl, CURLOPT_CAINFO, options_.ca_file.c_str());
+  const std::string& ca_file = options_.ca_file.empty() ? system_ca_bundle() : options_.ca_file;
+  if (!ca_file.empty()) curl_easy_setopt(curl, CURLOPT_CAINFO, ca_file.c_str());
   curl_easy_setopt(curl, CURLOPT_WRITEFUNCTION, write_body);
   curl_easy_setopt(curl, CURLOPT_WRITEDATA, &sink);
   curl_easy_setopt(curl, CURLOPT_HEADERFUNCTION, write_header);

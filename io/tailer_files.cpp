@@ -111,7 +111,7 @@ Tailer::TrackedFile& Tailer::track(uint32_t flow, const std::string& path, Uniqu
 bool Tailer::may_read(uint32_t flow, const std::string& path, int fd) {
   const TailFlow& tail = flows_[flow];
   if (tail.follow_symlinks) return true;
-  const std::optional<std::string> real = real_path_of(fd);
+  const std::optional<std::string> real = real_path_of(fd, path);
   if (real && *real == path) return true;  // no link on the way
   const PathGlob glob = parse_path_glob(tail.file_pattern);
   const std::optional<std::string> real_root = real_path(glob.root);
