@@ -14,8 +14,10 @@
 #include "core/crypto.hpp"
 #include "core/http_date.hpp"
 #include "core/log.hpp"
+#include "core/s3_redirect.hpp"
 #include "core/text.hpp"
 #include "io/credentials_provider.hpp"
+#include "io/url_parts.hpp"
 
 namespace ferry {
 namespace {
@@ -164,6 +166,7 @@ struct S3Client::Attempt {
   AwsCredentials signed_with;            // to tell the provider which ones S3 rejected
   int64_t local_time = 0;                // this host's Unix seconds when it was signed
   std::optional<int64_t> server_time;    // a failure's Date header, when it has a valid one
+  std::optional<S3Target> redirect;      // a 307's Location, when it may be followed
 };
 
 S3Client::S3Client(S3ClientOptions options)
@@ -197,6 +200,7 @@ S3Target S3Client::target(std::string_view bucket, std::string_view key,
   }
   t.url = cat(scheme_, "://", t.host, t.path);
   if (!query.empty()) t.url.append(cat("?", query));
+  t.query = std::string(query);
   return t;
 }
 
@@ -210,7 +214,7 @@ int S3Client::backoff_millis(int attempt) {
 }
 
 S3Client::Attempt S3Client::attempt_once(const Call& call, const std::string& payload_hash,
-                                         int attempt) {
+                                         int attempt, const S3Target* redirected) {
   Attempt result;
   S3Failure& failure = result.failure;
   failure.operation = std::string(call.operation);
@@ -229,11 +233,11 @@ S3Client::Attempt S3Client::attempt_once(const Call& call, const std::string& pa
     }
   }
 
-  const S3Target t = target(call.bucket, call.key, call.query);
+  const S3Target t = redirected ? *redirected : target(call.bucket, call.key, call.query);
   SignableRequest signable;
   signable.method = std::string(call.method);
   signable.path = t.path;
-  signable.query = call.query;
+  signable.query = t.query;
   signable.headers.push_back({"host", t.host});
   if (!call.content_type.empty()) signable.headers.push_back({"content-type", call.content_type});
   signable.headers.insert(signable.headers.end(), call.headers.begin(), call.headers.end());
@@ -278,6 +282,7 @@ S3Client::Attempt S3Client::attempt_once(const Call& call, const std::string& pa
     failure.message = xml_excerpt(response.body);
   }
   failure.retryable = is_retryable_status(status) || is_retryable_code(failure.code);
+  if (status == 307) follow_redirect(response, call, result);
   // A bucket in another region (301 PermanentRedirect, or 400 AuthorizationHeaderMalformed for a
   // request signed for the wrong one): say which region, from x-amz-bucket-region or the body.
   if (status == 301 || failure.code == "PermanentRedirect" ||
@@ -290,6 +295,30 @@ S3Client::Attempt S3Client::attempt_once(const Call& call, const std::string& pa
                             failure.message.empty() ? "no message" : failure.message, ")");
   }
   return result;
+}
+
+void S3Client::follow_redirect(const HttpResponse& response, const Call& call,
+                               Attempt& result) const {
+  const std::optional<std::string_view> location = response.header("location");
+  std::string refusal = "it has no Location header";
+  std::optional<RedirectTarget> to;
+  if (location) {
+    Result<UrlParts> parts = parse_url(*location);  // curl's parser: what curl would request
+    if (parts.ok()) to = split_redirect_url(parts->url);
+    refusal =
+        !to ? cat("its Location '", location->substr(0, 512), "' is not a URL")
+            : s3_redirect_refusal(scheme_, host_of(authority_), to->scheme, host_of(to->authority));
+  }
+  if (!refusal.empty()) {
+    result.failure.message = cat("Temporary Redirect not followed: ", refusal);
+    return;
+  }
+  S3Target& t = result.redirect.emplace();
+  t.host = to->authority;
+  t.path = to->path;
+  t.query = to->query.empty() ? std::string(call.query) : to->query;
+  t.url = cat(to->scheme, "://", t.host, t.path);
+  if (!t.query.empty()) t.url.append(cat("?", t.query));
 }
 
 Error S3Client::fail(const Call& call, S3Failure failure, std::string_view suffix) {
@@ -314,11 +343,21 @@ Result<HttpResponse> S3Client::execute(const Call& call) {
   const std::string payload_hash = sha256_hex(byte_span(call.body));
   bool refreshed_credentials = false;
   bool corrected_clock = false;
+  std::optional<S3Target> redirected;  // a 307 is followed once per request
   for (int attempt = 1;; ++attempt) {
-    Attempt outcome = attempt_once(call, payload_hash, attempt);
+    Attempt outcome =
+        attempt_once(call, payload_hash, attempt, redirected ? &*redirected : nullptr);
     if (outcome.response) return std::move(*outcome.response);
     S3Failure& failure = outcome.failure;
     failure.attempts = attempt;
+    if (outcome.redirect && !redirected) {
+      FERRY_INFO(cat("s3 ", call.operation, " ", object_name(call.bucket, call.key),
+                     ": 307 Temporary Redirect to ", outcome.redirect->host,
+                     "; following it (signed for that host)"));
+      redirected = std::move(outcome.redirect);
+      --attempt;  // not a failed attempt
+      continue;
+    }
     // Temporary credentials S3 calls expired: fetch new ones (once per request) and retry now.
     if (is_expired_credentials_code(failure.code) && !refreshed_credentials &&
         attempt < options_.max_attempts) {

@@ -82,9 +82,10 @@ struct BodyChecksums {
 BodyChecksums body_checksums(std::span<const char> body, const S3ObjectOptions& object);
 
 struct S3Target {
-  std::string url;   // scheme://host/path?query
-  std::string host;  // Host header value (signed)
-  std::string path;  // URI-encoded path, as signed
+  std::string url;    // scheme://host/path?query
+  std::string host;   // Host header value (signed)
+  std::string path;   // URI-encoded path, as signed
+  std::string query;  // as signed (without '?')
 };
 
 class S3Client {
@@ -140,10 +141,14 @@ class S3Client {
   struct Attempt;
 
   Result<HttpResponse> execute(const Call& call);
-  Attempt attempt_once(const Call& call, const std::string& payload_hash, int attempt);
+  // `redirected`: the target a 307 named for this request (nullptr: the endpoint's own).
+  Attempt attempt_once(const Call& call, const std::string& payload_hash, int attempt,
+                       const S3Target* redirected);
   int backoff_millis(int attempt);
   // Sets the run's clock offset (S3's time minus this host's), logging a change once.
   void adopt_server_clock(int64_t offset_seconds);
+  // A 307: sets result.redirect where its Location may be followed, else says why not.
+  void follow_redirect(const HttpResponse& response, const Call& call, Attempt& result) const;
   Error fail(const Call& call, S3Failure failure, std::string_view suffix = "");
 
   S3ClientOptions options_;

@@ -29,6 +29,9 @@ and acts:
   huge_error    read the request, then answer `status` (default 500) with an <Error> body of
                 `bytes` (default 300 MB) streamed in 64 KiB chunks (never held in memory) until
                 it is all sent or the client hangs up
+  redirect      read the request, then answer 307 Temporary Redirect with Location
+                `location` (default: the same path and query on the upstream server itself),
+                as S3 does while a new bucket's DNS spreads
   trickle       forward the request (it takes effect upstream), send upstream's answer head at
                 once, then its body followed by `pad_bytes` spaces (default 0) at
                 `bytes_per_second` (default 2), a byte at a time, until sent or hung up
@@ -277,6 +280,14 @@ class Proxy:
                 if action == "huge_error":
                     self.record(entry)
                     self.send_huge_error(conn, rule)
+                    return
+                if action == "redirect":
+                    entry["status"] = 307
+                    self.record(entry)
+                    location = rule.get("location",
+                                        f"http://{self.upstream_host}:{self.upstream_port}{target}")
+                    conn.sendall((f"HTTP/1.1 307 Temporary Redirect\r\nLocation: {location}\r\n"
+                                  f"Content-Length: 0\r\n\r\n").encode("latin-1"))
                     return
                 if op in ("UploadPart", "PutObject"):
                     entry["crc32c"] = crc32c_base64(body)

@@ -193,6 +193,30 @@ class S3Faults(harness.S3rverTestCase):
                                 r"is required")
         self.assertEqual(self.s3.list_objects(self.prefix), {})
 
+    def test_a_307_temporary_redirect_is_followed_signed_for_its_host(self):
+        # S3 answers 307 with the regional host in Location while a new bucket's DNS spreads:
+        # the request goes there once, signed for that host (here: s3rver itself, past the
+        # proxy), and counts as no failed attempt.
+        inputs = self.source(20_000)  # one PutObject
+        proxy = self.with_proxy([{"op": "PutObject", "nth": 1, "action": "redirect"}])
+        result = self.ferry_once(self.config(proxy.endpoint, max_attempts=1))
+        self.assert_exactly_once(inputs)
+        self.assertEqual([r.get("status") for r in proxy.requests("PutObject")], [307])
+        self.assert_log(result, r"PutObject \S+: 307 Temporary Redirect to "
+                                rf"127\.0\.0\.1:{self.s3.port}; following it")
+
+    def test_a_307_to_another_host_is_not_followed(self):
+        # Followed, the signed request and its records would go to a host nobody configured.
+        inputs = self.source(20_000)
+        proxy = self.with_proxy([{"op": "PutObject", "nth": 1, "action": "redirect",
+                                  "location": "http://192.0.2.2/bucket/key"}])
+        result = self.ferry_once(self.config(proxy.endpoint), expect=1)
+        self.assert_log(result, r"PutObject \S+: HTTP 307 Temporary Redirect not followed: "
+                                r"it leads from 127\.0\.0\.1 to another host, 192\.0\.2\.2")
+        self.assertEqual(len(proxy.requests("PutObject")), 1, "a 307 is not retried")
+        self.ferry_once(self.config(proxy.endpoint))  # the records wait in their file
+        self.assert_exactly_once(inputs)
+
     def test_a_bucket_in_another_region_is_named_in_one_line(self):
         # S3 answers 301 PermanentRedirect (x-amz-bucket-region), or 400
         # AuthorizationHeaderMalformed naming the region in the body: never retried, one line.

@@ -1,0 +1,54 @@
+// Where S3's 307 Temporary Redirect may be followed, and how its Location is split.
+#include "core/s3_redirect.hpp"
+
+#include <gtest/gtest.h>
+
+namespace ferry {
+namespace {
+
+TEST(S3Redirect, LocationSplitsIntoSchemeAuthorityPathAndQuery) {
+  const auto t = split_redirect_url(
+      "https://bucket.s3-us-west-2.amazonaws.com/dir/a%20b.zst?partNumber=1&uploadId=x#frag");
+  ASSERT_TRUE(t);
+  EXPECT_EQ(t->scheme, "https");
+  EXPECT_EQ(t->authority, "bucket.s3-us-west-2.amazonaws.com");
+  EXPECT_EQ(t->path, "/dir/a%20b.zst");
+  EXPECT_EQ(t->query, "partNumber=1&uploadId=x");
+  const auto bare = split_redirect_url("HTTP://127.0.0.1:9000");
+  ASSERT_TRUE(bare);
+  EXPECT_EQ(bare->scheme, "http");
+  EXPECT_EQ(bare->authority, "127.0.0.1:9000");
+  EXPECT_EQ(bare->path, "/");
+  EXPECT_EQ(bare->query, "");
+  EXPECT_EQ(split_redirect_url("/relative/path"), std::nullopt);
+  EXPECT_EQ(split_redirect_url("https:///no-host"), std::nullopt);
+  EXPECT_EQ(split_redirect_url("https://user:pw@host/x"), std::nullopt);
+}
+
+TEST(S3Redirect, FollowedToTheSameHostASubdomainOrFromAwsToAws) {
+  EXPECT_EQ(s3_redirect_refusal("http", "127.0.0.1", "http", "127.0.0.1"), "");
+  EXPECT_EQ(s3_redirect_refusal("https", "minio.internal", "https", "bucket.minio.internal"), "");
+  EXPECT_EQ(s3_redirect_refusal("https", "s3.us-east-1.amazonaws.com", "https",
+                                "bucket.s3-us-west-2.amazonaws.com"),
+            "");
+  EXPECT_EQ(s3_redirect_refusal("https", "s3.cn-north-1.amazonaws.com.cn", "HTTPS",
+                                "b.s3.cn-northwest-1.amazonaws.com.cn"),
+            "");
+  EXPECT_EQ(s3_redirect_refusal("https", "S3.Example.com", "https", "s3.example.COM"), "");
+}
+
+TEST(S3Redirect, RefusedToAnotherHostOrScheme) {
+  EXPECT_EQ(s3_redirect_refusal("https", "s3.us-east-1.amazonaws.com", "http",
+                                "bucket.s3.us-east-1.amazonaws.com"),
+            "it changes the scheme from https to http");
+  EXPECT_EQ(s3_redirect_refusal("http", "127.0.0.1", "http", "192.0.2.2"),
+            "it leads from 127.0.0.1 to another host, 192.0.2.2");
+  EXPECT_NE(s3_redirect_refusal("https", "minio.internal", "https", "evilminio.internal"), "");
+  EXPECT_NE(s3_redirect_refusal("https", "minio.internal", "https", "amazonaws.com"), "");
+  EXPECT_NE(s3_redirect_refusal("https", "s3.amazonaws.com", "https", "amazonaws.com.evil.io"), "");
+  EXPECT_NE(s3_redirect_refusal("https", "s3.amazonaws.com", "https", ".amazonaws.com"), "");
+  EXPECT_EQ(s3_redirect_refusal("https", "s3.amazonaws.com", "https", ""), "it names no host");
+}
+
+}  // namespace
+}  // namespace ferry
