@@ -8,6 +8,7 @@
 #include <fstream>
 #include <memory>
 
+#include "agent/command_config.hpp"
 #include "agent/redact_command.hpp"
 #include "core/athena_ddl.hpp"
 #include "core/json_schema.hpp"
@@ -245,11 +246,8 @@ int run_athena_ddl_command(const std::vector<std::string>& args, std::ostream& o
     err << "ferry: athena-ddl: " << options.error().message << "\n";
     return kExitUsage;
   }
-  auto parsed = config::load(options->config_path);
-  if (!parsed) {
-    err << parsed.error().message << "\n";
-    return kExitUsage;
-  }
+  auto parsed = load_command_config(options->config_path, err);
+  if (!parsed) return kExitUsage;
   const config::Config& config = parsed->config;
   const auto index = find_flow(config, options->flow);
   if (!index) {

@@ -13,6 +13,7 @@ const char* usage_text() {
        ferry redact [--config PATH] --flow NAME|INDEX
        ferry athena-ddl [--config PATH] --flow NAME|INDEX [--sample FILE]...
                         [--schema wickr] [--table NAME] [--location S3URL] [--since DATE]
+       ferry migrate [--config PATH] [--from DB] [--dry-run] [--force]
        ferry --version | --help
 
 Ships records from files to S3 (or a local directory), redacted on the host and
@@ -37,6 +38,13 @@ or its index in "flows" from 0) would ship for them; a summary goes to stderr.
 ferry athena-ddl prints an Athena CREATE EXTERNAL TABLE for the flow's objects:
 columns inferred from its files (or --sample files, or --schema wickr) as the flow
 ships them, partition projection from its keyPrefix (docs/operations.md).
+
+ferry migrate carries the Kinesis Agent's checkpoints over: it reads its SQLite
+database (--from, default /var/run/aws-kinesis-agent/checkpoints) read-only and
+records in ferry's checkpointFile where each flow resumes, for the files that are
+still the ones checkpointed; every row and file is reported. Stop the Kinesis Agent
+first. --dry-run writes nothing; --force replaces positions ferry already has
+(docs/migrating-from-kinesis-agent.md).
 
 Without --once, ferry follows the files until SIGTERM or SIGINT, then completes
 open objects, writes the checkpoint and exits 0.

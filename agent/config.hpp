@@ -61,6 +61,10 @@ struct Flow {
   // pattern (agent/config_flow_identity.hpp), so reordering flows never mixes their positions.
   std::string checkpoint_key;
   std::string file_pattern;  // "filePattern" (required, absolute)
+  // The Kinesis Agent's id of this flow in its checkpoint database ("fh:STREAM:PATTERN" or
+  // "kinesis:STREAM:PATTERN"), from its deliveryStream or kinesisStream even when an "s3" or
+  // "directory" block ships it instead: `ferry migrate` matches its rows by it. Empty: neither.
+  std::string kinesis_agent_id;
   InitialPosition initial_position = InitialPosition::end_of_file;  // "initialPosition"
   uint64_t max_buffer_age_millis = 60000;  // "maxBufferAgeMillis": 1000 .. 900000
   uint64_t max_record_bytes = 1ull << 20;  // "maxRecordBytes"

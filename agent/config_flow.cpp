@@ -150,6 +150,7 @@ Result<Flow> parse_flow(element value, std::size_t index, ParseContext& context)
                         "no destination; add an \"s3\" or \"directory\" block, or a "
                         "\"deliveryStream\" or \"kinesisStream\"");
   }
+  flow.kinesis_agent_id = stream_keys.kinesis_agent_id(flow.file_pattern);
   flow.checkpoint_key = checkpoint_key_of(flow, named);
   return flow;
 }

@@ -6,6 +6,7 @@
 #include "agent/config_rules.hpp"
 #include "core/assert.hpp"
 #include "core/aws_endpoint.hpp"
+#include "core/kinesis_agent_ids.hpp"
 #include "core/stream_calls.hpp"
 #include "core/stream_protocol.hpp"
 #include "core/text.hpp"
@@ -93,6 +94,12 @@ Status FlowStreamKeys::parse(std::string_view key, element value, std::string_vi
         Seen{std::string(path), millis};
   }
   return Ok{};
+}
+
+std::string FlowStreamKeys::kinesis_agent_id(std::string_view file_pattern) const {
+  if (delivery_stream_) return kinesis_agent_flow_id(true, *delivery_stream_, file_pattern);
+  if (kinesis_stream_) return kinesis_agent_flow_id(false, *kinesis_stream_, file_pattern);
+  return {};
 }
 
 Result<std::optional<StreamDestination>> FlowStreamKeys::finish(

@@ -30,6 +30,9 @@ class FlowStreamKeys {
   Result<std::optional<StreamDestination>> finish(std::string_view flow_path,
                                                   std::string_view other_destination,
                                                   std::vector<std::string>& warnings) const;
+  // The Kinesis Agent's id of a flow with these keys reading `file_pattern` (the delivery
+  // stream wins, as there), whether or not the flow ships to the stream; empty: it names none.
+  std::string kinesis_agent_id(std::string_view file_pattern) const;
 
  private:
   struct Seen {

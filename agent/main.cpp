@@ -8,6 +8,7 @@
 #include "agent/athena_ddl_command.hpp"
 #include "agent/cli.hpp"
 #include "agent/config.hpp"
+#include "agent/migrate_command.hpp"
 #include "agent/probe_command.hpp"
 #include "agent/redact_command.hpp"
 #include "agent/run_command.hpp"
@@ -57,6 +58,10 @@ int main(int argc, char** argv) {
   if (argc > 1 && std::string_view(argv[1]) == "athena-ddl") {
     return ferry::run_athena_ddl_command(std::vector<std::string>(argv + 2, argv + argc), std::cout,
                                          std::cerr);
+  }
+  if (argc > 1 && std::string_view(argv[1]) == "migrate") {
+    return ferry::run_migrate_command(std::vector<std::string>(argv + 2, argv + argc), std::cout,
+                                      std::cerr);
   }
   auto cli = ferry::parse_cli(std::vector<std::string>(argv + 1, argv + argc));
   if (!cli) {

@@ -16,19 +16,9 @@ namespace {
 constexpr std::string_view kChecksumKey = ",\"sha256\":\"";
 
 bool parse_hex64(std::string_view text, uint64_t& out) {
-  if (text.size() != 16) return false;
-  out = 0;
-  for (char c : text) {
-    int digit;
-    if (c >= '0' && c <= '9')
-      digit = c - '0';
-    else if (c >= 'a' && c <= 'f')
-      digit = c - 'a' + 10;
-    else
-      return false;
-    out = (out << 4) | static_cast<uint64_t>(digit);
-  }
-  return true;
+  const auto value = text.size() == 16 ? parse_lower_hex(text) : std::nullopt;
+  if (value) out = *value;
+  return value.has_value();
 }
 
 Error bad(std::string_view what) {

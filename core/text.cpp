@@ -23,6 +23,22 @@ std::string hex64(uint64_t value) {
   return out;
 }
 
+std::optional<uint64_t> parse_lower_hex(std::string_view text) {
+  if (text.empty() || text.size() > 16) return std::nullopt;
+  uint64_t value = 0;
+  for (char c : text) {
+    int digit;
+    if (c >= '0' && c <= '9')
+      digit = c - '0';
+    else if (c >= 'a' && c <= 'f')
+      digit = c - 'a' + 10;
+    else
+      return std::nullopt;
+    value = (value << 4) | static_cast<uint64_t>(digit);
+  }
+  return value;
+}
+
 void append_json_string(std::string& out, std::string_view value) {
   static constexpr char digits[] = "0123456789abcdef";
   out.push_back('"');

@@ -4,6 +4,7 @@
 
 #include <concepts>
 #include <cstdint>
+#include <optional>
 #include <span>
 #include <string>
 #include <string_view>
@@ -49,6 +50,8 @@ inline std::string to_hex(std::string_view bytes) {
 
 // 16 lowercase hex digits, zero-padded (fingerprints, run ids).
 std::string hex64(uint64_t value);
+// 1 to 16 lowercase hexadecimal digits (hex64 prints 16), as their value; nothing otherwise.
+std::optional<uint64_t> parse_lower_hex(std::string_view text);
 
 // Appends `value` as a JSON string literal (with quotes), escaping per RFC 8259.
 void append_json_string(std::string& out, std::string_view value);

@@ -35,8 +35,9 @@ Result<Checkpoint> load_checkpoint(const std::string& path) {
     return make_error(cat("checkpoint: ", path,
                           " is an SQLite database (the Kinesis Agent's checkpoint store), not a "
                           "ferry checkpoint; point checkpointFile at a file of ferry's own, such "
-                          "as /var/lib/ferry/checkpoints (each flow then starts from "
-                          "initialPosition)"));
+                          "as /var/lib/ferry/checkpoints, and carry the Kinesis Agent's positions "
+                          "over into it with ferry migrate --from ",
+                          path));
   if (current->has_value()) {
     auto decoded = decode_checkpoint(**current);
     if (decoded) return decoded;

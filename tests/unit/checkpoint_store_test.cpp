@@ -102,7 +102,9 @@ TEST_F(CheckpointStoreTest, TheKinesisAgentsSqliteDatabaseIsNamedAsSuch) {
             "checkpoint: " + path_ +
                 " is an SQLite database (the Kinesis Agent's checkpoint store), not a ferry "
                 "checkpoint; point checkpointFile at a file of ferry's own, such as "
-                "/var/lib/ferry/checkpoints (each flow then starts from initialPosition)");
+                "/var/lib/ferry/checkpoints, and carry the Kinesis Agent's positions over into "
+                "it with ferry migrate --from " +
+                path_);
 }
 
 TEST_F(CheckpointStoreTest, DamagedOnlyGenerationRefusesToStart) {

@@ -26,6 +26,20 @@ bool warned(const Parsed& parsed, const std::string& text) {
   return false;
 }
 
+TEST(ConfigStreams, AFlowKeepsTheKinesisAgentsIdForMigration) {
+  // ferry migrate matches the Kinesis Agent's checkpoint rows by this id: the stream it names,
+  // even when a directory block ships the flow instead; the delivery stream wins.
+  auto parsed = parse(document("", R"("deliveryStream": "fire", "kinesisStream": "kin")"));
+  ASSERT_TRUE(parsed) << parsed.error().message;
+  EXPECT_EQ(parsed->config.flows[0].kinesis_agent_id, "fh:fire:/tmp/app.log*");
+  parsed = parse(document("", R"("kinesisStream": "kin", "directory": {"path": "/tmp/out"})"));
+  ASSERT_TRUE(parsed) << parsed.error().message;
+  EXPECT_EQ(parsed->config.flows[0].kinesis_agent_id, "kinesis:kin:/tmp/app.log*");
+  parsed = parse(document("", R"("directory": {"path": "/tmp/out"})"));
+  ASSERT_TRUE(parsed) << parsed.error().message;
+  EXPECT_EQ(parsed->config.flows[0].kinesis_agent_id, "");
+}
+
 TEST(ConfigStreams, TheKinesisAgentsFirehoseFlowHasTheJavaDefaults) {
   auto parsed = parse(document("", R"("deliveryStream": "yourdeliverystream")"));
   ASSERT_TRUE(parsed) << parsed.error().message;
