@@ -50,6 +50,10 @@ std::string s3_redirect_refusal(std::string_view endpoint_scheme, std::string_vi
   if (lower(endpoint_scheme) != lower(to_scheme))
     return cat("it changes the scheme from ", endpoint_scheme, " to ", to_scheme);
   if (to.empty()) return "it names no host";
+  const bool plain = std::all_of(to.begin(), to.end(), [](unsigned char c) {
+    return std::isalnum(c) || c == '-' || c == '.' || c == '[' || c == ']' || c == ':';
+  });
+  if (!plain) return "it names no valid host";
   const bool under =
       to.size() > from.size() + 1 && to.ends_with(from) && to[to.size() - from.size() - 1] == '.';
   if (to == from || under) return {};

@@ -48,6 +48,12 @@ TEST(S3Redirect, RefusedToAnotherHostOrScheme) {
   EXPECT_NE(s3_redirect_refusal("https", "s3.amazonaws.com", "https", "amazonaws.com.evil.io"), "");
   EXPECT_NE(s3_redirect_refusal("https", "s3.amazonaws.com", "https", ".amazonaws.com"), "");
   EXPECT_EQ(s3_redirect_refusal("https", "s3.amazonaws.com", "https", ""), "it names no host");
+  // Raw bytes (curl's parser normally stands before): a NUL, a space, an escape.
+  for (std::string_view host :
+       {std::string_view("b.s3\0x.amazonaws.com", 20), std::string_view("b s3.amazonaws.com"),
+        std::string_view("b\x1b.s3.amazonaws.com")})
+    EXPECT_EQ(s3_redirect_refusal("https", "s3.amazonaws.com", "https", host),
+              "it names no valid host");
 }
 
 }  // namespace
