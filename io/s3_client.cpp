@@ -89,6 +89,14 @@ std::string host_of(std::string_view authority) {
   return std::string(authority.substr(0, authority.find(':')));
 }
 
+// scheme://host/path?query, as requested (the query left out when empty).
+std::string request_url(std::string_view scheme, std::string_view host, std::string_view path,
+                        std::string_view query) {
+  std::string url = cat(scheme, "://", host, path);
+  if (!query.empty()) url.append(cat("?", query));
+  return url;
+}
+
 std::string describe(const S3Failure& failure) {
   if (failure.http_status == 0) return failure.message;
   std::string out = cat("HTTP ", failure.http_status);
@@ -198,9 +206,8 @@ S3Target S3Client::target(std::string_view bucket, std::string_view key,
     t.path = cat("/", uri_encode(bucket, false));
     if (!key.empty()) t.path.append(cat("/", uri_encode_path(key)));
   }
-  t.url = cat(scheme_, "://", t.host, t.path);
-  if (!query.empty()) t.url.append(cat("?", query));
   t.query = std::string(query);
+  t.url = request_url(scheme_, t.host, t.path, t.query);
   return t;
 }
 
@@ -317,8 +324,7 @@ void S3Client::follow_redirect(const HttpResponse& response, const Call& call,
   t.host = to->authority;
   t.path = to->path;
   t.query = to->query.empty() ? std::string(call.query) : to->query;
-  t.url = cat(to->scheme, "://", t.host, t.path);
-  if (!t.query.empty()) t.url.append(cat("?", t.query));
+  t.url = request_url(to->scheme, t.host, t.path, t.query);
 }
 
 Error S3Client::fail(const Call& call, S3Failure failure, std::string_view suffix) {
