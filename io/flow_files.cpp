@@ -10,21 +10,26 @@
 
 namespace ferry {
 
-namespace {
-
-// Calls f(const struct stat&) for each regular file the pattern matches now, leaving out
-// compressed files as the tailer does.
-template <class F>
-void for_each_match(const std::string& file_pattern, F&& f) {
+std::vector<std::string> flow_file_paths(const std::string& file_pattern) {
+  std::vector<std::string> paths;
   glob_t matches{};
-  if (::glob(file_pattern.c_str(), GLOB_NOSORT | GLOB_BRACE, nullptr, &matches) == 0) {
-    for (size_t i = 0; i < matches.gl_pathc; ++i) {
-      if (is_compressed_name(matches.gl_pathv[i])) continue;
-      struct stat info {};
-      if (::stat(matches.gl_pathv[i], &info) == 0 && S_ISREG(info.st_mode)) f(info);
-    }
+  if (::glob(file_pattern.c_str(), GLOB_BRACE, nullptr, &matches) == 0) {
+    for (size_t i = 0; i < matches.gl_pathc; ++i)
+      if (!is_compressed_name(matches.gl_pathv[i])) paths.emplace_back(matches.gl_pathv[i]);
   }
   ::globfree(&matches);
+  return paths;
+}
+
+namespace {
+
+// Calls f(const struct stat&) for each regular file the pattern matches now.
+template <class F>
+void for_each_match(const std::string& file_pattern, F&& f) {
+  for (const std::string& path : flow_file_paths(file_pattern)) {
+    struct stat info {};
+    if (::stat(path.c_str(), &info) == 0 && S_ISREG(info.st_mode)) f(info);
+  }
 }
 
 }  // namespace

@@ -10,6 +10,10 @@
 
 namespace ferry {
 
+// The paths `file_pattern` matches now, in glob(3)'s order (its {a,b} groups expanded), with
+// compressed files left out as the tailer does.
+std::vector<std::string> flow_file_paths(const std::string& file_pattern);
+
 // `committed`: the flow's files as the checkpoint has them. A file whose path now holds
 // another file (rotated) or is gone adds no lag: what remains of it is not measurable by path.
 FlowSample sample_flow_files(const std::string& file_pattern,

@@ -2,15 +2,14 @@
 #include "io/path_state.hpp"
 
 #include <fcntl.h>
-#include <glob.h>
 #include <sys/stat.h>
 
 #include <algorithm>
 #include <cerrno>
 #include <cstring>
 
-#include "core/path_glob.hpp"
 #include "io/file_probe.hpp"
+#include "io/flow_files.hpp"
 #include "io/unique_fd.hpp"
 
 namespace ferry {
@@ -40,15 +39,10 @@ PathState probe_path(const std::string& path) {
 
 std::vector<FlowFile> list_flow_files(const std::string& file_pattern) {
   std::vector<FlowFile> files;
-  glob_t matches{};
-  if (::glob(file_pattern.c_str(), GLOB_BRACE, nullptr, &matches) == 0) {
-    for (size_t i = 0; i < matches.gl_pathc; ++i) {
-      if (is_compressed_name(matches.gl_pathv[i])) continue;
-      FlowFile file{matches.gl_pathv[i], probe_path(matches.gl_pathv[i])};
-      if (file.live.found) files.push_back(std::move(file));
-    }
+  for (std::string& path : flow_file_paths(file_pattern)) {
+    PathState live = probe_path(path);
+    if (live.found) files.push_back(FlowFile{std::move(path), std::move(live)});
   }
-  ::globfree(&matches);
   return files;
 }
 
