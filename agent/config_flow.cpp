@@ -5,6 +5,7 @@
 #include "agent/config_flow_identity.hpp"
 #include "agent/config_keys.hpp"
 #include "agent/config_processing.hpp"
+#include "agent/config_record_limits.hpp"
 #include "agent/config_rules.hpp"
 #include "agent/config_sections.hpp"
 #include "agent/config_streams.hpp"
@@ -41,7 +42,7 @@ Result<Flow> parse_flow(element value, std::size_t index, ParseContext& context)
   bool named = false;
   std::string_view destination;  // "s3" or "directory" once seen
   FlowStreamKeys stream_keys;    // deliveryStream / kinesisStream and what tunes them
-  std::string terminator_where;  // "truncatedRecordTerminator" once seen
+  RecordLimitKeys limit_keys;    // where maxRecordBytes and truncatedRecordTerminator were seen
   for (simdjson::dom::key_value_pair field : fields) {
     const std::string_view key = field.key;
     const std::string where = key_path(path, key);
@@ -66,6 +67,7 @@ Result<Flow> parse_flow(element value, std::size_t index, ParseContext& context)
       FERRY_CONFIG_TRY(flow.max_buffer_age_millis, read_uint(field.value, where, 1000, 900000));
     } else if (key == "maxRecordBytes") {
       FERRY_CONFIG_TRY(flow.max_record_bytes, read_uint(field.value, where, 1, kMaxRecordBytes));
+      limit_keys.record_bytes_where = where;
     } else if (key == "s3" || key == "directory") {
       if (!destination.empty()) {
         return config_error(path, cat("a flow has exactly one destination, found both \"",
@@ -84,10 +86,8 @@ Result<Flow> parse_flow(element value, std::size_t index, ParseContext& context)
     } else if (key == "truncatedRecordTerminator") {
       std::string terminator;
       FERRY_CONFIG_TRY(terminator, read_string(field.value, where));
-      // The Kinesis Agent's default "\n" is the newline every shipped record ends with anyway.
-      if (terminator == "\n") terminator.clear();
       flow.truncated_record_terminator = std::move(terminator);
-      terminator_where = where;
+      limit_keys.terminator_where = where;
     } else if (key == "minTimeBetweenFilePollsMillis") {
       FERRY_CONFIG_TRY(flow.file_poll_millis,
                        read_uint_clamped(field.value, where, 100, 3600000,
@@ -126,23 +126,10 @@ Result<Flow> parse_flow(element value, std::size_t index, ParseContext& context)
   }
 
   if (!has_file_pattern) return keys.missing("filePattern");
-  if (flow.truncated_record_terminator &&
-      flow.truncated_record_terminator->size() >= flow.max_record_bytes) {
-    return config_error(terminator_where, cat("must be shorter than maxRecordBytes (",
-                                              flow.max_record_bytes, " bytes)"));
-  }
   std::optional<StreamDestination> stream;
   FERRY_CONFIG_TRY(stream, stream_keys.finish(path, destination, context.warnings));
-  if (auto& terminator = flow.truncated_record_terminator;
-      !stream && terminator && terminator->find_first_of("\r\n") != std::string::npos) {
-    // A stream record may hold line breaks (the Kinesis Agent sends them); an object holds one
-    // record per line, so there they would split the truncated record.
-    std::erase_if(*terminator, [](char c) { return c == '\r' || c == '\n'; });
-    context.warnings.push_back(cat("config: ", terminator_where,
-                                   ": its line breaks are left out in this flow's objects (one "
-                                   "record per line); read as ",
-                                   quote_value(*terminator)));
-  }
+  const Status limits = settle_record_limits(flow, stream, limit_keys, context.warnings);
+  if (!limits.ok()) return limits.error();
   if (stream) {
     flow.destination = std::move(*stream);
   } else if (destination.empty()) {

@@ -233,6 +233,7 @@ Result<RunSummary> run_pipeline(const config::Config& config, const RunOptions& 
     tail_flows.push_back(tail_flow_of(flow));
     tail_flows.back().symlinks_refused = &ship_flows.back().metrics->symlinks_refused;
     tail_flows.back().records_dropped = &ship_flows.back().metrics->records_dropped;
+    tail_flows.back().records_truncated = &ship_flows.back().metrics->records_truncated;
     // A stream record keeps the line breaks of a multi-line record, as the Kinesis Agent's; an
     // object holds one record per line.
     if (stream != nullptr) tail_flows.back().multi_line_joiner = "\n";

@@ -20,6 +20,7 @@
 #include "core/bounded_queue.hpp"
 #include "core/checkpoint.hpp"
 #include "core/metrics.hpp"
+#include "core/rate_limit.hpp"
 #include "core/stream_calls.hpp"
 #include "io/object_writer.hpp"
 #include "io/stream_sender.hpp"
@@ -136,6 +137,7 @@ class Shipper {
     std::vector<SourcePosition> in_builder;
     // Positions durable once every call below `first` is acknowledged, oldest first.
     std::deque<std::pair<uint64_t, std::vector<SourcePosition>>> pending;
+    RateLimit truncation_warning{60000};  // records truncated to the service's limit
   };
   struct FlowState {
     ShipFlow flow;
@@ -194,6 +196,7 @@ class Shipper {
   void init_stream(FlowState& state);
   void ship_stream(FlowState& state, Batch& batch);
   void submit_calls(FlowState& state, std::vector<StreamCall>& calls);
+  void truncated_to_service_limit(FlowState& state);
   // Collects finished calls (waiting for one if `wait`); false if none was in flight.
   bool collect_calls(bool wait);
   void acknowledge_call(const StreamDone& done);

@@ -20,7 +20,8 @@ void Shipper::ship_stream(FlowState& state, Batch& batch) {
   for (const uint32_t end : batch.record_ends) {
     FERRY_ASSERT(end > begin && end <= batch.frame.size());
     if (stream.builder->empty()) stream.building_since_millis = steady_millis();
-    stream.builder->add(std::string_view(batch.frame).substr(begin, end - begin), full);
+    if (!stream.builder->add(std::string_view(batch.frame).substr(begin, end - begin), full))
+      truncated_to_service_limit(state);
     begin = end;
   }
   FERRY_ASSERT(begin == batch.frame.size());
@@ -29,6 +30,16 @@ void Shipper::ship_stream(FlowState& state, Batch& batch) {
   merge_positions(stream.in_builder, batch.positions);
   submit_calls(state, full);
   settle_stream(state);
+}
+
+void Shipper::truncated_to_service_limit(FlowState& state) {
+  state.flow.metrics->records_truncated.add();
+  uint64_t held_back = 0;
+  if (!state.stream->truncation_warning.pass(steady_millis(), held_back)) return;
+  FERRY_WARN(cat("flow ", state.flow.name, ": a processed record was over the stream's limit of ",
+                 max_record_data_bytes(state.flow.stream->limits),
+                 " bytes and was truncated to it (truncatedRecordTerminator)",
+                 held_back > 0 ? cat("; ", held_back, " more since the last such line") : ""));
 }
 
 void Shipper::submit_calls(FlowState& state, std::vector<StreamCall>& calls) {

@@ -4,6 +4,7 @@
 #include <algorithm>
 #include <thread>
 
+#include "core/assert.hpp"
 #include "core/aws_endpoint.hpp"
 #include "core/log.hpp"
 #include "core/text.hpp"
@@ -44,6 +45,9 @@ ShipStream ship_stream_of(const config::Flow& flow, const config::StreamDestinat
   ship.limits.max_call_bytes = stream.max_buffer_size_bytes;
   ship.limits.aggregate_bytes = firehose ? stream.aggregated_record_size_bytes : 0;
   ship.limits.partition_keys = !firehose;
+  // The configuration sets the terminator of every stream flow (the Kinesis Agent's "\n" is "").
+  FERRY_ASSERT(flow.truncated_record_terminator.has_value());
+  ship.limits.truncation_suffix = *flow.truncated_record_terminator;
   ship.deterministic_keys = stream.partition_key == config::PartitionKeyOption::deterministic;
   ship.max_buffer_age_millis = flow.max_buffer_age_millis;
   ship.target = target;

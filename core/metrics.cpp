@@ -67,9 +67,14 @@ constexpr FlowCounter kFlowCounters[] = {
     {"ferry_records_invalid_total", "Records replaced by the invalid-record marker.",
      &FlowMetrics::records_invalid},
     {"ferry_records_dropped_total",
-     "Records a dataProcessingOptions converter filtered out (LOGTOJSON on a line its pattern "
-     "does not match, as the Kinesis Agent); nothing else drops a record.",
+     "Records the flow's settings leave out, as the Kinesis Agent: lines a dataProcessingOptions "
+     "converter filters out (LOGTOJSON on a line its pattern does not match), a "
+     "fileFooterPattern line and what follows it in its file.",
      &FlowMetrics::records_dropped},
+    {"ferry_records_truncated_total",
+     "Records cut to a limit, the rest dropped (truncatedRecordTerminator; on stream flows at "
+     "the service's record limit, as the Kinesis Agent).",
+     &FlowMetrics::records_truncated},
     {"ferry_records_shipped_total",
      "Records in completed objects, or acknowledged by a Kinesis / Firehose stream.",
      &FlowMetrics::records_shipped},

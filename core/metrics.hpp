@@ -92,10 +92,11 @@ struct FlowMetrics {
   Counter bytes_read;
   Counter records_redacted;
   Counter records_invalid;
-  Counter records_dropped;  // ferry has no path that drops a record: stays 0
-  Counter records_shipped;  // in completed objects, or acknowledged by a stream
-  Counter bytes_shipped;    // compressed bytes of completed objects; record bytes of a stream
-  Counter parts_completed;  // acknowledged parts
+  Counter records_dropped;    // footer lines and what follows them, records a processor drops
+  Counter records_truncated;  // cut to a limit (truncatedRecordTerminator; stream record limit)
+  Counter records_shipped;    // in completed objects, or acknowledged by a stream
+  Counter bytes_shipped;      // compressed bytes of completed objects; record bytes of a stream
+  Counter parts_completed;    // acknowledged parts
   Counter objects_completed;
   // Kinesis / Firehose flows (the Java agent's CloudWatch metrics of the same names):
   Counter stream_record_attempts;  // RecordSendAttempts: records sent, every try counted

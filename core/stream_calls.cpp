@@ -8,35 +8,44 @@
 
 namespace ferry {
 
+size_t max_record_data_bytes(const StreamCallLimits& limits) {
+  return limits.max_record_bytes - (limits.partition_keys ? kPartitionKeyBytes : 0);
+}
+
 StreamCallBuilder::StreamCallBuilder(StreamCallLimits limits, PartitionKeyFunction partition_key)
-    : limits_(limits), partition_key_(std::move(partition_key)) {
+    : limits_(std::move(limits)), partition_key_(std::move(partition_key)) {
   FERRY_ASSERT(limits_.max_call_records >= 1 && limits_.max_call_records <= kStreamMaxCallRecords);
   FERRY_ASSERT(limits_.max_record_bytes > kPartitionKeyBytes);
   FERRY_ASSERT(limits_.aggregate_bytes <= limits_.max_record_bytes);
+  FERRY_ASSERT(limits_.truncation_suffix.size() < max_record_data_bytes(limits_));
   FERRY_ASSERT(!limits_.partition_keys || partition_key_);
 }
 
-void StreamCallBuilder::add(std::string_view record, std::vector<StreamCall>& full) {
-  const size_t key_bytes = limits_.partition_keys ? kPartitionKeyBytes : 0;
-  const size_t max_data = limits_.max_record_bytes - key_bytes;
+bool StreamCallBuilder::add(std::string_view record, std::vector<StreamCall>& full) {
+  FERRY_ASSERT(!record.empty() && record.back() == '\n');
   if (limits_.aggregate_bytes > 0 && record.size() <= limits_.aggregate_bytes) {
     if (aggregate_.size() + record.size() > limits_.aggregate_bytes) close_aggregate(full);
     aggregate_.append(record);
     ++aggregate_lines_;
-    return;
+    return true;
   }
   close_aggregate(full);  // records keep their order
-  // A record over the service's limit travels in pieces, each a record of its own.
-  while (record.size() > max_data) {
-    add_piece(record.substr(0, max_data), 0, full);
-    record.remove_prefix(max_data);
+  const size_t max_data = max_record_data_bytes(limits_);
+  if (record.size() <= max_data) {
+    add_single(std::string(record), full);
+    return true;
   }
-  add_piece(record, 1, full);
+  // As the Kinesis Agent: the record's first bytes, the terminator, and the rest dropped.
+  std::string cut(record.substr(0, max_data - limits_.truncation_suffix.size() - 1));
+  cut.append(limits_.truncation_suffix);
+  cut.push_back('\n');
+  FERRY_ASSERT(cut.size() == max_data);
+  add_single(std::move(cut), full);
+  return false;
 }
 
-void StreamCallBuilder::add_piece(std::string_view data, uint32_t lines,
-                                  std::vector<StreamCall>& full) {
-  StreamRecord record{std::string(data), {}, lines};
+void StreamCallBuilder::add_single(std::string data, std::vector<StreamCall>& full) {
+  StreamRecord record{std::move(data), {}, 1};
   if (limits_.partition_keys) {
     record.partition_key = partition_key_(record.data);
     FERRY_ASSERT(record.partition_key.size() == kPartitionKeyBytes);

@@ -1,7 +1,8 @@
 // StreamCallBuilder: turns a stream flow's processed records into PutRecordBatch (Firehose) or
 // PutRecords (Kinesis) calls within the services' limits: records aggregated up to
-// aggregatedRecordSizeBytes (Firehose), records over the service's record limit cut into
-// pieces, and calls closed at maxBufferSizeRecords / maxBufferSizeBytes. Pure; one per flow.
+// aggregatedRecordSizeBytes (Firehose), a record over the service's record limit truncated to it
+// (the Kinesis Agent's truncatedRecordTerminator), and calls closed at maxBufferSizeRecords /
+// maxBufferSizeBytes. Pure; one per flow.
 #pragma once
 
 #include <cstddef>
@@ -40,7 +41,13 @@ struct StreamCallLimits {
   size_t max_call_bytes = kFirehoseMaxCallBytes;
   size_t aggregate_bytes = 0;   // Firehose: records joined up to this size; 0: one per record
   bool partition_keys = false;  // Kinesis: every record gets a kPartitionKeyBytes key
+  // A record over the limit keeps its first bytes, then this, then its '\n' (the Kinesis
+  // Agent's truncatedRecordTerminator, its final line break being the record's own).
+  std::string truncation_suffix;
 };
+
+// The data bytes of one record (with its '\n') that fit the limits.
+size_t max_record_data_bytes(const StreamCallLimits& limits);
 
 class StreamCallBuilder {
  public:
@@ -49,14 +56,15 @@ class StreamCallBuilder {
   using PartitionKeyFunction = std::function<std::string(std::string_view data)>;
   StreamCallBuilder(StreamCallLimits limits, PartitionKeyFunction partition_key);
 
-  // Adds one record (with its '\n'); calls that became full are appended to `full`.
-  void add(std::string_view record, std::vector<StreamCall>& full);
+  // Adds one record (with its '\n'); calls that became full are appended to `full`. Returns
+  // false if the record was over the limit and went out truncated.
+  bool add(std::string_view record, std::vector<StreamCall>& full);
   // Closes the call being built, with any aggregate in progress (one or two calls).
   void flush(std::vector<StreamCall>& full);
   bool empty() const { return aggregate_.empty() && building_.records.empty(); }
 
  private:
-  void add_piece(std::string_view data, uint32_t lines, std::vector<StreamCall>& full);
+  void add_single(std::string data, std::vector<StreamCall>& full);
   void append(StreamRecord record, std::vector<StreamCall>& full);
   void close_aggregate(std::vector<StreamCall>& full);
 

@@ -26,6 +26,8 @@ constexpr int kTagShift = 56;
 constexpr uint64_t kIdMask = (uint64_t{1} << kTagShift) - 1;
 // A pattern directory that is missing (or over the watch limit) is looked for this often.
 constexpr uint64_t kMissingDirectoryPollMillis = 1000;
+constexpr uint64_t kTruncationWarningMillis =
+    60000;  // a flow's line-cut warning at most this often
 
 std::vector<PathGlob> globs_of(const std::vector<TailFlow>& flows) {
   std::vector<PathGlob> globs;
@@ -65,6 +67,7 @@ Tailer::Tailer(std::vector<TailFlow> flows, const Checkpoint& committed, TailerO
     FERRY_ASSERT(flow.max_open_files > 0);
     start_patterns_.push_back(matcher_of(flow.multi_line_start_pattern));
     footer_patterns_.push_back(matcher_of(flow.file_footer_pattern));
+    truncation_warnings_.emplace_back(kTruncationWarningMillis);
   }
 }
 

@@ -24,6 +24,7 @@
 #include "core/line_framer.hpp"
 #include "core/metrics.hpp"
 #include "core/pattern_set.hpp"
+#include "core/rate_limit.hpp"
 #include "core/result.hpp"
 #include "io/directory_watcher.hpp"
 #include "io/unique_fd.hpp"
@@ -59,8 +60,9 @@ struct TailFlow {
   // fileFooterPattern: a line that matches it whole (trimmed) ends the file's records: it and
   // everything after it in that file are not shipped (counted in `records_dropped`).
   std::string file_footer_pattern;
-  Counter* records_dropped = nullptr;  // not owned
-  size_t max_open_files = 1024;        // maxOpenFiles: descriptors of this flow's files; the least
+  Counter* records_dropped = nullptr;    // not owned
+  Counter* records_truncated = nullptr;  // not owned; lines cut (truncated_record_terminator)
+  size_t max_open_files = 1024;  // maxOpenFiles: descriptors of this flow's files; the least
                                  // recently read idle ones are closed and reopened by identity
   // followSymlinks: a file reached through a link is read wherever it really is; otherwise only
   // inside the directories the pattern covers (core/symlink_policy.hpp).
@@ -137,6 +139,7 @@ class Tailer {
   size_t source_index(Batch& batch, const TrackedFile& file);
   void add_record(TrackedFile& file, Batch& batch, size_t source, std::string_view record,
                   uint64_t offset, bool piece);
+  void line_truncated(const TrackedFile& file, uint64_t offset);  // counted, warned (limited)
   void join_line(TrackedFile& file, Batch& batch, size_t source, std::string_view line,
                  uint64_t offset);
   void flush_joined(TrackedFile& file, Batch& batch, size_t source);
@@ -193,6 +196,7 @@ class Tailer {
   std::vector<FileEvent> events_;
   std::vector<std::optional<RegexMatcher>> start_patterns_;   // per flow: multiLineStartPattern
   std::vector<std::optional<RegexMatcher>> footer_patterns_;  // per flow: fileFooterPattern
+  std::vector<RateLimit> truncation_warnings_;                // per flow: lines cut
   uint64_t control_value_ = 0;
 
   std::map<uint64_t, std::unique_ptr<TrackedFile>> files_;        // by file id

@@ -115,6 +115,7 @@ void Tailer::add_record(TrackedFile& file, Batch& batch, size_t source, std::str
       file.cutting_line = true;
       suffix = *terminator;
       record = record.substr(0, record.size() - std::min(record.size(), suffix.size()));
+      line_truncated(file, offset);
     }
   }
   if (start_patterns_[file.flow]) {
@@ -125,6 +126,18 @@ void Tailer::add_record(TrackedFile& file, Batch& batch, size_t source, std::str
     flush_joined(file, batch, source);  // a piece of a long line is a record of its own
   }
   append_record(batch, source, record, suffix, offset, piece);
+}
+
+void Tailer::line_truncated(const TrackedFile& file, uint64_t offset) {
+  const TailFlow& flow = flows_[file.flow];
+  if (flow.records_truncated != nullptr) flow.records_truncated->add();
+  uint64_t held_back = 0;
+  if (!truncation_warnings_[file.flow].pass(steady_millis(), held_back)) return;
+  FERRY_WARN(cat("tail: flow ", flow.name, ": ", file.path, ": the line at offset ", offset,
+                 " is longer than ", flow.max_record_bytes,
+                 " bytes; shipped truncated to that, the rest of the line dropped "
+                 "(truncatedRecordTerminator)",
+                 held_back > 0 ? cat("; ", held_back, " more since the last such line") : ""));
 }
 
 void Tailer::join_line(TrackedFile& file, Batch& batch, size_t source, std::string_view line,

@@ -229,19 +229,29 @@ class FirehoseTest(StreamTestCase):
                           b"2026-12-05 INFO two\n"])
         self.assert_clean()
 
-    def test_large_record_is_split_into_service_sized_pieces(self):
-        """A record above Firehose's 1,024,000-byte limit arrives as limit-sized pieces."""
+    def test_record_over_the_limit_is_truncated_as_the_kinesis_agent_does(self):
+        """The Kinesis Agent (FileTailer, AbstractRecord.truncate): a record over Firehose's
+        1,024,000-byte limit keeps its first bytes and ends with truncatedRecordTerminator
+        (default "\n"); the rest of the line is dropped, and the next line is a record again."""
         big = json.dumps({"id": 1, "notes": "x" * 1_500_000}).encode() + b"\n"
         small = [b'{"id":0}\n', b'{"id":2}\n']
         with open(self.source, "wb") as f:
             f.write(small[0] + big + small[1])
-        cfg = self.config(nbytes=None, maxRecordBytes=4 * MIB)
-        self.run_once(cfg)
-        datas = self.fh.records("ds1")
-        pieces = [d for d in datas if d not in small]
-        self.assertEqual(sorted(d for d in datas if d in small), small)
-        self.assertEqual([len(p) for p in pieces], [1_024_000, len(big) - 1_024_000])
-        self.assertEqual(b"".join(pieces), big)
+        r = self.run_once(self.config(nbytes=None, maxRecordBytes=4 * MIB))
+        self.assertIn("flows[0].maxRecordBytes: 4194304 is above the stream's record limit",
+                      r.stderr)
+        self.assertIn("is longer than 1023999 bytes; shipped truncated", r.stderr)
+        self.assertEqual(self.fh.records("ds1"), [small[0], big[:1_023_999] + b"\n", small[1]])
+        self.assert_clean()
+
+    def test_truncated_record_ends_with_the_configured_terminator(self):
+        """truncatedRecordTerminator's final line break is the record's own: one newline."""
+        big = b"y" * 1_100_000 + b"\n"
+        with open(self.source, "wb") as f:
+            f.write(big + b"next\n")
+        self.run_once(self.config(nbytes=None, truncatedRecordTerminator="[cut]\n"))
+        records = self.fh.records("ds1")
+        self.assertEqual(records, [b"y" * (1_024_000 - 6) + b"[cut]\n", b"next\n"])
         self.assert_clean()
 
 
@@ -341,6 +351,19 @@ class KinesisTest(StreamTestCase):
         self.assertTrue(all(1 <= len(k) <= 256 for k in keys))
         self.assertEqual(len({r.shard for r in records}), 3, "not spread across the shards")
         ss.summary("kinesis ks-rand (RANDOM, 3 shards)", t)
+
+    def test_record_over_the_limit_is_truncated_with_its_partition_key_counted(self):
+        """The Kinesis Agent (KinesisRecord): the 1 MiB limit holds the data and the partition
+        key, so a long line keeps 1 MiB less the key; kinesalite refuses anything larger."""
+        self.kinesis.create_stream("ks-cut", 1)
+        src = os.path.join(self.tmp, "cut.log")
+        with open(src, "wb") as f:
+            f.write(b"k" * 1_200_000 + b"\nafter\n")
+        cfg = self.root()
+        cfg["flows"] = [stream_flow("cut", src, kinesisStream="ks-cut")]
+        self.run_once(cfg)
+        datas = [r.data for r in self.kinesis.read_all("ks-cut")]
+        self.assertEqual(datas, [b"k" * (MIB - 32 - 1) + b"\n", b"after\n"])
 
     def test_following_appends_then_sigterm(self):
         self.kinesis.create_stream("ks-follow", 2)

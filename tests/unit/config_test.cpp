@@ -471,6 +471,37 @@ TEST(Config, KeysThatChangeDataAreParsedAndChecked) {
   EXPECT_TRUE(parsed.warnings.empty());
 }
 
+// The Kinesis Agent (AbstractRecord.truncate, FileTailer): a record over the service's limit
+// (Firehose 1,024,000 bytes; Kinesis 1 MiB with its partition key) keeps its first bytes and
+// ends with truncatedRecordTerminator, default "\n"; the rest of the line is dropped.
+TEST(Config, StreamFlowsTruncateAtTheServiceRecordLimit) {
+  const Flow firehose =
+      parse_ok(R"({"flows": [{"filePattern": "/a/*.log", "deliveryStream": "d"}]})")
+          .config.flows[0];
+  EXPECT_EQ(firehose.truncated_record_terminator, std::optional<std::string>(""));
+  EXPECT_EQ(firehose.max_record_bytes, 1'024'000u - 1);  // the line, then its '\n'
+  const Flow kinesis = parse_ok(R"({"flows": [{"filePattern": "/a/*.log", "kinesisStream": "k",
+                              "truncatedRecordTerminator": "...\n"}]})")
+                           .config.flows[0];
+  EXPECT_EQ(kinesis.truncated_record_terminator, std::optional<std::string>("..."));
+  EXPECT_EQ(kinesis.max_record_bytes, (1u << 20) - 32 - 1);  // less ferry's partition key
+  const Parsed large = parse_ok(
+      R"({"flows": [{"filePattern": "/a/*.log", "deliveryStream": "d", "maxRecordBytes": 2000000}]})");
+  EXPECT_EQ(large.config.flows[0].max_record_bytes, 1'024'000u - 1);
+  ASSERT_EQ(large.warnings.size(), 1u);
+  EXPECT_EQ(large.warnings[0],
+            "config: flows[0].maxRecordBytes: 2000000 is above the stream's record limit; a "
+            "longer line is truncated at 1023999 bytes, as the Kinesis Agent does");
+  const Flow small =
+      parse_ok(
+          R"({"flows": [{"filePattern": "/a/*.log", "deliveryStream": "d", "maxRecordBytes": 100}]})")
+          .config.flows[0];
+  EXPECT_EQ(small.max_record_bytes, 100u);
+  EXPECT_EQ(small.truncated_record_terminator, std::optional<std::string>(""));
+  // Object flows: no terminator, no truncation (long lines ship in pieces).
+  EXPECT_EQ(parse_ok(one_flow()).config.flows[0].truncated_record_terminator, std::nullopt);
+}
+
 TEST(Config, TailingKeysAreParsedAndChecked) {
   const Flow flow =
       parse_ok(one_flow(
@@ -498,6 +529,11 @@ TEST(Config, TailingKeysAreParsedAndChecked) {
                 .config.flows[0]
                 .truncated_record_terminator,
             std::optional<std::string>("a\nb"));
+  EXPECT_EQ(parse_ok(R"({"flows": [{"filePattern": "/a/*.log", "deliveryStream": "d",
+                         "truncatedRecordTerminator": "a\nb\n"}]})")
+                .config.flows[0]
+                .truncated_record_terminator,
+            std::optional<std::string>("a\nb"));  // the final '\n' is the record's own
   // Polls under 100 ms (the Java agent takes any): read as 100, with a warning.
   const Parsed fast = parse_ok(one_flow(R"("minTimeBetweenFilePollsMillis": 10,)"));
   EXPECT_EQ(fast.config.flows[0].file_poll_millis, 100u);

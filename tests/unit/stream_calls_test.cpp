@@ -1,5 +1,6 @@
-// Unit tests for StreamCallBuilder: aggregation, cutting of records over the service limit,
-// call limits (records and bytes), Kinesis partition keys, and that no byte is lost or moved.
+// Unit tests for StreamCallBuilder: aggregation, truncation of records over the service limit,
+// call limits (records and bytes), Kinesis partition keys, and that no other byte is lost or
+// moved.
 #include "core/stream_calls.hpp"
 
 #include <gtest/gtest.h>
@@ -30,6 +31,15 @@ std::vector<StreamCall> build(StreamCallLimits limits, const std::vector<std::st
   builder.flush(calls);
   EXPECT_TRUE(builder.empty());
   return calls;
+}
+
+// What the Kinesis Agent sends of `record` (AbstractRecord.truncate): within the limit as it is;
+// over it, its first bytes, the terminator (its final '\n' the record's own), the rest dropped.
+std::string truncated(const StreamCallLimits& limits, const std::string& record) {
+  const size_t max_data = max_record_data_bytes(limits);
+  if (record.size() <= max_data) return record;
+  return record.substr(0, max_data - limits.truncation_suffix.size() - 1) +
+         limits.truncation_suffix + "\n";
 }
 
 std::string joined(const std::vector<StreamCall>& calls) {
@@ -105,17 +115,27 @@ TEST(StreamCalls, ARecordLargerThanTheAggregateGoesAloneInOrder) {
   EXPECT_EQ(calls[0].records[2].data, records[3]);
 }
 
-TEST(StreamCalls, RecordsOverTheServiceLimitAreCutIntoPieces) {
+TEST(StreamCalls, RecordsOverTheServiceLimitAreTruncatedWithTheTerminator) {
   StreamCallLimits limits;
   limits.max_record_bytes = 1000;
+  limits.truncation_suffix = "...";
   const std::string big = line(2500, 'z');
-  const auto calls = build(limits, {big});
+  StreamCallBuilder builder(limits, key_of);
+  std::vector<StreamCall> calls;
+  EXPECT_TRUE(builder.add(line(10, 'a'), calls));
+  EXPECT_FALSE(builder.add(big, calls));             // went out truncated
+  EXPECT_TRUE(builder.add(line(1000, 'b'), calls));  // exactly at the limit: whole
+  builder.flush(calls);
   ASSERT_EQ(calls.size(), 1u);
   ASSERT_EQ(calls[0].records.size(), 3u);
-  EXPECT_EQ(calls[0].records[0].data.size(), 1000u);
-  EXPECT_EQ(calls[0].records[2].data.size(), 500u);
-  EXPECT_EQ(calls[0].records[0].lines + calls[0].records[1].lines + calls[0].records[2].lines, 1u);
-  EXPECT_EQ(joined(calls), big);
+  EXPECT_EQ(calls[0].records[1].data, std::string(996, 'z') + "...\n");
+  EXPECT_EQ(calls[0].records[1].lines, 1u);
+  EXPECT_EQ(calls[0].records[2].data, line(1000, 'b'));
+  // The Kinesis Agent's default terminator "\n": the first 999 bytes and the newline.
+  limits.truncation_suffix.clear();
+  const auto plain = build(limits, {big});
+  ASSERT_EQ(plain.size(), 1u);
+  EXPECT_EQ(plain[0].records[0].data, std::string(999, 'z') + "\n");
 }
 
 TEST(StreamCalls, KinesisRecordsCarryKeysThatCountAgainstTheLimits) {
@@ -126,14 +146,15 @@ TEST(StreamCalls, KinesisRecordsCarryKeysThatCountAgainstTheLimits) {
   const std::string big = line(kKinesisMaxRecordBytes, 'k');  // data alone at the limit
   const auto calls = build(limits, {big, line(10, 's')});
   ASSERT_EQ(calls.size(), 1u);
-  ASSERT_EQ(calls[0].records.size(), 3u);
-  EXPECT_EQ(calls[0].records[0].size(), kKinesisMaxRecordBytes);
+  ASSERT_EQ(calls[0].records.size(), 2u);
+  EXPECT_EQ(calls[0].records[0].size(), kKinesisMaxRecordBytes);  // truncated: key + data
+  EXPECT_EQ(calls[0].records[0].data.size(), kKinesisMaxRecordBytes - kPartitionKeyBytes);
   EXPECT_EQ(calls[0].records[0].partition_key, key_of(calls[0].records[0].data));
-  EXPECT_EQ(calls[0].records[2].partition_key.size(), kPartitionKeyBytes);
-  EXPECT_EQ(calls[0].bytes, kKinesisMaxRecordBytes + 10 + 3 * kPartitionKeyBytes);
+  EXPECT_EQ(calls[0].records[1].partition_key.size(), kPartitionKeyBytes);
+  EXPECT_EQ(calls[0].bytes, kKinesisMaxRecordBytes + 10 + kPartitionKeyBytes);
 }
 
-TEST(StreamCalls, RandomRecordsKeepEveryByteInOrderWithinEveryLimit) {
+TEST(StreamCalls, RandomRecordsKeepTheirBytesInOrderWithinEveryLimit) {
   std::mt19937 random(7);
   for (int round = 0; round < 200; ++round) {
     StreamCallLimits limits;
@@ -142,11 +163,12 @@ TEST(StreamCalls, RandomRecordsKeepEveryByteInOrderWithinEveryLimit) {
     limits.max_call_records = 1 + random() % 500;
     limits.aggregate_bytes = random() % 2 ? 0 : random() % limits.max_record_bytes;
     limits.partition_keys = limits.aggregate_bytes == 0 && random() % 2;
+    limits.truncation_suffix = std::string(random() % 10, '~');
     std::vector<std::string> records;
     std::string all;
     for (int i = 0, n = static_cast<int>(random() % 300); i < n; ++i) {
       records.push_back(line(1 + random() % 3000, static_cast<char>('a' + i % 26)));
-      all += records.back();
+      all += truncated(limits, records.back());
     }
     const auto calls = build(limits, records);
     EXPECT_EQ(joined(calls), all);

@@ -347,12 +347,15 @@ TEST_F(FollowTest, CopytruncateCopyIsHeldThenReadAfterWhatTheOriginalShipped) {
 }
 
 TEST_F(FollowTest, OverLongLinesAreCutWithTheTerminatorAndTheRestDropped) {
-  append("a.log", std::string(30, 'y') + "\nshort\n");
+  append("a.log", std::string(30, 'y') + "\nshort\n" + std::string(25, 'z') + "\n");
   TailFlow flow{"f", "f", path("*.log"), false, 10, 50};
   flow.truncated_record_terminator = "~";
+  Counter truncated;
+  flow.records_truncated = &truncated;
   start(flow);
-  EXPECT_EQ(wait_for(2), 2u);
-  EXPECT_EQ(stop(), (std::multiset<std::string>{"yyyyyyyyy~", "short"}));
+  EXPECT_EQ(wait_for(3), 3u);
+  EXPECT_EQ(stop(), (std::multiset<std::string>{"yyyyyyyyy~", "short", "zzzzzzzzz~"}));
+  EXPECT_EQ(truncated.value(), 2u);
 }
 
 TEST_F(FollowTest, MultiLineRecordsAreJoinedUntilTheNextStartOrAQuietFile) {
