@@ -14,6 +14,7 @@
 #include "agent/secret_file_check.hpp"
 #include "core/field_path.hpp"
 #include "core/pattern_set.hpp"
+#include "core/redaction_order.hpp"
 #include "core/text.hpp"
 
 namespace ferry::config {
@@ -74,6 +75,20 @@ Result<std::string> read_hmac_key(const std::string& file, std::string_view wher
 bool is_top_level(std::string_view field, std::string_view name) {
   const Result<FieldPath> path = parse_field_path(field);
   return path.ok() && path->size() == 1 && (*path)[0].key == name;
+}
+
+// "config: flows[0].redact[0] changes values that flows[0].redact[1] then hashes ..." and the fix.
+std::string order_warning(const RuleOrderConflict& conflict, std::string_view path) {
+  const std::string earlier = index_path(path, conflict.earlier);
+  const std::string later = index_path(path, conflict.later);
+  const bool hashes = conflict.later_mode == RedactMode::hmac;
+  return cat("config: ", earlier, " changes values that ", later, " then ",
+             hashes ? "hashes" : "removes", " (", quote_value(conflict.field), "): ",
+             hashes ? "the pseudonyms would be of the changed values (after a replacement, every "
+                      "record gets the same one), not of the originals"
+                    : cat("they are removed either way, but the audit of ", earlier,
+                          " counts them as redacted"),
+             "; list ", later, " first, or leave that field out of ", earlier);
 }
 
 }  // namespace
@@ -230,6 +245,8 @@ Result<std::vector<RedactionRule>> parse_redact_rules(element value, std::string
       }
     }
   }
+  for (const RuleOrderConflict& conflict : rule_order_conflicts(rules))
+    context.warnings.push_back(order_warning(conflict, path));
   return rules;
 }
 

@@ -186,6 +186,45 @@ TEST(ConfigRedact, PatternRules) {
   EXPECT_EQ(scoped[0].fields, (std::vector<std::string>{"message", "edit.text"}));
 }
 
+std::vector<std::string> warnings_of(std::string_view redact) {
+  Result<Parsed> result = parse(with_redact(redact));
+  if (!result.ok()) {
+    ADD_FAILURE() << result.error().message;
+    return {};
+  }
+  return result->warnings;
+}
+
+// Rules apply in order, each to the result of the ones before: a rule that changes a value
+// before a later one hashes it makes every user the pseudonym of the replacement.
+TEST(ConfigRedact, AnOrderThatChangesValuesBeforeTheyAreHashedIsNamed) {
+  const KeyFile key("00112233445566778899aabbccddeeff\n");
+  const std::string hmac =
+      cat(R"({"fields": ["sender", "receiver"], "mode": "hmac", "keyFile": ")", key.path(), "\"}");
+  const std::string patterns = R"({"patterns": ["email"], "fields": "*"})";
+  EXPECT_EQ(warnings_of(cat("[", patterns, ", ", hmac, "]")),
+            (std::vector<std::string>{
+                "config: flows[0].redact[0] changes values that flows[0].redact[1] then hashes "
+                "(\"sender\"): the pseudonyms would be of the changed values (after a "
+                "replacement, every record gets the same one), not of the originals; list "
+                "flows[0].redact[1] first, or leave that field out of flows[0].redact[0]"}));
+  EXPECT_EQ(warnings_of(cat("[", hmac, ", ", patterns, "]")), std::vector<std::string>{});
+  // Paths overlap when one holds the other; removal is named for the audit's sake.
+  const auto nested = warnings_of(
+      R"([{"fields": ["file"]}, {"fields": ["file.localfilename"], "mode": "remove"}])");
+  ASSERT_EQ(nested.size(), 2u);  // the conflict, and the note on nested paths
+  EXPECT_EQ(nested[1],
+            "config: flows[0].redact[0] changes values that flows[0].redact[1] then removes "
+            "(\"file.localfilename\"): they are removed either way, but the audit of "
+            "flows[0].redact[0] counts them as redacted; list flows[0].redact[1] first, or leave "
+            "that field out of flows[0].redact[0]");
+  // Disjoint fields, or a remove before a replace: nothing to say.
+  EXPECT_EQ(warnings_of(cat(R"([{"patterns": ["email"], "fields": ["message"]}, )", hmac, "]")),
+            std::vector<std::string>{});
+  EXPECT_EQ(warnings_of(R"([{"fields": ["a"], "mode": "remove"}, {"fields": ["a"]}])"),
+            std::vector<std::string>{});
+}
+
 TEST(ConfigRedact, PatternRuleErrors) {
   EXPECT_EQ(error_of(R"([{"patterns": ["emial"], "fields": "*"}])"),
             "config: flows[0].redact[0].patterns: pattern 0 \"emial\": unknown built-in (us_ssn, "

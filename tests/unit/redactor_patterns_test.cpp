@@ -9,6 +9,7 @@
 #include <string>
 #include <vector>
 
+#include "core/crypto.hpp"
 #include "core/hmac_sha256.hpp"
 #include "core/pattern_set.hpp"
 #include "core/redactor.hpp"
@@ -215,6 +216,30 @@ TEST(RedactorPatterns, PatternRulesComposeWithFieldRules) {
   replace.replacement = "call +14155552671";
   Redactor later({replace, pattern_rule({"phone_e164"})});
   EXPECT_EQ(run(later, R"({"m":"x"})").text, R"({"m":"call REDACTED_CONTENT"})");
+}
+
+// Both orders of a pattern rule on every string and an hmac rule on the users (the order the
+// configuration warns about, core/redaction_order.hpp): only hmac first keeps users apart.
+TEST(RedactorPatterns, HmacBeforePatternsKeepsUsersApartAndTheOtherOrderDoesNot) {
+  RedactionRule users;
+  users.fields = {"sender"};
+  users.mode = RedactMode::hmac;
+  users.hmac_key = kKey;
+  const std::string alice = R"({"sender":"alice@example.com","message":"bob@example.com hi"})";
+  const std::string carol = R"({"sender":"carol@example.com","message":"hi"})";
+  const auto sender_of = [](std::string_view text) {
+    simdjson::dom::parser parser;
+    return std::string(parser.parse(text).get_object()["sender"].get_string().value());
+  };
+  Redactor hmac_first({users, pattern_rule({"email"})});
+  const std::string a1 = sender_of(run(hmac_first, alice).text);
+  const std::string c1 = sender_of(run(hmac_first, carol).text);
+  EXPECT_NE(a1, c1);
+  EXPECT_EQ(a1, to_hex(hmac_sha256(kKey, "alice@example.com")));
+  EXPECT_EQ(run(hmac_first, alice).text.find("bob@"), std::string::npos);
+  Redactor patterns_first({pattern_rule({"email"}), users});
+  EXPECT_EQ(sender_of(run(patterns_first, alice).text),
+            sender_of(run(patterns_first, carol).text));  // both: HMAC of "REDACTED_CONTENT"
 }
 
 TEST(RedactorPatterns, WickrSampleEmailsAndLinksGolden) {
