@@ -206,8 +206,9 @@ Result<RunSummary> run_pipeline(const config::Config& config, const RunOptions& 
         auto made = ferry::s3_client_options(config, *aws);
         if (!made) return made.error();
         S3ClientOptions s3_options = std::move(made.value());
-        s3_options.on_retry = [metrics = options.metrics](int status, std::string_view code) {
-          metrics->retries(classify_retry(status, code)).add();
+        s3_options.on_retry = [metrics = options.metrics](const S3Failure& failure) {
+          metrics->retries(classify_retry(failure.http_status, failure.code, failure.timed_out))
+              .add();
         };
         s3 = std::make_unique<S3Client>(s3_options);
         s3_client_options = std::move(s3_options);

@@ -38,7 +38,8 @@ void log_audit(const Metrics& metrics) {
 }
 
 void log_done(const RunSummary& summary) {
-  const double mb = static_cast<double>(summary.bytes_read) / 1e6;
+  const double rate =
+      summary.seconds > 0 ? static_cast<double>(summary.bytes_read) / summary.seconds : 0;
   const ShipperStats& shipped = summary.shipped;
   FERRY_INFO(cat("done: ", shipped.records, " records (", shipped.redacted, " redacted, ",
                  shipped.invalid, " invalid, ", shipped.dropped, " dropped), ", summary.bytes_read,
@@ -46,7 +47,7 @@ void log_done(const RunSummary& summary) {
                  " bytes compressed, ",
                  shipped.stream_calls > 0 ? cat(shipped.stream_calls, " stream calls, ") : "",
                  static_cast<uint64_t>(summary.seconds * 1000), " ms, ",
-                 static_cast<uint64_t>(summary.seconds > 0 ? mb / summary.seconds : 0), " MB/s"));
+                 format_bytes(static_cast<uint64_t>(rate)), "/s"));
 }
 
 // Which flows a reload adds, removes and keeps, by name.

@@ -132,13 +132,13 @@ std::string_view retry_cause_name(RetryCause cause) {
   return "other";
 }
 
-RetryCause classify_retry(int http_status, std::string_view code) {
+RetryCause classify_retry(int http_status, std::string_view code, bool timed_out) {
   if (code == "ExpiredToken" || code == "ExpiredTokenException" || code == "InvalidToken")
     return RetryCause::expired_token;
   if (http_status == 429 || code == "SlowDown" || code == "Throttling" ||
       code == "ThrottlingException" || code == "RequestLimitExceeded")
     return RetryCause::throttled;
-  if (code == "RequestTimeout" || http_status == 408) return RetryCause::timeout;
+  if (timed_out || code == "RequestTimeout" || http_status == 408) return RetryCause::timeout;
   if (http_status >= 500) return RetryCause::server_error;
   if (http_status == 0) return RetryCause::connection;
   return RetryCause::other;
@@ -149,7 +149,7 @@ void FlowMetrics::set_committed(std::vector<CommittedFile> files) {
   committed_ = std::move(files);
 }
 
-std::vector<CommittedFile> FlowMetrics::committed() const {
+std::optional<std::vector<CommittedFile>> FlowMetrics::committed() const {
   std::lock_guard lock(mutex_);
   return committed_;
 }

@@ -64,7 +64,8 @@ enum class RetryCause : uint8_t {
 inline constexpr size_t kRetryCauses = 6;
 std::string_view retry_cause_name(RetryCause cause);
 // Classifies a failed attempt: its HTTP status (0: no response) and S3's error code.
-RetryCause classify_retry(int http_status, std::string_view code);
+// `timed_out`: no answer in time (the request's deadline, or a transfer that stalled).
+RetryCause classify_retry(int http_status, std::string_view code, bool timed_out = false);
 
 struct RuleMetrics {
   RuleMetrics(size_t rule_index, std::string text)
@@ -126,16 +127,17 @@ struct FlowMetrics {
   bool up() const;
   std::optional<Failure> failure() const;  // the last one, while failing
 
-  // The committed files, as the checkpoint has them (for lag). Thread-safe.
+  // The committed files, as the checkpoint has them (for lag); none until the checkpoint first
+  // published them in this run. Thread-safe.
   void set_committed(std::vector<CommittedFile> files);
-  std::vector<CommittedFile> committed() const;
+  std::optional<std::vector<CommittedFile>> committed() const;
   // The flow's filePattern (for the files gauge). Thread-safe.
   void set_file_pattern(std::string pattern);
   std::string file_pattern() const;
 
  private:
   mutable std::mutex mutex_;
-  std::vector<CommittedFile> committed_;
+  std::optional<std::vector<CommittedFile>> committed_;
   std::string file_pattern_;
   Failure failure_;
   bool up_ = true;
@@ -144,7 +146,7 @@ struct FlowMetrics {
 // What the metrics server measures on each scrape (io): per flow, by index.
 struct FlowSample {
   uint64_t files = 0;      // files the pattern matches now
-  uint64_t lag_bytes = 0;  // bytes in committed files beyond their committed offsets
+  uint64_t lag_bytes = 0;  // bytes in the flow's files beyond what is durably delivered
 };
 
 class Metrics {

@@ -52,17 +52,35 @@ uint64_t estimate_unread_bytes(const std::string& file_pattern,
 }
 
 FlowSample sample_flow_files(const std::string& file_pattern,
-                             const std::vector<CommittedFile>& committed) {
+                             const std::optional<std::vector<CommittedFile>>& committed) {
   FlowSample sample;
-  for_each_match(file_pattern, [&](const struct stat&) { ++sample.files; });
-  for (const CommittedFile& file : committed) {
-    struct stat info {};
-    if (::stat(file.path.c_str(), &info) != 0) continue;
-    if (static_cast<uint64_t>(info.st_dev) != file.device ||
-        static_cast<uint64_t>(info.st_ino) != file.inode)
-      continue;
+  const auto same_file = [](const CommittedFile& file, const struct stat& info) {
+    return static_cast<uint64_t>(info.st_dev) == file.device &&
+           static_cast<uint64_t>(info.st_ino) == file.inode;
+  };
+  const auto unread = [](const CommittedFile& file, const struct stat& info) -> uint64_t {
     const auto size = static_cast<uint64_t>(info.st_size);
-    if (size > file.offset) sample.lag_bytes += size - file.offset;
+    return size > file.offset ? size - file.offset : 0;
+  };
+  std::vector<std::pair<uint64_t, uint64_t>> matched;  // device, inode
+  for_each_match(file_pattern, [&](const struct stat& info) {
+    ++sample.files;
+    if (!committed) return;
+    matched.emplace_back(info.st_dev, info.st_ino);
+    const auto entry =
+        std::find_if(committed->begin(), committed->end(),
+                     [&](const CommittedFile& file) { return same_file(file, info); });
+    sample.lag_bytes +=
+        entry != committed->end() ? unread(*entry, info) : static_cast<uint64_t>(info.st_size);
+  });
+  if (!committed) return sample;
+  for (const CommittedFile& file : *committed) {  // renamed out of the pattern, still read
+    if (std::find(matched.begin(), matched.end(), std::pair(file.device, file.inode)) !=
+        matched.end())
+      continue;
+    struct stat info {};
+    if (::stat(file.path.c_str(), &info) != 0 || !same_file(file, info)) continue;
+    sample.lag_bytes += unread(file, info);
   }
   return sample;
 }

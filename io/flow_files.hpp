@@ -14,10 +14,13 @@ namespace ferry {
 // compressed files left out as the tailer does.
 std::vector<std::string> flow_file_paths(const std::string& file_pattern);
 
-// `committed`: the flow's files as the checkpoint has them. A file whose path now holds
-// another file (rotated) or is gone adds no lag: what remains of it is not measurable by path.
+// `committed`: the flow's files as the checkpoint has them (none yet: no lag is measured). Lag is
+// every byte a restart would read: a matched file beyond its committed offset, or whole if the
+// checkpoint does not know it (rotated in, or created, since the last checkpoint); a committed
+// file renamed out of the pattern beyond its offset. A file whose path now holds another file
+// or is gone adds no lag: what remains of it is not measurable by path.
 FlowSample sample_flow_files(const std::string& file_pattern,
-                             const std::vector<CommittedFile>& committed);
+                             const std::optional<std::vector<CommittedFile>>& committed);
 
 // Bytes a run will read from the files `file_pattern` matches now: beyond the checkpoint's
 // offset for files it knows (same device and inode), whole files otherwise when reading from

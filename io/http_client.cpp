@@ -319,7 +319,8 @@ Result<HttpResponse> HttpClient::send(const HttpRequest& request) {
                             "-byte cap (transfer aborted)"));
     }
     last_error_transient_ = is_transient(code);
-    if (code == CURLE_OPERATION_TIMEDOUT) {
+    last_error_timed_out_ = code == CURLE_OPERATION_TIMEDOUT;
+    if (last_error_timed_out_) {
       return make_error(cat("HTTP ", method, " ", url_for_messages(request.url), ": ",
                             error_buffer[0] != 0 ? error_buffer : curl_easy_strerror(code),
                             " (deadline ", deadline_millis(request), " ms, or under ",

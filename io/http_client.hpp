@@ -79,6 +79,8 @@ class HttpClient {
   // Whether the last failed send() may succeed if retried (refused, reset, timed out, ...),
   // as opposed to a request that can never work (bad URL, unsupported scheme, bad CA file).
   bool last_error_is_transient() const { return last_error_transient_; }
+  // Whether it failed for time: the deadline passed, or the transfer stalled (low speed).
+  bool last_error_timed_out() const { return last_error_timed_out_; }
 
  private:
   // The request's CURLOPT_TIMEOUT_MS (see HttpClientOptions).
@@ -90,6 +92,7 @@ class HttpClient {
   HttpClientOptions options_;
   std::unique_ptr<void, CurlDeleter> curl_;  // CURL*; void keeps <curl/curl.h> out of headers
   bool last_error_transient_ = false;
+  bool last_error_timed_out_ = false;
 };
 
 }  // namespace ferry

@@ -269,6 +269,7 @@ S3Client::Attempt S3Client::attempt_once(const Call& call, const std::string& pa
   if (!sent.ok()) {
     failure.message = sent.error().message;
     failure.retryable = http_.last_error_is_transient();
+    failure.timed_out = http_.last_error_timed_out();
     return result;
   }
   HttpResponse& response = *sent;
@@ -368,7 +369,7 @@ Result<HttpResponse> S3Client::execute(const Call& call) {
     if (is_expired_credentials_code(failure.code) && !refreshed_credentials &&
         attempt < options_.max_attempts) {
       refreshed_credentials = true;
-      if (options_.on_retry) options_.on_retry(failure.http_status, failure.code);
+      if (options_.on_retry) options_.on_retry(failure);
       FERRY_WARN(cat("s3 ", call.operation, " ", object_name(call.bucket, call.key), ": ",
                      failure.code, "; refreshing the credentials and retrying"));
       const Status refreshed =
@@ -381,7 +382,7 @@ Result<HttpResponse> S3Client::execute(const Call& call) {
     if (failure.code == "RequestTimeTooSkewed" && outcome.server_time && !corrected_clock &&
         attempt < options_.max_attempts) {
       corrected_clock = true;
-      if (options_.on_retry) options_.on_retry(failure.http_status, failure.code);
+      if (options_.on_retry) options_.on_retry(failure);
       adopt_server_clock(*outcome.server_time - outcome.local_time);
       continue;
     }
@@ -390,7 +391,7 @@ Result<HttpResponse> S3Client::execute(const Call& call) {
       return fail(call, std::move(failure), cat(" (gave up after ", attempt, " attempts)"));
     }
     const int delay = backoff_millis(attempt);
-    if (options_.on_retry) options_.on_retry(failure.http_status, failure.code);
+    if (options_.on_retry) options_.on_retry(failure);
     // Only operation, object, status and S3's code/message: never headers or credentials.
     FERRY_WARN(cat("s3 ", call.operation, " ", object_name(call.bucket, call.key), ": attempt ",
                    attempt, "/", options_.max_attempts, " failed: ", describe(failure),

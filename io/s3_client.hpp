@@ -30,6 +30,16 @@ struct ClockOffset {
   std::atomic<int64_t> seconds{0};
 };
 
+struct S3Failure {
+  std::string operation;  // "UploadPart", ...
+  int http_status = 0;    // 0: no HTTP response (transport error)
+  std::string code;       // S3's <Code>, e.g. "NoSuchUpload"; empty if none
+  std::string message;    // S3's <Message> or curl's error
+  int attempts = 0;
+  bool retryable = false;  // true when it failed only because attempts ran out
+  bool timed_out = false;  // no answer in time: the deadline passed or the transfer stalled
+};
+
 struct S3ClientOptions {
   std::string endpoint;  // e.g. "http://127.0.0.1:4568"; empty => https://s3.<region>.amazonaws.com
   std::string region = "us-east-1";
@@ -46,9 +56,9 @@ struct S3ClientOptions {
   HttpClientOptions http;
   // Shared with the run's other S3 clients; null: the client keeps one of its own.
   std::shared_ptr<ClockOffset> clock_offset;
-  // Told of each attempt that will be tried again: its HTTP status (0: no response) and S3's
-  // error code (the retries-by-cause metric). Called on the requesting thread.
-  std::function<void(int http_status, std::string_view code)> on_retry;
+  // Told of each attempt that will be tried again (the retries-by-cause metric): its HTTP status
+  // (0: no response), S3's error code, whether it timed out. Called on the requesting thread.
+  std::function<void(const S3Failure& failure)> on_retry;
 };
 
 // Checks what the constructor relies on: an http(s) endpoint with a host, a region, sane retry
@@ -64,14 +74,6 @@ struct S3ObjectInfo {
 //   "s3 <Operation> <bucket>/<key>: HTTP <status> <Code>: <Message>"
 // (or "s3 <Operation> <bucket>/<key>: <transport error>"), so a caller may also match
 // ": NoSuchUpload:" in the message; code is the reliable way.
-struct S3Failure {
-  std::string operation;  // "UploadPart", ...
-  int http_status = 0;    // 0: no HTTP response (transport error)
-  std::string code;       // S3's <Code>, e.g. "NoSuchUpload"; empty if none
-  std::string message;    // S3's <Message> or curl's error
-  int attempts = 0;
-  bool retryable = false;  // true when it failed only because attempts ran out
-};
 
 // The integrity values sent with a body (base64; empty: not sent): x-amz-checksum-crc32c, which
 // S3 verifies and CompleteMultipartUpload lists again, and Content-MD5 for buckets that demand it.

@@ -98,14 +98,23 @@ class Operations(unittest.TestCase):
                 self.assertEqual(m["ferry_redaction_values_total" + rule],
                                  sum(line.count(b'"REDACTED_CONTENT"') for line in lines))
                 self.assertEqual(m['ferry_records_dropped_total{flow="seed"}'], 0)
-                self.assertEqual(m['ferry_files_tailed{flow="seed"}'], 1)
+                self.assertEqual(m['ferry_files_tailed{flow="seed"}'], 1)  # b.log comes later
                 self.assertEqual(m['ferry_lag_bytes{flow="seed"}'], 0)
+                a_size = os.path.getsize(os.path.join(self.in_dir, "a.log"))
                 self.assertGreaterEqual(m['ferry_part_upload_seconds_count'], len(keys))
                 self.assertGreaterEqual(m["ferry_seconds_since_last_checkpoint"], 0)
 
                 # The endpoint goes down while records wait: unhealthy after 1 s + 2 s.
                 harness.stop_process_group(s3.proc)
                 more = self.write("a.log", 100_000, seed=2, start_id=100_000)
+                # A file rotated in (or created) since the last checkpoint is lag, all of it.
+                more += self.write("b.log", 50_000, seed=3, start_id=200_000)
+                unshipped = (os.path.getsize(os.path.join(self.in_dir, "a.log")) - a_size +
+                             os.path.getsize(os.path.join(self.in_dir, "b.log")))
+                lag = 'ferry_lag_bytes{flow="seed"}'
+                self.assertTrue(harness.poll(
+                    lambda: samples(scrape(port)[1]).get(lag) == unshipped, 10),
+                    f"{lag} is not {unshipped}: {samples(scrape(port)[1]).get(lag)}")
                 status = harness.poll(lambda: scrape(port, "/healthz")[0] == 503, 20)
                 self.assertTrue(status, "healthz never turned 503 with the endpoint down")
                 code, body = scrape(port, "/healthz")

@@ -165,6 +165,7 @@ TEST(Metrics, RetryCauses) {
   EXPECT_EQ(classify_retry(500, "InternalError"), RetryCause::server_error);
   EXPECT_EQ(classify_retry(400, "RequestTimeout"), RetryCause::timeout);
   EXPECT_EQ(classify_retry(0, ""), RetryCause::connection);
+  EXPECT_EQ(classify_retry(0, "", /*timed_out=*/true), RetryCause::timeout);  // a stall
   EXPECT_EQ(classify_retry(400, "ExpiredToken"), RetryCause::expired_token);
   EXPECT_EQ(classify_retry(403, "RequestTimeTooSkewed"), RetryCause::other);
 }
