@@ -28,6 +28,15 @@ constexpr uint64_t kMaxBackoffMillis = 300'000;  // throttling / 5xx: pauses up 
 constexpr uint64_t kLastFlushMillis = 3'000;     // at shutdown: calls start within this
 constexpr long kCallTimeoutMillis = 5'000;       // one PutMetricData call, all in
 constexpr std::string_view kFormContentType = "application/x-www-form-urlencoded; charset=utf-8";
+// Said once at start: what CloudWatch shows that the Kinesis Agent would not have sent.
+constexpr std::string_view kDiffersFromTheJavaAgent =
+    "cloudwatch: differs from the Kinesis Agent on purpose: ConsecutiveProcessingErrors counts "
+    "a flow's destination failures in a row, once a period (the Java agent: its tailer's errors "
+    "in a row, every log.statusReportingPeriodSeconds); besides the Java agent's metrics, "
+    "ferry sends RecordsSent by Destination (S3 and directory destinations too) and its own "
+    "metrics by Flow (more custom metrics); datapoints carry their period's time and a failed "
+    "call is tried again later (the Java agent drops them); up to 1000 datapoints a call (the "
+    "Java agent: 20). See docs/migrating-from-kinesis-agent.md";
 
 // One line per `kLogEveryMillis` at most for a kind of problem.
 class RateLimitedWarning {
@@ -56,7 +65,7 @@ std::string cloudwatch_destination(const config::Flow& flow) {
 
 // Everything the thread owns.
 struct CloudWatchReporter::State {
-  State(const config::Config& config, const Metrics& registry)
+  State(const config::Config& config, Metrics& registry)
       : options(config.cloudwatch),
         credentials(credentials_settings(config, "")),
         http(http_options(config.http)),
@@ -67,12 +76,13 @@ struct CloudWatchReporter::State {
         implied_region_warning("cloudwatch.endpoint", options.endpoint, "",
                                config.s3.region_is_default ? "" : config.s3.region);
     if (!warning.empty()) FERRY_WARN(warning);
+    FERRY_WARN(kDiffersFromTheJavaAgent);
   }
 
   const config::CloudWatchOptions options;
   CredentialsSettings credentials;
   const HttpClientOptions http;
-  const Metrics& metrics;
+  Metrics& metrics;
   CloudWatchCollector collector;
   CloudWatchQueue queue;
   std::unique_ptr<AwsServiceClient> client;
@@ -174,7 +184,7 @@ struct CloudWatchReporter::State {
   }
 };
 
-CloudWatchReporter::CloudWatchReporter(const config::Config& config, const Metrics& metrics)
+CloudWatchReporter::CloudWatchReporter(const config::Config& config, Metrics& metrics)
     : state_(std::make_unique<State>(config, metrics)) {
   set_flows(config.flows);
   thread_ = std::thread([this] { run(); });

@@ -26,7 +26,8 @@ class CloudWatchReporter {
  public:
   // Starts the thread. Credentials, the region and the instance id (cloudwatch.tagInstance) are
   // resolved by the thread, so that a slow metadata service never delays the pipeline.
-  CloudWatchReporter(const config::Config& config, const Metrics& metrics);
+  // Takes the registry's samples (send samples, part upload times) once a period.
+  CloudWatchReporter(const config::Config& config, Metrics& metrics);
   // Sends what is left (one last period included), for a few seconds at most, then joins.
   ~CloudWatchReporter();
   CloudWatchReporter(const CloudWatchReporter&) = delete;

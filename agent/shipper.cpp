@@ -414,8 +414,7 @@ void Shipper::complete_object(FlowState& state) {
   FlowMetrics& metrics = *state.flow.metrics;
   metrics.objects_completed.add();
   note_success(state);
-  metrics.records_shipped.add(object.records);
-  metrics.bytes_shipped.add(writer.size());
+  metrics.record_object(object.records, writer.size());
   metrics.oldest_pending_unix_ms.set(0);
   metrics.last_progress_unix_ms.set(unix_millis());
   FERRY_INFO(cat("ship: flow ", state.flow.name, ": completed ", writer.location(), " (",

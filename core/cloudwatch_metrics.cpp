@@ -2,27 +2,34 @@
 #include "core/cloudwatch_metrics.hpp"
 
 #include <algorithm>
+#include <optional>
 
 #include "core/assert.hpp"
 
 namespace ferry {
 namespace {
 
+struct SendSpec {
+  const char* name;
+  MetricUnit unit;
+  SendStat stat;
+  bool stream_only;  // Firehose / Kinesis flows only: S3 and directory flows have no such call
+};
+
+// By Destination: the Java agent's four (FirehoseSender / KinesisSender), then ferry's RecordsSent.
+constexpr std::array<SendSpec, kSendStats> kSendMetrics = {{
+    {"RecordSendAttempts", MetricUnit::count, SendStat::record_send_attempts, true},
+    {"RecordSendErrors", MetricUnit::count, SendStat::record_send_errors, true},
+    {"ServiceErrors", MetricUnit::count, SendStat::service_errors, true},
+    {"BytesSent", MetricUnit::bytes, SendStat::bytes_sent, false},
+    {"RecordsSent", MetricUnit::count, SendStat::records_sent, false},
+}};
+
 struct CounterSpec {
   const char* name;
   MetricUnit unit;
   const Counter FlowMetrics::*counter;
 };
-
-// By Destination, the Java agent's names. The first three only for stream flows.
-constexpr size_t kStreamOnly = 3;
-constexpr std::array<CounterSpec, 5> kDestinationCounters = {{
-    {"RecordSendAttempts", MetricUnit::count, &FlowMetrics::stream_record_attempts},
-    {"RecordSendErrors", MetricUnit::count, &FlowMetrics::stream_record_errors},
-    {"ServiceErrors", MetricUnit::count, &FlowMetrics::stream_service_errors},
-    {"BytesSent", MetricUnit::bytes, &FlowMetrics::bytes_shipped},
-    {"RecordsSent", MetricUnit::count, &FlowMetrics::records_shipped},
-}};
 
 // By Flow, ferry's own.
 constexpr std::array<CounterSpec, 7> kFlowCounters = {{
@@ -42,76 +49,80 @@ void CloudWatchCollector::set_destination(const std::string& flow,
   destinations_[flow] = std::move(destination);
 }
 
-std::vector<MetricDatum> CloudWatchCollector::collect(const Metrics& metrics,
+std::vector<MetricDatum> CloudWatchCollector::collect(Metrics& metrics,
                                                       const std::vector<FlowSample>& samples,
                                                       int64_t now_unix_ms) {
-  static_assert(kDestinationCounters.size() + kFlowCounters.size() == kCounters);
+  static_assert(kFlowCounters.size() == kCounters);
   std::vector<MetricDatum> out;
   const auto dimensions = [this](const char* name, const std::string& value) {
     std::vector<MetricDimension> list{{name, value}};
     if (!instance_id_.empty()) list.push_back({"Instance", instance_id_});
     return list;
   };
-  const auto add = [&](const char* name, std::vector<MetricDimension> dims, double value,
-                       MetricUnit unit) {
-    out.push_back(MetricDatum{name, std::move(dims), value, unit, now_unix_ms});
+  const auto add = [&](const char* name, std::vector<MetricDimension> dims,
+                       const StatisticSet& statistics, MetricUnit unit) {
+    FERRY_ASSERT(!statistics.empty());
+    out.push_back(MetricDatum{name, std::move(dims), statistics, unit, now_unix_ms});
   };
 
   // Flows that share a destination (two prefixes of a bucket) add up under its dimension.
-  struct DestinationSums {
+  struct DestinationStats {
     bool stream = false;
-    std::array<uint64_t, kDestinationCounters.size()> sums{};
+    SendStats stats{};
+    StatisticSet consecutive_errors;  // one sample per active flow
   };
-  std::map<std::string, DestinationSums> by_destination;
+  std::map<std::string, DestinationStats> by_destination;
   const std::vector<FlowMetrics*> flows = metrics.flows();
   for (size_t index = 0; index < flows.size(); ++index) {
-    const FlowMetrics& flow = *flows[index];
+    FlowMetrics& flow = *flows[index];
     const bool active = flow.active.load(std::memory_order_relaxed);
+    const SendStats sent = flow.take_send_stats();
     Seen& seen = seen_[&flow];
     std::array<uint64_t, kCounters> delta{};
     bool grew = false;
     for (size_t i = 0; i < kCounters; ++i) {
-      const CounterSpec& spec = i < kDestinationCounters.size()
-                                    ? kDestinationCounters[i]
-                                    : kFlowCounters[i - kDestinationCounters.size()];
-      const uint64_t now = (flow.*spec.counter).value();
+      const uint64_t now = (flow.*kFlowCounters[i].counter).value();
       // Counters only grow; a smaller value would be a new registry, which never happens.
       delta[i] = now >= seen.counters[i] ? now - seen.counters[i] : 0;
       seen.counters[i] = now;
       grew = grew || delta[i] > 0;
     }
-    if (!active && !grew) continue;
-
-    const auto destination = destinations_.find(flow.name);
-    if (destination != destinations_.end()) {
-      DestinationSums& sums = by_destination[destination->second.dimension];
-      sums.stream = sums.stream || destination->second.stream;
-      for (size_t i = 0; i < kDestinationCounters.size(); ++i) sums.sums[i] += delta[i];
+    if (const auto destination = destinations_.find(flow.name);
+        destination != destinations_.end()) {
+      DestinationStats& stats = by_destination[destination->second.dimension];
+      stats.stream = stats.stream || destination->second.stream;
+      for (size_t i = 0; i < kSendStats; ++i) stats.stats[i].merge(sent[i]);
+      // The Java agent's ConsecutiveProcessingErrors is a flow's tailer failing in a row; ferry's
+      // tailer never loops on an error, a flow is stuck when its destination keeps failing.
+      if (active) {
+        const std::optional<FlowMetrics::Failure> failure = flow.failure();
+        stats.consecutive_errors.add(failure ? static_cast<double>(failure->consecutive) : 0);
+      }
     }
-    for (size_t i = 0; i < kFlowCounters.size(); ++i)
+    if (!active && !grew) continue;
+    for (size_t i = 0; i < kCounters; ++i)
       add(kFlowCounters[i].name, dimensions("Flow", flow.name),
-          static_cast<double>(delta[kDestinationCounters.size() + i]), kFlowCounters[i].unit);
+          StatisticSet::of(static_cast<double>(delta[i])), kFlowCounters[i].unit);
     if (active && index < samples.size())
-      add("LagBytes", dimensions("Flow", flow.name), static_cast<double>(samples[index].lag_bytes),
-          MetricUnit::bytes);
+      add("LagBytes", dimensions("Flow", flow.name),
+          StatisticSet::of(static_cast<double>(samples[index].lag_bytes)), MetricUnit::bytes);
   }
-  for (const auto& [dimension, sums] : by_destination) {
-    for (size_t i = sums.stream ? 0 : kStreamOnly; i < kDestinationCounters.size(); ++i)
-      add(kDestinationCounters[i].name, dimensions("Destination", dimension),
-          static_cast<double>(sums.sums[i]), kDestinationCounters[i].unit);
+  for (const auto& [dimension, stats] : by_destination) {
+    for (const SendSpec& spec : kSendMetrics) {
+      const StatisticSet& set = stats.stats[static_cast<size_t>(spec.stat)];
+      if (set.empty() || (spec.stream_only && !stats.stream)) continue;
+      add(spec.name, dimensions("Destination", dimension), set, spec.unit);
+    }
+    if (!stats.consecutive_errors.empty())
+      add("ConsecutiveProcessingErrors", dimensions("Destination", dimension),
+          stats.consecutive_errors, MetricUnit::count);
   }
 
-  const uint64_t count = metrics.part_upload_latency.count();
-  const uint64_t sum = metrics.part_upload_latency.sum_millis();
-  if (count > latency_count_) {
-    const double average = static_cast<double>(sum - std::min(sum, latency_sum_millis_)) /
-                           static_cast<double>(count - latency_count_);
+  if (const StatisticSet latency = metrics.part_upload_latency.take_samples(); !latency.empty()) {
     std::vector<MetricDimension> dims;
     if (!instance_id_.empty()) dims.push_back({"Instance", instance_id_});
-    add("PartUploadLatency", std::move(dims), average, MetricUnit::milliseconds);
+    add("PartUploadLatency", std::move(dims), latency, MetricUnit::milliseconds);
   }
-  latency_count_ = count;
-  latency_sum_millis_ = sum;
   return out;
 }
 

@@ -1,6 +1,9 @@
-// What ferry sends to CloudWatch each period: the metrics registry's counters as deltas since
-// the last period (the Java agent's names by Destination, ferry's own by Flow), and the bounded
-// queue of datapoints waiting to be sent. Pure; owned by the CloudWatch reporter's thread.
+// What ferry sends to CloudWatch each period, as StatisticValues: by Destination, the Java
+// agent's metrics with one sample per send (a PutRecordBatch / PutRecords call; an S3 or
+// directory object) and its ConsecutiveProcessingErrors gauge, by Flow ferry's own with one
+// sample per period (a counter's growth, a gauge); and the bounded queue of datapoints waiting to
+// be sent. Pure; owned by the CloudWatch
+// reporter's thread.
 #pragma once
 
 #include <array>
@@ -31,25 +34,26 @@ class CloudWatchCollector {
   // The destination of the flow named `flow` (from now; kept after the flow is removed).
   void set_destination(const std::string& flow, CloudWatchDestination destination);
 
-  // The datapoints of the period ending at `now_unix_ms`: each counter's growth since the last
-  // call (the first call: since the registry was created), LagBytes from `samples` (by flow
-  // index, as sample_flows() gives them) for the active flows, and PartUploadLatency (the
-  // period's average) when parts were uploaded. Active flows report zeros too, so that a quiet
-  // flow shows as 0 rather than as missing data; removed flows only report what grew. Flows with
-  // the same destination add up into one datapoint per Destination metric.
-  std::vector<MetricDatum> collect(const Metrics& metrics, const std::vector<FlowSample>& samples,
+  // The datapoints of the period ending at `now_unix_ms` (the first: since the registry was
+  // created). By Destination, the send samples the flows took (SendStat; takes them): a metric
+  // without a send in the period is not sent, as the Java agent sends nothing for a period
+  // without calls; flows with the same destination add up into one datapoint. By Flow, each
+  // counter's growth and LagBytes from `samples` (by flow index, as sample_flows() gives them) as
+  // one sample each; active flows report zeros too, so that a quiet flow shows as 0 rather than
+  // as missing data, removed flows only what grew. PartUploadLatency: the period's uploads, one
+  // sample each (takes them), when there were any. ConsecutiveProcessingErrors by Destination:
+  // each active flow's destination failures in a row (0 while it delivers), one sample a period.
+  std::vector<MetricDatum> collect(Metrics& metrics, const std::vector<FlowSample>& samples,
                                    int64_t now_unix_ms);
 
  private:
-  static constexpr size_t kCounters = 12;
+  static constexpr size_t kCounters = 7;
   struct Seen {
     std::array<uint64_t, kCounters> counters{};
   };
   std::string instance_id_;
   std::map<std::string, CloudWatchDestination, std::less<>> destinations_;
   std::map<const FlowMetrics*, Seen> seen_;
-  uint64_t latency_count_ = 0;
-  uint64_t latency_sum_millis_ = 0;
 };
 
 // The datapoints waiting to be sent, oldest first, at most `capacity` (metricsQueueSize): when

@@ -1,6 +1,7 @@
 // PutMetricData bodies and error answers (see cloudwatch_request.hpp).
 #include "core/cloudwatch_request.hpp"
 
+#include <algorithm>
 #include <array>
 #include <charconv>
 #include <chrono>
@@ -28,16 +29,23 @@ std::string encoded_name(std::string_view text) {
   return uri_encode(cut_utf8(text, kCloudWatchMaxNameBytes), false);
 }
 
+// The nearest value CloudWatch takes (kCloudWatchMaxValue, kCloudWatchMinMagnitude).
+double cloudwatch_value(double value) {
+  if (std::isnan(value)) return 0;
+  value = std::clamp(value, -kCloudWatchMaxValue, kCloudWatchMaxValue);
+  return std::fabs(value) < kCloudWatchMinMagnitude ? 0 : value;
+}
+
 // Integers print exactly ("1048576", never "1.048576e+06"); other values in the shortest form
-// that reads back the same.
+// that reads back the same ("2.3485425827738332e+108"), form-encoded: a bare '+' reads as a space.
 std::string format_value(double value) {
-  if (!std::isfinite(value)) value = 0;
+  value = cloudwatch_value(value);
   constexpr double kExactIntegers = 9007199254740992.0;  // 2^53
   if (value == std::trunc(value) && std::fabs(value) < kExactIntegers)
     return cat(static_cast<int64_t>(value));
   std::array<char, 64> buffer{};
   const auto result = std::to_chars(buffer.data(), buffer.data() + buffer.size(), value);
-  return std::string(buffer.data(), result.ptr);
+  return uri_encode(std::string_view(buffer.data(), result.ptr), false);
 }
 
 // ISO 8601 in UTC with milliseconds: 2026-11-24T08:50:56.123Z.
@@ -69,7 +77,14 @@ std::string datum_parameters(const MetricDatum& datum, size_t index) {
     const std::string prefix = cat(member, "Dimensions.member.", dimension, ".");
     out.append(cat(prefix, "Name=", encoded_name(d.name), prefix, "Value=", encoded_name(d.value)));
   }
-  out.append(cat(member, "Value=", format_value(datum.value)));
+  // SampleCount must be positive; a set without samples is a bug of the caller, sent as one 0.
+  const StatisticSet& s = datum.statistics;
+  const std::string statistic = cat(member, "StatisticValues.");
+  out.append(cat(statistic, "SampleCount=",
+                 format_value(static_cast<double>(std::max<uint64_t>(1, s.sample_count)))));
+  out.append(cat(statistic, "Sum=", format_value(s.sum)));
+  out.append(cat(statistic, "Minimum=", format_value(s.minimum)));
+  out.append(cat(statistic, "Maximum=", format_value(s.maximum)));
   out.append(cat(member, "Unit=", metric_unit_name(datum.unit)));
   out.append(
       cat(member, "Timestamp=", uri_encode(format_timestamp(datum.timestamp_unix_ms), false)));

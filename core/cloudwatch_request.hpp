@@ -10,6 +10,8 @@
 #include <string_view>
 #include <vector>
 
+#include "core/statistic_set.hpp"
+
 namespace ferry {
 
 // PutMetricData limits (CloudWatch API reference).
@@ -17,6 +19,9 @@ inline constexpr size_t kCloudWatchMaxDatumsPerCall = 1000;
 inline constexpr size_t kCloudWatchMaxCallBytes = 1'000'000;  // the 1 MB HTTP POST payload
 inline constexpr size_t kCloudWatchMaxDimensions = 30;
 inline constexpr size_t kCloudWatchMaxNameBytes = 255;  // metric and dimension names and values
+// The values CloudWatch takes: finite, within ±2^360; magnitudes below 10^-130 it truncates to 0.
+inline constexpr double kCloudWatchMaxValue = 0x1p360;
+inline constexpr double kCloudWatchMinMagnitude = 1e-130;
 
 enum class MetricUnit { count, bytes, milliseconds, none };
 std::string_view metric_unit_name(MetricUnit unit);  // "Count", "Bytes", "Milliseconds", "None"
@@ -26,10 +31,12 @@ struct MetricDimension {
   std::string value;
 };
 
+// One datapoint, sent as StatisticValues (SampleCount, Sum, Minimum, Maximum), as the Java agent
+// sends every datapoint: the samples of one metric and dimensions in one period.
 struct MetricDatum {
   std::string name;
   std::vector<MetricDimension> dimensions;  // at most kCloudWatchMaxDimensions are sent
-  double value = 0;                         // finite
+  StatisticSet statistics;                  // at least one sample
   MetricUnit unit = MetricUnit::count;
   int64_t timestamp_unix_ms = 0;
 };
@@ -48,8 +55,9 @@ struct PutMetricDataLimits {
 
 // The calls that send `datums` in order under `namespace_name`, each within `limits`. Names and
 // values longer than kCloudWatchMaxNameBytes are cut (at a UTF-8 character boundary), empty
-// dimension names or values and dimensions beyond the 30th are left out, and a datum whose value
-// is not finite is sent as 0 (the API rejects NaN and infinities, and would reject the whole call).
+// dimension names or values and dimensions beyond the 30th are left out, and a statistic that is
+// not a value CloudWatch takes is sent as the nearest one: NaN as 0, beyond ±2^360 as ±2^360
+// (the API would reject the whole call).
 std::vector<PutMetricDataCall> put_metric_data_calls(std::string_view namespace_name,
                                                      std::span<const MetricDatum> datums,
                                                      PutMetricDataLimits limits = {});

@@ -2,6 +2,7 @@
 #include "core/metrics.hpp"
 
 #include <algorithm>
+#include <utility>
 
 #include "core/assert.hpp"
 #include "core/text.hpp"
@@ -111,6 +112,7 @@ void Histogram::observe_millis(uint64_t millis) {
   buckets_[bucket].add();
   count_.add();
   sum_millis_.add(millis);
+  samples_.observe(static_cast<double>(millis));
 }
 
 uint64_t Histogram::cumulative(size_t i) const {
@@ -161,6 +163,39 @@ uint64_t FlowMetrics::record_failure(std::string code, std::string message, int6
   failure_.message = std::move(message);
   failure_.unix_ms = unix_ms;
   return ++failure_.consecutive;
+}
+
+void FlowMetrics::record_stream_call(uint64_t records, bool service_error) {
+  stream_record_attempts.add(records);
+  if (service_error) stream_service_errors.add();
+  std::lock_guard lock(send_mutex_);
+  send_stats_[static_cast<size_t>(SendStat::record_send_attempts)].add(
+      static_cast<double>(records));
+  send_stats_[static_cast<size_t>(SendStat::service_errors)].add(service_error ? 1 : 0);
+}
+
+void FlowMetrics::record_stream_answer(uint64_t lines, uint64_t bytes, uint64_t refused) {
+  stream_calls.add();
+  records_shipped.add(lines);
+  bytes_shipped.add(bytes);
+  stream_record_errors.add(refused);
+  std::lock_guard lock(send_mutex_);
+  send_stats_[static_cast<size_t>(SendStat::records_sent)].add(static_cast<double>(lines));
+  send_stats_[static_cast<size_t>(SendStat::bytes_sent)].add(static_cast<double>(bytes));
+  send_stats_[static_cast<size_t>(SendStat::record_send_errors)].add(static_cast<double>(refused));
+}
+
+void FlowMetrics::record_object(uint64_t records, uint64_t bytes) {
+  records_shipped.add(records);
+  bytes_shipped.add(bytes);
+  std::lock_guard lock(send_mutex_);
+  send_stats_[static_cast<size_t>(SendStat::records_sent)].add(static_cast<double>(records));
+  send_stats_[static_cast<size_t>(SendStat::bytes_sent)].add(static_cast<double>(bytes));
+}
+
+SendStats FlowMetrics::take_send_stats() {
+  std::lock_guard lock(send_mutex_);
+  return std::exchange(send_stats_, SendStats{});
 }
 
 void FlowMetrics::record_success() {

@@ -15,6 +15,8 @@
 #include <string_view>
 #include <vector>
 
+#include "core/statistic_set.hpp"
+
 namespace ferry {
 
 class Counter {
@@ -45,12 +47,27 @@ class Histogram {
   uint64_t sum_millis() const { return sum_millis_.value(); }
   // Observations at or below kBounds[i] (i < kBounds.size()), or all of them (i == size).
   uint64_t cumulative(size_t i) const;
+  // The observations (ms) since the last take: CloudWatch's reporter, once a period.
+  StatisticSet take_samples() { return samples_.take(); }
 
  private:
   std::array<Counter, kBounds.size() + 1> buckets_;  // the last one: above every bound
   Counter count_;
   Counter sum_millis_;
+  SampleStats samples_;
 };
+
+// The metrics CloudWatch gets by Destination, sampled once per send as the Java agent samples
+// them once per PutRecordBatch / PutRecords call (its metrics scope of a call).
+enum class SendStat : uint8_t {
+  record_send_attempts,  // records in the call, every try counted
+  record_send_errors,    // records the stream refused one by one (answered calls)
+  service_errors,        // 1 when the call failed as a whole, else 0
+  bytes_sent,            // data bytes accepted (answered calls); an object's bytes
+  records_sent,          // records (lines) accepted (answered calls); an object's records
+};
+inline constexpr size_t kSendStats = 5;
+using SendStats = std::array<StatisticSet, kSendStats>;
 
 // Why an S3 request was tried again.
 enum class RetryCause : uint8_t {
@@ -127,6 +144,17 @@ struct FlowMetrics {
   bool up() const;
   std::optional<Failure> failure() const;  // the last one, while failing
 
+  // A send, counted and sampled (SendStat) together. Thread-safe. A Firehose / Kinesis call of
+  // `records` records: RecordSendAttempts, and ServiceErrors 1 when it failed as a whole, else 0.
+  void record_stream_call(uint64_t records, bool service_error);
+  // The call's answer: the `lines` and data `bytes` of the records it accepted, and how many
+  // records it refused (RecordsSent, BytesSent, RecordSendErrors).
+  void record_stream_answer(uint64_t lines, uint64_t bytes, uint64_t refused);
+  // An object completed (S3, directory): its records and bytes (RecordsSent, BytesSent).
+  void record_object(uint64_t records, uint64_t bytes);
+  // The send samples since the last take (CloudWatch's reporter, once a period).
+  SendStats take_send_stats();
+
   // The committed files, as the checkpoint has them (for lag); none until the checkpoint first
   // published them in this run. Thread-safe.
   void set_committed(std::vector<CommittedFile> files);
@@ -141,6 +169,8 @@ struct FlowMetrics {
   std::string file_pattern_;
   Failure failure_;
   bool up_ = true;
+  std::mutex send_mutex_;
+  SendStats send_stats_;  // guarded by send_mutex_
 };
 
 // What the metrics server measures on each scrape (io): per flow, by index.

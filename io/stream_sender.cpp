@@ -97,16 +97,15 @@ Status StreamSender::send(Worker& worker, StreamJob& job) {
       {"x-amz-target", std::string(stream_target(target.kind))}};
   for (;;) {
     const std::string body = encode_put_request(target.kind, target.stream, pending);
-    metrics.stream_record_attempts.add(pending.size());
     Result<HttpResponse> sent = client.post({kAwsJsonContentType, headers, body});
     std::string problem;  // why (part of) the call is tried again
     if (!sent.ok()) {
-      metrics.stream_service_errors.add();
+      metrics.record_stream_call(pending.size(), true);
       if (!client.last_error_is_transient())
         return make_error(cat(what, ": ", sent.error().message));
       problem = sent.error().message;
     } else if (sent->status != 200) {
-      metrics.stream_service_errors.add();
+      metrics.record_stream_call(pending.size(), true);
       const ServiceError error = parse_service_error(sent->body);
       const std::string described =
           cat("HTTP ", sent->status, error.code.empty() ? "" : " ", error.code,
@@ -125,10 +124,10 @@ Status StreamSender::send(Worker& worker, StreamJob& job) {
       Result<PutAnswer> answer = parse_put_answer(target.kind, sent->body, pending.size());
       if (!answer.ok()) {
         // Which records went through cannot be told: all are sent again (at least once).
-        metrics.stream_service_errors.add();
+        metrics.record_stream_call(pending.size(), true);
         problem = answer.error().message;
       } else {
-        metrics.stream_calls.add();
+        metrics.record_stream_call(pending.size(), false);
         std::vector<StreamRecord> refused;
         uint64_t lines = 0;
         uint64_t bytes = 0;
@@ -140,11 +139,9 @@ Status StreamSender::send(Worker& worker, StreamJob& job) {
             refused.push_back(std::move(pending[i]));
           }
         }
-        metrics.records_shipped.add(lines);
-        metrics.bytes_shipped.add(bytes);
+        metrics.record_stream_answer(lines, bytes, refused.size());
         metrics.last_progress_unix_ms.set(unix_millis());
         if (refused.empty()) return Ok{};
-        metrics.stream_record_errors.add(refused.size());
         if (refused.size() < pending.size()) backoff = target.initial_backoff_millis;  // progress
         problem = cat(refused.size(), " of ", pending.size(), " records refused (",
                       answer->first_error, ")");

@@ -3,8 +3,10 @@
 
 It checks each request's SigV4 signature (service "monitoring") with tools/sigv4_verify.py,
 parses the form body as the query protocol sends it, validates it against the API's limits (1000
-datapoints and 1 MB a call, 30 dimensions, names of 1..255 characters, a known unit, a finite
-value, an ISO 8601 timestamp, no "AWS/" namespace) and stores the datapoints. Failures can be
+datapoints and 1 MB a call, 30 dimensions, names of 1..255 characters, a known unit, either a
+Value or StatisticValues (SampleCount > 0, Sum, Minimum <= Maximum), each finite and within
++-2^360, an ISO 8601 timestamp, no "AWS/" namespace) and stores the datapoints: "value" is the
+Value, or the Sum of StatisticValues, which "statistics" holds whole. Failures can be
 injected: the next K calls answer 500, Throttling or AccessDenied.
 
 In a test:
@@ -37,6 +39,8 @@ MAX_DATUMS = 1000
 MAX_BODY = 1_000_000
 MAX_DIMENSIONS = 30
 MAX_NAME = 255
+MAX_VALUE = 2.0 ** 360
+STATISTICS = ("SampleCount", "Sum", "Minimum", "Maximum")
 UNITS = {
     "Seconds", "Microseconds", "Milliseconds", "Bytes", "Kilobytes", "Megabytes", "Gigabytes",
     "Terabytes", "Bits", "Kilobits", "Megabits", "Gigabits", "Terabits", "Percent", "Count",
@@ -127,12 +131,17 @@ def parse_put_metric_data(body):
             d = DIMENSION_RE.match(key)
             if d:
                 dims.setdefault(int(d.group(1)), {})[d.group(2)] = value
-            elif key in ("MetricName", "Value", "Unit", "Timestamp", "StorageResolution"):
+            elif key in ("MetricName", "Value", "Unit", "Timestamp", "StorageResolution") or \
+                    key in {f"StatisticValues.{s}" for s in STATISTICS}:
                 plain[key] = value
             else:
                 raise Invalid(f"unknown member field {key}")
-        if "MetricName" not in plain or "Value" not in plain:
-            raise Invalid(f"MetricData.member.{index} needs MetricName and Value")
+        given = {s for s in STATISTICS if f"StatisticValues.{s}" in plain}
+        if "MetricName" not in plain or ("Value" in plain) == bool(given):
+            raise Invalid(f"MetricData.member.{index} needs MetricName and either Value or "
+                          f"StatisticValues")
+        if given and given != set(STATISTICS):
+            raise Invalid(f"StatisticValues needs {', '.join(STATISTICS)}, got {sorted(given)}")
         check_name("MetricName", plain["MetricName"])
         if len(dims) > MAX_DIMENSIONS:
             raise Invalid(f"{len(dims)} dimensions, over {MAX_DIMENSIONS}")
@@ -147,19 +156,31 @@ def parse_put_metric_data(body):
             if dims[d]["Name"] in dimensions:
                 raise Invalid(f"dimension {dims[d]['Name']} repeated")
             dimensions[dims[d]["Name"]] = dims[d]["Value"]
-        try:
-            value = float(plain["Value"])
-        except ValueError:
-            raise Invalid(f"Value {plain['Value']!r} is not a number")
-        if not math.isfinite(value):
-            raise Invalid(f"Value {plain['Value']!r} is not finite")
+        numbers = {}
+        for key in (["Value"] if "Value" in plain else [f"StatisticValues.{s}" for s in STATISTICS]):
+            try:
+                numbers[key] = float(plain[key])
+            except ValueError:
+                raise Invalid(f"{key} {plain[key]!r} is not a number")
+            if not math.isfinite(numbers[key]) or abs(numbers[key]) > MAX_VALUE:
+                raise Invalid(f"{key} {plain[key]!r} is not finite or beyond 2^360")
+        statistics = None
+        if "Value" in numbers:
+            value = numbers["Value"]
+        else:
+            statistics = {s: numbers[f"StatisticValues.{s}"] for s in STATISTICS}
+            if statistics["SampleCount"] <= 0:
+                raise Invalid("StatisticValues.SampleCount must be positive")
+            if statistics["Minimum"] > statistics["Maximum"]:
+                raise Invalid("StatisticValues.Minimum is above Maximum")
+            value = statistics["Sum"]
         unit = plain.get("Unit", "None")
         if unit not in UNITS:
             raise Invalid(f"Unit {unit!r} is not a CloudWatch unit")
         timestamp = parse_timestamp(plain["Timestamp"]) if "Timestamp" in plain else time.time()
         datapoints.append({"namespace": namespace, "name": plain["MetricName"],
                            "dimensions": dimensions, "value": value, "unit": unit,
-                           "timestamp": timestamp})
+                           "statistics": statistics, "timestamp": timestamp})
     return namespace, datapoints
 
 
@@ -221,7 +242,13 @@ class CloudWatchEndpoint(LoopbackServer):
                 and all(p["dimensions"].get(k) == v for k, v in dimensions.items())]
 
     def total(self, name, namespace=None, **dimensions):
+        """The Sum statistic: Values and the Sums of StatisticValues added up."""
         return sum(p["value"] for p in self.datapoints(namespace, name, **dimensions))
+
+    def sample_count(self, name, namespace=None, **dimensions):
+        """The SampleCount statistic (a Value is one sample)."""
+        return sum(p["statistics"]["SampleCount"] if p["statistics"] else 1
+                   for p in self.datapoints(namespace, name, **dimensions))
 
     def wait_for(self, predicate, timeout=30.0):
         deadline = time.monotonic() + timeout

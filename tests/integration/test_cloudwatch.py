@@ -3,8 +3,10 @@
 - A directory flow with "cloudwatch.emitMetrics": true and a 1 s period: datapoints arrive in
   the AWSKinesisAgent namespace, SigV4-signed with the configured keys (service "monitoring"),
   with the Java agent's names by Destination=Directory:<path> and ferry's own by Flow, in Count,
-  Bytes and Milliseconds; RecordsSent and RecordsShipped add up to exactly the records shipped,
-  also after SIGTERM's last flush (nothing counted twice).
+  Bytes and Milliseconds, every datapoint as StatisticValues (as the Java agent sends them): by
+  Flow one sample a period, by Destination one sample per completed object; RecordsSent and
+  RecordsShipped add up to exactly the records shipped, also after SIGTERM's last flush (nothing
+  counted twice).
 - Without the key (an S3/directory-only configuration) and with emitMetrics false: no call.
 - The endpoint failing (500, then throttling) for a while: ferry keeps shipping, the metrics
   arrive later, none lost.
@@ -13,8 +15,12 @@
 - SIGHUP adding a flow: its datapoints follow, under its own Destination and Flow.
 - cloudwatch.tagInstance: every datapoint carries Instance=<id> from a loopback IMDSv2; with
   instance metadata disabled, a warning and datapoints without it.
-- A Firehose flow (when tools/firehose_endpoint.py and ferry's stream flows exist):
-  Destination=DeliveryStream:<name> with RecordSendAttempts.
+- A Firehose flow, with calls failing as a whole and records refused one by one:
+  Destination=DeliveryStream:<name> with the Java agent's four metrics and ferry's RecordsSent,
+  one sample per PutRecordBatch call (SampleCount, Sum, Minimum, Maximum match the calls the
+  emulator answered), ConsecutiveProcessingErrors 0 throughout (retried calls are no failure of
+  the flow), and no other name.
+- A Firehose flow whose stream does not exist: ConsecutiveProcessingErrors climbs above 0.
 """
 import http.server
 import os
@@ -33,7 +39,8 @@ from cloudwatch_endpoint import CloudWatchEndpoint  # noqa: E402  (tools/ is not
 from sigv4_verify import KeyTable  # noqa: E402
 
 FLOW = "seed"
-DESTINATION_METRICS = {"RecordsSent": "Count", "BytesSent": "Bytes"}
+DESTINATION_METRICS = {"RecordsSent": "Count", "BytesSent": "Bytes",
+                       "ConsecutiveProcessingErrors": "Count"}
 STREAM_ONLY_METRICS = {"RecordSendAttempts", "RecordSendErrors", "ServiceErrors"}
 FLOW_METRICS = {"RecordsRead": "Count", "BytesRead": "Bytes", "RecordsRedacted": "Count",
                 "RecordsInvalid": "Count", "RecordsDropped": "Count", "RecordsShipped": "Count",
@@ -94,6 +101,19 @@ class CloudWatchMetrics(unittest.TestCase):
             cfg.update({"cloudwatch.emitMetrics": True, "cloudwatch.endpoint": cw.url,
                         "cloudwatch.metricsBufferTimeMillis": 1000})
         cfg.update({f"cloudwatch.{k}": v for k, v in cloudwatch.items()})
+        return cfg
+
+    def firehose_config(self, cw, fh, stream):
+        """A flow "events" of the input directory to Firehose `stream`. No cloudwatch.emitMetrics:
+        a Firehose flow turns metrics on, as in the Java agent."""
+        cfg = harness.base_config(self.tmp)
+        cfg.update({"awsAccessKeyId": self.akid, "awsSecretAccessKey": self.secret,
+                    "s3.region": "us-east-1", "firehose.endpoint": fh.url,
+                    "cloudwatch.endpoint": cw.url, "cloudwatch.metricsBufferTimeMillis": 1000,
+                    "flows": [{"name": "events", "initialPosition": "START_OF_FILE",
+                               "filePattern": os.path.join(self.in_dir, "*.log"),
+                               "deliveryStream": stream, "maxBufferAgeMillis": 1000,
+                               "retryInitialBackoffMillis": 100}]})
         return cfg
 
     def write_records(self, name, nbytes, seed, start_id):
@@ -160,6 +180,15 @@ class CloudWatchMetrics(unittest.TestCase):
                 if not p["dimensions"]:
                     self.assertEqual((p["name"], p["unit"]), ("PartUploadLatency", "Milliseconds"))
                 self.assertLess(abs(p["timestamp"] - time.time()), 300)
+                # StatisticValues, never a plain Value.
+                stats = p["statistics"]
+                self.assertIsNotNone(stats, p)
+                self.assertLessEqual(stats["Minimum"], stats["Maximum"], p)
+                self.assertGreaterEqual(stats["SampleCount"], 1, p)
+            # By Flow: one sample a period (the counter's growth, or the gauge).
+            for p in by_flow:
+                self.assertEqual(p["statistics"]["SampleCount"], 1, p)
+                self.assertEqual(p["statistics"]["Minimum"], p["value"], p)
 
             # After SIGTERM's last flush: every record counted exactly once.
             total = n + m
@@ -171,6 +200,15 @@ class CloudWatchMetrics(unittest.TestCase):
             objects, _ = harness.directory_objects(self.out)
             self.assertEqual(cw.total("BytesSent", Destination=destination),
                              sum(len(data) for data in objects.values()))
+            # By Destination: one sample per completed object, its bytes and records.
+            self.assertEqual(cw.sample_count("BytesSent", Destination=destination), len(objects))
+            self.assertEqual(cw.sample_count("RecordsSent", Destination=destination),
+                             len(objects))
+            sent = cw.datapoints("AWSKinesisAgent", "BytesSent", Destination=destination)
+            self.assertEqual(max(p["statistics"]["Maximum"] for p in sent),
+                             max(len(data) for data in objects.values()))
+            self.assertEqual(min(p["statistics"]["Minimum"] for p in sent),
+                             min(len(data) for data in objects.values()))
             self.assertGreater(cw.total("RecordsRedacted", Flow=FLOW), 0)
             self.assertEqual(cw.total("RecordsDropped", Flow=FLOW), 0)
             # Once everything is shipped the lag is 0.
@@ -297,33 +335,78 @@ class CloudWatchMetrics(unittest.TestCase):
 
 
     def test_firehose_flow_reports_the_java_agent_destination(self):
-        try:
-            from firehose_endpoint import FirehoseEndpoint
-        except ImportError:
-            self.skipTest("tools/firehose_endpoint.py is not there")
+        from firehose_endpoint import FirehoseEndpoint
         with CloudWatchEndpoint(self.keys) as cw, \
                 FirehoseEndpoint(["ds1"], self.keys, region="us-east-1") as fh:
+            fh.error_next(2)    # two calls fail as a whole (500)
+            fh.fail_every(7)    # every 7th record of a call is refused on its own
             n = self.write_records("a.log", MIB // 8, seed=81, start_id=1)
-            cfg = harness.base_config(self.tmp)
-            # No cloudwatch.emitMetrics: a Firehose flow turns metrics on, as in the Java agent.
-            cfg.update({"awsAccessKeyId": self.akid, "awsSecretAccessKey": self.secret,
-                        "s3.region": "us-east-1", "firehose.endpoint": fh.url,
-                        "cloudwatch.endpoint": cw.url,
-                        "cloudwatch.metricsBufferTimeMillis": 1000,
-                        "flows": [{"name": "events", "initialPosition": "START_OF_FILE",
-                                   "filePattern": os.path.join(self.in_dir, "*.log"),
-                                   "deliveryStream": "ds1", "maxBufferAgeMillis": 1000}]})
+            cfg = self.firehose_config(cw, fh, "ds1")
             result = harness.run_ferry(cfg, "--once", timeout=60)
             self.assertEqual(result.returncode, 0, result.describe())
+            self.assertIn("cloudwatch: differs from the Kinesis Agent on purpose", result.stderr)
             self.assertEqual(len(fh.records("ds1")), n)
             destination = "DeliveryStream:ds1"
             self.assertEqual(cw.total("RecordsSent", Destination=destination), n)
-            self.assertGreaterEqual(cw.total("RecordSendAttempts", Destination=destination), n)
-            self.assertEqual(cw.total("RecordSendErrors", Destination=destination), 0)
-            self.assertEqual(cw.total("ServiceErrors", Destination=destination), 0)
             self.assertEqual(cw.total("RecordsShipped", Flow="events"), n)
+            # The Java agent's names, and ferry's RecordsSent; nothing else by Destination.
             names = {p["name"] for p in cw.datapoints(Destination=destination)}
             self.assertEqual(names, set(DESTINATION_METRICS) | STREAM_ONLY_METRICS)
+            # Calls failing and records refused, all retried: the flow itself never failed.
+            self.assertEqual(
+                [p["statistics"]["Maximum"]
+                 for p in cw.datapoints(name="ConsecutiveProcessingErrors")],
+                [0] * len(cw.datapoints(name="ConsecutiveProcessingErrors")))
+            self.assertTrue(cw.datapoints(name="ConsecutiveProcessingErrors"))
+
+            # One sample per PutRecordBatch call, as the Java agent's scope per call: every call
+            # has RecordSendAttempts (its records) and ServiceErrors (1: failed as a whole);
+            # answered calls also BytesSent (accepted bytes) and RecordSendErrors (refused).
+            calls = fh.calls
+            answered = [c for c in calls if c.status == 200]
+            self.assertEqual(len(calls) - len(answered), 2)
+            self.assertTrue(any(c.failed for c in answered))
+
+            def statistics(name):
+                points = cw.datapoints("AWSKinesisAgent", name, Destination=destination)
+                return {"SampleCount": sum(p["statistics"]["SampleCount"] for p in points),
+                        "Sum": sum(p["statistics"]["Sum"] for p in points),
+                        "Minimum": min(p["statistics"]["Minimum"] for p in points),
+                        "Maximum": max(p["statistics"]["Maximum"] for p in points)}
+
+            def expected(values):
+                return {"SampleCount": len(values), "Sum": sum(values),
+                        "Minimum": min(values), "Maximum": max(values)}
+
+            self.assertEqual(statistics("RecordSendAttempts"),
+                             expected([c.records for c in calls]))
+            self.assertEqual(statistics("ServiceErrors"),
+                             expected([0 if c.status == 200 else 1 for c in calls]))
+            self.assertEqual(statistics("RecordSendErrors"),
+                             expected([len(c.failed) for c in answered]))
+            self.assertEqual(
+                statistics("BytesSent"),
+                expected([c.data_bytes - sum(c.sizes[i] for i in c.failed) for c in answered]))
+            self.assertEqual(statistics("RecordsSent"),
+                             expected([c.records - len(c.failed) for c in answered]))
+
+    def test_a_stuck_flow_raises_consecutive_processing_errors(self):
+        from firehose_endpoint import FirehoseEndpoint
+        with CloudWatchEndpoint(self.keys) as cw, \
+                FirehoseEndpoint(["ds1"], self.keys, region="us-east-1") as fh:
+            self.write_records("a.log", 4096, seed=82, start_id=1)
+            cfg = self.firehose_config(cw, fh, "missing")
+            destination = "DeliveryStream:missing"
+
+            def stuck():
+                return any(p["statistics"]["Maximum"] >= 1 for p in cw.datapoints(
+                    name="ConsecutiveProcessingErrors", Destination=destination))
+
+            with self.follow(cfg) as ferry:
+                self.assertTrue(cw.wait_for(stuck, timeout=30), ferry.stderr()[-3000:])
+                ferry.stop()  # exits 1: a flow is failing
+            self.assertEqual(fh.records("ds1"), [])
+            self.assertEqual(cw.total("RecordsSent", Destination=destination), 0)
 
 
 if __name__ == "__main__":
