@@ -24,26 +24,6 @@ bool is_aws_host(const std::string& host) {
 
 }  // namespace
 
-std::optional<RedirectTarget> split_redirect_url(std::string_view url) {
-  const size_t scheme_end = url.find("://");
-  if (scheme_end == std::string_view::npos || scheme_end == 0) return std::nullopt;
-  RedirectTarget target;
-  target.scheme = lower(url.substr(0, scheme_end));
-  std::string_view rest = url.substr(scheme_end + 3);
-  rest = rest.substr(0, rest.find('#'));
-  const size_t authority_end = rest.find_first_of("/?");
-  const std::string_view authority = rest.substr(0, authority_end);
-  if (authority.empty() || authority.find('@') != std::string_view::npos) return std::nullopt;
-  target.authority = std::string(authority);
-  rest = authority_end == std::string_view::npos ? std::string_view() : rest.substr(authority_end);
-  const size_t query_start = rest.find('?');
-  target.path = std::string(rest.substr(0, query_start));
-  if (target.path.empty()) target.path.push_back('/');  // (= "/" trips g++ 12 -Wrestrict)
-  if (query_start != std::string_view::npos)
-    target.query = std::string(rest.substr(query_start + 1));
-  return target;
-}
-
 std::string s3_redirect_refusal(std::string_view endpoint_scheme, std::string_view endpoint_host,
                                 std::string_view to_scheme, std::string_view to_host) {
   const std::string from = lower(endpoint_host), to = lower(to_host);

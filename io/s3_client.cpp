@@ -309,23 +309,24 @@ void S3Client::follow_redirect(const HttpResponse& response, const Call& call,
                                Attempt& result) const {
   const std::optional<std::string_view> location = response.header("location");
   std::string refusal = "it has no Location header";
-  std::optional<RedirectTarget> to;
+  std::optional<UrlParts> to;
   if (location) {
-    Result<UrlParts> parts = parse_url(*location);  // curl's parser: what curl would request
-    if (parts.ok()) to = split_redirect_url(parts->url);
+    // curl's own parser: the parts are what curl would request.
+    if (Result<UrlParts> parts = parse_url(*location); parts.ok() && !parts->parsed.has_userinfo)
+      to = std::move(*parts);
     refusal =
         !to ? cat("its Location '", location->substr(0, 512), "' is not a URL")
-            : s3_redirect_refusal(scheme_, host_of(authority_), to->scheme, host_of(to->authority));
+            : s3_redirect_refusal(scheme_, host_of(authority_), to->parsed.scheme, to->parsed.host);
   }
   if (!refusal.empty()) {
     result.failure.message = cat("Temporary Redirect not followed: ", refusal);
     return;
   }
   S3Target& t = result.redirect.emplace();
-  t.host = to->authority;
+  t.host = to->authority();
   t.path = to->path;
   t.query = to->query.empty() ? std::string(call.query) : to->query;
-  t.url = request_url(to->scheme, t.host, t.path, t.query);
+  t.url = request_url(to->parsed.scheme, t.host, t.path, t.query);
 }
 
 Error S3Client::fail(const Call& call, S3Failure failure, std::string_view suffix) {

@@ -50,9 +50,17 @@ Result<UrlParts> parse_url(std::string_view text) {
     get_part(url.get(), part, ignored, present);
     parts.parsed.has_userinfo = parts.parsed.has_userinfo || present;
   }
+  get_part(url.get(), CURLUPART_PORT, parts.port, present);
+  get_part(url.get(), CURLUPART_PATH, parts.path, present);
+  if (parts.path.empty()) parts.path.push_back('/');
+  get_part(url.get(), CURLUPART_QUERY, parts.query, present);
   if (get_part(url.get(), CURLUPART_URL, parts.url, present) != CURLUE_OK)
     return make_error("the URL cannot be rebuilt");
   return parts;
+}
+
+std::string UrlParts::authority() const {
+  return port.empty() ? parsed.host : cat(parsed.host, ":", port);
 }
 
 }  // namespace ferry

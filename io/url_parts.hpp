@@ -11,8 +11,14 @@
 namespace ferry {
 
 struct UrlParts {
-  ParsedUri parsed;  // scheme, host, whether there is a user/password/options part
-  std::string url;   // curl's normalized form of the whole URL: what to request
+  ParsedUri parsed;   // scheme (lower case), host, whether there is a user/password/options part
+  std::string port;   // as written; empty when the URL names none
+  std::string path;   // as written (still URI-encoded); "/" when the URL has none
+  std::string query;  // as written, without '?'; empty when none
+  std::string url;    // curl's normalized form of the whole URL: what to request
+
+  // host[:port]: the Host header of a request to this URL.
+  std::string authority() const;
 };
 
 // An error (curl's reason) for anything curl would not request: no scheme, an unsupported
