@@ -10,6 +10,7 @@ namespace ferry {
 
 const char* usage_text() {
   return R"(usage: ferry [--config PATH] [--once] [--check-config [--probe]] [--log-level LEVEL]
+             [--log-file FILE]
        ferry redact [--config PATH] --flow NAME|INDEX
        ferry athena-ddl [--config PATH] --flow NAME|INDEX [--sample FILE]...
                         [--schema wickr] [--table NAME] [--location S3URL] [--since DATE]
@@ -28,6 +29,8 @@ compressed with zstd. Reads the Kinesis Agent's agent.json.
                      destination ("<keyPrefix>_ferry-probe-<host>"); exit 1 if any is refused
   --log-level LEVEL  debug | info | warn | error (overrides "log.level"; the Kinesis
                      Agent's TRACE | DEBUG | INFO | WARN | ERROR are read too)
+  --log-file FILE    also write the log to FILE, in the Kinesis Agent's layout, rolled
+                     over by size (overrides "log.file")
   --workers N        compression threads (default: one per core)
   --version          print the version
   --help             print this text
@@ -50,8 +53,8 @@ Without --once, ferry follows the files until SIGTERM or SIGINT, then completes
 open objects, writes the checkpoint and exits 0.
 
 The Kinesis Agent's arguments (its AGENT_ARGS) are understood: -c/--configuration
-PATH, -L/--log-level LEVEL, and -l/--log-file FILE (ignored, with a warning: ferry
-logs to stderr); "--flag=VALUE" works for every flag that takes a value.
+PATH, -L/--log-level LEVEL, and -l/--log-file FILE; "--flag=VALUE" works for every
+flag that takes a value.
 )";
 }
 

@@ -17,8 +17,7 @@ struct CliOptions {
   bool version = false;
   bool help = false;
   std::optional<std::string> log_level;  // overrides "log.level"
-  // The Kinesis Agent's -l/--log-file (from AGENT_ARGS): accepted, and said to be ignored
-  // (ferry logs to stderr: the journal under systemd).
+  // --log-file, the Kinesis Agent's -l (from AGENT_ARGS): overrides "log.file".
   std::optional<std::string> log_file;
   unsigned workers = 0;
   // `ferry redact --flow NAME|INDEX`: print what that flow ships for the lines on stdin.

@@ -146,8 +146,8 @@ Result<Parsed> parse_document(std::string_view text, std::string_view source,
       (key == "s3.maxBackoffMillis" ? config.s3.max_backoff_millis
                                     : config.s3.initial_backoff_millis) = static_cast<int>(millis);
     } else if (is_operations_key(key)) {
-      const Status read =
-          parse_operations_key(key, field.value, where, config.operations, context.warnings);
+      const Status read = parse_operations_key(key, field.value, where, context.base_directory,
+                                               config.operations, context.warnings);
       if (!read.ok()) return read.error();
     } else if (is_stream_service_key(key)) {
       const Status read = parse_stream_service_key(key, field.value, where, config.streams);

@@ -10,6 +10,7 @@
 #include <vector>
 
 #include "core/data_processing.hpp"
+#include "core/log_rotation.hpp"
 #include "core/redaction_rule.hpp"
 #include "core/result.hpp"
 #include "core/s3_object_options.hpp"
@@ -148,12 +149,16 @@ enum class LogLevel { debug, info, warn, error };
 
 enum class LogFormat { text, json };
 
-// Running ferry: metrics endpoint, health, log shape, status line.
+// Running ferry: metrics endpoint, health, log shape and file, status line.
 struct Operations {
   std::string metrics_listen;               // "metrics.listen" ("127.0.0.1:9465"); empty: off
   uint64_t unhealthy_after_millis = 60000;  // "metrics.unhealthyAfterSeconds"
   LogFormat log_format = LogFormat::text;   // "log.format": "text" | "json"
   uint64_t status_period_seconds = 30;      // "log.statusReportingPeriodSeconds"; 0: none
+  // "log.file" (absolute; relative ones are resolved as checkpointFile); empty: stderr only.
+  std::string log_file;
+  // "log.maxFileSize", "log.maxBackupIndex": the Kinesis Agent's rollover (0 keeps the default).
+  RotationPolicy log_rotation;
 };
 
 struct Config {

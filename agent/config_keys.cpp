@@ -23,6 +23,9 @@ constexpr auto kRootKnown = std::to_array<std::string_view>({
     "metrics.unhealthyAfterSeconds",
     "log.format",
     "log.statusReportingPeriodSeconds",
+    "log.file",
+    "log.maxFileSize",
+    "log.maxBackupIndex",
     "checkpointFile",
     "checkpointTimeToLiveDays",
     "shutdownTimeoutMillis",
@@ -63,9 +66,6 @@ constexpr auto kRootNoop = std::to_array<NoopKey>({
     {"maxConnections", Type::uint,
      "each sending thread keeps its own connection (maxSendingThreads bounds them)"},
     {"useHttpGzip", Type::boolean, "AWS answers are small; ferry sends records uncompressed"},
-    {"log.file", Type::string, "ferry logs to stderr (the systemd journal)"},
-    {"log.maxBackupIndex", Type::uint, "ferry logs to stderr; the journal rotates its logs"},
-    {"log.maxFileSize", Type::uint, "ferry logs to stderr; the journal rotates its logs"},
 });
 
 // deliveryStream, kinesisStream and the data-changing keys are handled by the flow parser.

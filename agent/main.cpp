@@ -2,6 +2,7 @@
 // Exit codes: 0 delivered, 1 not everything could be delivered, 2 bad configuration or usage.
 #include <cstdio>
 #include <iostream>
+#include <memory>
 #include <string>
 #include <vector>
 
@@ -95,12 +96,11 @@ int main(int argc, char** argv) {
   }
   const ferry::config::Config& config = parsed->config;
   ferry::apply_log_settings(config, *cli);
+  // The agent's lines, from these warnings on, go to log.file too; the other commands log to
+  // stderr only. Destroyed last: it writes what is queued.
+  std::unique_ptr<ferry::LogFileWriter> log_file;
+  if (!cli->check_config && !cli->redact) log_file = ferry::start_log_file(config, *cli);
   for (const auto& warning : parsed->warnings) FERRY_WARN(warning);
-  if (cli->log_file) {
-    FERRY_WARN(ferry::cat("--log-file ", *cli->log_file,
-                          " (the Kinesis Agent's -l) is ignored: ferry logs to stderr, which "
-                          "systemd keeps in the journal (journalctl -u ferry)"));
-  }
   for (const auto& note : parsed->notes) FERRY_INFO(note);
   if (cli->check_config) {
     // A checkpoint ferry could not resume from (damaged, or the Kinesis Agent's SQLite database

@@ -29,6 +29,17 @@ std::string one_decimal(double value) {
 
 }  // namespace
 
+TailerProgress tailer_progress(const FlowMetrics& flow) {
+  TailerProgress progress;
+  progress.records_parsed = flow.records_read.value();
+  progress.bytes_parsed = flow.bytes_read.value();
+  progress.records_skipped = flow.records_dropped.value();
+  if (flow.tailer().transforms && progress.records_parsed >= progress.records_skipped)
+    progress.records_transformed = progress.records_parsed - progress.records_skipped;
+  progress.records_sent = flow.records_shipped.value();
+  return progress;
+}
+
 std::string format_bytes(uint64_t bytes) {
   if (bytes < 1000) return cat(bytes, " B");
   if (bytes < 1000 * 1000) return cat(one_decimal(static_cast<double>(bytes) / 1e3), " kB");
@@ -53,7 +64,10 @@ std::string progress_line(uint64_t done, uint64_t total, uint64_t elapsed_millis
 }
 
 Monitor::Monitor(const Metrics& metrics, MonitorOptions options)
-    : metrics_(metrics), options_(options), thread_([this] { run(); }) {}
+    : metrics_(metrics),
+      options_(options),
+      started_millis_(steady_millis()),
+      thread_([this] { run(); }) {}
 
 Monitor::~Monitor() {
   {
@@ -63,6 +77,7 @@ Monitor::~Monitor() {
   wake_.notify_all();
   thread_.join();
   if (options_.progress) log::end_progress();
+  if (options_.status_period_millis != 0) log_kinesis_agent_progress();
 }
 
 void Monitor::run() {
@@ -80,6 +95,7 @@ void Monitor::run() {
     lock.unlock();
     if (options_.progress) draw_progress(started, done_at_start);
     if (next_status != 0 && steady_millis() >= next_status) {
+      log_kinesis_agent_progress();
       log_status();
       next_status += options_.status_period_millis;
     }
@@ -95,21 +111,38 @@ void Monitor::draw_progress(uint64_t started_millis, uint64_t done_at_start) {
   log::write_progress(progress_line(done, total, steady_millis() - started_millis));
 }
 
+void Monitor::log_kinesis_agent_progress() {
+  if (!log::enabled(log::Level::info)) return;
+  AgentProgress total;
+  for (const FlowMetrics* flow : metrics_.flows()) {  // every flow since the start, as totals
+    const TailerProgress progress = tailer_progress(*flow);
+    total.records_parsed += progress.records_parsed;
+    total.bytes_parsed += progress.bytes_parsed;
+    total.records_sent += progress.records_sent;
+    if (!flow->active.load(std::memory_order_relaxed)) continue;
+    const std::string id = flow->tailer().id;
+    const std::string thread = tailer_progress_thread(id);
+    log::write(log::Level::info, tailer_progress_message(id, progress),
+               log::Source{thread, kTailerLogger});
+  }
+  total.uptime_millis = steady_millis() - started_millis_;
+  log::write(log::Level::info, agent_progress_message(total), kAgentProgressSource);
+}
+
 void Monitor::log_status() {
   const int64_t now = unix_millis();
   for (const FlowMetrics* flow : metrics_.flows()) {
     if (!flow->active.load(std::memory_order_relaxed)) continue;
     const FlowSample sample = sample_flow_files(flow->file_pattern(), flow->committed());
     const int64_t pending_since = flow->oldest_pending_unix_ms.value();
-    FERRY_INFO(
-        cat("status: flow ", flow->name, ": ", sample.files, " file(s), ",
-            flow->records_read.value(), " records read, ", flow->records_shipped.value(),
-            " shipped in ",
-            flow->stream_calls.value() > 0 ? cat(flow->stream_calls.value(), " stream calls, ")
-                                           : cat(flow->objects_completed.value(), " objects, "),
-            flow->records_redacted.value(), " redacted, ", flow->records_invalid.value(),
-            " invalid; lag ", format_bytes(sample.lag_bytes), "; oldest pending ",
-            pending_since == 0 ? std::string("none") : cat((now - pending_since) / 1000, " s")));
+    FERRY_INFO(cat(
+        "status: flow ", flow->name, ": ", sample.files, " file(s), ", flow->records_read.value(),
+        " records read, ", flow->records_shipped.value(), " shipped in ",
+        flow->stream_calls.value() > 0 ? cat(flow->stream_calls.value(), " stream calls, ")
+                                       : cat(flow->objects_completed.value(), " objects, "),
+        flow->records_redacted.value(), " redacted, ", flow->records_invalid.value(),
+        " invalid; lag ", format_bytes(sample.lag_bytes), "; oldest pending ",
+        pending_since == 0 ? std::string("none") : cat((now - pending_since) / 1000, " s")));
   }
   const std::vector<std::string> problems = unhealthy_flows(metrics_, now, options_.grace_millis);
   for (const std::string& problem : problems) FERRY_WARN(cat("status: unhealthy: ", problem));

@@ -1,5 +1,7 @@
-// Monitor: a thread that writes the periodic status lines (log.statusReportingPeriodSeconds)
-// and, for --once on a terminal, the progress line (bytes done of the backlog, MB/s, ETA).
+// Monitor: a thread that writes the periodic status lines (log.statusReportingPeriodSeconds):
+// ferry's `status:` lines, and the Kinesis Agent's progress lines (core/kinesis_agent_log.hpp),
+// once more when it stops, as the Java agent; and, for --once on a terminal, the progress line
+// (bytes done of the backlog, MB/s, ETA).
 #pragma once
 
 #include <condition_variable>
@@ -7,6 +9,7 @@
 #include <mutex>
 #include <thread>
 
+#include "core/kinesis_agent_log.hpp"
 #include "core/metrics.hpp"
 
 namespace ferry {
@@ -20,22 +23,29 @@ struct MonitorOptions {
 class Monitor {
  public:
   Monitor(const Metrics& metrics, MonitorOptions options);
-  ~Monitor();  // stops the thread; the progress line is left on its own line
+  // Stops the thread; the progress line is left on its own line, and the Kinesis Agent's
+  // progress lines are written a last time (with status lines on).
+  ~Monitor();
   Monitor(const Monitor&) = delete;
   Monitor& operator=(const Monitor&) = delete;
 
  private:
   void run();
   void log_status();
+  void log_kinesis_agent_progress();
   void draw_progress(uint64_t started_millis, uint64_t done_at_start);
 
   const Metrics& metrics_;
   MonitorOptions options_;
+  const uint64_t started_millis_;  // the uptime of the Kinesis Agent's progress line
   std::mutex mutex_;
   std::condition_variable wake_;
   bool stop_ = false;
   std::thread thread_;
 };
+
+// A flow's counters as the Kinesis Agent's progress lines give them.
+TailerProgress tailer_progress(const FlowMetrics& flow);
 
 // "12.3 MB" style, decimal units.
 std::string format_bytes(uint64_t bytes);

@@ -137,6 +137,8 @@ void register_metrics(Metrics& metrics, const config::Flow& flow, ShipFlow& ship
   for (const RedactionRule& rule : flow.redact) descriptions.push_back(describe(rule));
   ship.metrics = &metrics.flow(flow.name, descriptions, ship.rule_metrics);
   ship.metrics->set_file_pattern(flow.file_pattern);
+  ship.metrics->set_tailer({flow.kinesis_agent_id.empty() ? flow.name : flow.kinesis_agent_id,
+                            !flow.data_processing.empty()});
 }
 
 // Bytes this run will read (for the progress line): what the matched files hold beyond the

@@ -18,12 +18,15 @@
 #include "core/metrics.hpp"
 #include "core/redaction_rule.hpp"
 #include "core/text.hpp"
+#include "io/host_name.hpp"
 #include "io/metrics_server.hpp"
 #include "io/unique_fd.hpp"
 
 namespace ferry {
 
 namespace {
+
+constexpr const char* kKinesisAgentLogDirectory = "/var/log/aws-kinesis-agent";
 
 // One line per redaction rule of the current flows: what it did since ferry started.
 void log_audit(const Metrics& metrics) {
@@ -105,6 +108,24 @@ void apply_log_settings(const config::Config& config, const CliOptions& cli) {
   log::set_level(level);
 }
 
+std::unique_ptr<LogFileWriter> start_log_file(const config::Config& config, const CliOptions& cli) {
+  const std::string path = cli.log_file.value_or(config.operations.log_file);
+  if (path.empty()) {
+    // A host the Java agent ran on may have readers of its default file: say that ferry differs.
+    if (::access(kKinesisAgentLogDirectory, F_OK) == 0)
+      FERRY_WARN(cat("log: the Kinesis Agent wrote ", kKinesisAgentLogDirectory,
+                     "/aws-kinesis-agent.log by default; ferry writes a log file only with "
+                     "log.file (or -l), and logs to stderr (the journal) meanwhile"));
+    return nullptr;
+  }
+  const RotationPolicy policy = config.operations.log_rotation;
+  auto writer = std::make_unique<LogFileWriter>(LogFileOptions{path, policy, system_host_name()});
+  log::set_sink(writer.get());
+  FERRY_INFO(cat("log: writing ", path, " too (the Kinesis Agent's layout; rolled over at ",
+                 policy.max_file_size, " bytes, ", policy.max_backup_index, " backup(s))"));
+  return writer;
+}
+
 int run_agent(const CliOptions& cli, config::Config config) {
   // SIGTERM/SIGINT arrive through a signalfd that the shutdown watchdog reads, SIGHUP through
   // the reloader's; blocked here before any thread starts, so every thread inherits the mask.
@@ -181,6 +202,13 @@ int run_agent(const CliOptions& cli, config::Config config) {
       log_reload_plan(config, next->config);
       if (next->config.operations.metrics_listen != config.operations.metrics_listen)
         FERRY_WARN("reload: metrics.listen changes only at the next start");
+      const config::Operations& now = config.operations;
+      const config::Operations& then = next->config.operations;
+      if ((!cli.log_file && then.log_file != now.log_file) ||
+          !(then.log_rotation == now.log_rotation))
+        FERRY_WARN(
+            "reload: log.file, log.maxFileSize and log.maxBackupIndex change only at the "
+            "next start");
       if (next->config.cloudwatch != config.cloudwatch)
         FERRY_WARN(
             "reload: cloudwatch.* (and the emitMetrics default) change only at the next start");

@@ -18,6 +18,9 @@
 namespace ferry {
 namespace {
 
+// At the forced exit, the longest wait for log.file's writer.
+constexpr uint64_t kExitFlushMillis = 1000;
+
 // Milliseconds from now until `deadline` (steady clock), 0 once it passed.
 int64_t millis_until(int64_t deadline) {
   return std::max<int64_t>(0, deadline - static_cast<int64_t>(steady_millis()));
@@ -60,6 +63,7 @@ void ShutdownWatchdog::run() {
                       abandoned_(),
                       ". Records not acknowledged stay after the checkpoint and are read again "
                       "at the next start"));
+      log::flush_sink(kExitFlushMillis);  // log.file gets these lines too; _exit skips its writer
       ::_exit(exit_code_);
     }
     signalfd_siginfo info{};

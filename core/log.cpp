@@ -1,16 +1,15 @@
 // The logger: formats one line per event to stderr under a mutex, scrubbing credential shapes
-// and escaping what a terminal would act on.
+// and escaping what a terminal would act on; hands the same line to the sink, if any.
 #include "core/log.hpp"
 
 #include <atomic>
 #include <cstdio>
-#include <ctime>
 #include <mutex>
 #include <string>
 
+#include "core/log_line.hpp"
 #include "core/log_text.hpp"
 #include "core/secret_scrubber.hpp"
-#include "core/text.hpp"
 
 namespace ferry::log {
 namespace {
@@ -18,15 +17,19 @@ std::atomic<int> g_level{static_cast<int>(Level::info)};
 std::atomic<int> g_format{static_cast<int>(Format::text)};
 std::mutex g_mutex;
 bool g_progress_shown = false;  // guarded by g_mutex
+Sink* g_sink = nullptr;         // guarded by g_mutex
 
-const char* name(Level level) {
-  switch (level) {
-    case Level::debug: return "debug";
-    case Level::info: return "info";
-    case Level::warn: return "warn";
-    case Level::error: return "error";
-  }
-  return "?";
+LogTime utc_time(const timespec& ts) {
+  tm utc{};
+  gmtime_r(&ts.tv_sec, &utc);
+  return LogTime{utc.tm_year + 1900,
+                 utc.tm_mon + 1,
+                 utc.tm_mday,
+                 utc.tm_hour,
+                 utc.tm_min,
+                 utc.tm_sec,
+                 static_cast<int>(ts.tv_nsec / 1000000),
+                 0};
 }
 }  // namespace
 
@@ -44,27 +47,13 @@ bool enabled(Level l) {
   return static_cast<int>(l) >= g_level.load(std::memory_order_relaxed);
 }
 
-void write(Level l, std::string_view message) {
+void write(Level l, std::string_view message, const Source& source) {
   timespec ts{};
   clock_gettime(CLOCK_REALTIME, &ts);
-  tm utc{};
-  gmtime_r(&ts.tv_sec, &utc);
-  char stamp[64];
-  std::snprintf(stamp, sizeof stamp, "%04d-%02d-%02dT%02d:%02d:%02d.%03ldZ", utc.tm_year + 1900,
-                utc.tm_mon + 1, utc.tm_mday, utc.tm_hour, utc.tm_min, utc.tm_sec,
-                ts.tv_nsec / 1000000);
   const std::string clean = inert_log_text(scrub_secrets(message));
-  std::string line;
-  if (static_cast<Format>(g_format.load()) == Format::json) {
-    line.append("{\"time\":\"").append(stamp).append("\",\"level\":\"").append(name(l));
-    line.append("\",\"message\":");
-    append_json_string(line, clean);
-    line.append("}\n");
-  } else {
-    char head[96];
-    std::snprintf(head, sizeof head, "%s %-5s ", stamp, name(l));
-    line.append(head).append(clean).append("\n");
-  }
+  const auto format = static_cast<Format>(g_format.load());
+  const std::string line = format == Format::json ? json_log_line(utc_time(ts), l, clean)
+                                                  : text_log_line(utc_time(ts), l, clean);
   std::lock_guard lock(g_mutex);
   if (g_progress_shown) {
     std::fputs("\r\033[K", stderr);
@@ -72,6 +61,28 @@ void write(Level l, std::string_view message) {
   }
   std::fwrite(line.data(), 1, line.size(), stderr);
   std::fflush(stderr);
+  if (g_sink != nullptr) g_sink->line(Event{l, ts, format, source, clean});
+}
+
+void set_sink(Sink* sink) {
+  std::lock_guard lock(g_mutex);
+  g_sink = sink;
+}
+
+void remove_sink(const Sink* sink) {
+  std::lock_guard lock(g_mutex);
+  if (g_sink == sink) g_sink = nullptr;
+}
+
+bool flush_sink(uint64_t timeout_millis) {
+  Sink* sink = nullptr;
+  {
+    std::lock_guard lock(g_mutex);
+    sink = g_sink;
+  }
+  // Not under the lock: the sink's writer may log while it finishes. The sink outlives this call
+  // (callers flush before the exit that would destroy it, or own it).
+  return sink == nullptr || sink->flush(timeout_millis);
 }
 
 void write_progress(std::string_view line) {

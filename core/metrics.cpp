@@ -225,6 +225,16 @@ std::string FlowMetrics::file_pattern() const {
   return file_pattern_;
 }
 
+void FlowMetrics::set_tailer(Tailer tailer) {
+  std::lock_guard lock(mutex_);
+  tailer_ = std::move(tailer);
+}
+
+FlowMetrics::Tailer FlowMetrics::tailer() const {
+  std::lock_guard lock(mutex_);
+  return tailer_;
+}
+
 void Metrics::begin_configuration() {
   std::lock_guard lock(flows_mutex_);
   for (const auto& flow : flows_) flow->active.store(false, std::memory_order_relaxed);

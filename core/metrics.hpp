@@ -162,11 +162,20 @@ struct FlowMetrics {
   // The flow's filePattern (for the files gauge). Thread-safe.
   void set_file_pattern(std::string pattern);
   std::string file_pattern() const;
+  // How the Kinesis Agent's progress lines name the flow ("FileTailer[ID]": its Java flow id,
+  // else its name) and whether a dataProcessingOptions chain transforms its records. Thread-safe.
+  struct Tailer {
+    std::string id;
+    bool transforms = false;
+  };
+  void set_tailer(Tailer tailer);
+  Tailer tailer() const;
 
  private:
   mutable std::mutex mutex_;
   std::optional<std::vector<CommittedFile>> committed_;
   std::string file_pattern_;
+  Tailer tailer_;
   Failure failure_;
   bool up_ = true;
   std::mutex send_mutex_;

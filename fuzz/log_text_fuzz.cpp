@@ -1,6 +1,7 @@
 // libFuzzer target for what reaches a log line (core/secret_scrubber, core/log_text): any bytes
 // (file names, S3 error messages) come out as bounded, valid UTF-8 with no control character,
-// and the scrubber never grows a line by more than its masks.
+// and the scrubber never grows a line by more than its masks. log.file's Kinesis Agent layout
+// (core/kinesis_agent_log) stays one line whatever its host, thread and logger names hold.
 #include <simdjson.h>
 
 #include <cstddef>
@@ -9,6 +10,7 @@
 #include <string>
 #include <string_view>
 
+#include "core/kinesis_agent_log.hpp"
 #include "core/log_text.hpp"
 #include "core/secret_scrubber.hpp"
 
@@ -27,5 +29,11 @@ extern "C" int LLVMFuzzerTestOneInput(const uint8_t* data, size_t size) {
   }
   // The head's budget, one escape past it, the cut marker and the tail's bytes escaped.
   if (line.size() > max_bytes + 8 + 40 + 8 * (max_bytes / 8)) std::abort();
+  const std::string_view host = message.substr(0, size / 3);
+  const std::string_view thread = message.substr(size / 3, size / 3);
+  const std::string file_line = ferry::kinesis_agent_log_line(
+      ferry::LogTime{}, host, ferry::log::Source{thread, message}, ferry::log::Level::info, line);
+  if (file_line.find('\n') != file_line.size() - 1 || file_line.find('\r') != std::string::npos)
+    std::abort();
   return 0;
 }

@@ -8,4 +8,7 @@ namespace ferry {
 
 std::string host_name();
 
+// gethostname() as it is ("localhost" if it fails), as the Kinesis Agent's log lines show it.
+std::string system_host_name();
+
 }  // namespace ferry

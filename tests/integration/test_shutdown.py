@@ -6,6 +6,7 @@ s3rver on 127.0.0.1) keeps the drain from finishing: ferry must exit within
 shutdownTimeoutMillis + 2 s, with exit code 1 and a log line naming what it abandoned. A
 following --once run straight to s3rver then delivers every record exactly once (the records not
 acknowledged stayed after the checkpoint). A drain that finishes in time still exits 0.
+The forced exit's lines reach log.file too (its writer is flushed before the exit).
 """
 import os
 import signal
@@ -59,7 +60,10 @@ class Shutdown(harness.S3rverTestCase):
                  {"op": "PutObject", "nth": 1, "count": 1000, "action": "stall", "seconds": 60}]
         proxy = FaultProxy(self.s3, self.tmp, stall)
         self.addCleanup(proxy.close)
-        ferry = self.start_and_let_it_read(self.config(proxy.endpoint))
+        cfg = self.config(proxy.endpoint)
+        log_file = os.path.join(self.tmp, "ferry.log")
+        cfg["log.file"] = log_file
+        ferry = self.start_and_let_it_read(cfg)
         limit = SHUTDOWN_TIMEOUT_MILLIS / 1000 + SLACK_SECONDS
         rc, seconds = ferry.stop(signal.SIGTERM, timeout=30.0)
         log = ferry.stderr()
@@ -69,6 +73,9 @@ class Shutdown(harness.S3rverTestCase):
         self.assertEqual(rc, 1, log[-3000:])
         self.assertIn("shutdownTimeoutMillis", log)
         self.assertRegex(log, r"flow app: \d+ record\(s\) processed, not acknowledged")
+        with open(log_file) as f:
+            self.assertRegex(f.read(), r"\(ferry\) ferry \[ERROR\] shutdown: not finished .*"
+                                       r"flow app: \d+ record\(s\) processed, not acknowledged")
         self.assertEqual(self.delivered_lines(), [], "a stalled part must not have arrived")
 
         # The next start, with S3 answering, delivers every record exactly once.

@@ -128,21 +128,41 @@ TEST(ConfigAgentKeys, LogKeysOfTheJavaAgent) {
   EXPECT_EQ(parse_ok(with_flow(R"("log.level": "Warn",)")).config.log_level, LogLevel::warn);
   EXPECT_EQ(error_of(with_flow(R"("log.level": "loud",)")),
             "config: log.level: must be one of debug, info, warn, error, got \"loud\"");
-  // The Java agent's log file keys: ferry logs to stderr.
+  // The Java agent's log file keys: ferry writes the file too, rolled over as log4j's appender.
   const Parsed parsed = parse_ok(with_flow(
       R"("log.file": "/var/log/aws-kinesis-agent/aws-kinesis-agent.log",
-         "log.maxBackupIndex": 5, "log.maxFileSize": "10485760",)"));
+         "log.maxBackupIndex": 3, "log.maxFileSize": "1048576",)"));
   EXPECT_TRUE(parsed.warnings.empty());
-  EXPECT_EQ(parsed.notes,
+  EXPECT_TRUE(parsed.notes.empty());
+  const Operations& operations = parsed.config.operations;
+  EXPECT_EQ(operations.log_file, "/var/log/aws-kinesis-agent/aws-kinesis-agent.log");
+  EXPECT_EQ(operations.log_rotation.max_file_size, 1048576u);
+  EXPECT_EQ(operations.log_rotation.max_backup_index, 3u);
+  // Without the keys: no file; custom.log4j.xml's 10485760 bytes and 5 backups.
+  const Operations defaults = parse_ok(with_flow("")).config.operations;
+  EXPECT_EQ(defaults.log_file, "");
+  EXPECT_EQ(defaults.log_rotation.max_file_size, 10485760u);
+  EXPECT_EQ(defaults.log_rotation.max_backup_index, 5u);
+  // Logging.java sets the appender's values only when they are above 0: 0 and the Java
+  // default -1 keep custom.log4j.xml's, with a warning (log4j reads MaxBackupIndex 0 as none).
+  const Parsed zeros = parse_ok(with_flow(R"("log.maxBackupIndex": 0, "log.maxFileSize": "-1",)"));
+  EXPECT_EQ(zeros.config.operations.log_rotation.max_file_size, 10485760u);
+  EXPECT_EQ(zeros.config.operations.log_rotation.max_backup_index, 5u);
+  EXPECT_EQ(zeros.warnings,
             (std::vector<std::string>{
-                "config: log.file: has no effect in ferry: ferry logs to stderr (the systemd "
-                "journal)",
-                "config: log.maxBackupIndex: has no effect in ferry: ferry logs to stderr; the "
-                "journal rotates its logs",
-                "config: log.maxFileSize: has no effect in ferry: ferry logs to stderr; the "
-                "journal rotates its logs"}));
+                "config: log.maxBackupIndex: 0 keeps the default 5, as in the Kinesis Agent "
+                "(only a value above 0 sets it)",
+                "config: log.maxFileSize: \"-1\" keeps the default 10485760, as in the Kinesis "
+                "Agent (only a value above 0 sets it)"}));
+  EXPECT_EQ(parse_ok(with_flow(R"("log.maxBackupIndex": -1,)")).config.operations.log_rotation,
+            RotationPolicy{});
+  EXPECT_EQ(parse_ok(with_flow(R"("log.file": "",)")).config.operations.log_file, "");
   EXPECT_EQ(error_of(with_flow(R"("log.file": 5,)")),
             "config: log.file: must be a string, got number");
+  EXPECT_EQ(error_of(with_flow(R"("log.maxBackupIndex": 1001,)")),
+            "config: log.maxBackupIndex: must be between 1 and 1000, got 1001");
+  EXPECT_EQ(error_of(with_flow(R"("log.maxFileSize": "10MB",)")).substr(0, 25),
+            "config: log.maxFileSize: ");
 }
 
 // ---- fileFooterPattern --------------------------------------------------------------------
@@ -188,6 +208,14 @@ class AgentD : public ::testing::Test {
   fs::path root_;
   static inline int counter_ = 0;
 };
+
+TEST_F(AgentD, RelativeLogFileIsBesideTheConfiguration) {
+  write("agent.json",
+        cat(R"({"log.file": "logs/agent.log", "flows": [)", flow("", "/a/*.log"), "]}"));
+  const Result<Parsed> parsed = load(main_file());
+  ASSERT_TRUE(parsed.ok()) << parsed.error().message;
+  EXPECT_EQ(parsed->config.operations.log_file, file("logs/agent.log"));
+}
 
 TEST_F(AgentD, FlowsOfEveryFileJoinInNameOrder) {
   write("agent.json", cat(R"({"flows": [)", flow("", "/a/*.log"), "]}"));
