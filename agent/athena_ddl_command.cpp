@@ -1,6 +1,7 @@
 // `ferry athena-ddl`: samples the flow's records (its files from the start, or --sample files),
-// passes them through the flow's redaction rules as the workers would, infers the columns and
-// prints the statement. Bounded: at most kMaxSampleRecords records and kMaxSampleBytes read.
+// passes them through the flow's converters and redaction rules as the workers would (and so the
+// documented Wickr messages when merged in), infers the columns and prints the statement.
+// Bounded: at most kMaxSampleRecords records and kMaxSampleBytes read.
 #include "agent/athena_ddl_command.hpp"
 
 #include <glob.h>
@@ -11,11 +12,13 @@
 #include "agent/command_config.hpp"
 #include "agent/redact_command.hpp"
 #include "core/athena_ddl.hpp"
+#include "core/invalid_record_marker.hpp"
 #include "core/json_schema.hpp"
 #include "core/json_schema_wickr.hpp"
 #include "core/line_framer.hpp"
-#include "core/redactor.hpp"
+#include "core/record_processor.hpp"
 #include "core/text.hpp"
+#include "io/steady_clock.hpp"
 
 namespace ferry {
 namespace {
@@ -59,14 +62,15 @@ std::vector<std::string> matching_files(const std::string& pattern) {
   return files;  // sorted by glob
 }
 
-// Feeds a flow's records, as the flow would ship them, into the schema.
+// Feeds records, as the flow would ship them (its converters, then its rules, as the workers
+// do), into a schema.
 class Sampler {
  public:
   Sampler(const config::Flow& flow, JsonSchemaBuilder& schema)
-      : flow_(flow), redactor_(flow.redact), schema_(schema) {}
+      : flow_(flow), processor_(flow.data_processing, flow.redact), schema_(schema) {}
 
-  bool scans_raw_lines() const { return redactor_.scans_raw_lines(); }
   bool full() const { return records_ >= kMaxSampleRecords || bytes_ >= kMaxSampleBytes; }
+  uint64_t records() const { return records_; }
 
   // Reads `path` from its start until the sample is full; false if it cannot be opened.
   bool read_file(const std::string& path) {
@@ -88,6 +92,15 @@ class Sampler {
     return true;
   }
 
+  // Adds the records of `lines` (each ending in '\n'), a document of ferry's own.
+  void add_lines(std::string_view origin, std::string_view lines) {
+    size_t start = 0;
+    for (size_t end; (end = lines.find('\n', start)) != std::string_view::npos; start = end + 1) {
+      add(origin, lines.substr(start, end - start), start, false);
+    }
+    FERRY_ASSERT(start == lines.size());
+  }
+
   std::string summary() const {
     return cat(records_, " record(s) sampled from ", files_, " file(s)",
                skipped_ ? cat(", ", skipped_, " line(s) skipped (not JSON objects, or too long)")
@@ -97,20 +110,20 @@ class Sampler {
  private:
   void add(std::string_view path, std::string_view record, uint64_t offset, bool piece) {
     if (full() || (record.empty() && !piece)) return;
-    if (piece) {
+    if (piece) {  // it ships as the invalid-record marker, whose columns are added anyway
       ++skipped_;
       return;
     }
-    std::string_view shipped = record;
-    if (redactor_.has_rules()) {
-      out_.clear();
-      if (redactor_.process(record, RecordOrigin{path, offset}, out_) == RedactOutcome::invalid) {
-        ++skipped_;
-        return;
-      }
-      shipped = std::string_view(out_).substr(0, out_.size() - 1);  // without its '\n'
+    out_.clear();
+    const RecordOutcome outcome =
+        processor_.process(record, false, RecordOrigin{path, offset}, unix_millis(), out_);
+    // A dropped record ships nothing; an invalid one ships the marker.
+    if (outcome == RecordOutcome::dropped || outcome == RecordOutcome::invalid) {
+      ++skipped_;
+      return;
     }
-    if (schema_.add_record(shipped)) {
+    FERRY_ASSERT(!out_.empty() && out_.back() == '\n');
+    if (schema_.add_record(std::string_view(out_).substr(0, out_.size() - 1))) {
       ++records_;
     } else {
       ++skipped_;
@@ -118,14 +131,14 @@ class Sampler {
   }
 
   const config::Flow& flow_;
-  Redactor redactor_;
+  RecordProcessor processor_;
   JsonSchemaBuilder& schema_;
   std::string out_;
   uint64_t records_ = 0, skipped_ = 0, bytes_ = 0, files_ = 0;
 };
 
 // What the flow's rules put into records that the sample may not show.
-void add_rule_fields(const config::Flow& flow, bool raw_lines, JsonSchemaBuilder& schema) {
+void add_rule_fields(const config::Flow& flow, JsonSchemaBuilder& schema) {
   for (const RedactionRule& rule : flow.redact) {
     if (rule.mode != RedactMode::remove && rule.patterns.empty()) {
       for (const std::string& text : rule.fields) {
@@ -138,14 +151,33 @@ void add_rule_fields(const config::Flow& flow, bool raw_lines, JsonSchemaBuilder
       schema.add_top_level_field(rule.redacted_at_field, JsonType::Kind::text);
     }
   }
-  if (flow.redact.empty() || raw_lines) return;
-  // The invalid-record marker; its other members only where the records do not use the names.
-  schema.add_top_level_field("ferry_invalid_record", JsonType::Kind::boolean);
-  for (auto [name, kind] : {std::pair{"file", JsonType::Kind::text},
-                            {"offset", JsonType::Kind::bigint},
-                            {"length", JsonType::Kind::bigint}}) {
+  // A flow with rules ships the invalid-record marker for a record it cannot vouch for (every
+  // rule kind: a piece of an over-long line is one even where other lines ship as text).
+  if (flow.redact.empty()) return;
+  using Kind = JsonType::Kind;
+  for (auto [name, kind] : {std::pair{kMarkerFlag, Kind::boolean},
+                            {kMarkerFile, Kind::text},
+                            {kMarkerOffset, Kind::bigint},
+                            {kMarkerLength, Kind::bigint}}) {
+    schema.add_top_level_field(name, kind);
+  }
+  // Objects shipped before the prefix hold markers with the old names: declared too, where the
+  // records do not use those names (a Wickr message's `file` is a struct).
+  for (auto [name, kind] : {std::pair{kLegacyMarkerFile, Kind::text},
+                            {kLegacyMarkerOffset, Kind::bigint},
+                            {kLegacyMarkerLength, Kind::bigint}}) {
     if (find_json_field(schema.schema(), name) == nullptr) schema.add_top_level_field(name, kind);
   }
+}
+
+// Whether the documented Wickr message shape is merged into the sampled one.
+bool merges_wickr_schema(AthenaDdlOptions::Schema choice, const JsonType& sampled) {
+  switch (choice) {
+    case AthenaDdlOptions::Schema::wickr: return true;
+    case AthenaDdlOptions::Schema::sample: return false;
+    case AthenaDdlOptions::Schema::detect: return is_wickr_message_schema(sampled);
+  }
+  return false;
 }
 
 }  // namespace
@@ -163,8 +195,13 @@ Result<AthenaDdlOptions> parse_athena_ddl_args(const std::vector<std::string>& a
     } else if (arg == "--sample") {
       options.samples.push_back(value);
     } else if (arg == "--schema") {
-      if (value != "wickr") return make_error(cat("--schema knows only wickr, got ", value));
-      options.wickr_schema = true;
+      if (value == "wickr") {
+        options.schema = AthenaDdlOptions::Schema::wickr;
+      } else if (value == "sample") {
+        options.schema = AthenaDdlOptions::Schema::sample;
+      } else {
+        return make_error(cat("--schema is wickr or sample, got ", value));
+      }
     } else if (arg == "--table") {
       if (!plain_name(value)) {
         return make_error(cat("--table must be lowercase letters, digits and _, got ", value));
@@ -198,16 +235,8 @@ Result<std::string> build_athena_ddl(const config::Flow& flow, const AthenaDdlOp
     root = cat("s3://", s3->bucket, "/");
   }
 
-  JsonSchemaBuilder schema;
-  if (options.wickr_schema) {
-    size_t start = 0;
-    for (size_t end; (end = kWickrMessageRecords.find('\n', start)) != std::string_view::npos;
-         start = end + 1) {
-      const bool added = schema.add_record(kWickrMessageRecords.substr(start, end - start));
-      FERRY_ASSERT(added);
-    }
-  }
-  Sampler sampler(flow, schema);
+  JsonSchemaBuilder sampled;
+  Sampler sampler(flow, sampled);
   const std::vector<std::string> files =
       options.samples.empty() ? matching_files(flow.file_pattern) : options.samples;
   for (const std::string& file : files) {
@@ -215,15 +244,31 @@ Result<std::string> build_athena_ddl(const config::Flow& flow, const AthenaDdlOp
     if (!sampler.read_file(file)) return make_error(cat("cannot read ", file));
   }
   notes.push_back(sampler.summary());
-  if (schema.schema().fields.empty()) {
+
+  // The files hold what the bot has not deleted yet: a member none of them has would be
+  // missing. The documented shape, shipped through the same rules, fills it in.
+  JsonSchemaBuilder merged;
+  JsonSchemaBuilder* schema = &sampled;
+  if (merges_wickr_schema(options.schema, sampled.schema())) {
+    Sampler documented(flow, merged);
+    documented.add_lines("<documented Wickr messages>", kWickrMessageRecords);
+    merged.add_schema(sampled.schema());
+    schema = &merged;
+    notes.push_back(cat(options.schema == AthenaDdlOptions::Schema::wickr
+                            ? "--schema wickr"
+                            : "the records are Wickr messages (--schema sample: not)",
+                        ": the documented Wickr message shape is merged in, ", documented.records(),
+                        " record(s) as the flow's rules ship them"));
+  }
+  if (schema->schema().fields.empty()) {
     return make_error(cat("no record to infer the columns from (", flow.file_pattern, " matched ",
                           files.size(), " file(s)): pass --sample FILE or --schema wickr"));
   }
-  add_rule_fields(flow, sampler.scans_raw_lines(), schema);
-  if (schema.truncated())
+  add_rule_fields(flow, *schema);
+  if (schema->truncated() || sampled.truncated())
     notes.push_back("the schema reached its size limit: later members were left out");
 
-  const AthenaColumns columns = athena_columns(schema.schema());
+  const AthenaColumns columns = athena_columns(schema->schema());
   std::vector<std::string> taken;
   for (const AthenaColumn& column : columns.columns) taken.push_back(column.name);
   auto layout = plan_athena_layout(root, flow.object.key_prefix, flow.name, taken, options.since);

@@ -13,7 +13,8 @@ const char* usage_text() {
              [--log-file FILE]
        ferry redact [--config PATH] --flow NAME|INDEX
        ferry athena-ddl [--config PATH] --flow NAME|INDEX [--sample FILE]...
-                        [--schema wickr] [--table NAME] [--location S3URL] [--since DATE]
+                        [--schema wickr|sample] [--table NAME] [--location S3URL]
+                        [--since DATE]
        ferry migrate [--config PATH] [--from DB] [--dry-run] [--force]
        ferry --version | --help
 
@@ -39,8 +40,10 @@ ferry redact reads lines on stdin and prints, uncompressed, what the flow (by na
 or its index in "flows" from 0) would ship for them; a summary goes to stderr.
 
 ferry athena-ddl prints an Athena CREATE EXTERNAL TABLE for the flow's objects:
-columns inferred from its files (or --sample files, or --schema wickr) as the flow
-ships them, partition projection from its keyPrefix (docs/operations.md).
+columns inferred from its files (or --sample files) as the flow ships them, united
+with the documented Wickr message shape, shipped through the same rules, when the
+records are Wickr messages (--schema wickr: always; --schema sample: never);
+partition projection from its keyPrefix (docs/operations.md).
 
 ferry migrate carries the Kinesis Agent's checkpoints over: it reads its SQLite
 database (--from, default /var/run/aws-kinesis-agent/checkpoints) read-only and

@@ -135,6 +135,29 @@ void JsonSchemaBuilder::absorb(JsonType& into, simdjson::dom::element value, siz
   }
 }
 
+void JsonSchemaBuilder::absorb_type(JsonType& into, const JsonType& from) {
+  // `from` is bounded like this schema (depth and nodes), so the recursion is too.
+  if (!unify(into, from.kind)) return;
+  if (from.kind == Kind::object) {
+    for (const JsonField& member : from.fields) {
+      if (JsonField* field = add_member(into, member.name)) absorb_type(field->type, member.type);
+    }
+  } else {
+    FERRY_ASSERT(from.element.size() <= 1);
+    for (const JsonType& item : from.element) {
+      JsonType* element = element_of(into);
+      if (element == nullptr) break;
+      absorb_type(*element, item);
+    }
+  }
+}
+
+void JsonSchemaBuilder::add_schema(const JsonType& other) {
+  FERRY_ASSERT(other.kind == Kind::object || other.kind == Kind::null);
+  absorb_type(root_, other);
+  FERRY_ASSERT(root_.kind == Kind::object);
+}
+
 void JsonSchemaBuilder::add_top_level_field(std::string_view field, Kind kind) {
   FERRY_ASSERT(kind != Kind::object && kind != Kind::array);
   if (JsonField* member = add_member(root_, field)) unify(member->type, kind);

@@ -44,6 +44,10 @@ class JsonSchemaBuilder {
   // Adds one record. False (and nothing changes) unless it is a valid JSON object.
   bool add_record(std::string_view record);
 
+  // Merges a schema built elsewhere (another builder's schema()), as if its records had been
+  // added here after this builder's: the same columns, unless either schema was truncated.
+  void add_schema(const JsonType& other);
+
   // `field` at the top level gets `kind` merged in (as if a record had it): the flags that
   // redaction rules add, the invalid-record marker's members.
   void add_top_level_field(std::string_view field, JsonType::Kind kind);
@@ -61,6 +65,8 @@ class JsonSchemaBuilder {
   // Merges the type of `value` into `into`: null gives way to anything, bigint and real give
   // real, objects unite their members, arrays merge their elements, any other mix is text.
   void absorb(JsonType& into, simdjson::dom::element value, size_t depth);
+  // The same for a type: merges `from` (and its members or element) into `into`.
+  void absorb_type(JsonType& into, const JsonType& from);
   // Merges a value of kind `kind` into `into`; true when `into` is a container of that kind,
   // whose members or elements are to be merged next.
   bool unify(JsonType& into, JsonType::Kind kind);

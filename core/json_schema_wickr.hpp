@@ -1,9 +1,11 @@
-// The Wickr data-retention bot's message shape, as records: `ferry athena-ddl --schema wickr`
-// infers the columns from them (merged with any sample). Fields from the Wickr admin guide:
-// text (1000), file (6000), edit (9000) and recall (4011) messages.
+// The Wickr data-retention bot's message shape, as records: `ferry athena-ddl` ships them through
+// a flow's rules and merges them with the sample (--schema wickr, or sampled Wickr messages).
+// Fields from the Wickr admin guide: text (1000), file (6000), edit (9000) and recall (4011).
 #pragma once
 
 #include <string_view>
+
+#include "core/json_schema.hpp"
 
 namespace ferry {
 
@@ -18,5 +20,14 @@ inline constexpr std::string_view kWickrMessageRecords =
     "\n"
     R"json({"control":{"isrecall":true,"msgid":"a526085032fa11ee9a74053bb1017859","msgtype":4011},"message_id":"c0ffee0032fc11ee9a74053bb1017859","msg_ts":"1691176900.102030","msgtype":4011,"receiver":"alice@example.com","sender":"bob@example.com","sender_type":"normal","time":"8/4/23 7:21 PM","time_iso":"2023-08-04 19:21:40.102","vgroupid":"7ad65d17b945d7672190ecab6902fdd06eff162b91adfcda23df3b2ff95875e8"})json"
     "\n";
+
+// Whether sampled records are Wickr messages: every one of the bot's messages has these three
+// members, which together are unlikely elsewhere.
+inline bool is_wickr_message_schema(const JsonType& sampled) {
+  for (std::string_view member : {"message_id", "msgtype", "vgroupid"}) {
+    if (find_json_field(sampled, member) == nullptr) return false;
+  }
+  return true;
+}
 
 }  // namespace ferry

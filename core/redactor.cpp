@@ -8,6 +8,7 @@
 #include <ctime>
 
 #include "core/assert.hpp"
+#include "core/invalid_record_marker.hpp"
 #include "core/text.hpp"
 #include "core/utf8.hpp"
 
@@ -665,16 +666,27 @@ void Redactor::take_audit(std::vector<RuleAudit>& into) {
 
 void Redactor::append_invalid_marker(std::string_view record, const RecordOrigin& origin,
                                      std::string& out) {
-  out.append(R"({"ferry_invalid_record":true,"file":)");
+  // The names are plain ASCII: no escaping needed.
+  const auto append_key = [&out](std::string_view key) {
+    out.push_back('"');
+    out.append(key);
+    out.append("\":");
+  };
+  out.push_back('{');
+  append_key(kMarkerFlag);
+  out.append("true,");
+  append_key(kMarkerFile);
   if (simdjson::validate_utf8(origin.file.data(), origin.file.size())) {
     append_json_string(out, origin.file);
   } else {
     repair_utf8(origin.file, file_scratch_);
     append_json_string(out, file_scratch_);
   }
-  out.append(R"(,"offset":)");
+  out.push_back(',');
+  append_key(kMarkerOffset);
   append_decimal(out, origin.offset);
-  out.append(R"(,"length":)");
+  out.push_back(',');
+  append_key(kMarkerLength);
   append_decimal(out, record.size());
   out.append("}\n");
 }

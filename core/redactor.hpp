@@ -36,8 +36,9 @@ enum class RedactOutcome { passed, redacted, invalid };
 // - With rules, a record that simdjson's DOM parser rejects (invalid JSON or UTF-8, numbers
 //   outside the 64-bit integer / double range, nesting deeper than 1024) or whose top level is
 //   not an object becomes exactly
-//   {"ferry_invalid_record":true,"file":"<file>","offset":<n>,"length":<bytes>}
-//   (invalid UTF-8 in the file name is replaced by U+FFFD); none of its bytes are kept. The
+//   {"ferry_invalid_record":true,"ferry_file":"<file>","ferry_offset":<n>,"ferry_length":<bytes>}
+//   (core/invalid_record_marker.hpp; invalid UTF-8 in the file name is replaced by U+FFFD);
+//   none of its bytes are kept. The
 //   exception: when every rule is a pattern rule over every string without consent, flag or
 //   time field, such a line is text and gets each rule's pattern matches replaced in its bytes.
 // - Rules apply in order, each to the result of the previous ones. A record consents to a rule

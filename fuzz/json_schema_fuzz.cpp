@@ -1,7 +1,8 @@
 // libFuzzer target for `ferry athena-ddl`'s parsers of outside bytes: schema inference over
 // records (JsonSchemaBuilder) and partition planning over a keyPrefix. Never crashes, and the
 // statement is well formed: plain unique column names, balanced type brackets, every partition
-// in the location template, at most one column per top-level member.
+// in the location template, at most one column per top-level member; and a schema merged from
+// two halves of the records (add_schema) has the columns of all the records added in turn.
 #include <cstddef>
 #include <cstdint>
 #include <set>
@@ -41,17 +42,30 @@ extern "C" int LLVMFuzzerTestOneInput(const uint8_t* data, size_t size) {
   // The first line is a keyPrefix, every other line a record.
   const size_t first_newline = input.find('\n');
   const std::string_view prefix = input.substr(0, first_newline);
-  ferry::JsonSchemaBuilder schema;
+  ferry::JsonSchemaBuilder schema, first, second;
   if (first_newline != std::string_view::npos) {
-    std::string_view rest = input.substr(first_newline + 1);
+    const std::string_view records = input.substr(first_newline + 1);
+    std::string_view rest = records;
     while (!rest.empty()) {
       const size_t end = rest.find('\n');
       const std::string_view line = rest.substr(0, end);
       (void)schema.add_record(line);
+      const bool in_first = static_cast<size_t>(line.data() - records.data()) < records.size() / 2;
+      (void)(in_first ? first : second).add_record(line);
       rest = end == std::string_view::npos ? std::string_view() : rest.substr(end + 1);
     }
   }
+  first.add_schema(second.schema());
   const ferry::AthenaColumns columns = ferry::athena_columns(schema.schema());
+  if (!schema.truncated() && !first.truncated() && !second.truncated()) {
+    const ferry::AthenaColumns merged = ferry::athena_columns(first.schema());
+    FERRY_ASSERT(merged.columns.size() == columns.columns.size());
+    for (size_t i = 0; i < columns.columns.size(); ++i) {
+      FERRY_ASSERT(merged.columns[i].name == columns.columns[i].name);
+      FERRY_ASSERT(merged.columns[i].type == columns.columns[i].type);
+    }
+    FERRY_ASSERT(merged.mappings == columns.mappings);
+  }
   std::set<std::string> names;
   for (const ferry::AthenaColumn& column : columns.columns) {
     FERRY_ASSERT(plain(column.name));

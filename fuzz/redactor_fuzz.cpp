@@ -52,9 +52,10 @@ void check(std::string_view record, ferry::RedactOutcome outcome, std::string_vi
   simdjson::dom::element input;
   simdjson::dom::object in_object;
   if (!parse(input_parser, record, input) || input.get_object().get(in_object)) {
-    std::string marker = R"({"ferry_invalid_record":true,"file":)";
+    std::string marker = R"({"ferry_invalid_record":true,"ferry_file":)";
     ferry::append_json_string(marker, kFile);
-    marker += ferry::cat(R"(,"offset":)", kOffset, R"(,"length":)", record.size(), "}\n");
+    marker +=
+        ferry::cat(R"(,"ferry_offset":)", kOffset, R"(,"ferry_length":)", record.size(), "}\n");
     FERRY_ASSERT(outcome == ferry::RedactOutcome::invalid);
     FERRY_ASSERT(out == marker);
     return;

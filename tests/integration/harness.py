@@ -690,6 +690,28 @@ def ordered_pairs(line):
     return json.loads(line, object_pairs_hook=lambda pairs: pairs)
 
 
+# The invalid-record marker (core/invalid_record_marker.hpp): ferry writes only the prefixed
+# members; markers written before the prefix named them file / offset / length.
+MARKER_FLAG = "ferry_invalid_record"
+MARKER_MEMBERS = ("ferry_file", "ferry_offset", "ferry_length")
+LEGACY_MARKER_MEMBERS = ("file", "offset", "length")
+
+
+def is_marker(obj):
+    return isinstance(obj, dict) and obj.get(MARKER_FLAG) is True
+
+
+def marker_origin(obj):
+    """(file, offset, length) of an invalid-record marker, in either spelling."""
+    names = MARKER_MEMBERS if MARKER_MEMBERS[0] in obj else LEGACY_MARKER_MEMBERS
+    return tuple(obj.get(name) for name in names)
+
+
+def marker(path, offset, length):
+    """The marker ferry ships for the invalid line of `length` bytes at `path`:`offset`."""
+    return dict(zip((MARKER_FLAG,) + MARKER_MEMBERS, (True, path, offset, length)))
+
+
 def check_seed_output(tc, inputs, lines, replacement="REDACTED_CONTENT", flag="data_redacted",
                       fields=("dob", "ssn_no"), consent="data_share_consent",
                       allow_duplicates=False):
@@ -703,8 +725,8 @@ def check_seed_output(tc, inputs, lines, replacement="REDACTED_CONTENT", flag="d
     for line in lines:
         obj = json.loads(line)  # every delivered line must be JSON
         tc.assertIsInstance(obj, dict, f"delivered line is not an object: {line[:200]!r}")
-        if obj.get("ferry_invalid_record") is True:
-            k = (obj.get("file"), obj.get("offset"))
+        if is_marker(obj):
+            k = marker_origin(obj)[:2]
             if not allow_duplicates:
                 tc.assertFalse(k in markers, f"invalid-record marker delivered twice: {line!r}")
             markers[k] = (obj, line)
@@ -743,8 +765,7 @@ def check_seed_output(tc, inputs, lines, replacement="REDACTED_CONTENT", flag="d
                    "invalid-record markers do not match the invalid input lines")
     for (path, off), src in inputs.invalid.items():
         obj, line = markers[(path, off)]
-        tc.assertEqual(obj, {"ferry_invalid_record": True, "file": path, "offset": off,
-                             "length": len(src)}, f"marker for invalid line at {path}:{off}")
+        tc.assertEqual(obj, marker(path, off, len(src)), f"marker for invalid line at {path}:{off}")
         text_secrets.append(src)
         text_secrets += re.findall(rb"INVALID-TOKEN-\d+", src)
 

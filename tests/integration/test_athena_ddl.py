@@ -1,18 +1,19 @@
 """The user's story for Athena: `ferry athena-ddl` prints a CREATE EXTERNAL TABLE for a flow, and
 the table fits what ferry really ships.
 
-Two flows (Wickr messages from tests/data, and seed-shaped events with redaction and an
-invalid line) ship with `ferry --once` to a real S3 server (s3rver on 127.0.0.1). The DDL is
+Two flows (Wickr messages from tests/data, and seed-shaped events, both with redaction and
+invalid lines) ship with `ferry --once` to a real S3 server (s3rver on 127.0.0.1). The DDL is
 parsed by a small strict parser below (CREATE EXTERNAL TABLE with struct/array column types),
 then compared with the records downloaded from S3 (awscli + the zstd CLI): every key of every
-shipped record is a column whose type holds its value, the columns are exactly what the records
+shipped record, invalid-record markers included, is a column whose type holds its value, no
+marker member shares a name with a record's field, the columns are exactly what the records
 (and the flow's rules) give, and every object key matches LOCATION and the projection template.
+A Wickr flow's columns do not depend on which of the bot's files are still on disk.
 """
 import datetime
 import json
 import os
 import re
-import shutil
 import subprocess
 import sys
 import tempfile
@@ -30,6 +31,13 @@ SEED_EVENTS = [
     '{"name": "Aria", "dob": "2011-02-11", "ssn_no": 800007919, "data_share_consent": null, '
     '"evnt_time": "2021-01-31T20:32:26.114917", "visits": 2.5, "tags": ["a"], "address-line": "x"}',
 ]
+
+
+# Lines of the Wickr flow that are not JSON objects: each ships as an invalid-record marker.
+WICKR_INVALID = ['{"message_id": "cut-short", "file": {"filename": "a.pdf"', '["not", "an object"]']
+# The marker's members before the ferry_ prefix: the DDL declares those the records do not use,
+# so that objects shipped before the prefix stay readable.
+LEGACY_MARKER_COLUMNS = {"file": "string", "offset": "bigint", "length": "bigint"}
 
 
 # ----------------------------------------------------------------------------------------------
@@ -269,7 +277,19 @@ class AthenaDdlStory(unittest.TestCase):
         t = cls.tmp = cls._tmp.name
         os.makedirs(os.path.join(t, "wickr"))
         os.makedirs(os.path.join(t, "events"))
-        shutil.copy(WICKR_SAMPLE, os.path.join(t, "wickr", "messages-001.txt"))
+        with open(WICKR_SAMPLE) as f:
+            wickr = f.read().splitlines()
+        with open(os.path.join(t, "wickr", "messages-001.txt"), "w") as f:
+            f.write("\n".join(wickr[:2] + WICKR_INVALID + wickr[2:]) + "\n")
+        # The bot deletes files once shipped: what is left may lack members, as here time,
+        # time_iso and ttl (and a file message).
+        partial = [json.loads(line) for line in wickr if json.loads(line)["msgtype"] != 6000]
+        for message in partial:
+            for member in ("time", "time_iso", "ttl"):
+                message.pop(member, None)
+        cls.wickr_partial = os.path.join(t, "wickr-left-on-disk.txt")
+        with open(cls.wickr_partial, "w") as f:
+            f.write("".join(json.dumps(m) + "\n" for m in partial))
         events = os.path.join(t, "events", "events.log")
         with open(events, "w") as f:
             f.write("\n".join(SEED_EVENTS) + "\n")
@@ -284,8 +304,9 @@ class AthenaDdlStory(unittest.TestCase):
                  "initialPosition": "START_OF_FILE",
                  "s3": {"bucket": harness.BUCKET, "keyPrefix": "wickr/dt=%Y-%m-%d/hour=%H/",
                         "maxObjectAgeMillis": 1000},
-                 "redact": [{"fields": ["file.localfilename"], "flagField": "data_redacted",
-                             "redactedAtField": "redacted_at"}]},
+                 "redact": [{"fields": ["file.localfilename"], "mode": "remove",
+                             "flagField": "data_redacted", "redactedAtField": "redacted_at"},
+                            {"fields": ["control.msgtype"]}]},
                 {"name": "events", "filePattern": os.path.join(t, "events", "*.log"),
                  "initialPosition": "START_OF_FILE",
                  "s3": {"bucket": harness.BUCKET, "keyPrefix": "events/day%Y%m%d/{host}/",
@@ -340,6 +361,20 @@ class AthenaDdlStory(unittest.TestCase):
             expected.setdefault(name, t)
         self.assertEqual(table["columns"], expected)
 
+    def check_markers_are_their_own_columns(self, table, records):
+        """The objects hold markers; no marker member is a field of the flow's records (a Wickr
+        message's `file` is a struct, a marker's file a string); each is a declared column."""
+        shipped = [json.loads(r) for r in records]
+        markers = [r for r in shipped if harness.is_marker(r)]
+        self.assertTrue(markers, "the objects hold no invalid-record marker")
+        fields = {k.lower() for r in shipped if not harness.is_marker(r) for k in r}
+        for marker in markers:
+            self.assertEqual(set(marker), {harness.MARKER_FLAG, *harness.MARKER_MEMBERS})
+            self.assertEqual(set(marker) & fields, set(), "a marker member is a record's field")
+            for key, value in marker.items():
+                self.assertTrue(fits(value, table["columns"][key]), f"{key}={value!r}")
+        return markers
+
     def check_keys_match_projection(self, table, keys):
         props = table["properties"]
         self.assertEqual(props["projection.enabled"], "true")
@@ -379,20 +414,22 @@ class AthenaDdlStory(unittest.TestCase):
     def test_wickr_table_fits_what_ferry_ships(self):
         table, notes = self.parsed("wickr")
         self.assertEqual(table["table"], "wickr")
-        self.assertIn("5 record(s) sampled from 1 file(s)", notes)
+        self.assertIn("5 record(s) sampled from 1 file(s), 2 line(s) skipped", notes)
+        self.assertIn("the records are Wickr messages", notes)
         self.assertEqual(table["location"], f"s3://{harness.BUCKET}/wickr/")
         self.assertEqual(table["partitions"], {"dt": "string", "hour": "int"})
         self.assertEqual(table["columns"]["file"][0], "struct")
+        self.assertNotIn("localfilename", table["columns"]["file"][1])  # removed by the rule
         self.assertEqual(table["columns"]["control"],
                          ("struct", {"isrecall": "boolean", "msgid": "string",
-                                     "msgtype": "bigint"}))
+                                     "msgtype": "string"}))  # replaced by the second rule
         with harness.S3rver() as s3:
             self.ship(s3)
             records = s3.download_records("wickr/")
             keys = list(s3.list_objects("wickr/"))
-        self.check_table_fits_records(table, records, {
-            "data_redacted": "boolean", "redacted_at": "string",
-            "ferry_invalid_record": "boolean", "offset": "bigint", "length": "bigint"})
+        markers = self.check_markers_are_their_own_columns(table, records)
+        self.assertEqual(len(markers), len(WICKR_INVALID))
+        self.check_table_fits_records(table, records, {"offset": "bigint", "length": "bigint"})
         self.check_keys_match_projection(table, keys)
         self.assertEqual(table["properties"]["projection.hour.range"], "0,23")
 
@@ -420,8 +457,30 @@ class AthenaDdlStory(unittest.TestCase):
             keys = list(s3.list_objects("events/"))
         # The mapping reads "address-line" into address_line.
         renamed = [r.replace(b'"address-line"', b'"address_line"') for r in records]
-        self.check_table_fits_records(table, renamed, {})
+        self.check_markers_are_their_own_columns(table, renamed)
+        self.check_table_fits_records(table, renamed, LEGACY_MARKER_COLUMNS)
         self.check_keys_match_projection(table, keys)
+        # A marker shipped before the prefix reads under the same table.
+        legacy = {"ferry_invalid_record": True, "file": "/var/log/a.log", "offset": 7,
+                  "length": 3}
+        self.assertEqual(harness.marker_origin(legacy), ("/var/log/a.log", 7, 3))
+        for key, value in legacy.items():
+            self.assertTrue(fits(value, table["columns"][key]), f"{key}={value!r}")
+
+    def test_wickr_columns_do_not_depend_on_the_files_left(self):
+        full, _ = self.parsed("wickr")
+        partial, notes = self.parsed("wickr", "--sample", self.wickr_partial)
+        self.assertIn("the documented Wickr message shape is merged in, 5 record(s)", notes)
+        self.assertEqual(partial["columns"], full["columns"])
+        for column in ("time", "time_iso", "ttl"):
+            self.assertEqual(partial["columns"][column], "string")
+        empty = os.path.join(self.tmp, "nothing-left.txt")
+        open(empty, "w").close()
+        documented, _ = self.parsed("wickr", "--sample", empty, "--schema", "wickr")
+        self.assertEqual(documented["columns"], full["columns"])
+        # Without the documented shape the columns are the sample's alone.
+        alone, _ = self.parsed("wickr", "--sample", self.wickr_partial, "--schema", "sample")
+        self.assertNotIn("time_iso", alone["columns"])
 
     def test_directory_flow_needs_a_location(self):
         p = self.athena_ddl("local")
@@ -450,7 +509,7 @@ class AthenaDdlStory(unittest.TestCase):
     def test_usage_errors_exit_2(self):
         for args, message in [((), "needs --flow"), (("--flow", "nope"), "no flow named"),
                               (("--flow", "wickr", "--since", "May"), "--since must be"),
-                              (("--flow", "wickr", "--schema", "x"), "--schema knows only")]:
+                              (("--flow", "wickr", "--schema", "x"), "--schema is wickr or sample")]:
             p = subprocess.run([harness.FERRY_BIN, "athena-ddl", "--config", self.config_path,
                                 *args], env=harness.ferry_env(), capture_output=True, text=True,
                                timeout=60)

@@ -329,8 +329,8 @@ class RedactionPatternsStory(harness.S3rverTestCase):
         for line in self.lines:
             obj = json.loads(line)
             self.assertIsInstance(obj, dict, f"delivered line is not an object: {line[:200]!r}")
-            if obj.get("ferry_invalid_record") is True:
-                k = (obj.get("file"), obj.get("offset"))
+            if harness.is_marker(obj):
+                k = harness.marker_origin(obj)[:2]
                 self.assertNotIn(k, markers, f"marker delivered twice: {line!r}")
                 markers[k] = obj
                 continue
@@ -360,9 +360,8 @@ class RedactionPatternsStory(harness.S3rverTestCase):
         self.assertEqual(set(markers), set(self.inputs.invalid),
                          "markers do not match the invalid input lines")
         for (path, off), src in self.inputs.invalid.items():
-            self.assertEqual(markers[(path, off)],
-                             {"ferry_invalid_record": True, "file": path, "offset": off,
-                              "length": len(src)}, f"marker for {src!r}")
+            self.assertEqual(markers[(path, off)], harness.marker(path, off, len(src)),
+                             f"marker for {src!r}")
         for text in INVALID:
             for token in re.findall(r"INVALID-TOKEN-\d+|321-54-9876", text):
                 self.assertNotIn(token.encode(), self.blob, f"text of invalid line {text!r}")
@@ -455,13 +454,14 @@ class RedactionPatternsStory(harness.S3rverTestCase):
         self.assertRan()
         for path in self.files:
             stream, _err = self.stream[path]
-            expected = [line.replace(b'"file":"<stdin>"', b'"file":' + json.dumps(path).encode())
+            expected = [line.replace(b'"ferry_file":"<stdin>"',
+                                     b'"ferry_file":' + json.dumps(path).encode())
                         for line in stream]
             got = []
             for key in sorted(self.object_lines):
                 for line in self.object_lines[key]:
                     obj = json.loads(line)
-                    src = obj.get("file") if obj.get("ferry_invalid_record") is True \
+                    src = harness.marker_origin(obj)[0] if harness.is_marker(obj) \
                         else self.source_of.get(obj.get("message_id"))
                     if src == path:
                         got.append(line)

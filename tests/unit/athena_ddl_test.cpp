@@ -12,6 +12,7 @@
 #include "agent/athena_ddl_command.hpp"
 #include "core/athena_partitions.hpp"
 #include "core/json_schema.hpp"
+#include "core/text.hpp"
 
 namespace ferry {
 namespace {
@@ -98,6 +99,33 @@ TEST(JsonSchema, RedactedPathsAreForcedToStrings) {
             "r array<struct<`email`:string>>\n"
             "absent struct<`inner`:string>\n"
             "data_redacted boolean\n");
+}
+
+TEST(JsonSchema, MergingASchemaEqualsAddingItsRecords) {
+  const std::vector<std::string> records = {
+      R"({"id":1,"o":{"a":1},"l":[],"x":null,"Name":"n"})",
+      R"({"id":2.5,"o":{"b":"s"},"l":[{"k":1}],"t":true})",
+      R"({"id":"3","o":5,"l":[{"k":2.5,"j":[1]}],"x":{"deep":[null]},"name":1})",
+      R"({"o":{"c":[true]},"l":[],"x":{"deep":[{"z":1}]},"t":false,"new":[[1],[2]]})"};
+  for (size_t split = 0; split <= records.size(); ++split) {
+    JsonSchemaBuilder all, first, second;
+    for (size_t i = 0; i < records.size(); ++i) {
+      EXPECT_TRUE(all.add_record(records[i]));
+      EXPECT_TRUE((i < split ? first : second).add_record(records[i]));
+    }
+    first.add_schema(second.schema());
+    EXPECT_EQ(columns_of(first), columns_of(all)) << "split at " << split;
+  }
+  JsonSchemaBuilder all;
+  for (const std::string& record : records) all.add_record(record);
+  EXPECT_EQ(columns_of(all),
+            "id string\n"
+            "o string\n"  // an object, then a number
+            "l array<struct<`k`:double,`j`:array<bigint>>>\n"
+            "x struct<`deep`:array<struct<`z`:bigint>>>\n"
+            "name string\n"
+            "t boolean\n"
+            "new array<array<bigint>>\n");
 }
 
 TEST(AthenaColumns, KeysThatAreNotAthenaNamesGetMappings) {
@@ -228,7 +256,7 @@ TEST(AthenaDdlCommand, CommandLine) {
   ASSERT_TRUE(options.ok()) << options.error().message;
   EXPECT_EQ(options->config_path, "/a.json");
   EXPECT_EQ(options->samples, (std::vector<std::string>{"/x", "/y"}));
-  EXPECT_TRUE(options->wickr_schema);
+  EXPECT_EQ(options->schema, AthenaDdlOptions::Schema::wickr);
   EXPECT_EQ(options->location, "s3://b/p/");
   EXPECT_EQ(options->since, 1714521600);
   EXPECT_EQ(parse_athena_ddl_args({}).error().message, "needs --flow NAME|INDEX");
@@ -236,6 +264,11 @@ TEST(AthenaDdlCommand, CommandLine) {
   EXPECT_FALSE(parse_athena_ddl_args({"--flow", "f", "--since", "2024-5-1"}).ok());
   EXPECT_FALSE(parse_athena_ddl_args({"--flow", "f", "--location", "http://x/"}).ok());
   EXPECT_FALSE(parse_athena_ddl_args({"--flow"}).ok());
+  EXPECT_EQ(parse_athena_ddl_args({"--flow", "f"})->schema, AthenaDdlOptions::Schema::detect);
+  EXPECT_EQ(parse_athena_ddl_args({"--flow", "f", "--schema", "sample"})->schema,
+            AthenaDdlOptions::Schema::sample);
+  EXPECT_EQ(parse_athena_ddl_args({"--flow", "f", "--schema", "json"}).error().message,
+            "--schema is wickr or sample, got json");
 }
 
 TEST(AthenaDdlCommand, ColumnsAreWhatTheFlowShips) {
@@ -271,7 +304,10 @@ TEST(AthenaDdlCommand, ColumnsAreWhatTheFlowShips) {
             "  `data_redacted` boolean,\n"
             "  `redacted_at` string,\n"
             "  `ferry_invalid_record` boolean,\n"
-            "  `file` string,\n"
+            "  `ferry_file` string,\n"
+            "  `ferry_offset` bigint,\n"
+            "  `ferry_length` bigint,\n"
+            "  `file` string,\n"  // the marker's members before the ferry_ prefix
             "  `offset` bigint,\n"
             "  `length` bigint\n");
   ASSERT_FALSE(notes.empty());
@@ -284,12 +320,130 @@ TEST(AthenaDdlCommand, ColumnsAreWhatTheFlowShips) {
                 .error()
                 .message.find("pass --sample FILE or --schema wickr"),
             std::string::npos);
-  options.wickr_schema = true;
+  options.schema = AthenaDdlOptions::Schema::wickr;
   auto wickr = build_athena_ddl(parsed->config.flows[0], options, notes);
   ASSERT_TRUE(wickr.ok());
   EXPECT_NE(wickr->find("`control` struct<`isrecall`:boolean,`msgid`:string,`msgtype`:bigint>"),
             std::string::npos);
   std::remove(sample.c_str());
+}
+
+// The columns of a statement, one "name type" a line.
+std::string ddl_columns(const std::string& ddl) {
+  const size_t start = ddl.find("(\n") + 2;
+  return ddl.substr(start, ddl.find("\n)\n") + 1 - start);
+}
+
+config::Flow wickr_flow(std::string_view redact) {
+  Result<config::Parsed> parsed = config::parse(cat(R"({"flows": [
+    {"name": "wickr", "filePattern": "/nonexistent/*.txt", "s3": {"bucket": "retention",
+     "keyPrefix": "wickr/dt=%Y-%m-%d/"}, "redact": )",
+                                                    redact, "}]}"));
+  EXPECT_TRUE(parsed.ok()) << parsed.error().message;
+  return parsed->config.flows.at(0);
+}
+
+std::string write_sample(std::string_view name, std::string_view text) {
+  const std::string path = ::testing::TempDir() + std::string(name);
+  std::ofstream(path) << text;
+  return path;
+}
+
+// The issue's case: the bot had deleted the file holding `time`, `time_iso` and `ttl`. The
+// sampled records are Wickr messages, so the documented shape fills the columns in.
+TEST(AthenaDdlCommand, SampledWickrMessagesGetTheDocumentedColumns) {
+  const config::Flow flow = wickr_flow("[]");
+  const std::string sample =
+      write_sample("athena_ddl_wickr_partial.txt",
+                   R"({"message":"hi","message_id":"m1","msg_ts":"1691176258.9","msgtype":1000,)"
+                   R"("sender":"bob@example.com","vgroupid":"v1","extra":1})"
+                   "\n");
+  AthenaDdlOptions options;
+  options.flow = "wickr";
+  options.samples = {sample};
+  std::vector<std::string> notes;
+  auto ddl = build_athena_ddl(flow, options, notes);
+  ASSERT_TRUE(ddl.ok()) << ddl.error().message;
+  const std::string columns = ddl_columns(*ddl);
+  const std::string each_with_comma = cat(columns.substr(0, columns.size() - 1), ",\n");
+  for (const char* column : {"`time` string", "`time_iso` string", "`ttl` string",
+                             "`receiver` string", "`bor` string", "`extra` bigint",
+                             "`control` struct<`isrecall`:boolean,`msgid`:string,"
+                             "`msgtype`:bigint>"}) {
+    EXPECT_NE(each_with_comma.find(cat("  ", column, ",\n")), std::string::npos) << column << "\n"
+                                                                                 << columns;
+  }
+  EXPECT_EQ(columns.find("ferry_invalid_record"), std::string::npos);  // no rules: no marker
+  ASSERT_EQ(notes.size(), 2u);
+  EXPECT_EQ(notes[1],
+            "the records are Wickr messages (--schema sample: not): the documented Wickr "
+            "message shape is merged in, 5 record(s) as the flow's rules ship them");
+
+  notes.clear();
+  options.schema = AthenaDdlOptions::Schema::sample;
+  auto sampled_only = build_athena_ddl(flow, options, notes);
+  ASSERT_TRUE(sampled_only.ok());
+  EXPECT_EQ(ddl_columns(*sampled_only),
+            "  `message` string,\n  `message_id` string,\n  `msg_ts` string,\n"
+            "  `msgtype` bigint,\n  `sender` string,\n  `vgroupid` string,\n"
+            "  `extra` bigint\n");
+  EXPECT_EQ(notes.size(), 1u);
+
+  // Records that are not Wickr messages get nothing of it.
+  const std::string events = write_sample("athena_ddl_events.jsonl", "{\"message_id\":\"m\"}\n");
+  options.samples = {events};
+  options.schema = AthenaDdlOptions::Schema::detect;
+  auto plain = build_athena_ddl(flow, options, notes);
+  ASSERT_TRUE(plain.ok());
+  EXPECT_EQ(ddl_columns(*plain), "  `message_id` string\n");
+  std::remove(sample.c_str());
+  std::remove(events.c_str());
+}
+
+// `--schema wickr` ships the documented messages through the flow's rules, as a sample is: a
+// removed member is no column, a replaced one is a string, the rules' fields are added.
+TEST(AthenaDdlCommand, TheWickrSchemaGoesThroughTheFlowsRules) {
+  const config::Flow flow = wickr_flow(R"([
+      {"fields": ["file.localfilename", "bor"], "mode": "remove"},
+      {"fields": ["control.msgtype"], "flagField": "data_redacted",
+       "redactedAtField": "redacted_at"}])");
+  AthenaDdlOptions options;
+  options.flow = "wickr";
+  options.schema = AthenaDdlOptions::Schema::wickr;
+  std::vector<std::string> notes;
+  auto ddl = build_athena_ddl(flow, options, notes);
+  ASSERT_TRUE(ddl.ok()) << ddl.error().message;
+  EXPECT_EQ(ddl_columns(*ddl),
+            "  `message` string,\n"
+            "  `message_id` string,\n"
+            "  `msg_ts` string,\n"
+            "  `msgtype` bigint,\n"
+            "  `receiver` string,\n"
+            "  `sender` string,\n"
+            "  `sender_type` string,\n"
+            "  `time` string,\n"
+            "  `time_iso` string,\n"
+            "  `ttl` string,\n"
+            "  `vgroupid` string,\n"
+            "  `data_redacted` boolean,\n"
+            "  `redacted_at` string,\n"
+            "  `links` array<struct<`url`:string>>,\n"
+            "  `file` struct<`filename`:string,`guid`:string,`uploadedbyuser`:string,"
+            "`uploadedtimestamp`:string>,\n"
+            "  `edit` struct<`originalmessageid`:string,`text`:string,`type`:string>,\n"
+            "  `control` struct<`isrecall`:boolean,`msgid`:string,`msgtype`:string>,\n"
+            // The marker's members, prefixed: none is a record's field. Of the old names only
+            // those the records do not use (`file` is the attachment).
+            "  `ferry_invalid_record` boolean,\n"
+            "  `ferry_file` string,\n"
+            "  `ferry_offset` bigint,\n"
+            "  `ferry_length` bigint,\n"
+            "  `offset` bigint,\n"
+            "  `length` bigint\n");
+  EXPECT_EQ(notes.at(0), "0 record(s) sampled from 0 file(s)");
+  EXPECT_EQ(notes.at(1),
+            "--schema wickr: the documented Wickr message shape is merged in, 5 record(s) as "
+            "the flow's rules ship them");
 }
 
 }  // namespace

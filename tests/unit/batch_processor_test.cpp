@@ -57,7 +57,8 @@ TEST(BatchProcessor, FlowWithRulesRedactsAndCountsOutcomes) {
       decompress(batch.frame),
       "{\"dob\":\"1990-01-01\",\"data_share_consent\":true}\n"
       "{\"dob\":\"REDACTED_CONTENT\",\"ssn_no\":\"REDACTED_CONTENT\",\"data_redacted\":true}\n"
-      "{\"ferry_invalid_record\":true,\"file\":\"/in/events.log\",\"offset\":90,\"length\":18}\n");
+      "{\"ferry_invalid_record\":true,\"ferry_file\":\"/in/"
+      "events.log\",\"ferry_offset\":90,\"ferry_length\":18}\n");
   EXPECT_EQ(batch.stats.redacted, 1u);
   EXPECT_EQ(batch.stats.invalid, 1u);
 }
@@ -88,9 +89,9 @@ TEST(BatchProcessor, PieceOfAnOverLongLineIsNeverShippedInAFlowWithRules) {
   add_record(batch, R"({"dob":"1990-01-01","data_share_consent":true})", 0);
   batch.records.back().piece = true;
   processor.process(batch, 0);
-  EXPECT_EQ(
-      decompress(batch.frame),
-      "{\"ferry_invalid_record\":true,\"file\":\"/in/events.log\",\"offset\":0,\"length\":46}\n");
+  EXPECT_EQ(decompress(batch.frame),
+            "{\"ferry_invalid_record\":true,\"ferry_file\":\"/in/"
+            "events.log\",\"ferry_offset\":0,\"ferry_length\":46}\n");
   EXPECT_EQ(batch.stats.invalid, 1u);
 }
 

@@ -58,9 +58,12 @@ TEST(RedactCommand, PrintsWhatTheFlowShips) {
   EXPECT_EQ(out.str(),
             "{\"file\":{\"localfilename\":\"REDACTED_CONTENT\"},\"to\":\"REDACTED_CONTENT\","
             "\"data_redacted\":true}\n"
-            "{\"ferry_invalid_record\":true,\"file\":\"<stdin>\",\"offset\":60,\"length\":8}\n"
-            "{\"ferry_invalid_record\":true,\"file\":\"<stdin>\",\"offset\":69,\"length\":64}\n"
-            "{\"ferry_invalid_record\":true,\"file\":\"<stdin>\",\"offset\":133,\"length\":6}\n");
+            "{\"ferry_invalid_record\":true,\"ferry_file\":\"<stdin>\",\"ferry_offset\":60,\"ferry_"
+            "length\":8}\n"
+            "{\"ferry_invalid_record\":true,\"ferry_file\":\"<stdin>\",\"ferry_offset\":69,\"ferry_"
+            "length\":64}\n"
+            "{\"ferry_invalid_record\":true,\"ferry_file\":\"<stdin>\",\"ferry_offset\":133,"
+            "\"ferry_length\":6}\n");
   EXPECT_EQ(counts.records, 4u);
   EXPECT_EQ(counts.redacted, 1u);
   EXPECT_EQ(counts.invalid, 3u);

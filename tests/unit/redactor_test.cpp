@@ -17,6 +17,7 @@
 #include <utility>
 #include <vector>
 
+#include "core/invalid_record_marker.hpp"
 #include "core/text.hpp"
 
 // Counts heap allocations so a test can prove the steady state does not allocate.
@@ -87,9 +88,9 @@ Processed run(Redactor& redactor, std::string_view record, uint64_t offset = 0) 
 }
 
 std::string marker(std::string_view file, uint64_t offset, size_t length) {
-  std::string out = R"({"ferry_invalid_record":true,"file":)";
+  std::string out = R"({"ferry_invalid_record":true,"ferry_file":)";
   append_json_string(out, file);
-  out += cat(R"(,"offset":)", offset, R"(,"length":)", length, "}\n");
+  out += cat(R"(,"ferry_offset":)", offset, R"(,"ferry_length":)", length, "}\n");
   return out;
 }
 
@@ -515,19 +516,38 @@ TEST(Redactor, InvalidMarkerEscapesAndRepairsTheFileName) {
   Redactor redactor({seed_rule()});
   std::string out;
   redactor.process("x", RecordOrigin{"dir/a\"b\\c\n.log", 1}, out);
-  EXPECT_EQ(out,
-            "{\"ferry_invalid_record\":true,\"file\":\"dir/a\\\"b\\\\c\\n.log\",\"offset\":1,"
-            "\"length\":1}\n");
+  EXPECT_EQ(
+      out,
+      "{\"ferry_invalid_record\":true,\"ferry_file\":\"dir/a\\\"b\\\\c\\n.log\",\"ferry_offset\":1,"
+      "\"ferry_length\":1}\n");
   out.clear();
   redactor.process(
       "x", RecordOrigin{"\xff\xfe-\xe2\x82-\xf0\x9f\x98\x80-\xed\xa0\x80", 18446744073709551615u},
       out);
-  EXPECT_EQ(
-      out,
-      "{\"ferry_invalid_record\":true,\"file\":\"\xEF\xBF\xBD\xEF\xBF\xBD-\xEF\xBF\xBD-"
-      "\xf0\x9f\x98\x80-\xEF\xBF\xBD\xEF\xBF\xBD\xEF\xBF\xBD\",\"offset\":18446744073709551615,"
-      "\"length\":1}\n");
+  EXPECT_EQ(out,
+            "{\"ferry_invalid_record\":true,\"ferry_file\":\"\xEF\xBF\xBD\xEF\xBF\xBD-\xEF\xBF\xBD-"
+            "\xf0\x9f\x98\x80-\xEF\xBF\xBD\xEF\xBF\xBD\xEF\xBF\xBD\",\"ferry_offset\":"
+            "18446744073709551615,"
+            "\"ferry_length\":1}\n");
   members_of(out.substr(0, out.size() - 1));
+}
+
+// A marker shares no name with a record's fields (a Wickr message's `file` is a struct): every
+// member is prefixed, whatever the record held.
+TEST(Redactor, InvalidMarkerMembersAreAllPrefixed) {
+  Redactor redactor({seed_rule()});
+  std::string out;
+  EXPECT_EQ(redactor.process(R"({"file":{"guid":"G"},"offset":1,"length":2,)",
+                             RecordOrigin{"/in/m.txt", 7}, out),
+            RedactOutcome::invalid);
+  const Members members = members_of(out.substr(0, out.size() - 1));
+  ASSERT_EQ(members.size(), 4u);
+  EXPECT_EQ(members[0], (std::pair<std::string, std::string>{std::string(kMarkerFlag), "true"}));
+  EXPECT_EQ(members[1],
+            (std::pair<std::string, std::string>{std::string(kMarkerFile), "\"/in/m.txt\""}));
+  EXPECT_EQ(members[2], (std::pair<std::string, std::string>{std::string(kMarkerOffset), "7"}));
+  EXPECT_EQ(members[3], (std::pair<std::string, std::string>{std::string(kMarkerLength), "43"}));
+  for (const auto& [name, value] : members) EXPECT_TRUE(name.starts_with("ferry_")) << name;
 }
 
 // --- properties over many records -----------------------------------------------------------
