@@ -65,9 +65,21 @@ std::string progress_line(uint64_t done, uint64_t total, uint64_t elapsed_millis
 
 Monitor::Monitor(const Metrics& metrics, MonitorOptions options)
     : metrics_(metrics),
-      options_(options),
+      progress_(options.progress),
+      status_period_millis_(options.status_period_millis),
+      grace_millis_(options.grace_millis),
       started_millis_(steady_millis()),
       thread_([this] { run(); }) {}
+
+void Monitor::reconfigure(uint64_t status_period_millis, int64_t grace_millis) {
+  grace_millis_.store(grace_millis);
+  {
+    std::lock_guard lock(mutex_);
+    status_period_millis_.store(status_period_millis);
+    reconfigured_ = true;
+  }
+  wake_.notify_all();
+}
 
 Monitor::~Monitor() {
   {
@@ -76,33 +88,40 @@ Monitor::~Monitor() {
   }
   wake_.notify_all();
   thread_.join();
-  if (options_.progress) log::end_progress();
-  if (options_.status_period_millis != 0) log_kinesis_agent_progress();
+  if (progress_) log::end_progress();
+  if (status_period_millis_.load() != 0) log_kinesis_agent_progress();
 }
 
 void Monitor::run() {
   const uint64_t started = steady_millis();
   const uint64_t done_at_start = total_bytes_read(metrics_);
-  uint64_t next_status =
-      options_.status_period_millis ? started + options_.status_period_millis : 0;
+  uint64_t period = status_period_millis_.load();
+  uint64_t next_status = period != 0 ? started + period : 0;
   std::unique_lock lock(mutex_);
   while (!stop_) {
+    if (reconfigured_) {  // a reload: the new period counts from now
+      reconfigured_ = false;
+      period = status_period_millis_.load();
+      next_status = period != 0 ? steady_millis() + period : 0;
+    }
     const uint64_t now = steady_millis();
-    uint64_t wait = options_.progress ? kProgressMillis : 60000;
+    uint64_t wait = progress_ ? kProgressMillis : 60000;
     if (next_status != 0) wait = std::min(wait, next_status > now ? next_status - now : 0);
-    wake_.wait_for(lock, std::chrono::milliseconds(wait), [this] { return stop_; });
+    wake_.wait_for(lock, std::chrono::milliseconds(wait),
+                   [this] { return stop_ || reconfigured_; });
     if (stop_) break;
+    if (reconfigured_) continue;
     lock.unlock();
-    if (options_.progress) draw_progress(started, done_at_start);
+    if (progress_) draw_progress(started, done_at_start);
     if (next_status != 0 && steady_millis() >= next_status) {
       log_kinesis_agent_progress();
       log_status();
-      next_status += options_.status_period_millis;
+      next_status += period;
     }
     lock.lock();
   }
   lock.unlock();
-  if (options_.progress) draw_progress(started, done_at_start);
+  if (progress_) draw_progress(started, done_at_start);
 }
 
 void Monitor::draw_progress(uint64_t started_millis, uint64_t done_at_start) {
@@ -144,7 +163,7 @@ void Monitor::log_status() {
         " invalid; lag ", format_bytes(sample.lag_bytes), "; oldest pending ",
         pending_since == 0 ? std::string("none") : cat((now - pending_since) / 1000, " s")));
   }
-  const std::vector<std::string> problems = unhealthy_flows(metrics_, now, options_.grace_millis);
+  const std::vector<std::string> problems = unhealthy_flows(metrics_, now, grace_millis_.load());
   for (const std::string& problem : problems) FERRY_WARN(cat("status: unhealthy: ", problem));
 }
 

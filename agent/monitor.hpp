@@ -4,6 +4,7 @@
 // (bytes done of the backlog, MB/s, ETA).
 #pragma once
 
+#include <atomic>
 #include <condition_variable>
 #include <cstdint>
 #include <mutex>
@@ -29,6 +30,9 @@ class Monitor {
   Monitor(const Monitor&) = delete;
   Monitor& operator=(const Monitor&) = delete;
 
+  // A reload's new status period (0: none; the next line one period from now) and health grace.
+  void reconfigure(uint64_t status_period_millis, int64_t grace_millis);
+
  private:
   void run();
   void log_status();
@@ -36,7 +40,10 @@ class Monitor {
   void draw_progress(uint64_t started_millis, uint64_t done_at_start);
 
   const Metrics& metrics_;
-  MonitorOptions options_;
+  const bool progress_;
+  std::atomic<uint64_t> status_period_millis_;
+  std::atomic<int64_t> grace_millis_;
+  bool reconfigured_ = false;      // guarded by mutex_
   const uint64_t started_millis_;  // the uptime of the Kinesis Agent's progress line
   std::mutex mutex_;
   std::condition_variable wake_;

@@ -170,7 +170,6 @@ void carry_over_position_keys(const config::Config& config, Checkpoint& checkpoi
 Result<RunSummary> run_pipeline(const config::Config& config, const RunOptions& options) {
   FERRY_ASSERT(options.metrics != nullptr);
   options.metrics->begin_configuration();
-  const auto started = std::chrono::steady_clock::now();
   auto checkpoint = load_checkpoint(config.checkpoint_file);
   if (!checkpoint) return checkpoint.error();
   carry_over_position_keys(config, checkpoint.value());
@@ -322,10 +321,6 @@ Result<RunSummary> run_pipeline(const config::Config& config, const RunOptions& 
   stop_retrying.store(true);  // stream calls still retrying after a failure give up
 
   RunSummary summary;
-  summary.bytes_read = tailer.stats().bytes_read;
-  summary.shipped = shipper.stats();
-  summary.seconds =
-      std::chrono::duration<double>(std::chrono::steady_clock::now() - started).count();
   if (!tail_status) return tail_status.error();
   // Following, a failed flow does not end ferry: the next run tries it again.
   if (shipper.checkpoint_failed() || (options.once && shipper.failed()))

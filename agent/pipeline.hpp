@@ -36,10 +36,8 @@ struct RunOptions {
   StopHandle* stop = nullptr;  // optional
 };
 
+// What a run did is in the metrics registry (agent/run_totals.hpp); this is how it ended.
 struct RunSummary {
-  uint64_t bytes_read = 0;
-  ShipperStats shipped;
-  double seconds = 0;
   // Following: a flow's destination failed in this run (its records stay in its files). The
   // next run tries it again; a run that ends ferry (SIGTERM) then exits 1.
   bool undelivered = false;

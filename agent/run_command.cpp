@@ -4,15 +4,21 @@
 #include <sys/signalfd.h>
 #include <unistd.h>
 
+#include <algorithm>
+#include <atomic>
 #include <csignal>
 #include <memory>
 #include <optional>
+#include <string>
+#include <vector>
 
 #include "agent/cloudwatch_reporter.hpp"
 #include "agent/metrics_endpoint.hpp"
 #include "agent/monitor.hpp"
 #include "agent/pipeline.hpp"
+#include "agent/reload_settings.hpp"
 #include "agent/reloader.hpp"
+#include "agent/run_totals.hpp"
 #include "agent/shutdown_watchdog.hpp"
 #include "core/log.hpp"
 #include "core/metrics.hpp"
@@ -20,6 +26,7 @@
 #include "core/text.hpp"
 #include "io/host_name.hpp"
 #include "io/metrics_server.hpp"
+#include "io/steady_clock.hpp"
 #include "io/unique_fd.hpp"
 
 namespace ferry {
@@ -28,29 +35,31 @@ namespace {
 
 constexpr const char* kKinesisAgentLogDirectory = "/var/log/aws-kinesis-agent";
 
-// One line per redaction rule of the current flows: what it did since ferry started.
+// One line per redaction rule that ran since ferry started, flow by flow and in rule order: a
+// rule a reload changed or removed keeps its own line with what it did until then, so the lines
+// add up to what was shipped in the whole run.
 void log_audit(const Metrics& metrics) {
   for (const FlowMetrics* flow : metrics.flows()) {
-    if (!flow->active.load(std::memory_order_relaxed)) continue;
-    metrics.for_each_active_rule(*flow, [&](const RuleMetrics& rule) {
+    struct Line {
+      size_t index;
+      std::string text;
+    };
+    std::vector<Line> lines;  // in the order the rules were first seen
+    const bool flow_active = flow->active.load(std::memory_order_relaxed);
+    metrics.for_each_rule(*flow, [&](const RuleMetrics& rule) {
       const RuleAudit audit{rule.records.value(), rule.values.value()};
-      FERRY_INFO(cat("audit: flow ", flow->name, " ",
-                     describe_audit(rule.index, rule.description, audit)));
+      const bool retired = flow_active && !rule.active.load(std::memory_order_relaxed);
+      const std::string description =
+          retired ? cat(rule.description, " (until a reload)") : rule.description;
+      lines.push_back(Line{rule.index, describe_audit(rule.index, description, audit)});
     });
+    std::stable_sort(lines.begin(), lines.end(),
+                     [](const Line& a, const Line& b) { return a.index < b.index; });
+    for (const Line& line : lines) {
+      FERRY_INFO(cat("audit: flow ", flow->name, flow_active ? "" : " (removed by a reload)", " ",
+                     line.text));
+    }
   }
-}
-
-void log_done(const RunSummary& summary) {
-  const double rate =
-      summary.seconds > 0 ? static_cast<double>(summary.bytes_read) / summary.seconds : 0;
-  const ShipperStats& shipped = summary.shipped;
-  FERRY_INFO(cat("done: ", shipped.records, " records (", shipped.redacted, " redacted, ",
-                 shipped.invalid, " invalid, ", shipped.dropped, " dropped), ", summary.bytes_read,
-                 " bytes read, ", shipped.objects, " objects, ", shipped.compressed_bytes,
-                 " bytes compressed, ",
-                 shipped.stream_calls > 0 ? cat(shipped.stream_calls, " stream calls, ") : "",
-                 static_cast<uint64_t>(summary.seconds * 1000), " ms, ",
-                 format_bytes(static_cast<uint64_t>(rate)), "/s"));
 }
 
 // Which flows a reload adds, removes and keeps, by name.
@@ -140,12 +149,14 @@ int run_agent(const CliOptions& cli, config::Config config) {
   const UniqueFd signal_fd(::signalfd(-1, &signals, SFD_CLOEXEC));
 
   Metrics metrics;
-  const int64_t grace_millis = static_cast<int64_t>(config.operations.unhealthy_after_millis);
+  const uint64_t started_millis = steady_millis();
+  // metrics.unhealthyAfterSeconds: a reload changes it for /healthz and the status lines.
+  std::atomic<int64_t> grace_millis{static_cast<int64_t>(config.operations.unhealthy_after_millis)};
   std::unique_ptr<MetricsServer> server;
   if (!config.operations.metrics_listen.empty()) {
     auto started = MetricsServer::start(
-        config.operations.metrics_listen, [&metrics, grace_millis](std::string_view path) {
-          return answer_metrics_request(path, metrics, grace_millis);
+        config.operations.metrics_listen, [&metrics, &grace_millis](std::string_view path) {
+          return answer_metrics_request(path, metrics, grace_millis.load());
         });
     if (!started) {
       FERRY_ERROR(cat("metrics.listen: ", started.error().message));
@@ -173,7 +184,7 @@ int run_agent(const CliOptions& cli, config::Config config) {
   MonitorOptions monitor_options;
   monitor_options.status_period_millis = config.operations.status_period_seconds * 1000;
   monitor_options.progress = cli.once && ::isatty(STDERR_FILENO) == 1;
-  monitor_options.grace_millis = grace_millis;
+  monitor_options.grace_millis = grace_millis.load();
   std::optional<Monitor> monitor(std::in_place, metrics, monitor_options);
 
   std::optional<Reloader> reloader;
@@ -185,6 +196,8 @@ int run_agent(const CliOptions& cli, config::Config config) {
   run_options.metrics = &metrics;
   run_options.stop = &stop;
   bool undelivered = false;  // the last run left a failed flow's records in its files
+  RunTotals run_start = run_totals(metrics);
+  uint64_t run_started_millis = started_millis;
   for (;;) {
     auto summary = run_pipeline(config, run_options);
     if (!summary) {
@@ -192,34 +205,39 @@ int run_agent(const CliOptions& cli, config::Config config) {
       FERRY_ERROR(summary.error().message);
       return kExitUndelivered;
     }
-    log_done(summary.value());
     if (watchdog.signalled() || !stop.requested()) {  // SIGTERM, SIGINT, end of --once
       undelivered = summary->undelivered;
       break;
     }
     stop.reset();
+    RunTotals run = run_totals(metrics);
+    const RunTotals next_start = run;
+    run -= run_start;
+    FERRY_INFO(cat("reload: the run before it: ",
+                   describe_totals(run, steady_millis() - run_started_millis)));
+    run_start = next_start;
+    run_started_millis = steady_millis();
     if (auto next = reloader->take()) {
       log_reload_plan(config, next->config);
-      if (next->config.operations.metrics_listen != config.operations.metrics_listen)
-        FERRY_WARN("reload: metrics.listen changes only at the next start");
-      const config::Operations& now = config.operations;
-      const config::Operations& then = next->config.operations;
-      if ((!cli.log_file && then.log_file != now.log_file) ||
-          !(then.log_rotation == now.log_rotation))
-        FERRY_WARN(
-            "reload: log.file, log.maxFileSize and log.maxBackupIndex change only at the "
-            "next start");
-      if (next->config.cloudwatch != config.cloudwatch)
-        FERRY_WARN(
-            "reload: cloudwatch.* (and the emitMetrics default) change only at the next start");
+      const ReloadSettings settings =
+          settle_reload_settings(config, next->config, cli.log_file.has_value());
+      for (const std::string& warning : settings.warnings) FERRY_WARN(warning);
+      std::string applied;
+      for (const std::string& change : settings.applied)
+        applied.append(cat(applied.empty() ? "" : ", ", change));
+      if (!applied.empty()) FERRY_INFO(cat("reload: settings applied: ", applied));
       if (cloudwatch) cloudwatch->set_flows(next->config.flows);
       config = std::move(next->config);
       watchdog.set_timeout(config.shutdown_timeout_millis);
       apply_log_settings(config, cli);
+      grace_millis.store(static_cast<int64_t>(config.operations.unhealthy_after_millis));
+      monitor->reconfigure(config.operations.status_period_seconds * 1000, grace_millis.load());
       metrics.reloads.add();
     }
   }
   monitor.reset();
+  // The whole process, every run and reload included.
+  FERRY_INFO(cat("done: ", describe_totals(run_totals(metrics), steady_millis() - started_millis)));
   log_audit(metrics);
   if (undelivered) {
     FERRY_ERROR(

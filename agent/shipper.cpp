@@ -270,11 +270,6 @@ void Shipper::ship_in_order(FlowState& state, Batch& batch) {
     return;
   }
   if (halted(state)) return;  // delivery stopped: nothing more is shipped or checkpointed
-  stats_.records += batch.stats.records;
-  stats_.redacted += batch.stats.redacted;
-  stats_.invalid += batch.stats.invalid;
-  stats_.dropped += batch.stats.dropped;
-  stats_.ndjson_bytes += batch.stats.output_bytes;
   count_processed(state, batch.stats);
   if (state.stream) return ship_stream(state, batch);
   ObjectInProgress& object = state.object;
@@ -293,7 +288,6 @@ void Shipper::ship_in_order(FlowState& state, Batch& batch) {
   const int submitted_before = writer.submitted_parts();
   if (auto status = writer.append(batch.frame); !status) return fail(state, status.error().message);
   object.records += batch.stats.records;
-  stats_.compressed_bytes += batch.frame.size();
   merge_positions(object.positions, batch.positions);
   note_submitted(state, submitted_before);
   if (!acknowledge_parts(state)) return;
@@ -409,8 +403,6 @@ void Shipper::complete_object(FlowState& state) {
   if (auto status = writer.complete(); !status) return fail(state, status.error().message);
   if (writer.single_request())
     options_.metrics->part_upload_latency.observe_millis(steady_millis() - completing);
-  ++stats_.objects;
-  stats_.parts += parts;
   FlowMetrics& metrics = *state.flow.metrics;
   metrics.objects_completed.add();
   note_success(state);

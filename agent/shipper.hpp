@@ -48,18 +48,6 @@ struct ShipFlow {
   std::vector<RuleMetrics*> rule_metrics;  // by redaction rule index
 };
 
-struct ShipperStats {
-  uint64_t objects = 0;
-  uint64_t parts = 0;
-  uint64_t records = 0;
-  uint64_t redacted = 0;
-  uint64_t invalid = 0;
-  uint64_t dropped = 0;
-  uint64_t compressed_bytes = 0;
-  uint64_t ndjson_bytes = 0;
-  uint64_t stream_calls = 0;  // Kinesis / Firehose calls acknowledged
-};
-
 struct ShipperOptions {
   Metrics* metrics = nullptr;  // required: checkpoint writes, part latency
   std::string checkpoint_path;
@@ -114,7 +102,6 @@ class Shipper {
   bool failed() const { return failed_.load() || flows_failed_.load(); }
   // Every flow stopped: the checkpoint could not be written.
   bool checkpoint_failed() const { return failed_.load(); }
-  ShipperStats stats() const { return stats_; }
 
  private:
   struct ObjectInProgress {
@@ -220,7 +207,6 @@ class Shipper {
   std::atomic<bool> flows_failed_{false};  // some flow's destination failed
   bool retry_requested_ = false;
   std::atomic<bool> stop_waiting_{false};
-  ShipperStats stats_;
 };
 
 }  // namespace ferry

@@ -77,7 +77,6 @@ void Shipper::acknowledge_call(const StreamDone& done) {
   StreamState& stream = *state.stream;
   FERRY_ASSERT(done.call >= stream.acknowledged && done.call < stream.next_call);
   stream.acknowledged_ahead.insert(done.call);
-  ++stats_.stream_calls;
   note_success(state);
   while (!stream.acknowledged_ahead.empty() &&
          *stream.acknowledged_ahead.begin() == stream.acknowledged) {

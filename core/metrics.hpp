@@ -200,6 +200,13 @@ class Metrics {
                     std::vector<RuleMetrics*>& rules_out);
   // Snapshot of the registered flows, in registration order (stable addresses).
   std::vector<FlowMetrics*> flows() const;
+  // Calls f(const RuleMetrics&) for each rule `flow` ever had (active or retired by a reload), in
+  // the order they were first registered, under the registry's lock.
+  template <class F>
+  void for_each_rule(const FlowMetrics& flow, F&& f) const {
+    std::lock_guard lock(flows_mutex_);
+    for (const RuleMetrics& rule : flow.rules) f(rule);
+  }
   // Calls f(const RuleMetrics&) for each active rule of `flow`, under the registry's lock.
   template <class F>
   void for_each_active_rule(const FlowMetrics& flow, F&& f) const {

@@ -201,6 +201,71 @@ class Operations(unittest.TestCase):
         self.assertEqual(sorted(gone), sorted(expected["gone"]),
                          "the removed flow: its records up to the reload, once, and no more")
 
+    def test_reload_applies_or_names_every_key_and_the_audit_adds_up(self):
+        """SIGHUP: each top-level key is applied (the status period, the health grace, the log
+        level...) or named in a warning (restart-only: metrics.listen, checkpointFile, ...); a
+        rule changed mid-run keeps its earlier counts, and at the end the `done:` and `audit:`
+        lines add up to what the objects hold over the whole run, in rule order."""
+        out = os.path.join(self.tmp, "out")
+        port = harness.free_port()
+        config = harness.base_config(self.tmp)
+        config.update({"metrics.listen": f"127.0.0.1:{port}", "metrics.unhealthyAfterSeconds": 3600,
+                       "log.statusReportingPeriodSeconds": 3600})
+        rule = dict(harness.SEED_RULE)
+        config["flows"] = [harness.dir_flow("seed", os.path.join(self.in_dir, "*.log"), out, "r/",
+                                            max_object_age_millis=1000)]
+        config_path = os.path.join(self.tmp, "agent.json")
+
+        def shipped():
+            objects, _ = harness.directory_objects(out)
+            return harness.records_of_objects(objects) if objects else []
+
+        first = self.write("a.log", 200_000, seed=1, start_id=1)
+        with harness.FerryProcess(config, config_path) as ferry:
+            self.assertTrue(harness.poll(lambda: len(shipped()) == first, 20), ferry.stderr()[-3000:])
+            # The rule changes (another replacement), and so does every top-level setting.
+            changed = dict(config)
+            changed.update({"metrics.listen": f"127.0.0.1:{harness.free_port()}",
+                            "metrics.unhealthyAfterSeconds": 7,
+                            "log.statusReportingPeriodSeconds": 1,
+                            "checkpointFile": os.path.join(self.tmp, "other-checkpoints"),
+                            "shutdownTimeoutMillis": 20000, "checkpointTimeToLiveDays": 3})
+            changed["flows"] = [dict(config["flows"][0], redact=[
+                dict(rule, replacement="GONE", fields=["dob", "ssn_no", "no_such_field"])])]
+            harness.write_config(config_path, changed)
+            before = len(ferry.stderr())
+            ferry.proc.send_signal(signal.SIGHUP)
+            self.assertTrue(harness.poll(lambda: "reload: applied" in ferry.stderr(), 15),
+                            ferry.stderr()[-3000:])
+            log = ferry.stderr()[before:]
+            self.assertIn("reload: metrics.listen changes only at the next start", log)
+            self.assertIn("reload: checkpointFile changes only at the next start", log)
+            self.assertIn("reload: settings applied: metrics.unhealthyAfterSeconds 3600 -> 7, "
+                          "log.statusReportingPeriodSeconds 3600 -> 1, shutdownTimeoutMillis "
+                          "10000 -> 20000, checkpointTimeToLiveDays 7 -> 3", log)
+            # The new status period is applied: status lines come every second now.
+            self.assertTrue(harness.poll(
+                lambda: ferry.stderr()[before:].count("status: flow seed:") >= 2, 10), log)
+            second = self.write("a.log", 200_000, seed=2, start_id=100_000)
+            self.assertTrue(harness.poll(lambda: len(shipped()) == first + second, 20),
+                            ferry.stderr()[-3000:])
+            rc, _ = ferry.stop()
+            self.assertEqual(rc, 0, ferry.stderr()[-3000:])
+            log = ferry.stderr()
+        self.assertFalse(os.path.exists(changed["checkpointFile"]), "checkpointFile was switched")
+        lines = shipped()
+        old = sum(1 for line in lines if b'"REDACTED_CONTENT"' in line)
+        new = sum(1 for line in lines if b'"GONE"' in line)
+        self.assertGreater(old, 0)
+        self.assertGreater(new, 0)
+        done = re.findall(r"done: (\d+) records \((\d+) redacted", log)
+        self.assertEqual(done[-1], (str(first + second), str(old + new)), log[-3000:])
+        audits = re.findall(r"audit: flow seed rule (\d+) (.*?): (\d+) records changed", log)
+        described = "consent data_share_consent, fields dob, ssn_no"
+        self.assertEqual(audits, [("1", described + " (replace) (until a reload)", str(old)),
+                                  ("1", described + ", no_such_field (replace)", str(new))],
+                         log[-3000:])
+
     def test_progress_line_on_a_terminal_only(self):
         written = self.write("a.log", 4 * MIB, seed=1, start_id=1)
         self.assertGreater(written, 0)

@@ -69,6 +69,13 @@ class RecordingSink final : public log::Sink {
   std::vector<Line> lines_;
 };
 
+size_t agent_progress_lines(const RecordingSink& sink) {
+  size_t n = 0;
+  for (const RecordingSink::Line& line : sink.lines())
+    n += line.logger == kAgentProgressSource.logger ? 1 : 0;
+  return n;
+}
+
 TEST(Monitor, KinesisAgentProgressLinesEveryPeriodAndAtTheEnd) {
   Metrics metrics;
   std::vector<RuleMetrics*> rules;
@@ -86,12 +93,7 @@ TEST(Monitor, KinesisAgentProgressLinesEveryPeriodAndAtTheEnd) {
 
   RecordingSink sink;
   log::set_sink(&sink);
-  const auto agent_lines = [&sink] {
-    size_t n = 0;
-    for (const RecordingSink::Line& line : sink.lines())
-      n += line.logger == kAgentProgressSource.logger ? 1 : 0;
-    return n;
-  };
+  const auto agent_lines = [&sink] { return agent_progress_lines(sink); };
   {
     Monitor monitor(metrics, MonitorOptions{50, false, 60000});
     for (int i = 0; i < 1000 && agent_lines() < 2; ++i)
@@ -137,6 +139,30 @@ TEST(Monitor, NoProgressLinesWithoutAStatusPeriod) {
   { Monitor monitor(metrics, MonitorOptions{0, false, 60000}); }
   log::set_sink(nullptr);
   EXPECT_TRUE(sink.lines().empty());
+}
+
+// A reload's new period (log.statusReportingPeriodSeconds) counts from the reload; 0 turns the
+// lines off.
+TEST(Monitor, AReloadChangesTheStatusPeriod) {
+  Metrics metrics;
+  RecordingSink sink;
+  log::set_sink(&sink);
+  const auto agent_lines = [&sink] { return agent_progress_lines(sink); };
+  {
+    Monitor monitor(metrics, MonitorOptions{3'600'000, false, 60000});
+    std::this_thread::sleep_for(std::chrono::milliseconds(200));
+    EXPECT_EQ(agent_lines(), 0u);  // an hour's period: nothing yet
+    monitor.reconfigure(50, 1000);
+    for (int i = 0; i < 1000 && agent_lines() < 3; ++i)
+      std::this_thread::sleep_for(std::chrono::milliseconds(10));
+    EXPECT_GE(agent_lines(), 3u);
+    monitor.reconfigure(0, 1000);
+    std::this_thread::sleep_for(std::chrono::milliseconds(100));  // a line may be under way
+    const size_t off = agent_lines();
+    std::this_thread::sleep_for(std::chrono::milliseconds(300));
+    EXPECT_EQ(agent_lines(), off);
+  }
+  log::set_sink(nullptr);
 }
 
 }  // namespace

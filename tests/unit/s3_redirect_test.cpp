@@ -28,7 +28,12 @@ TEST(S3Redirect, LocationSplitsIntoSchemeAuthorityPathAndQuery) {
   ASSERT_TRUE(v6.ok());
   EXPECT_EQ(v6->authority(), "[::1]:9000");
   EXPECT_FALSE(parse_url("/relative/path").ok());
-  EXPECT_FALSE(parse_url("https:///no-host").ok());
+  EXPECT_FALSE(parse_url("https://").ok());
+  // curl reads three slashes as two: the host is what curl would connect to, and the policy
+  // judges that host.
+  const auto slashes = parse_url("https:///other-host/x");
+  ASSERT_TRUE(slashes.ok());
+  EXPECT_EQ(slashes->parsed.host, "other-host");
   const auto user = parse_url("https://user:pw@host/x");
   ASSERT_TRUE(user.ok());
   EXPECT_TRUE(user->parsed.has_userinfo);  // refused by the S3 client
