@@ -118,6 +118,9 @@ struct HttpTuning {
   uint64_t connection_ttl_millis = 60000;      // "connectionTTLMillis"; 0 (-1 in agent.json): none
   bool tcp_keepalive = true;  // "useTcpKeepAlive"; ferry's default true (the Java agent's false)
   std::string user_agent;     // "userAgentOverride"; empty: "ferry/<version>"
+  // "userAgent": put before "ferry/<version>" (as the Java agent puts it before its own), unless
+  // userAgentOverride replaces the whole header.
+  std::string user_agent_prefix;
 };
 
 // The Kinesis Agent's credential keys; the provider chain that uses them is in

@@ -51,7 +51,7 @@ bool is_agent_key(std::string_view key) {
   return key == "checkpointTimeToLiveDays" || key == "shutdownTimeoutMillis" ||
          key == "connectionTimeoutMillis" || key == "socketTimeoutMillis" ||
          key == "connectionTTLMillis" || key == "useTcpKeepAlive" || key == "userAgentOverride" ||
-         key.starts_with(kUserProviderPrefix);
+         key == "userAgent" || key.starts_with(kUserProviderPrefix);
 }
 
 Status parse_agent_key(std::string_view key, element value, std::string_view path, Config& config,
@@ -79,9 +79,16 @@ Status parse_agent_key(std::string_view key, element value, std::string_view pat
   } else if (key == "useTcpKeepAlive") {
     FERRY_CONFIG_TRY(http.tcp_keepalive, read_bool(value, path));
   } else {
-    FERRY_ASSERT(key == "userAgentOverride");
-    FERRY_CONFIG_TRY(http.user_agent, read_string(value, path));
-    const std::string problem = check_user_agent(http.user_agent);
+    FERRY_ASSERT(key == "userAgentOverride" || key == "userAgent");
+    std::string& agent = key == "userAgent" ? http.user_agent_prefix : http.user_agent;
+    FERRY_CONFIG_TRY(agent, read_string(value, path));
+    if (key == "userAgent") {  // trimmed, as the Java agent
+      const size_t first = agent.find_first_not_of(" \t\r\n");
+      agent = first == std::string::npos
+                  ? std::string()
+                  : agent.substr(first, agent.find_last_not_of(" \t\r\n") - first + 1);
+    }
+    const std::string problem = check_user_agent(agent);
     if (!problem.empty()) return config_error(path, problem);
   }
   return Ok{};

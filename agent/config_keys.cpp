@@ -53,6 +53,7 @@ constexpr auto kRootKnown = std::to_array<std::string_view>({
     "socketTimeoutMillis",
     "useTcpKeepAlive",
     "userAgentOverride",
+    "userAgent",
 });
 
 using Type = NoopKey::Type;
@@ -66,6 +67,10 @@ constexpr auto kRootNoop = std::to_array<NoopKey>({
     {"maxConnections", Type::uint,
      "each sending thread keeps its own connection (maxSendingThreads bounds them)"},
     {"useHttpGzip", Type::boolean, "AWS answers are small; ferry sends records uncompressed"},
+    {"checkpoints.queryTimeoutSeconds", Type::uint,
+     "the Java agent's SQLite checkpoint; ferry's checkpoint is a file written atomically"},
+    {"checkpoints.connectionTimeoutSeconds", Type::uint,
+     "the Java agent's SQLite checkpoint; ferry's checkpoint is a file written atomically"},
 });
 
 // deliveryStream, kinesisStream and the data-changing keys are handled by the flow parser.

@@ -170,14 +170,6 @@ Result<std::vector<RedactionRule>> parse_redact_rules(element value, std::string
                                   cat("invalid field path: empty key, got ", quote_value(text)));
             }
           }
-          if (parsed->size() > 1) {
-            // The Kinesis-era meaning of "a.b" was a top-level key with a dot in its name:
-            // say how it is read now, so nobody loses the redaction of such a key silently.
-            context.warnings.push_back(
-                cat("config: ", name_path, ": ", quote_value(text), " is a path into nested ",
-                    "values; for a top-level key whose name contains '.' or '[', escape them ",
-                    "(\\. and \\[)"));
-          }
           rule.fields.push_back(std::move(text));
         }
         has_fields = true;

@@ -3,6 +3,8 @@
 
 #include <algorithm>
 
+#include "core/text.hpp"
+
 namespace ferry {
 namespace {
 
@@ -25,7 +27,11 @@ HttpClientOptions http_options(const config::HttpTuning& tuning) {
   options.max_connection_age_seconds =
       tuning.connection_ttl_millis == 0 ? 0 : whole_seconds_up(tuning.connection_ttl_millis);
   options.tcp_keepalive = tuning.tcp_keepalive;
-  if (!tuning.user_agent.empty()) options.user_agent = tuning.user_agent;
+  if (!tuning.user_agent.empty()) {
+    options.user_agent = tuning.user_agent;
+  } else if (!tuning.user_agent_prefix.empty()) {
+    options.user_agent = cat(tuning.user_agent_prefix, " ", default_user_agent());
+  }
   return options;
 }
 

@@ -12,6 +12,7 @@
 #include "core/object_key.hpp"
 #include "core/text.hpp"
 #include "io/checkpoint_store.hpp"
+#include "io/file_probe.hpp"
 #include "io/steady_clock.hpp"
 
 namespace ferry {
@@ -436,7 +437,10 @@ void Shipper::commit(FlowState& state, const std::vector<SourcePosition>& positi
 }
 
 bool Shipper::persist() {
-  checkpoint_.prune(std::time(nullptr), options_.checkpoint_ttl_seconds);
+  checkpoint_.prune(std::time(nullptr), options_.checkpoint_ttl_seconds,
+                    [](const FileCheckpoint& file) {
+                      return file_is_at(file.path, file.identity.device, file.identity.inode);
+                    });
   ++checkpoint_.generation;
   const std::string text = encode_checkpoint(checkpoint_);
   // A full or read-only checkpoint directory pauses delivery (the pool fills, reading stops:

@@ -60,10 +60,13 @@ void Checkpoint::begin(const FlowStart& start, int64_t now_unix) {
   for (const auto& position : start.positions) commit(start.flow, position, now_unix);
 }
 
-void Checkpoint::prune(int64_t now_unix, int64_t max_age_seconds) {
+void Checkpoint::prune(int64_t now_unix, int64_t max_age_seconds, const StillThere& still_there) {
   for (auto& f : flows) {
-    std::erase_if(f.files, [&](const FileCheckpoint& file) {
-      return now_unix - file.updated_unix > max_age_seconds;
+    std::erase_if(f.files, [&](FileCheckpoint& file) {
+      if (now_unix - file.updated_unix <= max_age_seconds) return false;
+      if (!still_there || !still_there(file)) return true;
+      file.updated_unix = now_unix;  // seen now: looked at again one time-to-live from now
+      return false;
     });
   }
 }

@@ -5,6 +5,7 @@
 #pragma once
 
 #include <cstdint>
+#include <functional>
 #include <optional>
 #include <string>
 #include <string_view>
@@ -76,8 +77,11 @@ struct Checkpoint {
   // Adds the flow's entry with its starting positions.
   void begin(const FlowStart& start, int64_t now_unix);
 
-  // Drops entries not updated for `max_age_seconds` (files long gone).
-  void prune(int64_t now_unix, int64_t max_age_seconds);
+  // Drops entries not updated for `max_age_seconds` (checkpointTimeToLiveDays: files long gone).
+  // An entry `still_there` says is still on disk is kept (its age starts again): ferry reads
+  // every file its pattern matches, so a forgotten one would be read again from its start.
+  using StillThere = std::function<bool(const FileCheckpoint&)>;
+  void prune(int64_t now_unix, int64_t max_age_seconds, const StillThere& still_there = {});
 
   // Where reading resumes: committed offsets, moved past every acknowledged part of an open
   // multipart upload (those records are durable and the upload continues).

@@ -49,4 +49,15 @@ Result<FieldPath> parse_field_path(std::string_view text) {
   return path;
 }
 
+std::optional<FieldPath> dotted_key_path(const FieldPath& path) {
+  if (path.size() < 2) return std::nullopt;
+  std::string joined;
+  for (size_t i = 0; i < path.size(); ++i) {
+    if (path[i].any_element) return std::nullopt;
+    if (i > 0) joined.push_back('.');
+    joined.append(path[i].key);
+  }
+  return FieldPath{PathSegment{std::move(joined), false}};
+}
+
 }  // namespace ferry

@@ -61,7 +61,9 @@ Redactor::Redactor(std::vector<RedactionRule> rules, Clock clock) : clock_(clock
     for (const std::string& field : rule.fields) {
       Result<FieldPath> path = parse_field_path(field);
       FERRY_ASSERT(path.ok());  // validated by the configuration
+      std::optional<FieldPath> literal = dotted_key_path(*path);
       prepared.paths.push_back(std::move(path).value());
+      if (literal) prepared.paths.push_back(std::move(*literal));
     }
     if (rule.mode == RedactMode::hmac) prepared.hmac = HmacSha256(rule.hmac_key);
     if (!rule.patterns.empty()) {

@@ -41,4 +41,10 @@ PrefixFingerprint prefix_of(int fd) {
   return [fd](uint32_t bytes) { return fingerprint_file(fd, bytes); };
 }
 
+bool file_is_at(const std::string& path, uint64_t device, uint64_t inode) {
+  struct stat st {};
+  return ::stat(path.c_str(), &st) == 0 && static_cast<uint64_t>(st.st_dev) == device &&
+         static_cast<uint64_t>(st.st_ino) == inode;
+}
+
 }  // namespace ferry

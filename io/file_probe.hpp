@@ -6,6 +6,7 @@
 
 #include <cstdint>
 #include <optional>
+#include <string>
 
 #include "core/file_change.hpp"
 #include "core/file_identity.hpp"
@@ -20,5 +21,8 @@ FileIdentity identify(int fd, const struct stat& st);
 
 // A PrefixFingerprint over `fd` (valid while fd is open).
 PrefixFingerprint prefix_of(int fd);
+
+// Whether `path` is now the file with this device and inode (stat(2); any thread).
+bool file_is_at(const std::string& path, uint64_t device, uint64_t inode);
 
 }  // namespace ferry

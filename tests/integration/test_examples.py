@@ -65,9 +65,7 @@ class WickrExampleTest(unittest.TestCase):
         self.assertEqual(r.returncode, 0, r.stderr)
         self.assertIn("configuration ok: 1 flow(s)", r.stdout)
         self.assertNotIn("changes values that", r.stderr)
-        warnings = [line for line in r.stderr.splitlines()
-                    if " warn " in line and "is a path into nested values" not in line]
-        self.assertEqual(warnings, [])
+        self.assertNotIn(" warn ", r.stderr)
 
     def test_rules_pseudonymise_users_remove_paths_and_scrub_bodies(self):
         src = os.path.join(self.tmp, "messages")

@@ -91,6 +91,20 @@ TEST(Checkpoint, PruneDropsOnlyStaleEntries) {
   EXPECT_EQ(checkpoint.flows[0].files[0].path, "/new");
 }
 
+// ferry reads every matching file: an idle one still on disk keeps its entry past the
+// time-to-live (forgotten, it would be read again from its start at the next start).
+TEST(Checkpoint, PruneKeepsStaleEntriesOfFilesStillThere) {
+  Checkpoint checkpoint;
+  checkpoint.commit("f", position("/idle", 1, 10, 100), 1000);
+  checkpoint.commit("f", position("/gone", 2, 10, 100), 1000);
+  const auto still_there = [](const FileCheckpoint& file) { return file.path == "/idle"; };
+  checkpoint.prune(10000, 5000, still_there);
+  ASSERT_EQ(checkpoint.flows[0].files.size(), 1u);
+  EXPECT_EQ(checkpoint.flows[0].files[0].path, "/idle");
+  EXPECT_EQ(checkpoint.flows[0].files[0].updated_unix, 10000);  // its age starts again
+  EXPECT_EQ(checkpoint.flows[0].files[0].offset, 100u);
+}
+
 TEST(Checkpoint, UnknownVersionIsRefused) {
   std::string text = encode_checkpoint(Checkpoint{});
   auto decoded = decode_checkpoint(text);

@@ -100,6 +100,29 @@ TEST(ConfigAgentKeys, HttpTuningBecomesClientOptions) {
   EXPECT_EQ(http_options(tuning).low_speed_seconds, 1);
 }
 
+// The Java agent (AgentContext.userAgent): userAgentOverride replaces the header; otherwise
+// userAgent, trimmed, goes before the agent's own.
+TEST(ConfigAgentKeys, UserAgentGoesBeforeFerrysOwn) {
+  const Parsed parsed = parse_ok(with_flow(R"("userAgent": "  acme-retention/2 ",)"));
+  EXPECT_TRUE(parsed.warnings.empty());
+  EXPECT_EQ(parsed.config.http.user_agent_prefix, "acme-retention/2");
+  EXPECT_EQ(http_options(parsed.config.http).user_agent,
+            cat("acme-retention/2 ferry/", FERRY_VERSION));
+  const Parsed both =
+      parse_ok(with_flow(R"("userAgent": "acme-retention/2", "userAgentOverride": "only-this",)"));
+  EXPECT_EQ(http_options(both.config.http).user_agent, "only-this");
+  EXPECT_EQ(error_of(with_flow(R"("userAgent": "a\nb",)")),
+            "config: userAgent: must be printable ASCII (it is an HTTP header), got \"a\\nb\"");
+}
+
+// The Java agent's SQLite checkpoint timeouts mean nothing to ferry: noted, not warned.
+TEST(ConfigAgentKeys, SqliteCheckpointTimeoutsAreNoOps) {
+  const Parsed parsed = parse_ok(with_flow(
+      R"("checkpoints.queryTimeoutSeconds": 30, "checkpoints.connectionTimeoutSeconds": 5,)"));
+  EXPECT_TRUE(parsed.warnings.empty());
+  EXPECT_EQ(parsed.notes.size(), 2u);
+}
+
 TEST(ConfigAgentKeys, UserDefinedCredentialsProviderIsRefusedWithTheWayOut) {
   const std::string error =
       error_of(with_flow(R"("userDefinedCredentialsProvider.classname": "com.example.Creds",)"));

@@ -155,7 +155,17 @@ bool model(Node& root, const std::vector<RedactionRule>& rules) {
     if (!rule.consent_field.empty() && present && all_true) continue;
     applied = true;
     for (const std::string& field : rule.fields) {
-      apply(root, *parse_field_path(field), 0, rule, static_cast<int>(r));
+      const FieldPath path = *parse_field_path(field);
+      apply(root, path, 0, rule, static_cast<int>(r));
+      // A dotted name also selects the top-level key spelled so ("a.b"), as a key of its own.
+      bool keys_only = path.size() > 1;
+      std::string joined;
+      for (const PathSegment& segment : path) {
+        keys_only = keys_only && !segment.any_element;
+        joined += (joined.empty() && &segment == &path.front() ? "" : ".") + segment.key;
+      }
+      if (keys_only)
+        apply(root, FieldPath{PathSegment{joined, false}}, 0, rule, static_cast<int>(r));
     }
     const int by = static_cast<int>(r);
     if (!rule.flag_field.empty()) {
@@ -195,7 +205,8 @@ class Generator {
   }
   std::string space() { return pick({"", "", " ", "\n\t "}); }
   std::string key() {
-    return pick({R"("a")", R"("b")", R"("c")", R"("\u0061")", R"("ok")", R"("f")"});
+    return pick({R"("a")", R"("b")", R"("c")", R"("\u0061")", R"("ok")", R"("f")", R"("a.b")",
+                 R"("a\u002eb")"});
   }
   std::string path() {
     std::string p = pick({"a", "b", "c", "ok", "f"});

@@ -107,6 +107,21 @@ TEST(RedactorPaths, EscapedDotInAPathIsPartOfTheKey) {
             R"({"a.b":"REDACTED_CONTENT","a":{"b":2}})");
 }
 
+// A dotted name is read both ways, so that neither leaks: the nested value and the top-level
+// key spelled so (the Kinesis-era reading), escaped or not; never a path with [*].
+TEST(RedactorPaths, ADottedNameAlsoSelectsTheTopLevelKeySpelledSo) {
+  EXPECT_EQ(redact_with({rule({"a.b"})}, R"({"a.b":1,"a":{"b":2},"a\u002eb":3,"a.c":4})"),
+            R"({"a.b":"REDACTED_CONTENT","a":{"b":"REDACTED_CONTENT"},)"
+            R"("a\u002eb":"REDACTED_CONTENT","a.c":4})");
+  EXPECT_EQ(redact_with({rule({"x.y.z"}, RedactMode::remove)}, R"({"x.y.z":1,"x.y":{"z":2}})"),
+            R"({"x.y":{"z":2}})");
+  EXPECT_EQ(redact_with({rule({"r[*].e"})}, R"({"r[*].e":1,"r.e":2})"), R"({"r[*].e":1,"r.e":2})");
+  EXPECT_EQ(dotted_key_path(*parse_field_path("a.b")), (FieldPath{{"a.b", false}}));
+  EXPECT_EQ(dotted_key_path(*parse_field_path("a\\.b.c")), (FieldPath{{"a.b.c", false}}));
+  EXPECT_EQ(dotted_key_path(*parse_field_path("a")), std::nullopt);
+  EXPECT_EQ(dotted_key_path(*parse_field_path("a[*].b")), std::nullopt);
+}
+
 TEST(RedactorPaths, WhitespaceAndStringsThatLookLikeStructureArePreserved) {
   const std::string record =
       "{ \"s\" : \"{\\\"a\\\":[\" , \"a\" :\n { \"x\" : \"]}\" ,\t\"b\" : [ 1 , { } ] } }";

@@ -28,6 +28,7 @@
 
 #include "core/assert.hpp"
 #include "core/crypto.hpp"
+#include "core/metrics.hpp"
 #include "core/text.hpp"
 #include "io/http_client.hpp"
 
@@ -548,6 +549,39 @@ TEST(S3Client, ConnectionRefusedIsRetriedThenReportedWithCurlsMessage) {
             std::string::npos)
       << put.error().message;
   EXPECT_NE(put.error().message.find("gave up after 2 attempts"), std::string::npos);
+}
+
+// A stalled transfer (the server takes the connection and never answers) fails for time: a
+// timeout for the retries-by-cause metric, where a refused connection is a connection failure.
+TEST(S3Client, AStalledAnswerIsATimeoutAndARefusedConnectionIsNot) {
+  const int listener = socket(AF_INET, SOCK_STREAM, 0);  // listens, never accepts
+  ASSERT_GE(listener, 0);
+  sockaddr_in addr{};
+  addr.sin_family = AF_INET;
+  addr.sin_addr.s_addr = htonl(INADDR_LOOPBACK);
+  socklen_t len = sizeof addr;
+  ASSERT_EQ(bind(listener, reinterpret_cast<sockaddr*>(&addr), sizeof addr), 0);
+  ASSERT_EQ(listen(listener, 16), 0);
+  ASSERT_EQ(getsockname(listener, reinterpret_cast<sockaddr*>(&addr), &len), 0);
+  const auto put_once = [](int port, long stall_seconds) {
+    S3ClientOptions options = local_options(port);
+    options.max_attempts = 2;
+    options.http.low_speed_bytes_per_second = 1024;
+    options.http.low_speed_seconds = stall_seconds;
+    std::vector<bool> timed_out;
+    options.on_retry = [&](const S3Failure& failure) { timed_out.push_back(failure.timed_out); };
+    S3Client s3(options);
+    EXPECT_FALSE(s3.put_object(kBucket, "k", std::string_view("x"),
+                               S3ObjectOptions{.content_type = "text/plain"})
+                     .ok());
+    EXPECT_EQ(s3.last_failure().timed_out, timed_out.empty() ? false : timed_out.front());
+    return timed_out;
+  };
+  EXPECT_EQ(put_once(ntohs(addr.sin_port), 1), std::vector<bool>{true});
+  close(listener);
+  EXPECT_EQ(put_once(free_port(), 1), std::vector<bool>{false});  // nothing listens
+  EXPECT_EQ(classify_retry(0, "", true), RetryCause::timeout);
+  EXPECT_EQ(classify_retry(0, "", false), RetryCause::connection);
 }
 
 TEST(S3Client, PathStyleAndVirtualHostedTargetsEncodeTheKeyPerSegment) {
