@@ -7,17 +7,17 @@
 #include <optional>
 #include <variant>
 
-#include "agent/credentials_settings.hpp"
-#include "agent/http_options.hpp"
+#include "agent/setup/credentials_settings.hpp"
+#include "agent/setup/http_options.hpp"
 #include "agent/metrics_endpoint.hpp"
-#include "core/aws_endpoint.hpp"
-#include "core/cloudwatch_request.hpp"
-#include "core/log.hpp"
-#include "core/rate_limit.hpp"
+#include "core/aws/aws_endpoint.hpp"
+#include "core/aws/cloudwatch_request.hpp"
+#include "core/observe/log.hpp"
+#include "core/observe/rate_limit.hpp"
 #include "core/text.hpp"
-#include "io/aws_service_client.hpp"
-#include "io/credentials_chain.hpp"
-#include "io/credentials_metadata.hpp"
+#include "io/aws/aws_service_client.hpp"
+#include "io/credentials/credentials_chain.hpp"
+#include "io/credentials/credentials_metadata.hpp"
 #include "io/steady_clock.hpp"
 
 namespace ferry {

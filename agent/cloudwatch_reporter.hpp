@@ -12,9 +12,9 @@
 #include <utility>
 #include <vector>
 
-#include "agent/config.hpp"
-#include "core/cloudwatch_metrics.hpp"
-#include "core/metrics.hpp"
+#include "agent/config/config.hpp"
+#include "core/aws/cloudwatch_metrics.hpp"
+#include "core/observe/metrics.hpp"
 
 namespace ferry {
 

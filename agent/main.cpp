@@ -6,14 +6,14 @@
 #include <string>
 #include <vector>
 
-#include "agent/athena_ddl_command.hpp"
-#include "agent/cli.hpp"
-#include "agent/config.hpp"
-#include "agent/migrate_command.hpp"
-#include "agent/probe_command.hpp"
-#include "agent/redact_command.hpp"
+#include "agent/commands/athena_ddl_command.hpp"
+#include "agent/commands/cli.hpp"
+#include "agent/config/config.hpp"
+#include "agent/commands/migrate_command.hpp"
+#include "agent/commands/probe_command.hpp"
+#include "agent/commands/redact_command.hpp"
 #include "agent/run_command.hpp"
-#include "core/log.hpp"
+#include "core/observe/log.hpp"
 #include "core/text.hpp"
 #include "io/checkpoint_store.hpp"
 

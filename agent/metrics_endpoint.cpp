@@ -2,7 +2,7 @@
 #include "agent/metrics_endpoint.hpp"
 
 #include "core/text.hpp"
-#include "io/flow_files.hpp"
+#include "io/tail/flow_files.hpp"
 #include "io/steady_clock.hpp"
 
 namespace ferry {

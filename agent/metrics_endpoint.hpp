@@ -5,7 +5,7 @@
 #include <cstdint>
 #include <string_view>
 
-#include "core/metrics.hpp"
+#include "core/observe/metrics.hpp"
 #include "io/metrics_server.hpp"
 
 namespace ferry {

@@ -4,9 +4,9 @@
 #include <algorithm>
 #include <cstdio>
 
-#include "core/log.hpp"
+#include "core/observe/log.hpp"
 #include "core/text.hpp"
-#include "io/flow_files.hpp"
+#include "io/tail/flow_files.hpp"
 #include "io/steady_clock.hpp"
 
 namespace ferry {

@@ -1,5 +1,5 @@
 // Monitor: a thread that writes the periodic status lines (log.statusReportingPeriodSeconds):
-// ferry's `status:` lines, and the Kinesis Agent's progress lines (core/kinesis_agent_log.hpp),
+// ferry's `status:` lines, and the Kinesis Agent's progress lines (core/observe/kinesis_agent_log.hpp),
 // once more when it stops, as the Java agent; and, for --once on a terminal, the progress line
 // (bytes done of the backlog, MB/s, ETA).
 #pragma once
@@ -10,8 +10,8 @@
 #include <mutex>
 #include <thread>
 
-#include "core/kinesis_agent_log.hpp"
-#include "core/metrics.hpp"
+#include "core/observe/kinesis_agent_log.hpp"
+#include "core/observe/metrics.hpp"
 
 namespace ferry {
 

@@ -11,26 +11,26 @@
 #include <thread>
 #include <vector>
 
-#include "agent/ec2_metadata_setup.hpp"
-#include "agent/http_options.hpp"
-#include "agent/s3_setup.hpp"
+#include "agent/setup/ec2_metadata_setup.hpp"
+#include "agent/setup/http_options.hpp"
+#include "agent/setup/s3_setup.hpp"
 #include "agent/shipper.hpp"
-#include "agent/stream_setup.hpp"
-#include "core/batch_pool.hpp"
-#include "core/batch_processor.hpp"
-#include "core/checkpoint.hpp"
-#include "core/checkpoint_legacy.hpp"
-#include "core/log.hpp"
-#include "core/object_key.hpp"
+#include "agent/setup/stream_setup.hpp"
+#include "core/batch/batch_pool.hpp"
+#include "core/batch/batch_processor.hpp"
+#include "core/checkpoint/checkpoint.hpp"
+#include "core/checkpoint/checkpoint_legacy.hpp"
+#include "core/observe/log.hpp"
+#include "core/batch/object_key.hpp"
 #include "core/text.hpp"
 #include "io/checkpoint_store.hpp"
 #include "io/directory_object_writer.hpp"
-#include "io/flow_files.hpp"
+#include "io/tail/flow_files.hpp"
 #include "io/host_name.hpp"
-#include "io/s3_client.hpp"
-#include "io/s3_object_writer.hpp"
+#include "io/aws/s3_client.hpp"
+#include "io/aws/s3_object_writer.hpp"
 #include "io/steady_clock.hpp"
-#include "io/tailer.hpp"
+#include "io/tail/tailer.hpp"
 
 namespace ferry {
 namespace {
@@ -155,7 +155,7 @@ uint64_t estimate_backlog(const config::Config& config, const Checkpoint& resume
 }
 
 // Checkpoints of earlier versions keyed unnamed flows by position ("flow2"): carried over to the
-// flows' keys (core/checkpoint_legacy.hpp), in memory until the next checkpoint write.
+// flows' keys (core/checkpoint/checkpoint_legacy.hpp), in memory until the next checkpoint write.
 void carry_over_position_keys(const config::Config& config, Checkpoint& checkpoint) {
   std::vector<FlowKeys> keys;
   for (const auto& flow : config.flows)

@@ -6,9 +6,9 @@
 #include <functional>
 #include <mutex>
 
-#include "agent/config.hpp"
+#include "agent/config/config.hpp"
 #include "agent/shipper.hpp"
-#include "core/metrics.hpp"
+#include "core/observe/metrics.hpp"
 #include "core/result.hpp"
 
 namespace ferry {

@@ -8,7 +8,7 @@
 #include <string>
 #include <vector>
 
-#include "agent/config.hpp"
+#include "agent/config/config.hpp"
 
 namespace ferry {
 

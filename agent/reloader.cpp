@@ -9,7 +9,7 @@
 #include <csignal>
 #include <cstring>
 
-#include "core/log.hpp"
+#include "core/observe/log.hpp"
 #include "core/text.hpp"
 
 namespace ferry {

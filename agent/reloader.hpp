@@ -9,9 +9,9 @@
 #include <string>
 #include <thread>
 
-#include "agent/config.hpp"
+#include "agent/config/config.hpp"
 #include "agent/pipeline.hpp"
-#include "core/metrics.hpp"
+#include "core/observe/metrics.hpp"
 #include "io/unique_fd.hpp"
 
 namespace ferry {

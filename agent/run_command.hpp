@@ -7,9 +7,9 @@
 #include <string>
 #include <string_view>
 
-#include "agent/cli.hpp"
-#include "agent/config.hpp"
-#include "core/log.hpp"
+#include "agent/commands/cli.hpp"
+#include "agent/config/config.hpp"
+#include "core/observe/log.hpp"
 #include "io/log_file_writer.hpp"
 
 namespace ferry {

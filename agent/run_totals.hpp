@@ -7,7 +7,7 @@
 #include <cstdint>
 #include <string>
 
-#include "core/metrics.hpp"
+#include "core/observe/metrics.hpp"
 
 namespace ferry {
 

@@ -8,11 +8,11 @@
 #include <thread>
 
 #include "core/assert.hpp"
-#include "core/log.hpp"
-#include "core/object_key.hpp"
+#include "core/observe/log.hpp"
+#include "core/batch/object_key.hpp"
 #include "core/text.hpp"
 #include "io/checkpoint_store.hpp"
-#include "io/file_probe.hpp"
+#include "io/tail/file_probe.hpp"
 #include "io/steady_clock.hpp"
 
 namespace ferry {

@@ -15,15 +15,15 @@
 #include <string>
 #include <vector>
 
-#include "agent/config.hpp"
-#include "core/batch_pool.hpp"
-#include "core/bounded_queue.hpp"
-#include "core/checkpoint.hpp"
-#include "core/metrics.hpp"
-#include "core/rate_limit.hpp"
-#include "core/stream_calls.hpp"
+#include "agent/config/config.hpp"
+#include "core/batch/batch_pool.hpp"
+#include "core/batch/bounded_queue.hpp"
+#include "core/checkpoint/checkpoint.hpp"
+#include "core/observe/metrics.hpp"
+#include "core/observe/rate_limit.hpp"
+#include "core/aws/stream_calls.hpp"
 #include "io/object_writer.hpp"
-#include "io/stream_sender.hpp"
+#include "io/aws/stream_sender.hpp"
 
 namespace ferry {
 

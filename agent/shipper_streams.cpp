@@ -7,7 +7,7 @@
 #include "agent/shipper.hpp"
 #include "core/assert.hpp"
 #include "core/crypto.hpp"
-#include "core/log.hpp"
+#include "core/observe/log.hpp"
 #include "core/text.hpp"
 #include "io/steady_clock.hpp"
 

@@ -11,7 +11,7 @@
 #include <cstring>
 
 #include "core/assert.hpp"
-#include "core/log.hpp"
+#include "core/observe/log.hpp"
 #include "core/text.hpp"
 #include "io/steady_clock.hpp"
 

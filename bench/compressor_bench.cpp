@@ -7,7 +7,7 @@
 #include <string>
 
 #include "bench/seed_records.hpp"
-#include "core/compressor.hpp"
+#include "core/batch/compressor.hpp"
 
 namespace {
 

@@ -1,5 +1,5 @@
 // Micro benchmark: SHA-256 of an 8 MiB part (what each UploadPart hashes) and SigV4 header
-// signing of one UploadPart request (core/crypto.hpp, core/sigv4.hpp).
+// signing of one UploadPart request (core/crypto.hpp, core/aws/sigv4.hpp).
 #include <benchmark/benchmark.h>
 
 #include <chrono>
@@ -9,7 +9,7 @@
 
 #include "bench/seed_records.hpp"
 #include "core/crypto.hpp"
-#include "core/sigv4.hpp"
+#include "core/aws/sigv4.hpp"
 
 namespace {
 

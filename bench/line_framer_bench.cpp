@@ -8,7 +8,7 @@
 #include <string_view>
 
 #include "bench/seed_records.hpp"
-#include "core/line_framer.hpp"
+#include "core/tail/line_framer.hpp"
 
 namespace {
 

@@ -10,8 +10,8 @@
 #include <vector>
 
 #include "bench/seed_records.hpp"
-#include "core/redaction_rule.hpp"
-#include "core/redactor.hpp"
+#include "core/redact/redaction_rule.hpp"
+#include "core/redact/redactor.hpp"
 
 namespace {
 

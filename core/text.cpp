@@ -1,7 +1,7 @@
 // Text helpers: hex encoding and JSON string escaping.
 #include "core/text.hpp"
 
-#include "core/byte_blocks.hpp"
+#include "core/json/byte_blocks.hpp"
 
 namespace ferry {
 

@@ -1,4 +1,4 @@
-// libFuzzer target for core/aws_credentials_ini: ~/.aws/credentials and ~/.aws/config are
+// libFuzzer target for core/aws/aws_credentials_ini: ~/.aws/credentials and ~/.aws/config are
 // outside bytes. Both readings must return without crashing, and every profile they give must
 // have a non-empty name.
 #include <cstddef>
@@ -6,7 +6,7 @@
 #include <cstdlib>
 #include <string_view>
 
-#include "core/aws_credentials.hpp"
+#include "core/aws/aws_credentials.hpp"
 
 extern "C" int LLVMFuzzerTestOneInput(const uint8_t* data, size_t size) {
   const std::string_view text(reinterpret_cast<const char*>(data), size);

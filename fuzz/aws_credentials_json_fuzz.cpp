@@ -1,4 +1,4 @@
-// libFuzzer target for core/aws_credentials_json (and the ISO-8601 reader it uses): the
+// libFuzzer target for core/aws/aws_credentials_json (and the ISO-8601 reader it uses): the
 // answers of the container endpoint, instance metadata and credential_process are outside
 // bytes. Accepted answers always carry both halves of a key pair.
 #include <cstddef>
@@ -6,7 +6,7 @@
 #include <cstdlib>
 #include <string_view>
 
-#include "core/aws_credentials.hpp"
+#include "core/aws/aws_credentials.hpp"
 
 extern "C" int LLVMFuzzerTestOneInput(const uint8_t* data, size_t size) {
   const std::string_view text(reinterpret_cast<const char*>(data), size);

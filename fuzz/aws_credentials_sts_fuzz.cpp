@@ -1,11 +1,11 @@
-// libFuzzer target for core/aws_credentials_sts: STS answers are outside bytes. Accepted
+// libFuzzer target for core/aws/aws_credentials_sts: STS answers are outside bytes. Accepted
 // answers always carry a key pair, a session token and an expiration.
 #include <cstddef>
 #include <cstdint>
 #include <cstdlib>
 #include <string_view>
 
-#include "core/aws_credentials.hpp"
+#include "core/aws/aws_credentials.hpp"
 
 extern "C" int LLVMFuzzerTestOneInput(const uint8_t* data, size_t size) {
   const std::string_view xml(reinterpret_cast<const char*>(data), size);

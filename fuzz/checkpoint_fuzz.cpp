@@ -7,7 +7,7 @@
 #include <string_view>
 
 #include "core/assert.hpp"
-#include "core/checkpoint.hpp"
+#include "core/checkpoint/checkpoint.hpp"
 #include "core/crypto.hpp"
 
 namespace {

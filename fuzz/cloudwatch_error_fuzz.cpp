@@ -1,4 +1,4 @@
-// libFuzzer target for core/cloudwatch_request's error reader: CloudWatch's answers are outside
+// libFuzzer target for core/aws/cloudwatch_request's error reader: CloudWatch's answers are outside
 // bytes. Parsing must return without crashing or reading out of range, never return text longer
 // than the answer, and classifying whatever code it found must be total.
 #include <cstddef>
@@ -6,7 +6,7 @@
 #include <cstdlib>
 #include <string_view>
 
-#include "core/cloudwatch_request.hpp"
+#include "core/aws/cloudwatch_request.hpp"
 
 extern "C" int LLVMFuzzerTestOneInput(const uint8_t* data, size_t size) {
   const std::string_view xml(reinterpret_cast<const char*>(data), size);

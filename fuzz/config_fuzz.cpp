@@ -1,12 +1,12 @@
-// Fuzz target for agent/config: arbitrary bytes as agent.json must give a Config or an Error,
+// Fuzz target for agent/config/config: arbitrary bytes as agent.json must give a Config or an Error,
 // never a crash, a hang or a sanitizer report. Seeds: fuzz/corpus/config/.
 #include <cstddef>
 #include <cstdint>
 #include <string_view>
 
-#include "agent/config.hpp"
-#include "agent/json_comments.hpp"
-#include "agent/json_syntax.hpp"
+#include "agent/config/config.hpp"
+#include "core/json/json_comments.hpp"
+#include "core/json/json_syntax.hpp"
 #include "core/assert.hpp"
 
 extern "C" int LLVMFuzzerTestOneInput(const uint8_t* data, size_t size) {

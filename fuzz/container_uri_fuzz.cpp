@@ -1,6 +1,6 @@
 // libFuzzer target for the container credentials URI check: AWS_CONTAINER_CREDENTIALS_FULL_URI
-// is outside bytes, split by libcurl's URL parser (io/url_parts) then judged by
-// core/container_uri_policy. Whatever the input: no crash, nothing with a user or password part
+// is outside bytes, split by libcurl's URL parser (io/aws/url_parts) then judged by
+// core/aws/container_uri_policy. Whatever the input: no crash, nothing with a user or password part
 // is ever allowed, and plain http is allowed only to a loopback or ECS/EKS agent host, which
 // the normalized URL (what is requested) parses back to.
 #include <cstddef>
@@ -8,8 +8,8 @@
 #include <cstdlib>
 #include <string_view>
 
-#include "core/container_uri_policy.hpp"
-#include "io/url_parts.hpp"
+#include "core/aws/container_uri_policy.hpp"
+#include "io/aws/url_parts.hpp"
 
 extern "C" int LLVMFuzzerTestOneInput(const uint8_t* data, size_t size) {
   const std::string_view text(reinterpret_cast<const char*>(data), size);

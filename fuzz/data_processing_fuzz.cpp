@@ -2,7 +2,7 @@
 // first byte must never crash; a converted record is valid UTF-8 and, when the last option writes
 // JSON, valid JSON; a failed one hands back the record as read; a dropped one leaves nothing.
 // For ASCII lines the hand-written log format matchers are also checked against the Java
-// agent's patterns run by PCRE2 (core/java_regex: java.util.regex's dialect).
+// agent's patterns run by PCRE2 (core/convert/java_regex: java.util.regex's dialect).
 #include <simdjson.h>
 
 #include <array>
@@ -13,9 +13,9 @@
 #include <vector>
 
 #include "core/assert.hpp"
-#include "core/data_processing_chain.hpp"
-#include "core/data_processing_log_formats.hpp"
-#include "core/java_regex.hpp"
+#include "core/convert/data_processing_chain.hpp"
+#include "core/convert/data_processing_log_formats.hpp"
+#include "core/convert/java_regex.hpp"
 
 namespace {
 

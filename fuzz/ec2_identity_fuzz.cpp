@@ -8,8 +8,8 @@
 #include <string_view>
 
 #include "core/assert.hpp"
-#include "core/data_processing_chain.hpp"
-#include "core/ec2_identity.hpp"
+#include "core/convert/data_processing_chain.hpp"
+#include "core/aws/ec2_identity.hpp"
 
 extern "C" int LLVMFuzzerTestOneInput(const uint8_t* data, size_t size) {
   static ferry::ProcessingChain chain = [] {

@@ -1,4 +1,4 @@
-// libFuzzer target for core/http_date: the Date header of an S3 answer is outside bytes. A date
+// libFuzzer target for core/http/http_date: the Date header of an S3 answer is outside bytes. A date
 // that parses must be exactly what the C library prints for that instant (a strict round trip).
 #include <cstddef>
 #include <cstdint>
@@ -6,7 +6,7 @@
 #include <ctime>
 #include <string_view>
 
-#include "core/http_date.hpp"
+#include "core/http/http_date.hpp"
 
 extern "C" int LLVMFuzzerTestOneInput(const uint8_t* data, size_t size) {
   const std::string_view text(reinterpret_cast<const char*>(data), size);

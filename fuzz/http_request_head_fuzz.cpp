@@ -6,7 +6,7 @@
 #include <string_view>
 
 #include "core/assert.hpp"
-#include "core/http_request_head.hpp"
+#include "core/http/http_request_head.hpp"
 
 extern "C" int LLVMFuzzerTestOneInput(const uint8_t* data, size_t size) {
   const std::string_view bytes(reinterpret_cast<const char*>(data), size);

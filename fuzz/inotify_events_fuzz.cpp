@@ -14,7 +14,7 @@
 #include <vector>
 
 #include "core/assert.hpp"
-#include "io/directory_watcher.hpp"
+#include "io/tail/directory_watcher.hpp"
 
 namespace {
 

@@ -11,8 +11,8 @@
 #include <vector>
 
 #include "core/assert.hpp"
-#include "core/json_record_scan.hpp"
-#include "core/redactor.hpp"
+#include "core/json/json_record_scan.hpp"
+#include "core/redact/redactor.hpp"
 
 namespace {
 

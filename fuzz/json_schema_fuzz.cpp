@@ -10,11 +10,11 @@
 #include <string_view>
 #include <vector>
 
-#include "agent/config_rules.hpp"
+#include "agent/config/config_rules.hpp"
 #include "core/assert.hpp"
-#include "core/athena_ddl.hpp"
-#include "core/athena_partitions.hpp"
-#include "core/json_schema.hpp"
+#include "core/athena/athena_ddl.hpp"
+#include "core/athena/athena_partitions.hpp"
+#include "core/json/json_schema.hpp"
 
 namespace {
 

@@ -1,4 +1,4 @@
-// libFuzzer target for core/kinesis_agent_ids: the flow and fileId columns of the Kinesis Agent's
+// libFuzzer target for core/checkpoint/kinesis_agent_ids: the flow and fileId columns of the Kinesis Agent's
 // checkpoint database are outside bytes. An id that parses must print back to itself: a flow id
 // rebuilt from its parts (its pattern already as Java prints it), a file id in the JDK's form.
 #include <cstddef>
@@ -8,7 +8,7 @@
 #include <string>
 #include <string_view>
 
-#include "core/kinesis_agent_ids.hpp"
+#include "core/checkpoint/kinesis_agent_ids.hpp"
 
 extern "C" int LLVMFuzzerTestOneInput(const uint8_t* data, size_t size) {
   const std::string_view text(reinterpret_cast<const char*>(data), size);

@@ -8,7 +8,7 @@
 #include <vector>
 
 #include "core/assert.hpp"
-#include "core/line_framer.hpp"
+#include "core/tail/line_framer.hpp"
 
 namespace {
 

@@ -1,7 +1,7 @@
-// libFuzzer target for what reaches a log line (core/secret_scrubber, core/log_text): any bytes
+// libFuzzer target for what reaches a log line (core/observe/secret_scrubber, core/observe/log_text): any bytes
 // (file names, S3 error messages) come out as bounded, valid UTF-8 with no control character,
 // and the scrubber never grows a line by more than its masks. log.file's Kinesis Agent layout
-// (core/kinesis_agent_log) stays one line whatever its host, thread and logger names hold.
+// (core/observe/kinesis_agent_log) stays one line whatever its host, thread and logger names hold.
 #include <simdjson.h>
 
 #include <cstddef>
@@ -10,9 +10,9 @@
 #include <string>
 #include <string_view>
 
-#include "core/kinesis_agent_log.hpp"
-#include "core/log_text.hpp"
-#include "core/secret_scrubber.hpp"
+#include "core/observe/kinesis_agent_log.hpp"
+#include "core/observe/log_text.hpp"
+#include "core/observe/secret_scrubber.hpp"
 
 extern "C" int LLVMFuzzerTestOneInput(const uint8_t* data, size_t size) {
   const std::string_view message(reinterpret_cast<const char*>(data), size);

@@ -10,8 +10,8 @@
 #include <vector>
 
 #include "core/assert.hpp"
-#include "core/field_path.hpp"
-#include "core/redactor.hpp"
+#include "core/redact/field_path.hpp"
+#include "core/redact/redactor.hpp"
 #include "core/text.hpp"
 #include "tests/support/json_strings.hpp"
 

@@ -1,5 +1,5 @@
 // libFuzzer target for S3's 307 Location header: outside bytes, split by libcurl's URL parser
-// (io/url_parts, the parts the S3 client follows), then judged by core/s3_redirect. Whatever the
+// (io/aws/url_parts, the parts the S3 client follows), then judged by core/aws/s3_redirect. Whatever the
 // input: no crash; the parts have a host and a path starting with '/'; a redirect the policy
 // accepts keeps the endpoint's scheme and stays on its host, under it, or within AWS.
 #include <cctype>
@@ -9,8 +9,8 @@
 #include <string>
 #include <string_view>
 
-#include "core/s3_redirect.hpp"
-#include "io/url_parts.hpp"
+#include "core/aws/s3_redirect.hpp"
+#include "io/aws/url_parts.hpp"
 
 extern "C" int LLVMFuzzerTestOneInput(const uint8_t* data, size_t size) {
   const std::string_view text(reinterpret_cast<const char*>(data), size);

@@ -1,4 +1,4 @@
-// libFuzzer target for core/s3_xml: S3 response bodies are outside bytes. Every reader must
+// libFuzzer target for core/aws/s3_xml: S3 response bodies are outside bytes. Every reader must
 // return without crashing or reading out of range, and escape/decode must round-trip.
 #include <cstddef>
 #include <cstdint>
@@ -6,7 +6,7 @@
 #include <string>
 #include <string_view>
 
-#include "core/s3_xml.hpp"
+#include "core/aws/s3_xml.hpp"
 
 extern "C" int LLVMFuzzerTestOneInput(const uint8_t* data, size_t size) {
   const std::string_view xml(reinterpret_cast<const char*>(data), size);

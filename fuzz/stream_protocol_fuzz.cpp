@@ -6,7 +6,7 @@
 #include <string_view>
 
 #include "core/assert.hpp"
-#include "core/stream_protocol.hpp"
+#include "core/aws/stream_protocol.hpp"
 
 extern "C" int LLVMFuzzerTestOneInput(const uint8_t* data, size_t size) {
   if (size < 1) return 0;

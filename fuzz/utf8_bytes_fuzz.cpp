@@ -1,4 +1,4 @@
-// libFuzzer target for core/utf8: file names and server answers are outside bytes. Their
+// libFuzzer target for core/json/utf8: file names and server answers are outside bytes. Their
 // encoding is always valid UTF-8 and decodes to exactly the same bytes; the repair is valid too.
 #include <simdjson.h>
 
@@ -8,7 +8,7 @@
 #include <string>
 #include <string_view>
 
-#include "core/utf8.hpp"
+#include "core/json/utf8.hpp"
 
 extern "C" int LLVMFuzzerTestOneInput(const uint8_t* data, size_t size) {
   const std::string_view bytes(reinterpret_cast<const char*>(data), size);

@@ -7,7 +7,7 @@
 #include <cstring>
 #include <string_view>
 
-#include "core/log.hpp"
+#include "core/observe/log.hpp"
 #include "core/text.hpp"
 #include "io/durable_file.hpp"
 

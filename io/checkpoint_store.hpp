@@ -5,7 +5,7 @@
 #include <string>
 #include <string_view>
 
-#include "core/checkpoint.hpp"
+#include "core/checkpoint/checkpoint.hpp"
 #include "core/result.hpp"
 
 namespace ferry {

@@ -11,7 +11,7 @@
 
 #include "core/assert.hpp"
 #include "core/file_mode.hpp"
-#include "core/log.hpp"
+#include "core/observe/log.hpp"
 #include "core/text.hpp"
 #include "io/durable_file.hpp"
 

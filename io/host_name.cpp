@@ -5,7 +5,7 @@
 
 #include <optional>
 
-#include "core/object_key.hpp"
+#include "core/batch/object_key.hpp"
 
 namespace ferry {
 

@@ -5,7 +5,7 @@
 
 #include <memory>
 
-#include "core/log_text.hpp"
+#include "core/observe/log_text.hpp"
 #include "core/text.hpp"
 
 namespace ferry {

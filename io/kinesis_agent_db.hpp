@@ -6,7 +6,7 @@
 #include <string>
 #include <vector>
 
-#include "core/kinesis_agent_migration.hpp"
+#include "core/checkpoint/kinesis_agent_migration.hpp"
 #include "core/result.hpp"
 
 namespace ferry {

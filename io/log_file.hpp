@@ -1,11 +1,11 @@
 // log.file on disk: appended to (O_APPEND, created 0640), rolled over by size as
-// core/log_rotation.hpp plans it. Used by one thread (io/log_file_writer.*).
+// core/observe/log_rotation.hpp plans it. Used by one thread (io/log_file_writer.*).
 #pragma once
 
 #include <string>
 #include <string_view>
 
-#include "core/log_rotation.hpp"
+#include "core/observe/log_rotation.hpp"
 #include "core/result.hpp"
 #include "io/unique_fd.hpp"
 

@@ -12,8 +12,8 @@
 #include <optional>
 #include <utility>
 
-#include "core/kinesis_agent_log.hpp"
-#include "core/log_line.hpp"
+#include "core/observe/kinesis_agent_log.hpp"
+#include "core/observe/log_line.hpp"
 #include "core/text.hpp"
 #include "io/log_file.hpp"
 #include "io/steady_clock.hpp"

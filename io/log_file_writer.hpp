@@ -11,8 +11,8 @@
 #include <string>
 #include <thread>
 
-#include "core/log.hpp"
-#include "core/log_rotation.hpp"
+#include "core/observe/log.hpp"
+#include "core/observe/log_rotation.hpp"
 
 namespace ferry {
 

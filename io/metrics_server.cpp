@@ -13,9 +13,9 @@
 #include <cstring>
 
 #include "core/assert.hpp"
-#include "core/http_request_head.hpp"
-#include "core/listen_address.hpp"
-#include "core/log.hpp"
+#include "core/http/http_request_head.hpp"
+#include "core/http/listen_address.hpp"
+#include "core/observe/log.hpp"
 #include "core/text.hpp"
 #include "io/steady_clock.hpp"
 

@@ -14,8 +14,8 @@
 #include <thread>
 #include <vector>
 
-#include "core/http_connection.hpp"
-#include "core/rate_limit.hpp"
+#include "core/http/http_connection.hpp"
+#include "core/observe/rate_limit.hpp"
 #include "core/result.hpp"
 #include "io/unique_fd.hpp"
 

@@ -7,7 +7,7 @@
 #include <string_view>
 #include <vector>
 
-#include "core/checkpoint.hpp"
+#include "core/checkpoint/checkpoint.hpp"
 #include "core/result.hpp"
 
 namespace ferry {

@@ -3,7 +3,7 @@
 #include <cstdio>
 #include <string>
 
-#include "core/checkpoint.hpp"
+#include "core/checkpoint/checkpoint.hpp"
 #include "core/text.hpp"
 #include "io/durable_file.hpp"
 

@@ -690,7 +690,7 @@ def ordered_pairs(line):
     return json.loads(line, object_pairs_hook=lambda pairs: pairs)
 
 
-# The invalid-record marker (core/invalid_record_marker.hpp): ferry writes only the prefixed
+# The invalid-record marker (core/redact/invalid_record_marker.hpp): ferry writes only the prefixed
 # members; markers written before the prefix named them file / offset / length.
 MARKER_FLAG = "ferry_invalid_record"
 MARKER_MEMBERS = ("ferry_file", "ferry_offset", "ferry_length")

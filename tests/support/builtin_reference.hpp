@@ -12,8 +12,8 @@
 #include <vector>
 
 #include "core/assert.hpp"
-#include "core/builtin_matchers.hpp"
-#include "core/pattern_set.hpp"
+#include "core/redact/builtin_matchers.hpp"
+#include "core/redact/pattern_set.hpp"
 
 namespace ferry::testing {
 

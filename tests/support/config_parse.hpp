@@ -1,4 +1,4 @@
-// Test helpers for agent/config: parse text that must parse (a test failure otherwise) or must
+// Test helpers for agent/config/config: parse text that must parse (a test failure otherwise) or must
 // be refused (its message returned).
 #pragma once
 
@@ -8,7 +8,7 @@
 #include <string_view>
 #include <utility>
 
-#include "agent/config.hpp"
+#include "agent/config/config.hpp"
 
 namespace ferry::config {
 

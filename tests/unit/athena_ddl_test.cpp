@@ -1,6 +1,6 @@
 // Unit tests for `ferry athena-ddl`: schema inference and merging, Athena column types and
 // names, partition projection from keyPrefix templates, and the statement the command builds.
-#include "core/athena_ddl.hpp"
+#include "core/athena/athena_ddl.hpp"
 
 #include <gtest/gtest.h>
 
@@ -9,9 +9,9 @@
 #include <sstream>
 #include <string>
 
-#include "agent/athena_ddl_command.hpp"
-#include "core/athena_partitions.hpp"
-#include "core/json_schema.hpp"
+#include "agent/commands/athena_ddl_command.hpp"
+#include "core/athena/athena_partitions.hpp"
+#include "core/json/json_schema.hpp"
 #include "core/text.hpp"
 
 namespace ferry {

@@ -1,7 +1,7 @@
 // Proves the pure parsers behind the credential provider chain on the shapes AWS documents and
 // on broken input: ISO-8601 expirations, the shared INI files, the JSON answers of the
 // container endpoint / instance metadata / credential_process, and STS XML answers.
-#include "core/aws_credentials.hpp"
+#include "core/aws/aws_credentials.hpp"
 
 #include <gtest/gtest.h>
 

@@ -1,5 +1,5 @@
 // Unit tests for resolve_aws_endpoint: the Kinesis Agent's endpoint keys to URL, Host and region.
-#include "core/aws_endpoint.hpp"
+#include "core/aws/aws_endpoint.hpp"
 
 #include <gtest/gtest.h>
 

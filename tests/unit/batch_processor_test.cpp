@@ -1,5 +1,5 @@
 // Worker processing: redaction + one zstd frame per batch; frames concatenate into one stream.
-#include "core/batch_processor.hpp"
+#include "core/batch/batch_processor.hpp"
 
 #include <gtest/gtest.h>
 #include <zstd.h>

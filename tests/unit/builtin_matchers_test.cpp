@@ -2,7 +2,7 @@
 // built-ins' documented expressions with leftmost start of match (and the Luhn step for
 // cards), on hand-picked cases and on 200,000 random texts over an alphabet that makes
 // near-misses likely. Both sides are reduced to the union of their intervals.
-#include "core/builtin_matchers.hpp"
+#include "core/redact/builtin_matchers.hpp"
 
 #include <gtest/gtest.h>
 
@@ -12,7 +12,7 @@
 #include <string>
 #include <vector>
 
-#include "core/pattern_set.hpp"
+#include "core/redact/pattern_set.hpp"
 #include "tests/support/builtin_reference.hpp"
 
 namespace ferry {

@@ -1,6 +1,6 @@
 // The system CA bundle: SSL_CERT_FILE first, then the known locations; only a readable regular
 // file counts (a directory, a missing file or a dangling link is skipped).
-#include "io/ca_bundle.hpp"
+#include "io/aws/ca_bundle.hpp"
 
 #include <gtest/gtest.h>
 #include <unistd.h>

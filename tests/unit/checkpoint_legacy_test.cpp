@@ -1,6 +1,6 @@
 // Carrying checkpoint entries keyed by flow number ("flow2", before flows had an identity) over
 // to the flows' keys: only to the flow that wrote them, never over an entry of its own.
-#include "core/checkpoint_legacy.hpp"
+#include "core/checkpoint/checkpoint_legacy.hpp"
 
 #include <gtest/gtest.h>
 

@@ -1,5 +1,5 @@
 // Checkpoint model and encoding: round trip, damage detection, commit and prune semantics.
-#include "core/checkpoint.hpp"
+#include "core/checkpoint/checkpoint.hpp"
 
 #include <gtest/gtest.h>
 #include <simdjson.h>

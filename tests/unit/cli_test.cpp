@@ -1,6 +1,6 @@
 // The command line, including the Kinesis Agent's arguments a unit passes from AGENT_ARGS
 // (its JCommander options: -c/--configuration, -L/--log-level, -l/--log-file, "=" separators).
-#include "agent/cli.hpp"
+#include "agent/commands/cli.hpp"
 
 #include <gtest/gtest.h>
 

@@ -1,8 +1,8 @@
-// Unit tests for core/cloudwatch_request (PutMetricData bodies within the API's limits, the
-// error document, failure classes), core/statistic_set and core/cloudwatch_metrics (a period's
+// Unit tests for core/aws/cloudwatch_request (PutMetricData bodies within the API's limits, the
+// error document, failure classes), core/aws/statistic_set and core/aws/cloudwatch_metrics (a period's
 // datapoints from the metrics registry, aggregated as the Java agent aggregates them; the bounded
 // queue).
-#include "core/cloudwatch_request.hpp"
+#include "core/aws/cloudwatch_request.hpp"
 
 #include <gtest/gtest.h>
 
@@ -12,7 +12,7 @@
 #include <string>
 #include <vector>
 
-#include "core/cloudwatch_metrics.hpp"
+#include "core/aws/cloudwatch_metrics.hpp"
 #include "core/text.hpp"
 
 namespace ferry {

@@ -1,6 +1,6 @@
-// Unit tests for the Kinesis Agent's agent-level keys (agent/config_agent.*): checkpoint TTL,
+// Unit tests for the Kinesis Agent's agent-level keys (agent/config/config_agent.*): checkpoint TTL,
 // shutdown timeout, the HTTP client keys and their HttpClientOptions, the refused
-// userDefinedCredentialsProvider keys; agent.d/*.json flows (agent/config_agent_d.*); and the
+// userDefinedCredentialsProvider keys; agent.d/*.json flows (agent/config/config_agent_d.*); and the
 // flow key fileFooterPattern.
 #include <gtest/gtest.h>
 #include <unistd.h>
@@ -10,8 +10,8 @@
 #include <string>
 #include <vector>
 
-#include "agent/config.hpp"
-#include "agent/http_options.hpp"
+#include "agent/config/config.hpp"
+#include "agent/setup/http_options.hpp"
 #include "core/text.hpp"
 #include "tests/support/config_parse.hpp"
 

@@ -4,7 +4,7 @@
 
 #include <string>
 
-#include "agent/config.hpp"
+#include "agent/config/config.hpp"
 #include "core/text.hpp"
 
 namespace ferry::config {

@@ -1,5 +1,5 @@
 // dataProcessingOptions in agent.json: what parses, and the `config: <path>: <problem>` errors.
-#include "agent/config_processing.hpp"
+#include "agent/config/config_processing.hpp"
 
 #include <gtest/gtest.h>
 #include <simdjson.h>

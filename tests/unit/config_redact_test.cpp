@@ -8,7 +8,7 @@
 #include <string>
 #include <vector>
 
-#include "agent/config.hpp"
+#include "agent/config/config.hpp"
 #include "core/text.hpp"
 
 namespace ferry::config {
@@ -79,7 +79,7 @@ TEST(ConfigRedact, NestedPathsAreAcceptedAsWritten) {
   EXPECT_EQ(rules[0].mode, RedactMode::replace);
 }
 
-// A dotted name selects both readings (core/field_path.hpp dotted_key_path): nothing is
+// A dotted name selects both readings (core/redact/field_path.hpp dotted_key_path): nothing is
 // ambiguous, so nothing is warned about.
 TEST(ConfigRedact, DottedFieldsNeedNoWarning) {
   Result<Parsed> result =

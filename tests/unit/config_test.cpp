@@ -1,6 +1,6 @@
-// Unit tests for agent/config: agent.json (Kinesis Agent keys plus ferry's) into Config, and every
+// Unit tests for agent/config/config: agent.json (Kinesis Agent keys plus ferry's) into Config, and every
 // validation rule with its exact message ("config: <json path>: <problem>").
-#include "agent/config.hpp"
+#include "agent/config/config.hpp"
 
 #include <gtest/gtest.h>
 #include <unistd.h>
@@ -11,9 +11,9 @@
 #include <string>
 #include <vector>
 
-#include "agent/did_you_mean.hpp"
-#include "agent/json_comments.hpp"
-#include "agent/json_syntax.hpp"
+#include "core/did_you_mean.hpp"
+#include "core/json/json_comments.hpp"
+#include "core/json/json_syntax.hpp"
 #include "core/text.hpp"
 #include "tests/support/config_parse.hpp"
 

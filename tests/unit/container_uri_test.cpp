@@ -1,10 +1,10 @@
-// Where the container authorization token may go: the pure decision (core/container_uri_policy)
-// on hosts as libcurl's URL parser gives them, and that parser (io/url_parts) on the URIs that
+// Where the container authorization token may go: the pure decision (core/aws/container_uri_policy)
+// on hosts as libcurl's URL parser gives them, and that parser (io/aws/url_parts) on the URIs that
 // fooled a prefix check, such as http://127.0.0.1@192.0.2.2/ whose host is 192.0.2.2.
 #include <gtest/gtest.h>
 
-#include "core/container_uri_policy.hpp"
-#include "io/url_parts.hpp"
+#include "core/aws/container_uri_policy.hpp"
+#include "io/aws/url_parts.hpp"
 
 namespace ferry {
 namespace {

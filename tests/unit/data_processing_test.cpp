@@ -4,17 +4,17 @@
 // examples of its documentation (Kinesis Data Streams developer guide, "Use the Agent to
 // Pre-process Data"), with the record's trailing newline removed on both sides: ferry frames
 // records itself.
-#include "core/data_processing.hpp"
+#include "core/convert/data_processing.hpp"
 
 #include <gtest/gtest.h>
 
 #include <string>
 #include <vector>
 
-#include "core/data_processing_chain.hpp"
-#include "core/data_processing_json.hpp"
-#include "core/data_processing_text.hpp"
-#include "core/ec2_identity.hpp"
+#include "core/convert/data_processing_chain.hpp"
+#include "core/convert/data_processing_json.hpp"
+#include "core/convert/data_processing_text.hpp"
+#include "core/aws/ec2_identity.hpp"
 #include "core/text.hpp"
 
 namespace ferry {

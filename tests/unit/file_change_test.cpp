@@ -1,6 +1,6 @@
 // The tailer's pure identity decisions: where a newly seen file starts (checkpoint, reused inode,
 // truncation, rotated copies) and what a tracked file's size and first bytes say now.
-#include "core/file_change.hpp"
+#include "core/tail/file_change.hpp"
 
 #include <gtest/gtest.h>
 

@@ -1,7 +1,7 @@
 // Unit tests for the metrics server's per-connection state: the bounded request head, the
 // deadlines of reading the head and of writing the answer, and which connection goes first
 // when the server holds its cap.
-#include "core/http_connection.hpp"
+#include "core/http/http_connection.hpp"
 
 #include <gtest/gtest.h>
 

@@ -1,6 +1,6 @@
 // The Date header S3 sends with RequestTimeTooSkewed, read as Unix seconds: exact on known
 // instants, agreeing with the C library's formatting over a century of days, strict otherwise.
-#include "core/http_date.hpp"
+#include "core/http/http_date.hpp"
 
 #include <gtest/gtest.h>
 

@@ -1,9 +1,9 @@
 // Unit tests for scan_json_record, the redactor's fast-path scan: what it accepts (with the
 // spans, flags and top-level keys it reports), what it must refuse or leave to simdjson, and a
 // randomized differential test against simdjson's DOM parser and a span oracle built from
-// core/json_scan over the DOM: whatever the scan accepts, simdjson accepts as an object, with
+// core/json/json_scan over the DOM: whatever the scan accepts, simdjson accepts as an object, with
 // the same string values in the same order at the same offsets.
-#include "core/json_record_scan.hpp"
+#include "core/json/json_record_scan.hpp"
 
 #include <gtest/gtest.h>
 #include <simdjson.h>
@@ -16,7 +16,7 @@
 #include <string>
 #include <vector>
 
-#include "core/json_scan.hpp"
+#include "core/json/json_scan.hpp"
 #include "core/text.hpp"
 #include "tests/support/cpp_literal.hpp"
 
@@ -25,7 +25,7 @@ namespace {
 
 // --- oracles ----------------------------------------------------------------------------------
 
-// What the scan should report for one string value, found through the DOM and core/json_scan.
+// What the scan should report for one string value, found through the DOM and core/json/json_scan.
 struct ExpectedString {
   size_t item_begin, begin, end, container;
   std::string text;  // decoded by simdjson

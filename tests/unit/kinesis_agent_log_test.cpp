@@ -1,14 +1,14 @@
 // The log lines users' filters were written for: the Kinesis Agent's log4j layout and progress
 // messages, byte for byte as the Java agent writes them (Agent.emitStatus, FileTailer.emitStatus
 // in agent 2.0.x, custom.log4j.xml's ConversionPattern), and ferry's own stderr layouts.
-#include "core/kinesis_agent_log.hpp"
+#include "core/observe/kinesis_agent_log.hpp"
 
 #include <gtest/gtest.h>
 #include <simdjson.h>
 
 #include <string>
 
-#include "core/log_line.hpp"
+#include "core/observe/log_line.hpp"
 
 namespace ferry {
 namespace {

@@ -1,11 +1,11 @@
 // `ferry migrate`'s pure parts: the Kinesis Agent's flow and file ids, which configured flow a
 // checkpoint row belongs to, whether its file is still the one checkpointed, and which of the
 // flow's other files it had finished.
-#include "core/kinesis_agent_migration.hpp"
+#include "core/checkpoint/kinesis_agent_migration.hpp"
 
 #include <gtest/gtest.h>
 
-#include "core/kinesis_agent_ids.hpp"
+#include "core/checkpoint/kinesis_agent_ids.hpp"
 
 namespace ferry {
 namespace {

@@ -1,6 +1,6 @@
 // Unit tests for LineFramer: records, offsets and bounds are the same however reads are chunked.
 // Single-threaded; a reference framer written the obvious way is the oracle.
-#include "core/line_framer.hpp"
+#include "core/tail/line_framer.hpp"
 
 #include <gtest/gtest.h>
 

@@ -1,6 +1,6 @@
-// core/line_patterns: multiLineStartPattern and fileFooterPattern with the Kinesis Agent's
+// core/tail/line_patterns: multiLineStartPattern and fileFooterPattern with the Kinesis Agent's
 // semantics (Matcher.lookingAt() per line; matches() on the trimmed record).
-#include "core/line_patterns.hpp"
+#include "core/tail/line_patterns.hpp"
 
 #include <gtest/gtest.h>
 

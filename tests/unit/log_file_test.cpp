@@ -1,4 +1,4 @@
-// log.file: the rollover plan and trigger (core/log_rotation.*, log4j 1.2's RollingFileAppender
+// log.file: the rollover plan and trigger (core/observe/log_rotation.*, log4j 1.2's RollingFileAppender
 // as the Kinesis Agent configures it), the file on disk (io/log_file.*) and the writer thread
 // that takes the logger's lines (io/log_file_writer.*).
 #include "io/log_file.hpp"
@@ -15,9 +15,9 @@
 #include <string>
 #include <vector>
 
-#include "core/kinesis_agent_log.hpp"
-#include "core/log.hpp"
-#include "core/log_rotation.hpp"
+#include "core/observe/kinesis_agent_log.hpp"
+#include "core/observe/log.hpp"
+#include "core/observe/log_rotation.hpp"
 #include "io/log_file_writer.hpp"
 
 namespace ferry {

@@ -1,6 +1,6 @@
 // What reaches a log line: credentials masked in linear time, control characters and bytes that
 // are not UTF-8 escaped, long messages cut in the middle.
-#include "core/log_text.hpp"
+#include "core/observe/log_text.hpp"
 
 #include <gtest/gtest.h>
 #include <simdjson.h>
@@ -8,7 +8,7 @@
 #include <chrono>
 #include <string>
 
-#include "core/secret_scrubber.hpp"
+#include "core/observe/secret_scrubber.hpp"
 
 namespace ferry {
 namespace {

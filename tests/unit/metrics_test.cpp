@@ -1,7 +1,7 @@
 // Unit tests for the metrics registry: Prometheus rendering (checked by a small parser of the
 // exposition format), histogram buckets, retry causes, the health rule, and rules across a
 // reload; plus the request-head parser and listen addresses the metrics server relies on.
-#include "core/metrics.hpp"
+#include "core/observe/metrics.hpp"
 
 #include <gtest/gtest.h>
 
@@ -9,8 +9,8 @@
 #include <sstream>
 #include <string>
 
-#include "core/http_request_head.hpp"
-#include "core/listen_address.hpp"
+#include "core/http/http_request_head.hpp"
+#include "core/http/listen_address.hpp"
 
 namespace ferry {
 namespace {

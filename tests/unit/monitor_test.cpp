@@ -9,7 +9,7 @@
 #include <thread>
 #include <vector>
 
-#include "core/log.hpp"
+#include "core/observe/log.hpp"
 
 namespace ferry {
 namespace {

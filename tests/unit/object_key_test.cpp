@@ -1,5 +1,5 @@
 // Key prefix templating and object names.
-#include "core/object_key.hpp"
+#include "core/batch/object_key.hpp"
 
 #include <gtest/gtest.h>
 

@@ -6,9 +6,9 @@
 
 #include <string>
 
-#include "core/checkpoint.hpp"
-#include "core/s3_xml.hpp"
-#include "io/s3_client.hpp"
+#include "core/checkpoint/checkpoint.hpp"
+#include "core/aws/s3_xml.hpp"
+#include "io/aws/s3_client.hpp"
 
 namespace ferry {
 namespace {

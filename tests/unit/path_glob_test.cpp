@@ -1,6 +1,6 @@
 // filePattern globs: the wildcard-free root, components with wildcards at any depth, and the
 // compressed rotations that are never tailed.
-#include "core/path_glob.hpp"
+#include "core/tail/path_glob.hpp"
 
 #include <gtest/gtest.h>
 

@@ -1,5 +1,5 @@
 // Unit tests for RateLimit: one event per interval, the first at once, held-back events counted.
-#include "core/rate_limit.hpp"
+#include "core/observe/rate_limit.hpp"
 
 #include <gtest/gtest.h>
 

@@ -1,6 +1,6 @@
 // The real location of an open file: through /proc, and by its name where /proc is missing
 // (the name must still hold the very file the descriptor has open).
-#include "io/real_path.hpp"
+#include "io/tail/real_path.hpp"
 
 #include <fcntl.h>
 #include <gtest/gtest.h>

@@ -1,14 +1,14 @@
-// Unit tests for RecordProcessor's hooks (core/record_processor.hpp): ADDEC2METADATA reads the
-// snapshot the refresher publishes (core/ec2_metadata_cell.hpp), switching when a new one is
-// published. (fileFooterPattern is the tailer's: core/line_patterns.hpp, line_patterns_test.)
+// Unit tests for RecordProcessor's hooks (core/redact/record_processor.hpp): ADDEC2METADATA reads the
+// snapshot the refresher publishes (core/aws/ec2_metadata_cell.hpp), switching when a new one is
+// published. (fileFooterPattern is the tailer's: core/tail/line_patterns.hpp, line_patterns_test.)
 #include <gtest/gtest.h>
 
 #include <memory>
 #include <string>
 #include <vector>
 
-#include "core/ec2_metadata_cell.hpp"
-#include "core/record_processor.hpp"
+#include "core/aws/ec2_metadata_cell.hpp"
+#include "core/redact/record_processor.hpp"
 
 namespace ferry {
 namespace {

@@ -1,13 +1,13 @@
 // Unit tests for `ferry redact`: its command line, flow lookup, and that it prints what the
 // flow ships (redacted, invalid markers, empty lines skipped, long-line pieces invalid).
-#include "agent/redact_command.hpp"
+#include "agent/commands/redact_command.hpp"
 
 #include <gtest/gtest.h>
 
 #include <sstream>
 #include <string>
 
-#include "agent/cli.hpp"
+#include "agent/commands/cli.hpp"
 
 namespace ferry {
 namespace {

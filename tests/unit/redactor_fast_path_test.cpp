@@ -1,4 +1,4 @@
-// Differential test of the redactor's fast path (core/redactor_fast_path.cpp): for rule sets it
+// Differential test of the redactor's fast path (core/redact/redactor_fast_path.cpp): for rule sets it
 // applies to, a Redactor with it and one without (every record through the DOM) must write the
 // same bytes, return the same outcome and count the same audit, record by record. Records: the
 // Wickr sample, random records with planted secrets (nested, next to escapes, among multi-byte
@@ -11,8 +11,8 @@
 #include <string>
 #include <vector>
 
-#include "core/json_record_scan.hpp"
-#include "core/redactor.hpp"
+#include "core/json/json_record_scan.hpp"
+#include "core/redact/redactor.hpp"
 #include "core/text.hpp"
 #include "tests/support/cpp_literal.hpp"
 #include "tests/support/json_strings.hpp"

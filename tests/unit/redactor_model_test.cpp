@@ -8,9 +8,9 @@
 #include <utility>
 #include <vector>
 
-#include "core/field_path.hpp"
-#include "core/hmac_sha256.hpp"
-#include "core/redactor.hpp"
+#include "core/redact/field_path.hpp"
+#include "core/redact/hmac_sha256.hpp"
+#include "core/redact/redactor.hpp"
 #include "core/text.hpp"
 
 namespace ferry {

@@ -10,9 +10,9 @@
 #include <vector>
 
 #include "core/crypto.hpp"
-#include "core/hmac_sha256.hpp"
-#include "core/pattern_set.hpp"
-#include "core/redactor.hpp"
+#include "core/redact/hmac_sha256.hpp"
+#include "core/redact/pattern_set.hpp"
+#include "core/redact/redactor.hpp"
 #include "core/text.hpp"
 #include "tests/support/json_strings.hpp"
 
@@ -219,7 +219,7 @@ TEST(RedactorPatterns, PatternRulesComposeWithFieldRules) {
 }
 
 // Both orders of a pattern rule on every string and an hmac rule on the users (the order the
-// configuration warns about, core/redaction_order.hpp): only hmac first keeps users apart.
+// configuration warns about, core/redact/redaction_order.hpp): only hmac first keeps users apart.
 TEST(RedactorPatterns, HmacBeforePatternsKeepsUsersApartAndTheOtherOrderDoesNot) {
   RedactionRule users;
   users.fields = {"sender"};

@@ -1,6 +1,6 @@
 // Unit tests for Redactor: the privacy guarantee (fail-closed redaction, exact invalid marker,
 // byte-for-byte splicing) checked case by case and against an independent DOM-level model.
-#include "core/redactor.hpp"
+#include "core/redact/redactor.hpp"
 
 #include <gtest/gtest.h>
 #include <simdjson.h>
@@ -17,7 +17,7 @@
 #include <utility>
 #include <vector>
 
-#include "core/invalid_record_marker.hpp"
+#include "core/redact/invalid_record_marker.hpp"
 #include "core/text.hpp"
 
 // Counts heap allocations so a test can prove the steady state does not allocate.

@@ -1,6 +1,6 @@
 // Body caps and request deadlines: a body never holds (or reserves) more than its cap however
 // the answer is chunked, and every request's deadline grows with its body but stays bounded.
-#include "core/response_limits.hpp"
+#include "core/http/response_limits.hpp"
 
 #include <gtest/gtest.h>
 

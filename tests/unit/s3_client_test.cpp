@@ -1,6 +1,6 @@
 // Proves the S3 client against a real S3-compatible server (s3rver, started per test on a free
 // 127.0.0.1 port) and its retry policy with injected faults; plus addressing and credentials.
-#include "io/s3_client.hpp"
+#include "io/aws/s3_client.hpp"
 
 #include <arpa/inet.h>
 #include <fcntl.h>
@@ -28,9 +28,9 @@
 
 #include "core/assert.hpp"
 #include "core/crypto.hpp"
-#include "core/metrics.hpp"
+#include "core/observe/metrics.hpp"
 #include "core/text.hpp"
-#include "io/http_client.hpp"
+#include "io/aws/http_client.hpp"
 
 extern char** environ;
 

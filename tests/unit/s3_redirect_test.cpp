@@ -1,14 +1,14 @@
 // Where S3's 307 Temporary Redirect may be followed, and how its Location is split.
-#include "core/s3_redirect.hpp"
+#include "core/aws/s3_redirect.hpp"
 
 #include <gtest/gtest.h>
 
-#include "io/url_parts.hpp"
+#include "io/aws/url_parts.hpp"
 
 namespace ferry {
 namespace {
 
-// The Location is split by curl's own URL parser (io/url_parts): the parts are what curl would
+// The Location is split by curl's own URL parser (io/aws/url_parts): the parts are what curl would
 // request, never a second reading of the same bytes.
 TEST(S3Redirect, LocationSplitsIntoSchemeAuthorityPathAndQuery) {
   const auto t = parse_url(

@@ -1,6 +1,6 @@
 // Proves the S3 XML reader on real S3 response shapes and on hostile or broken input, and the
 // CompleteMultipartUpload body writer.
-#include "core/s3_xml.hpp"
+#include "core/aws/s3_xml.hpp"
 
 #include <gtest/gtest.h>
 

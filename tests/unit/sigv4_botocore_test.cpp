@@ -13,7 +13,7 @@
 #include <memory>
 #include <string>
 
-#include "core/sigv4.hpp"
+#include "core/aws/sigv4.hpp"
 #include "core/text.hpp"
 
 namespace ferry {

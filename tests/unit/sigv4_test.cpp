@@ -1,6 +1,6 @@
 // Proves ferry's SigV4 against every case of the AWS SigV4 test suite (header and query signing)
 // and against botocore for an S3 request; plus the hash/MAC primitives it stands on.
-#include "core/sigv4.hpp"
+#include "core/aws/sigv4.hpp"
 
 #include <gtest/gtest.h>
 #include <simdjson.h>

@@ -1,7 +1,7 @@
 // Unit tests for StreamCallBuilder: aggregation, truncation of records over the service limit,
 // call limits (records and bytes), Kinesis partition keys, and that no other byte is lost or
 // moved.
-#include "core/stream_calls.hpp"
+#include "core/aws/stream_calls.hpp"
 
 #include <gtest/gtest.h>
 

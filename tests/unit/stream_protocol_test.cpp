@@ -1,6 +1,6 @@
 // Unit tests for the Firehose / Kinesis wire format: request bodies, per-record answers, and
 // whole-call errors.
-#include "core/stream_protocol.hpp"
+#include "core/aws/stream_protocol.hpp"
 
 #include <gtest/gtest.h>
 

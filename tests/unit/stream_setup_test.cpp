@@ -1,13 +1,13 @@
 // Where a stream flow's calls go, as the Kinesis Agent sends them: its Firehose and Kinesis
 // clients sign for us-east-1 unless kinesis.region or the endpoint names another region, whatever
 // the region S3 uses; a configuration that would have expected the S3 region gets a warning.
-#include "agent/stream_setup.hpp"
+#include "agent/setup/stream_setup.hpp"
 
 #include <gtest/gtest.h>
 
-#include "agent/config.hpp"
-#include "core/aws_endpoint.hpp"
-#include "core/metrics.hpp"
+#include "agent/config/config.hpp"
+#include "core/aws/aws_endpoint.hpp"
+#include "core/observe/metrics.hpp"
 
 namespace ferry {
 namespace {

@@ -1,5 +1,5 @@
-// core/symlink_policy: which real locations a flow may read through a symbolic link.
-#include "core/symlink_policy.hpp"
+// core/tail/symlink_policy: which real locations a flow may read through a symbolic link.
+#include "core/tail/symlink_policy.hpp"
 
 #include <gtest/gtest.h>
 

@@ -1,6 +1,6 @@
 // The reactor against real files: --once reads what is there, follow mode sees appends, new
 // files, renames and deletions through inotify, and checkpoints decide where reading resumes.
-#include "io/tailer.hpp"
+#include "io/tail/tailer.hpp"
 
 #include <gtest/gtest.h>
 #include <sys/stat.h>

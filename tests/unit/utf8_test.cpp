@@ -1,6 +1,6 @@
-// core/utf8: RFC 3629 validation, the lossy repair, and the exact byte encoding the checkpoint
+// core/json/utf8: RFC 3629 validation, the lossy repair, and the exact byte encoding the checkpoint
 // uses for names that are not UTF-8.
-#include "core/utf8.hpp"
+#include "core/json/utf8.hpp"
 
 #include <gtest/gtest.h>
 #include <simdjson.h>

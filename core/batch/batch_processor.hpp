@@ -1,0 +1,54 @@
+// BatchProcessor: a worker's CPU work on one batch: convert and redact every record (flows with
+// dataProcessingOptions or rules), then compress the NDJSON into one zstd frame (or, for stream
+// flows, keep it as records). One per worker thread, one state per flow.
+#pragma once
+
+#include <cstdint>
+#include <memory>
+#include <string>
+#include <vector>
+
+#include "core/batch/batch.hpp"
+#include "core/batch/compressor.hpp"
+#include "core/redact/record_processor.hpp"
+#include "core/redact/redaction_rule.hpp"
+
+namespace ferry {
+
+struct FlowProcessing {
+  std::vector<ProcessingOption> data_processing;  // the Kinesis Agent's converters, first
+  std::vector<RedactionRule> rules;
+  int compression_level = 3;
+  // A Kinesis / Firehose flow: records are sent one by one, so the frame stays uncompressed
+  // NDJSON and the batch says where each record ends.
+  bool keep_records = false;
+  RecordHooks hooks;  // fileFooterPattern, ADDEC2METADATA's metadata
+};
+
+class BatchProcessor {
+ public:
+  explicit BatchProcessor(const std::vector<FlowProcessing>& flows);
+
+  // Fills batch.frame and batch.stats from batch.input / records / positions. `now_unix_millis`
+  // is the time ADDMETADATA writes (read once per batch by the caller).
+  void process(Batch& batch, int64_t now_unix_millis);
+
+ private:
+  struct FlowState;
+  // The processed NDJSON `ndjson` becomes the batch's frame: compressed, or kept as it is.
+  static void finish(FlowState& state, std::string& ndjson, Batch& batch);
+
+  struct FlowState {
+    explicit FlowState(const FlowProcessing& flow)
+        : records(flow.data_processing, flow.rules, flow.hooks),
+          compressor(flow.compression_level),
+          keep_records(flow.keep_records) {}
+    RecordProcessor records;
+    ZstdFrameCompressor compressor;
+    const bool keep_records;
+  };
+  std::vector<std::unique_ptr<FlowState>> flows_;
+  std::string scratch_;  // processed NDJSON of the current batch, capacity reused
+};
+
+}  // namespace ferry

@@ -1,0 +1,56 @@
+// One validating pass over a record that is a JSON object, listing its string values with
+// their spans: the redactor's fast path for rules that only look inside strings. It accepts a
+// subset of what simdjson's DOM parser accepts and answers "not sure" for everything else
+// (\u escapes, numbers near the limits of int64 or double, deep nesting, invalid input), so the
+// caller falls back to the DOM parser, which decides. fuzz/json_record_scan_fuzz.cpp checks
+// that whatever this accepts, simdjson accepts as an object too.
+#pragma once
+
+#include <cstddef>
+#include <cstdint>
+#include <string_view>
+#include <vector>
+
+#include "core/json/byte_blocks.hpp"
+
+namespace ferry {
+
+// A string value (not a key), at any depth. Offsets are into the record.
+struct ScannedString {
+  enum Flags : uint8_t {
+    kEscaped = 1,       // holds a backslash escape: its text must be decoded
+    kPatternStart = 2,  // holds a digit, '@' or '+': where a built-in pattern match can start
+    kBitsComplete = 4,  // `bits` describe the whole text (at most 64 bytes, no escape)
+  };
+  uint32_t item_begin = 0;  // the member's key quote, or the element's first byte
+  uint32_t begin = 0;       // the opening quote
+  uint32_t end = 0;         // just past the closing quote
+  uint32_t container = 0;   // the enclosing '{' or '['
+  uint8_t flags = 0;
+  byte_blocks::TextBits bits;  // of the text's first 64 bytes (complete: kBitsComplete)
+};
+
+// A key of the top-level object, without its quotes.
+struct ScannedKey {
+  uint32_t begin;
+  uint32_t end;
+  bool escaped;
+};
+
+struct ScannedRecord {
+  std::vector<ScannedString> strings;  // in document order
+  std::vector<ScannedKey> top_keys;    // in document order, duplicates kept
+  uint32_t open_brace = 0;             // the top-level '{'
+  uint32_t close_brace = 0;            // the top-level '}'
+  uint32_t last_value_end = 0;         // just past the last top-level value (0: none)
+};
+
+// True: `record` is a JSON object that simdjson's DOM parser accepts, described in `out`.
+// False: not sure (the record may still be valid); `out` is then unspecified.
+bool scan_json_record(std::string_view record, ScannedRecord& out);
+
+// The decoded text of a string whose only escapes are the two-character ones the scan
+// accepts (\" \\ \/ \b \f \n \r \t); `quoted` includes the quotes. Replaces `out`.
+void decode_scanned_string(std::string_view quoted, std::string& out);
+
+}  // namespace ferry

@@ -1,0 +1,35 @@
+// Part upload threads: UploadPart a job (retries inside S3Client), hand back the result.
+#include "io/aws/part_uploader.hpp"
+
+namespace ferry {
+namespace {
+
+std::vector<std::unique_ptr<S3Client>> make_clients(const S3ClientOptions& options, size_t n) {
+  std::vector<std::unique_ptr<S3Client>> clients;
+  for (size_t i = 0; i < n; ++i) clients.push_back(std::make_unique<S3Client>(options));
+  return clients;
+}
+
+}  // namespace
+
+PartUploader::PartUploader(const S3ClientOptions& options, size_t threads, S3ObjectOptions object)
+    : object_(std::move(object)),
+      clients_(make_clients(options, threads)),
+      threads_(threads,
+               [this](size_t thread, Job& job) { return upload(*clients_[thread], job); }) {}
+
+PartUploader::Done PartUploader::upload(S3Client& client, Job& job) const {
+  Done done;
+  done.number = job.number;
+  done.size = job.body.size();
+  const std::span<const char> body(job.body.data(), job.body.size());
+  const BodyChecksums checksums = body_checksums(body, object_);
+  done.etag = client.upload_part(job.bucket, job.key, job.upload_id, job.number, body, checksums);
+  done.checksum_crc32c = checksums.crc32c;
+  done.upload_lost = !done.etag.ok() && client.last_failure().code == "NoSuchUpload";
+  done.retryable = !done.etag.ok() && client.last_failure().retryable;
+  done.body = std::move(job.body);
+  return done;
+}
+
+}  // namespace ferry

@@ -1,0 +1,356 @@
+// Multipart upload of one object: lazy CreateMultipartUpload, parts uploaded in parallel and
+// acknowledged in order, CompleteMultipartUpload listing exactly the acknowledged parts (with
+// their CRC32C); PutObject for objects smaller than one part. Requests that run out of attempts
+// are tried again later; the shipper thread waits meanwhile (backpressure, nothing dropped).
+#include "io/aws/s3_object_writer.hpp"
+
+#include <algorithm>
+#include <chrono>
+#include <map>
+#include <random>
+#include <thread>
+
+#include "core/assert.hpp"
+#include "core/observe/log.hpp"
+#include "core/text.hpp"
+#include "io/steady_clock.hpp"
+
+namespace ferry {
+namespace {
+constexpr int kMaxParts = 10000;
+constexpr int kPauseStepMillis = 100;  // how soon a pause notices `stopping`
+
+// Answers after which an upload can never be completed as recorded: the upload is gone, or the
+// destination refuses its parts as they are.
+bool is_restart_code(std::string_view code) {
+  return code == "NoSuchUpload" || code == "EntityTooSmall" || code == "InvalidPart" ||
+         code == "InvalidPartOrder" || code == "MalformedXML";
+}
+
+bool has_checksums(const std::vector<CompletedPart>& parts) {
+  return std::any_of(parts.begin(), parts.end(),
+                     [](const CompletedPart& part) { return !part.checksum_crc32c.empty(); });
+}
+
+void without_checksums(std::vector<CompletedPart>& parts) {
+  for (CompletedPart& part : parts) part.checksum_crc32c.clear();
+}
+
+std::string unquoted(std::string_view etag) {
+  std::string out;
+  for (char c : etag)
+    if (c != '"') out.push_back(c);
+  return out;
+}
+
+}  // namespace
+
+S3ObjectWriter::S3ObjectWriter(S3Client& client, const S3ClientOptions& client_options,
+                               S3WriterOptions options)
+    : client_(client),
+      options_(std::move(options)),
+      uploader_(client_options, options_.parallel_parts, options_.object) {
+  FERRY_ASSERT(options_.retry_later.max_rounds >= 0);
+  FERRY_ASSERT(options_.retry_later.first_pause_millis > 0 &&
+               options_.retry_later.first_pause_millis <= options_.retry_later.max_pause_millis);
+}
+
+S3ObjectWriter::~S3ObjectWriter() {
+  abandon();
+}
+
+std::string S3ObjectWriter::location() const {
+  return cat("s3://", options_.bucket, "/", key_);
+}
+
+bool S3ObjectWriter::pause_before_round(std::string_view what, int next_round,
+                                        const std::string& failure) {
+  const RetryLaterPolicy& policy = options_.retry_later;
+  auto stopping = [&] { return policy.stopping != nullptr && policy.stopping->load(); };
+  auto give_up = [&](int rounds) {
+    FERRY_ERROR(cat("ship: ", location(), ": ", what, " failed in ", rounds,
+                    " round(s) of attempts", stopping() ? " and ferry is stopping" : "",
+                    "; giving up for this run"));
+    return false;
+  };
+  if (stopping() || (policy.max_rounds > 0 && next_round > policy.max_rounds))
+    return give_up(next_round - 1);
+  int64_t pause = policy.first_pause_millis;
+  for (int i = 2; i < next_round && pause < policy.max_pause_millis; ++i) pause *= 2;
+  pause = std::min<int64_t>(pause, policy.max_pause_millis);
+  // Jitter in [pause/2, pause]: many hosts that lost the same endpoint do not return at once.
+  static thread_local std::mt19937_64 random{std::random_device{}()};
+  pause = std::uniform_int_distribution<int64_t>(pause / 2, pause)(random);
+  FERRY_WARN(cat("ship: ", location(), ": ", what, " still fails after its attempts (", failure,
+                 "); the object is kept and ", what, " is tried again in ", pause, " ms (round ",
+                 next_round, policy.max_rounds > 0 ? cat(" of ", policy.max_rounds) : "", ")"));
+  for (const uint64_t until = steady_millis() + static_cast<uint64_t>(pause);
+       steady_millis() < until;) {
+    if (stopping()) return give_up(next_round - 1);
+    std::this_thread::sleep_for(std::chrono::milliseconds(kPauseStepMillis));
+  }
+  return true;
+}
+
+template <class Request>
+auto S3ObjectWriter::with_retry_later(std::string_view what, Request&& request) {
+  for (int round = 1;; ++round) {
+    auto result = request();
+    if (result.ok() || !client_.last_failure().retryable ||
+        !pause_before_round(what, round + 1, result.error().message))
+      return result;
+  }
+}
+
+void S3ObjectWriter::reset(const std::string& key) {
+  FERRY_ASSERT(!open_);
+  FERRY_ASSERT(uploader_.in_flight() == 0);
+  key_ = key;
+  upload_id_.clear();
+  parts_.clear();
+  finished_.clear();
+  part_rounds_.clear();
+  next_part_ = 1;
+  buffer_.clear();
+  size_ = 0;
+  failure_.reset();
+  must_restart_ = false;
+  open_ = true;
+}
+
+Status S3ObjectWriter::begin(const std::string& key) {
+  reset(key);
+  return Ok{};
+}
+
+Status S3ObjectWriter::resume(const OpenObject& open) {
+  FERRY_ASSERT(!open.upload_id.empty() && !open.parts.empty());
+  reset(open.key);
+  upload_id_ = open.upload_id;
+  parts_ = open.parts;
+  next_part_ = static_cast<int>(parts_.size()) + 1;
+  size_ = open.size;
+  return Ok{};
+}
+
+void S3ObjectWriter::send_part(int number, std::string body) {
+  uploader_.submit(PartUploader::Job{options_.bucket, key_, upload_id_, number, std::move(body)});
+}
+
+Status S3ObjectWriter::submit_part() {
+  if (upload_id_.empty()) {
+    auto upload_id = with_retry_later("CreateMultipartUpload", [&] {
+      return client_.create_multipart_upload(options_.bucket, key_, options_.object);
+    });
+    if (!upload_id) return upload_id.error();
+    upload_id_ = std::move(upload_id.value());
+  }
+  // Bounded: a new part waits for a connection (and its buffer) to come back.
+  while (uploader_.in_flight() >= uploader_.capacity()) {
+    if (auto collected = collect(/*wait=*/true); !collected) return collected.error();
+  }
+  const int number = next_part_++;
+  FERRY_ASSERT(number <= kMaxParts);  // the config keeps maxObjectBytes within 10,000 parts
+  std::string body = std::move(buffer_);
+  if (spare_buffers_.empty()) {
+    buffer_ = std::string();
+    buffer_.reserve(options_.part_size_bytes + (2u << 20));
+  } else {
+    buffer_ = std::move(spare_buffers_.back());
+    spare_buffers_.pop_back();
+  }
+  send_part(number, std::move(body));
+  return Ok{};
+}
+
+Result<bool> S3ObjectWriter::collect(bool wait) {
+  auto done = uploader_.collect(wait);
+  if (!done) return false;
+  if (!done->etag && done->retryable && !failure_) {
+    // Out of attempts (an outage, a long SlowDown): keep the part and send it again later.
+    const int round = ++part_rounds_[done->number];
+    if (pause_before_round(cat("UploadPart ", done->number), round + 1,
+                           done->etag.error().message)) {
+      send_part(done->number, std::move(done->body));
+      return true;
+    }
+  }
+  done->body.clear();
+  spare_buffers_.push_back(std::move(done->body));
+  if (!done->etag) {
+    must_restart_ = must_restart_ || done->upload_lost;
+    if (!failure_) failure_ = done->etag.error();
+    return *failure_;
+  }
+  part_rounds_.erase(done->number);
+  finished_.emplace(done->number, UploadedPart{done->number, std::move(done->etag.value()),
+                                               done->size, std::move(done->checksum_crc32c)});
+  // A part is acknowledged only once every part before it is.
+  for (auto it = finished_.begin();
+       it != finished_.end() && it->first == static_cast<int>(parts_.size()) + 1;
+       it = finished_.erase(it))
+    parts_.push_back(std::move(it->second));
+  return true;
+}
+
+Status S3ObjectWriter::poll() {
+  if (failure_) return *failure_;
+  for (;;) {
+    auto collected = collect(/*wait=*/false);
+    if (!collected) return collected.error();
+    if (!collected.value()) return Ok{};
+  }
+}
+
+Status S3ObjectWriter::drain() {
+  while (uploader_.in_flight() > 0) {
+    if (auto collected = collect(/*wait=*/true); !collected) return collected.error();
+  }
+  if (failure_) return *failure_;
+  return Ok{};
+}
+
+Status S3ObjectWriter::append(std::string_view frame) {
+  FERRY_ASSERT(open_);
+  if (failure_) return *failure_;
+  buffer_.append(frame);
+  size_ += frame.size();
+  if (buffer_.size() >= options_.part_size_bytes) {
+    if (auto status = submit_part(); !status) return status;
+  }
+  return poll();
+}
+
+Status S3ObjectWriter::seal() {
+  FERRY_ASSERT(open_);
+  if (!upload_id_.empty() && !buffer_.empty()) {
+    if (auto status = submit_part(); !status) return status;
+  }
+  return drain();
+}
+
+Status S3ObjectWriter::complete() {
+  FERRY_ASSERT(open_);
+  if (upload_id_.empty()) {
+    // Everything fits in one part: one request instead of three.
+    const std::span<const char> body(buffer_.data(), buffer_.size());
+    if (auto status = with_retry_later(
+            "PutObject",
+            [&] { return client_.put_object(options_.bucket, key_, body, options_.object); });
+        !status)
+      return status;
+  } else {
+    // Sealed: every byte is in an acknowledged part.
+    FERRY_ASSERT(buffer_.empty() && finished_.empty() && uploader_.in_flight() == 0);
+    FERRY_ASSERT(static_cast<int>(parts_.size()) == next_part_ - 1);
+    std::vector<CompletedPart> completed;
+    completed.reserve(parts_.size());
+    for (const auto& part : parts_)
+      completed.push_back(CompletedPart{part.number, part.etag, part.checksum_crc32c});
+    if (auto status = complete_upload(std::move(completed)); !status) return status;
+  }
+  open_ = false;
+  upload_id_.clear();
+  parts_.clear();
+  buffer_.clear();
+  return Ok{};
+}
+
+Status S3ObjectWriter::complete_upload(std::vector<CompletedPart> completed) {
+  if (complete_without_checksums_) without_checksums(completed);
+  for (int round = 1;; ++round) {
+    Status status = client_.complete_multipart_upload(options_.bucket, key_, upload_id_, completed);
+    if (status) return status;
+    const S3Failure failure = client_.last_failure();
+    if (failure.code == "MalformedXML" && has_checksums(completed)) {
+      FERRY_WARN(cat("ship: ", location(),
+                     ": the server refused the parts' checksums in CompleteMultipartUpload "
+                     "(MalformedXML), as S3-compatible servers such as OpenStack Swift do; "
+                     "completing without them from now on (each part still carried its "
+                     "x-amz-checksum-crc32c; \"checksumAlgorithm\": \"NONE\" leaves checksums "
+                     "out altogether)"));
+      complete_without_checksums_ = true;
+      without_checksums(completed);
+      --round;  // not a retry of the same request
+      continue;
+    }
+    // An earlier attempt may have gone through with only its answer lost (a reset, a timeout):
+    // S3 then answers NoSuchUpload (s3rver an InternalError), and the object is there with
+    // exactly this upload's size.
+    auto visible = client_.head_object(options_.bucket, key_);
+    if (visible && visible.value() && visible.value()->size == size_) {
+      FERRY_INFO(cat("ship: ", location(), ": CompleteMultipartUpload failed (", failure.code,
+                     failure.code.empty() ? "" : ": ", failure.message,
+                     ") but the object is there with its ", size_,
+                     " bytes: an earlier attempt completed it"));
+      return Ok{};
+    }
+    if (is_restart_code(failure.code)) {
+      // The upload cannot be completed as recorded, now or later: build the object again. One
+      // the destination still holds would only keep its parts' storage: abort it.
+      must_restart_ = true;
+      if (failure.code != "NoSuchUpload") {
+        if (auto aborted = client_.abort_multipart_upload(options_.bucket, key_, upload_id_);
+            !aborted)
+          FERRY_WARN(cat("ship: ", location(), ": ", aborted.error().message,
+                         " (the refused upload stays until a lifecycle rule aborts it)"));
+      }
+      return status;
+    }
+    if (!failure.retryable ||
+        !pause_before_round("CompleteMultipartUpload", round + 1, status.error().message))
+      return status;
+  }
+}
+
+void S3ObjectWriter::abandon() {
+  // Parts in flight finish (their buffers come back); the multipart upload itself is kept:
+  // the checkpoint names it, and the next start continues it or, if it is gone, starts the
+  // object again under the same key.
+  failure_ = make_error("abandoned");  // parts that fail now are not tried again
+  while (uploader_.in_flight() > 0) (void)collect(/*wait=*/true);
+  open_ = false;
+  buffer_.clear();
+  finished_.clear();
+  part_rounds_.clear();
+}
+
+Result<UploadCheck> S3ObjectWriter::check_upload(const OpenObject& open) {
+  FERRY_ASSERT(!open.upload_id.empty());
+  auto listed = client_.list_parts(options_.bucket, open.key, open.upload_id);
+  if (!listed) {
+    const S3Failure& failure = client_.last_failure();
+    if (failure.code == "NoSuchUpload")
+      return UploadCheck{UploadCheck::Verdict::lost, listed.error().message};
+    // A server without ListParts, or a role without s3:ListMultipartUploadParts: the upload is
+    // continued unchecked, as before this check existed (a lost one then fails at its next
+    // request and is built again).
+    if (failure.http_status == 403 || failure.http_status == 405 || failure.http_status == 501)
+      return UploadCheck{UploadCheck::Verdict::unchecked, listed.error().message};
+    return listed.error();  // unreachable or failing now: recovery is tried at the next start
+  }
+  std::map<int, const ListedPart*> by_number;
+  for (const ListedPart& part : *listed) by_number[part.number] = &part;
+  for (const UploadedPart& part : open.parts) {
+    auto found = by_number.find(part.number);
+    if (found == by_number.end())
+      return UploadCheck{UploadCheck::Verdict::differs, cat("part ", part.number, " is missing")};
+    if (unquoted(found->second->etag) != unquoted(part.etag) || found->second->size != part.size)
+      return UploadCheck{UploadCheck::Verdict::differs,
+                         cat("part ", part.number, " is listed with ETag ", found->second->etag,
+                             " and ", found->second->size, " bytes, acknowledged with ", part.etag,
+                             " and ", part.size, " bytes")};
+  }
+  return UploadCheck{};
+}
+
+Result<std::optional<uint64_t>> S3ObjectWriter::visible_size(const std::string& key) {
+  // Recovery, before reading starts (and before SIGTERM is watched): no rounds of "later"; a
+  // failure exits 1 and the service manager starts ferry again.
+  auto info = client_.head_object(options_.bucket, key);
+  if (!info) return info.error();
+  if (!info->has_value()) return std::optional<uint64_t>{};
+  return std::optional<uint64_t>((*info)->size);
+}
+
+}  // namespace ferry

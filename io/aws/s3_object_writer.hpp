@@ -1,0 +1,102 @@
+// S3ObjectWriter: one object as an S3 multipart upload. Frames accumulate into a part buffer;
+// a full part (partSizeBytes, ending on a frame boundary) goes to the PartUploader while the
+// next one is assembled; finished parts are acknowledged in part-number order. An object
+// smaller than one part is sent with a single PutObject. After a restart, an upload continues
+// from its acknowledged parts. A request that still fails after S3Client's attempts is tried
+// again later (RetryLaterPolicy): the object waits, nothing is dropped.
+#pragma once
+
+#include <atomic>
+#include <map>
+#include <memory>
+#include <string>
+#include <vector>
+
+#include "io/object_writer.hpp"
+#include "io/aws/part_uploader.hpp"
+#include "io/aws/s3_client.hpp"
+
+namespace ferry {
+
+// After a request ran out of attempts (connection refused for minutes, SlowDown that lasts):
+// wait, then send the same request again, for `max_rounds` rounds in all (0: no limit) or until
+// `stopping` is set. Pauses double from first_pause_millis to max_pause_millis, with jitter.
+struct RetryLaterPolicy {
+  int max_rounds = 0;
+  int first_pause_millis = 10'000;
+  int max_pause_millis = 300'000;
+  const std::atomic<bool>* stopping = nullptr;  // e.g. SIGTERM: give up after this round
+};
+
+struct S3WriterOptions {
+  std::string bucket;
+  uint64_t part_size_bytes = 8ull << 20;
+  size_t parallel_parts = 2;  // uploads in flight, each on its own connection
+  S3ObjectOptions object;     // headers and checksums of every object
+  RetryLaterPolicy retry_later;
+};
+
+class S3ObjectWriter final : public ObjectWriter {
+ public:
+  // `client` serves this thread's calls (create, complete, put, head); the parts travel on
+  // connections of their own, made from `client_options`.
+  S3ObjectWriter(S3Client& client, const S3ClientOptions& client_options, S3WriterOptions options);
+  ~S3ObjectWriter() override;
+
+  Status begin(const std::string& key) override;
+  Status resume(const OpenObject& open) override;
+  Status append(std::string_view frame) override;
+  Status poll() override;
+  int submitted_parts() const override { return next_part_ - 1; }
+  Status seal() override;
+  bool single_request() const override { return upload_id_.empty(); }
+  Status complete() override;
+  void abandon() override;
+  Result<std::optional<uint64_t>> visible_size(const std::string& key) override;
+  Result<UploadCheck> check_upload(const OpenObject& open) override;
+  bool must_restart() const override { return must_restart_; }
+  const std::string& upload_id() const override { return upload_id_; }
+  const std::vector<UploadedPart>& parts() const override { return parts_; }
+  uint64_t size() const override { return size_; }
+  std::string location() const override;
+
+ private:
+  Status submit_part();
+  // One finished upload into `finished_`, then the in-order prefix into `parts_`.
+  // Returns false when nothing had finished (and `wait` was false).
+  Result<bool> collect(bool wait);
+  Status drain();
+  void reset(const std::string& key);
+  // CompleteMultipartUpload with the retry-later rounds; an object that an attempt whose
+  // answer was lost already completed counts as completed. Checksums a server refuses are left
+  // out; an answer in is_restart_code() sets must_restart().
+  Status complete_upload(std::vector<CompletedPart> completed);
+  // Sends a part (again) to the uploader.
+  void send_part(int number, std::string body);
+  // Runs `request` (an S3Client call on this thread) with the retry-later rounds.
+  template <class Request>
+  auto with_retry_later(std::string_view what, Request&& request);
+  // Before round `next_round` of `what`: false to give up now, else waits and returns true.
+  bool pause_before_round(std::string_view what, int next_round, const std::string& failure);
+
+  S3Client& client_;
+  S3WriterOptions options_;
+  PartUploader uploader_;
+  std::string key_;
+  std::string upload_id_;
+  std::vector<UploadedPart> parts_;       // acknowledged: 1..n, in order
+  std::map<int, UploadedPart> finished_;  // finished out of order, waiting for earlier parts
+  std::map<int, int> part_rounds_;        // part number -> rounds tried, while it fails
+  int next_part_ = 1;
+  std::string buffer_;                      // the part being assembled
+  std::vector<std::string> spare_buffers_;  // part buffers back from the uploader, for reuse
+  uint64_t size_ = 0;
+  std::optional<Error> failure_;  // an upload failed: the object cannot complete
+  bool open_ = false;
+  bool must_restart_ = false;
+  // The destination refused the parts' checksums in CompleteMultipartUpload (MalformedXML, as
+  // OpenStack Swift's s3api does): later completions list the parts without them.
+  bool complete_without_checksums_ = false;
+};
+
+}  // namespace ferry
