@@ -5,6 +5,9 @@
 #include <sys/stat.h>
 
 #include <algorithm>
+#include <map>
+#include <set>
+#include <utility>
 
 #include "core/tail/path_glob.hpp"
 
@@ -54,33 +57,33 @@ uint64_t estimate_unread_bytes(const std::string& file_pattern,
 FlowSample sample_flow_files(const std::string& file_pattern,
                              const std::optional<std::vector<CommittedFile>>& committed) {
   FlowSample sample;
-  const auto same_file = [](const CommittedFile& file, const struct stat& info) {
-    return static_cast<uint64_t>(info.st_dev) == file.device &&
-           static_cast<uint64_t>(info.st_ino) == file.inode;
-  };
+  using Inode = std::pair<uint64_t, uint64_t>;  // device, inode
+  // By inode, so that a flow of thousands of files is measured in n log n at every scrape.
+  std::map<Inode, const CommittedFile*> known;
+  if (committed)
+    for (const CommittedFile& file : *committed)
+      known.emplace(Inode(file.device, file.inode), &file);
   const auto unread = [](const CommittedFile& file, const struct stat& info) -> uint64_t {
     const auto size = static_cast<uint64_t>(info.st_size);
     return size > file.offset ? size - file.offset : 0;
   };
-  std::vector<std::pair<uint64_t, uint64_t>> matched;  // device, inode
+  std::set<Inode> matched;
   for_each_match(file_pattern, [&](const struct stat& info) {
     ++sample.files;
     if (!committed) return;
-    matched.emplace_back(info.st_dev, info.st_ino);
-    const auto entry =
-        std::find_if(committed->begin(), committed->end(),
-                     [&](const CommittedFile& file) { return same_file(file, info); });
+    const Inode inode(info.st_dev, info.st_ino);
+    if (!matched.insert(inode).second) return;  // the same file by two names
+    const auto entry = known.find(inode);
     sample.lag_bytes +=
-        entry != committed->end() ? unread(*entry, info) : static_cast<uint64_t>(info.st_size);
+        entry != known.end() ? unread(*entry->second, info) : static_cast<uint64_t>(info.st_size);
   });
   if (!committed) return sample;
-  for (const CommittedFile& file : *committed) {  // renamed out of the pattern, still read
-    if (std::find(matched.begin(), matched.end(), std::pair(file.device, file.inode)) !=
-        matched.end())
-      continue;
+  for (const auto& [inode, file] : known) {  // renamed out of the pattern, still read
+    if (matched.count(inode) != 0) continue;
     struct stat info {};
-    if (::stat(file.path.c_str(), &info) != 0 || !same_file(file, info)) continue;
-    sample.lag_bytes += unread(file, info);
+    if (::stat(file->path.c_str(), &info) != 0 || Inode(info.st_dev, info.st_ino) != inode)
+      continue;
+    sample.lag_bytes += unread(*file, info);
   }
   return sample;
 }
