@@ -11,25 +11,26 @@
 #include <thread>
 #include <vector>
 
+#include "agent/running_pipeline.hpp"
 #include "agent/setup/ec2_metadata_setup.hpp"
 #include "agent/setup/http_options.hpp"
 #include "agent/setup/s3_setup.hpp"
-#include "agent/shipper.hpp"
 #include "agent/setup/stream_setup.hpp"
+#include "agent/shipper.hpp"
 #include "core/batch/batch_pool.hpp"
 #include "core/batch/batch_processor.hpp"
+#include "core/batch/object_key.hpp"
 #include "core/checkpoint/checkpoint.hpp"
 #include "core/checkpoint/checkpoint_legacy.hpp"
 #include "core/observe/log.hpp"
-#include "core/batch/object_key.hpp"
 #include "core/text.hpp"
-#include "io/checkpoint_store.hpp"
-#include "io/directory_object_writer.hpp"
-#include "io/tail/flow_files.hpp"
-#include "io/host_name.hpp"
 #include "io/aws/s3_client.hpp"
 #include "io/aws/s3_object_writer.hpp"
+#include "io/checkpoint_store.hpp"
+#include "io/directory_object_writer.hpp"
+#include "io/host_name.hpp"
 #include "io/steady_clock.hpp"
+#include "io/tail/flow_files.hpp"
 #include "io/tail/tailer.hpp"
 
 namespace ferry {
@@ -77,19 +78,9 @@ TailFlow tail_flow_of(const config::Flow& flow) {
   tail.file_footer_pattern = flow.file_footer_pattern;
   tail.max_open_files = flow.max_open_files;
   tail.follow_symlinks = flow.follow_symlinks;
+  tail.rescan_millis = flow.file_poll_millis;
+  tail.stat_poll_millis = flow.stat_poll_millis;
   return tail;
-}
-
-// One reactor serves every flow: the shortest interval any flow asks for applies.
-void apply_poll_intervals(const config::Config& config, TailerOptions& options) {
-  for (const auto& flow : config.flows) {
-    if (flow.file_poll_millis > 0)
-      options.rescan_millis = std::min(options.rescan_millis, flow.file_poll_millis);
-    if (flow.stat_poll_millis > 0)
-      options.stat_poll_millis = options.stat_poll_millis == 0
-                                     ? flow.stat_poll_millis
-                                     : std::min(options.stat_poll_millis, flow.stat_poll_millis);
-  }
 }
 
 }  // namespace
@@ -127,6 +118,25 @@ void StopHandle::reset() {
 bool StopHandle::requested() const {
   std::lock_guard lock(mutex_);
   return requested_;
+}
+
+bool ReloadHandle::apply(const config::Config& next, std::string& why_not) {
+  std::lock_guard lock(mutex_);
+  if (!apply_) {
+    why_not = "no run is under way";
+    return false;
+  }
+  return apply_(next, why_not);
+}
+
+void ReloadHandle::attach(Apply apply) {
+  std::lock_guard lock(mutex_);
+  apply_ = std::move(apply);
+}
+
+void ReloadHandle::detach() {
+  std::lock_guard lock(mutex_);
+  apply_ = nullptr;
 }
 
 namespace {
@@ -167,166 +177,196 @@ void carry_over_position_keys(const config::Config& config, Checkpoint& checkpoi
 
 }  // namespace
 
-Result<RunSummary> run_pipeline(const config::Config& config, const RunOptions& options) {
-  FERRY_ASSERT(options.metrics != nullptr);
-  options.metrics->begin_configuration();
-  auto checkpoint = load_checkpoint(config.checkpoint_file);
-  if (!checkpoint) return checkpoint.error();
-  carry_over_position_keys(config, checkpoint.value());
+RunningPipeline::RunningPipeline(const config::Config& config, const RunOptions& options)
+    : config_(config), options_(options), host_(host_name()) {
+  FERRY_ASSERT(options_.metrics != nullptr);
+}
 
-  const std::string host = host_name();
-  // Set when reading stops in follow mode (SIGTERM, or a failure): S3 requests waiting to be
-  // tried again later give up, so that ferry can exit.
-  std::atomic<bool> stop_retrying{false};
-  // Resolved once, for S3 and the streams alike.
-  std::optional<AwsAccess> aws;
-  const auto resolve_aws = [&]() -> Status {
-    if (aws) return Ok{};
-    auto resolved = resolve_aws_access(config);
-    if (!resolved) return resolved.error();
-    aws = std::move(resolved.value());
-    return Ok{};
-  };
-  std::unique_ptr<S3Client> s3;
-  std::optional<S3ClientOptions> s3_client_options;
-  std::vector<StreamTarget> stream_targets;
+RunningPipeline::~RunningPipeline() {
+  stop_lifecycle();
+}
+
+// Resolved once, for S3 and the streams alike.
+Status RunningPipeline::resolve_aws() {
+  if (aws_) return Ok{};
+  auto resolved = resolve_aws_access(config_);
+  if (!resolved) return resolved.error();
+  aws_ = std::move(resolved.value());
+  return Ok{};
+}
+
+Result<RunningPipeline::FlowParts> RunningPipeline::build_flow(const config::Flow& flow,
+                                                               bool at_start) {
+  ShipFlow ship{flow.name, flow.checkpoint_key, flow.object, nullptr, std::nullopt, nullptr, {}};
+  register_metrics(*options_.metrics, flow, ship);
+  const auto* stream = std::get_if<config::StreamDestination>(&flow.destination);
+  if (const auto* dest = std::get_if<config::S3Destination>(&flow.destination)) {
+    if (!s3_) {
+      if (auto status = resolve_aws(); !status) return status.error();
+      auto made = ferry::s3_client_options(config_, *aws_);
+      if (!made) return made.error();
+      S3ClientOptions s3_options = std::move(made.value());
+      s3_options.on_retry = [metrics = options_.metrics](const S3Failure& failure) {
+        metrics->retries(classify_retry(failure.http_status, failure.code, failure.timed_out))
+            .add();
+      };
+      s3_ = std::make_unique<S3Client>(s3_options);
+      s3_client_options_ = std::move(s3_options);
+    }
+    ship.writer = std::make_unique<S3ObjectWriter>(
+        *s3_, *s3_client_options_,
+        S3WriterOptions{dest->bucket, dest->part_size_bytes, kParallelParts, dest->request,
+                        retry_later_policy(config_.s3, options_.once, stop_retrying_)});
+  } else if (stream) {
+    if (auto status = resolve_aws(); !status) return status.error();
+    auto target = stream_target_of(config_, *stream, aws_->region, *ship.metrics);
+    if (!target) return target.error();
+    // At start the sender is made once every flow's target is known; later it exists.
+    FERRY_ASSERT(at_start || stream_sender_ != nullptr);
+    const size_t index = at_start ? stream_targets_.size() : stream_sender_->add_target(*target);
+    if (at_start) stream_targets_.push_back(std::move(*target));
+    ship.stream = ship_stream_of(flow, *stream, index);
+    ship.object.max_object_age_millis = flow.max_buffer_age_millis;  // for /healthz
+  } else {
+    const auto& dir = std::get<config::DirectoryDestination>(flow.destination);
+    auto directory_writer = std::make_unique<DirectoryObjectWriter>(dir.path, dir.file_mode);
+    if (at_start) directory_writer->remove_stale_temp_files(host_, flow.name);
+    ship.writer = std::move(directory_writer);
+  }
+  TailFlow tail = tail_flow_of(flow);
+  tail.symlinks_refused = &ship.metrics->symlinks_refused;
+  tail.records_dropped = &ship.metrics->records_dropped;
+  tail.records_truncated = &ship.metrics->records_truncated;
+  // A stream record keeps the line breaks of a multi-line record, as the Kinesis Agent's; an
+  // object holds one record per line.
+  if (stream != nullptr) tail.multi_line_joiner = "\n";
+  FlowProcessing processing{flow.data_processing, flow.redact, flow.object.compression_level,
+                            stream != nullptr};
+  processing.hooks = RecordHooks{&ec2_metadata_};
+  return FlowParts{std::move(ship), std::move(tail), std::move(processing)};
+}
+
+Result<RunSummary> RunningPipeline::run() {
+  Metrics& metrics = *options_.metrics;
+  metrics.begin_configuration();
+  auto checkpoint = load_checkpoint(config_.checkpoint_file);
+  if (!checkpoint) return checkpoint.error();
+  carry_over_position_keys(config_, checkpoint.value());
+
+  // ADDEC2METADATA: fetched before any record is read, refreshed in the background.
+  auto ec2_refresher = start_ec2_metadata(config_, ec2_metadata_);
+  if (!ec2_refresher) return ec2_refresher.error();
+  ec2_refresher_ = std::move(ec2_refresher.value());
   std::vector<ShipFlow> ship_flows;
   std::vector<TailFlow> tail_flows;
-  std::vector<FlowProcessing> processing;
-  // ADDEC2METADATA: fetched before any record is read, refreshed in the background.
-  Ec2MetadataCell ec2_metadata;
-  auto ec2_refresher = start_ec2_metadata(config, ec2_metadata);
-  if (!ec2_refresher) return ec2_refresher.error();
-  for (const auto& flow : config.flows) {
-    ShipFlow ship{flow.name, flow.checkpoint_key, flow.object, nullptr, std::nullopt, nullptr, {}};
-    register_metrics(*options.metrics, flow, ship);
-    const auto* stream = std::get_if<config::StreamDestination>(&flow.destination);
-    if (const auto* dest = std::get_if<config::S3Destination>(&flow.destination)) {
-      if (!s3) {
-        if (auto status = resolve_aws(); !status) return status.error();
-        auto made = ferry::s3_client_options(config, *aws);
-        if (!made) return made.error();
-        S3ClientOptions s3_options = std::move(made.value());
-        s3_options.on_retry = [metrics = options.metrics](const S3Failure& failure) {
-          metrics->retries(classify_retry(failure.http_status, failure.code, failure.timed_out))
-              .add();
-        };
-        s3 = std::make_unique<S3Client>(s3_options);
-        s3_client_options = std::move(s3_options);
-      }
-      ship.writer = std::make_unique<S3ObjectWriter>(
-          *s3, *s3_client_options,
-          S3WriterOptions{dest->bucket, dest->part_size_bytes, kParallelParts, dest->request,
-                          retry_later_policy(config.s3, options.once, stop_retrying)});
-    } else if (stream) {
-      if (auto status = resolve_aws(); !status) return status.error();
-      auto target = stream_target_of(config, *stream, aws->region, *ship.metrics);
-      if (!target) return target.error();
-      ship.stream = ship_stream_of(flow, *stream, stream_targets.size());
-      ship.object.max_object_age_millis = flow.max_buffer_age_millis;  // for /healthz
-      stream_targets.push_back(std::move(*target));
-    } else {
-      const auto& dir = std::get<config::DirectoryDestination>(flow.destination);
-      auto directory_writer = std::make_unique<DirectoryObjectWriter>(dir.path, dir.file_mode);
-      directory_writer->remove_stale_temp_files(host, flow.name);
-      ship.writer = std::move(directory_writer);
-    }
-    ship_flows.push_back(std::move(ship));
-    tail_flows.push_back(tail_flow_of(flow));
-    tail_flows.back().symlinks_refused = &ship_flows.back().metrics->symlinks_refused;
-    tail_flows.back().records_dropped = &ship_flows.back().metrics->records_dropped;
-    tail_flows.back().records_truncated = &ship_flows.back().metrics->records_truncated;
-    // A stream record keeps the line breaks of a multi-line record, as the Kinesis Agent's; an
-    // object holds one record per line.
-    if (stream != nullptr) tail_flows.back().multi_line_joiner = "\n";
-    processing.push_back(FlowProcessing{flow.data_processing, flow.redact,
-                                        flow.object.compression_level, stream != nullptr});
-    processing.back().hooks = RecordHooks{&ec2_metadata};
+  for (uint32_t id = 0; id < config_.flows.size(); ++id) {
+    auto parts = build_flow(config_.flows[id], /*at_start=*/true);
+    if (!parts) return parts.error();
+    ship_flows.push_back(std::move(parts->ship));
+    tail_flows.push_back(std::move(parts->tail));
+    const uint32_t numbered = processing_.add(std::move(parts->processing));
+    FERRY_ASSERT(numbered == id);
+    slots_.push_back(Slot{id, ship_flows.back().metrics});
   }
   // Calls of every stream flow share these threads; a call not through after a minute of
   // retries fails a --once run (its records are sent again by the next one).
-  std::unique_ptr<StreamSender> stream_sender;
-  if (!stream_targets.empty()) {
+  if (!stream_targets_.empty()) {
     StreamSenderOptions sender_options;
-    sender_options.threads = sending_threads(config.streams);
-    sender_options.credentials = aws->credentials;
-    sender_options.http = http_options(config.http);
-    sender_options.stop_retrying = &stop_retrying;
-    sender_options.give_up_after_millis = options.once ? kOnceStreamRetryMillis : 0;
-    stream_sender = std::make_unique<StreamSender>(std::move(stream_targets), sender_options);
+    sender_options.threads = sending_threads(config_.streams);
+    sender_options.credentials = aws_->credentials;
+    sender_options.http = http_options(config_.http);
+    sender_options.stop_retrying = &stop_retrying_;
+    sender_options.give_up_after_millis = options_.once ? kOnceStreamRetryMillis : 0;
+    stream_sender_ = std::make_unique<StreamSender>(std::move(stream_targets_), sender_options);
   }
 
   const unsigned workers =
-      options.workers ? options.workers : std::max(1u, std::thread::hardware_concurrency());
-  BatchPool pool(2 * workers + 2, 2 * kBatchBytes);
-  // Room for every pooled batch plus one end marker per flow: producers never block.
-  BatchQueue work(pool.total() + config.flows.size());
-  BatchQueue shipped(pool.total() + config.flows.size());
+      options_.workers ? options_.workers : std::max(1u, std::thread::hardware_concurrency());
+  pool_ = std::make_unique<BatchPool>(2 * workers + 2, 2 * kBatchBytes);
+  // Room for every pooled batch plus end markers: producers hardly ever wait (flows added at run
+  // time bring end markers of their own; a full queue only makes the reactor wait its turn).
+  const size_t queue_room = pool_->total() + 2 * config_.flows.size() + 16;
+  work_ = std::make_unique<BatchQueue>(queue_room);
+  shipped_ = std::make_unique<BatchQueue>(queue_room);
 
   TailerOptions tail_options;
-  tail_options.once = options.once;
+  tail_options.once = options_.once;
   tail_options.batch_bytes = kBatchBytes;
-  apply_poll_intervals(config, tail_options);
   ShipperOptions ship_options;
-  ship_options.checkpoint_path = config.checkpoint_file;
-  ship_options.checkpoint_ttl_seconds = static_cast<int64_t>(config.checkpoint_ttl_days) * 86400;
-  ship_options.host = host;
+  ship_options.checkpoint_path = config_.checkpoint_file;
+  ship_options.checkpoint_ttl_seconds = static_cast<int64_t>(config_.checkpoint_ttl_days) * 86400;
+  ship_options.host = host_;
   ship_options.run_id = random_run_id();
-  ship_options.metrics = options.metrics;
-  ship_options.stream_sender = stream_sender.get();
-  ship_options.retry_failed_flows = !options.once;
-  Shipper shipper(std::move(ship_flows), std::move(checkpoint.value()), ship_options, pool,
-                  shipped);
+  ship_options.metrics = &metrics;
+  ship_options.stream_sender = stream_sender_.get();
+  ship_options.retry_failed_flows = !options_.once;
+  shipper_ = std::make_unique<Shipper>(std::move(ship_flows), std::move(checkpoint.value()),
+                                       ship_options, *pool_, *shipped_);
   // Objects left open by an earlier run are settled before any file is read.
-  if (auto status = shipper.recover(); !status) return status.error();
-  const Checkpoint resume = shipper.resume_view();
-  options.metrics->backlog_bytes.set(static_cast<int64_t>(estimate_backlog(config, resume)));
+  if (auto status = shipper_->recover(); !status) return status.error();
+  const Checkpoint resume = shipper_->resume_view();
+  metrics.backlog_bytes.set(static_cast<int64_t>(estimate_backlog(config_, resume)));
 
-  Tailer tailer(std::move(tail_flows), resume, tail_options, pool, work);
+  tailer_ = std::make_unique<Tailer>(std::move(tail_flows), resume, tail_options, *pool_, *work_);
   // The files are opened, and where new flows start is in the checkpoint, before any is read.
-  if (auto status = tailer.start(); !status) return status.error();
-  if (auto status = shipper.record_first_starts(tailer.first_starts()); !status)
+  if (auto status = tailer_->start(); !status) return status.error();
+  if (auto status = shipper_->record_first_starts(tailer_->first_starts()); !status)
     return status.error();
-  pool.set_on_release([&tailer] { tailer.wake(); });
-  shipper.set_on_failure([&tailer] { tailer.request_stop(); });
-  // A flow whose destination failed stops alone; following, it is tried again by a new run.
-  shipper.set_on_flow_failure([&tailer](uint32_t flow) { tailer.pause_flow(flow); });
-  for (const uint32_t flow : shipper.failed_flows()) tailer.pause_flow(flow);  // at recovery
-  shipper.set_on_retry_due([stop = options.stop] {
-    if (stop) stop->request();
-  });
+  Tailer& tailer = *tailer_;
+  pool_->set_on_release([&tailer] { tailer.wake(); });
+  shipper_->set_on_failure([&tailer] { tailer.request_stop(); });
+  // A flow whose destination failed stops alone; following, it is tried again alone.
+  shipper_->set_on_flow_failure([this](uint32_t flow) { flow_failed(flow); });
+  for (const uint32_t flow : shipper_->failed_flows()) flow_failed(flow);  // at recovery
+  shipper_->set_on_retry_due(
+      [this](uint32_t flow) { post([this, flow] { restart_failed(flow); }); });
+  shipper_->set_on_flow_ended([this](uint32_t flow) { flow_ended(flow); });
 
   std::vector<std::thread> worker_threads;
   for (unsigned i = 0; i < workers; ++i) {
-    worker_threads.emplace_back([&work, &shipped, &processing] {
-      BatchProcessor processor(processing);
-      while (auto batch = work.pop()) {
+    worker_threads.emplace_back([this] {
+      BatchProcessor processor(processing_);
+      while (auto batch = work_->pop()) {
         if ((*batch)->kind == Batch::Kind::records) processor.process(**batch, unix_millis());
-        const bool pushed = shipped.push(*batch);
+        const bool pushed = shipped_->push(*batch);
         FERRY_ASSERT(pushed);
       }
     });
   }
-  std::thread shipper_thread([&shipper] { shipper.run(); });
+  std::thread shipper_thread([this] { shipper_->run(); });
+  if (!options_.once) lifecycle_thread_ = std::thread([this] { lifecycle_loop(); });
 
-  if (options.stop) options.stop->attach([&tailer] { tailer.request_stop(); });
+  if (options_.stop) options_.stop->attach([&tailer] { tailer.request_stop(); });
+  if (options_.reload)
+    options_.reload->attach([this](const config::Config& next, std::string& why_not) {
+      return reconfigure(next, why_not);
+    });
   const Status tail_status = tailer.run();
-  if (options.stop) options.stop->detach();
-  if (!options.once) stop_retrying.store(true);
-  shipper.stop_waiting();  // from here on, a checkpoint that cannot be written is a failure
-  work.close();
+  stop_lifecycle();
+  if (options_.reload) options_.reload->detach();
+  if (options_.stop) options_.stop->detach();
+  if (!options_.once) stop_retrying_.store(true);
+  shipper_->stop_waiting();  // from here on, a checkpoint that cannot be written is a failure
+  work_->close();
   for (auto& t : worker_threads) t.join();
-  shipped.close();
+  shipped_->close();
   shipper_thread.join();
-  stop_retrying.store(true);  // stream calls still retrying after a failure give up
+  stop_retrying_.store(true);  // stream calls still retrying after a failure give up
 
   RunSummary summary;
   if (!tail_status) return tail_status.error();
   // Following, a failed flow does not end ferry: the next run tries it again.
-  if (shipper.checkpoint_failed() || (options.once && shipper.failed()))
+  if (shipper_->checkpoint_failed() || (options_.once && shipper_->failed()))
     return make_error("delivery failed; undelivered records will be read again at the next start");
-  summary.undelivered = shipper.failed();
+  // A flow counts as failed when it still is: not one a reload removed or that started again.
+  for (const uint32_t failed : shipper_->failed_flows())
+    for (const Slot& slot : slots_) summary.undelivered |= slot.id == failed;
   return summary;
+}
+
+Result<RunSummary> run_pipeline(const config::Config& config, const RunOptions& options) {
+  RunningPipeline pipeline(config, options);
+  return pipeline.run();
 }
 
 }  // namespace ferry

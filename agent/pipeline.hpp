@@ -5,6 +5,7 @@
 #include <cstdint>
 #include <functional>
 #include <mutex>
+#include <string>
 
 #include "agent/config/config.hpp"
 #include "agent/shipper.hpp"
@@ -29,11 +30,28 @@ class StopHandle {
   bool requested_ = false;
 };
 
+// Lets another thread (the reloader) hand a new configuration to the running pipeline, which
+// applies it flow by flow (agent/running_pipeline.hpp).
+class ReloadHandle {
+ public:
+  using Apply = std::function<bool(const config::Config& next, std::string& why_not)>;
+  // Thread-safe: true once applied; false with `why_not` when only a new run can apply it (no
+  // run attached, or a setting every flow shares changed).
+  bool apply(const config::Config& next, std::string& why_not);
+  void attach(Apply apply);
+  void detach();
+
+ private:
+  std::mutex mutex_;  // held while applying: detach() waits for an apply in progress
+  Apply apply_;
+};
+
 struct RunOptions {
-  bool once = false;           // ship what the files hold now, then return
-  unsigned workers = 0;        // 0: one per core
-  Metrics* metrics = nullptr;  // required: counters live across runs (reloads)
-  StopHandle* stop = nullptr;  // optional
+  bool once = false;               // ship what the files hold now, then return
+  unsigned workers = 0;            // 0: one per core
+  Metrics* metrics = nullptr;      // required: counters live across runs (reloads)
+  StopHandle* stop = nullptr;      // optional
+  ReloadHandle* reload = nullptr;  // optional (following only)
 };
 
 // What a run did is in the metrics registry (agent/run_totals.hpp); this is how it ended.

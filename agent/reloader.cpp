@@ -14,8 +14,11 @@
 
 namespace ferry {
 
-Reloader::Reloader(std::string config_path, StopHandle& stop, Metrics& metrics)
-    : config_path_(std::move(config_path)), stop_(stop), metrics_(metrics) {
+Reloader::Reloader(std::string config_path, StopHandle& stop, Metrics& metrics, Apply apply)
+    : config_path_(std::move(config_path)),
+      stop_(stop),
+      metrics_(metrics),
+      apply_(std::move(apply)) {
   sigset_t hangup;
   sigemptyset(&hangup);
   sigaddset(&hangup, SIGHUP);
@@ -66,6 +69,7 @@ void Reloader::reload() {
   }
   for (const auto& warning : parsed->warnings) FERRY_WARN(warning);
   for (const auto& note : parsed->notes) FERRY_INFO(note);
+  if (apply_ && apply_(parsed->config)) return;
   {
     std::lock_guard lock(mutex_);
     pending_ = std::move(parsed.value());

@@ -8,6 +8,7 @@
 #include <atomic>
 #include <csignal>
 #include <memory>
+#include <mutex>
 #include <optional>
 #include <string>
 #include <vector>
@@ -187,19 +188,60 @@ int run_agent(const CliOptions& cli, config::Config config) {
   monitor_options.grace_millis = grace_millis.load();
   std::optional<Monitor> monitor(std::in_place, metrics, monitor_options);
 
+  // Guards `config`: the main loop reads it between runs, a reload applied to the running
+  // pipeline (on the reloader's thread) replaces it during one.
+  std::mutex config_mutex;
+  // A reload's settings that are not the flows' (the caller holds config_mutex).
+  const auto take_settings = [&](config::Config& next) {
+    const ReloadSettings settings = settle_reload_settings(config, next, cli.log_file.has_value());
+    for (const std::string& warning : settings.warnings) FERRY_WARN(warning);
+    std::string applied;
+    for (const std::string& change : settings.applied)
+      applied.append(cat(applied.empty() ? "" : ", ", change));
+    if (!applied.empty()) FERRY_INFO(cat("reload: settings applied: ", applied));
+    if (cloudwatch) cloudwatch->set_flows(next.flows);
+    config = std::move(next);
+    watchdog.set_timeout(config.shutdown_timeout_millis);
+    apply_log_settings(config, cli);
+    grace_millis.store(static_cast<int64_t>(config.operations.unhealthy_after_millis));
+    monitor->reconfigure(config.operations.status_period_seconds * 1000, grace_millis.load());
+    metrics.reloads.add();
+  };
+  ReloadHandle reload;
   std::optional<Reloader> reloader;
-  if (!cli.once) reloader.emplace(cli.config_path, stop, metrics);
+  if (!cli.once) {
+    reloader.emplace(cli.config_path, stop, metrics, [&](config::Config& next) {
+      std::lock_guard lock(config_mutex);
+      config::Config settled = next;
+      (void)settle_reload_settings(config, settled, cli.log_file.has_value());  // as it will run
+      std::string why_not;
+      if (!reload.apply(settled, why_not)) {
+        FERRY_INFO(cat("reload: not flow by flow (", why_not,
+                       "): every flow completes its open objects, then the new configuration "
+                       "starts"));
+        return false;
+      }
+      take_settings(next);
+      return true;
+    });
+  }
 
   RunOptions run_options;
   run_options.once = cli.once;
   run_options.workers = cli.workers;
   run_options.metrics = &metrics;
   run_options.stop = &stop;
+  run_options.reload = &reload;
   bool undelivered = false;  // the last run left a failed flow's records in its files
   RunTotals run_start = run_totals(metrics);
   uint64_t run_started_millis = started_millis;
   for (;;) {
-    auto summary = run_pipeline(config, run_options);
+    config::Config run_config;
+    {
+      std::lock_guard lock(config_mutex);
+      run_config = config;
+    }
+    auto summary = run_pipeline(run_config, run_options);
     if (!summary) {
       monitor.reset();
       FERRY_ERROR(summary.error().message);
@@ -218,21 +260,9 @@ int run_agent(const CliOptions& cli, config::Config config) {
     run_start = next_start;
     run_started_millis = steady_millis();
     if (auto next = reloader->take()) {
+      std::lock_guard lock(config_mutex);
       log_reload_plan(config, next->config);
-      const ReloadSettings settings =
-          settle_reload_settings(config, next->config, cli.log_file.has_value());
-      for (const std::string& warning : settings.warnings) FERRY_WARN(warning);
-      std::string applied;
-      for (const std::string& change : settings.applied)
-        applied.append(cat(applied.empty() ? "" : ", ", change));
-      if (!applied.empty()) FERRY_INFO(cat("reload: settings applied: ", applied));
-      if (cloudwatch) cloudwatch->set_flows(next->config.flows);
-      config = std::move(next->config);
-      watchdog.set_timeout(config.shutdown_timeout_millis);
-      apply_log_settings(config, cli);
-      grace_millis.store(static_cast<int64_t>(config.operations.unhealthy_after_millis));
-      monitor->reconfigure(config.operations.status_period_seconds * 1000, grace_millis.load());
-      metrics.reloads.add();
+      take_settings(next->config);
     }
   }
   monitor.reset();

@@ -8,12 +8,12 @@
 #include <thread>
 
 #include "core/assert.hpp"
-#include "core/observe/log.hpp"
 #include "core/batch/object_key.hpp"
+#include "core/observe/log.hpp"
 #include "core/text.hpp"
 #include "io/checkpoint_store.hpp"
-#include "io/tail/file_probe.hpp"
 #include "io/steady_clock.hpp"
+#include "io/tail/file_probe.hpp"
 
 namespace ferry {
 
@@ -63,14 +63,61 @@ uint64_t flow_retry_backoff_millis(uint64_t failures) {
 Shipper::Shipper(std::vector<ShipFlow> flows, Checkpoint checkpoint, ShipperOptions options,
                  BatchPool& pool, BoundedQueue<std::unique_ptr<Batch>>& input)
     : checkpoint_(std::move(checkpoint)), options_(std::move(options)), pool_(pool), input_(input) {
-  flows_.reserve(flows.size());
   FERRY_ASSERT(options_.metrics != nullptr);
-  for (auto& flow : flows) {
-    FERRY_ASSERT(flow.metrics != nullptr);
-    flow.metrics->max_object_age_millis.set(
-        static_cast<int64_t>(flow.object.max_object_age_millis));
-    flows_.push_back(FlowState{std::move(flow)});
-    if (flows_.back().flow.stream) init_stream(flows_.back());
+  for (auto& flow : flows) push_flow(std::move(flow));
+}
+
+Shipper::FlowState& Shipper::push_flow(ShipFlow flow) {
+  FERRY_ASSERT(flow.metrics != nullptr);
+  flow.metrics->max_object_age_millis.set(static_cast<int64_t>(flow.object.max_object_age_millis));
+  FlowState& state = flows_.emplace_back(FlowState{std::move(flow)});
+  state.id = static_cast<uint32_t>(flows_.size() - 1);
+  if (state.flow.stream) init_stream(state);
+  return state;
+}
+
+std::future<Shipper::Added> Shipper::add_flow(ShipFlow flow) {
+  std::promise<Added> promise;
+  auto future = promise.get_future();
+  std::lock_guard lock(added_mutex_);
+  added_.emplace_back(std::move(flow), std::move(promise));
+  return future;
+}
+
+std::future<Status> Shipper::record_first_start(FlowStart start) {
+  std::promise<Status> promise;
+  auto future = promise.get_future();
+  std::lock_guard lock(added_mutex_);
+  first_starts_.emplace_back(std::move(start), std::move(promise));
+  return future;
+}
+
+void Shipper::take_added() {
+  std::vector<std::pair<ShipFlow, std::promise<Added>>> added;
+  std::vector<std::pair<FlowStart, std::promise<Status>>> first_starts;
+  {
+    std::lock_guard lock(added_mutex_);
+    added.swap(added_);
+    first_starts.swap(first_starts_);
+  }
+  for (auto& [flow, promise] : added) {
+    FlowState& state = push_flow(std::move(flow));
+    Added answer;
+    answer.id = state.id;
+    const FlowCheckpoint* saved = checkpoint_.find_flow(state.flow.checkpoint_key);
+    if (saved != nullptr && saved->open) {
+      answer.status = recover_flow(state);
+      if (answer.status.ok()) answer.status = persist() ? Status(Ok{}) : make_error("checkpoint");
+      if (!answer.status.ok()) fail(state, answer.status.error().message);
+    }
+    const Checkpoint view = checkpoint_.resume_view();
+    if (const FlowCheckpoint* resume = view.find_flow(state.flow.checkpoint_key))
+      answer.resume = *resume;
+    promise.set_value(std::move(answer));
+  }
+  for (auto& [start, promise] : first_starts) {
+    checkpoint_.begin(start, std::time(nullptr));
+    promise.set_value(persist() ? Status(Ok{}) : make_error("the checkpoint cannot be written"));
   }
 }
 
@@ -222,17 +269,14 @@ void Shipper::restart_recovered(FlowState& state, const OpenObject& open) {
                  " was not completed; its records are read again into it, in a new upload"));
 }
 
-bool Shipper::all_ended() const {
-  return std::all_of(flows_.begin(), flows_.end(), [](const FlowState& f) { return f.ended; });
-}
-
 void Shipper::run() {
-  while (!all_ended()) {
+  for (;;) {
+    take_added();
     auto batch = input_.pop_for(std::chrono::milliseconds(kTickMillis));
     if (batch)
       accept(std::move(*batch));
     else if (input_.drained())
-      break;  // closed before every end marker: only after a failure upstream
+      break;  // every flow has seen its end_of_input, or a failure upstream closed the input
     poll_uploads();
     collect_calls(false);
     complete_aged(steady_millis());
@@ -247,6 +291,7 @@ void Shipper::poll_uploads() {
 }
 
 void Shipper::accept(std::unique_ptr<Batch> batch) {
+  if (batch->flow >= flows_.size()) take_added();  // added before the tailer read its files
   FERRY_ASSERT(batch->flow < flows_.size());
   FlowState& state = flows_[batch->flow];
   FERRY_ASSERT(batch->sequence >= state.next_sequence);
@@ -268,6 +313,8 @@ void Shipper::ship_in_order(FlowState& state, Batch& batch) {
     if (state.object.open && !halted(state)) complete_object(state);
     if (state.stream && !halted(state)) drain_stream(state);
     state.ended = true;
+    if (!state.object.open) state.flow.writer.reset();  // its connections are let go
+    if (on_flow_ended_) on_flow_ended_(state.id);
     return;
   }
   if (halted(state)) return;  // delivery stopped: nothing more is shipped or checkpointed
@@ -517,7 +564,7 @@ void Shipper::fail(FlowState& state, const std::string& what, std::string_view c
   } else {
     FERRY_ERROR(cat(line, "; the other flows go on, and the next run ships them"));
   }
-  if (on_flow_failure_) on_flow_failure_(static_cast<uint32_t>(&state - flows_.data()));
+  if (on_flow_failure_) on_flow_failure_(state.id);
 }
 
 void Shipper::fail_all(const std::string& what) {
@@ -533,13 +580,13 @@ void Shipper::note_success(FlowState& state) {
 void Shipper::watch_failed_flows(uint64_t now) {
   if (!flows_failed_.load() || failed_.load()) return;
   for (FlowState& state : flows_) {
-    if (!state.failed) continue;
-    if (options_.retry_failed_flows && !retry_requested_ && now >= state.retry_at_millis) {
-      retry_requested_ = true;
+    if (!state.failed || state.ended) continue;
+    if (options_.retry_failed_flows && !state.retry_requested && now >= state.retry_at_millis) {
+      state.retry_requested = true;
       FERRY_INFO(cat("ship: flow ", state.flow.name,
-                     ": trying its destination again (the run restarts: the other flows complete "
-                     "their open objects and go on from the checkpoint)"));
-      if (on_retry_due_) on_retry_due_();
+                     ": trying its destination again (the flow starts again from the checkpoint; "
+                     "the other flows go on)"));
+      if (on_retry_due_) on_retry_due_(state.id);
     }
     if (now - state.reminded_millis >= kFailedFlowReminderMillis) {
       state.reminded_millis = now;

@@ -8,22 +8,24 @@
 #include <cstdint>
 #include <deque>
 #include <functional>
+#include <future>
 #include <map>
 #include <memory>
+#include <mutex>
 #include <optional>
 #include <set>
 #include <string>
 #include <vector>
 
 #include "agent/config/config.hpp"
+#include "core/aws/stream_calls.hpp"
 #include "core/batch/batch_pool.hpp"
 #include "core/batch/bounded_queue.hpp"
 #include "core/checkpoint/checkpoint.hpp"
 #include "core/observe/metrics.hpp"
 #include "core/observe/rate_limit.hpp"
-#include "core/aws/stream_calls.hpp"
-#include "io/object_writer.hpp"
 #include "io/aws/stream_sender.hpp"
+#include "io/object_writer.hpp"
 
 namespace ferry {
 
@@ -91,11 +93,31 @@ class Shipper {
   void set_on_flow_failure(std::function<void(uint32_t flow)> on_flow_failure) {
     on_flow_failure_ = std::move(on_flow_failure);
   }
-  // Called once, from the shipper thread, when a failed flow is due to be tried again
-  // (retry_failed_flows): the run should end so that the next one starts it afresh.
-  void set_on_retry_due(std::function<void()> on_retry_due) {
+  // Called once per failed flow, from the shipper thread, when it is due to be tried again
+  // (retry_failed_flows): the flow should end and be added again, alone.
+  void set_on_retry_due(std::function<void(uint32_t flow)> on_retry_due) {
     on_retry_due_ = std::move(on_retry_due);
   }
+  // Flows added while run() runs (a reload, a failed flow started again), numbered on from the
+  // flows so far; each ends with its end_of_input like any other.
+  //
+  // Thread-safe: the shipper thread settles the flow's object left open (as recover() does)
+  // and answers with the flow's checkpoint entry to resume from (none: a first start), or the
+  // error that failed the flow (it is then failed_flows() and the retry rule applies).
+  struct Added {
+    uint32_t id = 0;  // its number
+    Status status = Ok{};
+    std::optional<FlowCheckpoint> resume;
+  };
+  std::future<Added> add_flow(ShipFlow flow);
+  // Thread-safe: records an added flow's first start (Tailer::add_flow) in the checkpoint.
+  std::future<Status> record_first_start(FlowStart start);
+  // Called from the shipper thread when a flow has seen its end_of_input: its object is
+  // completed (unless it failed) and its positions are in the checkpoint.
+  void set_on_flow_ended(std::function<void(uint32_t flow)> on_flow_ended) {
+    on_flow_ended_ = std::move(on_flow_ended);
+  }
+
   // Thread-safe: a checkpoint write that keeps failing stops waiting for space and fails.
   void stop_waiting() { stop_waiting_.store(true); }
   // Something could not be delivered: the checkpoint, or a flow's destination.
@@ -128,6 +150,7 @@ class Shipper {
   };
   struct FlowState {
     ShipFlow flow;
+    uint32_t id = 0;                      // its number (Batch::flow)
     std::unique_ptr<StreamState> stream;  // stream flows only
     uint64_t next_sequence = 0;
     std::map<uint64_t, std::unique_ptr<Batch>> waiting;  // arrived ahead of order
@@ -140,10 +163,15 @@ class Shipper {
     bool ended = false;
     // Its destination failed in this run: nothing more of it is shipped or checkpointed.
     bool failed = false;
-    uint64_t retry_at_millis = 0;  // steady clock: when the run ends to try it again
+    uint64_t retry_at_millis = 0;  // steady clock: when it is tried again
+    bool retry_requested = false;  // on_retry_due was called for it
     uint64_t reminded_millis = 0;  // steady clock: the last "still failing" line
   };
 
+  // A new flow's state (its stream set up).
+  FlowState& push_flow(ShipFlow flow);
+  // Flows and first starts from other threads (add_flow, record_first_start).
+  void take_added();
   Status recover_flow(FlowState& state);
   // false: the open upload is gone or does not hold its parts, so the object is built again.
   Result<bool> check_recovered_upload(FlowState& state, const OpenObject& open);
@@ -193,19 +221,21 @@ class Shipper {
   void flush_aged_streams(uint64_t now);
   // end_of_input: sends what is built and waits until every call of the flow is answered.
   void drain_stream(FlowState& state);
-  bool all_ended() const;
 
-  std::vector<FlowState> flows_;
+  std::deque<FlowState> flows_;  // by number; a deque: added flows never move the others
   Checkpoint checkpoint_;
   ShipperOptions options_;
   BatchPool& pool_;
   BoundedQueue<std::unique_ptr<Batch>>& input_;
   std::function<void()> on_failure_;
   std::function<void(uint32_t)> on_flow_failure_;
-  std::function<void()> on_retry_due_;
+  std::function<void(uint32_t)> on_retry_due_;
+  std::function<void(uint32_t)> on_flow_ended_;
+  std::mutex added_mutex_;  // guards the two below
+  std::vector<std::pair<ShipFlow, std::promise<Added>>> added_;
+  std::vector<std::pair<FlowStart, std::promise<Status>>> first_starts_;
   std::atomic<bool> failed_{false};        // every flow: the checkpoint cannot be written
   std::atomic<bool> flows_failed_{false};  // some flow's destination failed
-  bool retry_requested_ = false;
   std::atomic<bool> stop_waiting_{false};
 };
 

@@ -25,6 +25,8 @@ struct ObjectOptions {
   int compression_level = 3;                 // "compressionLevel": zstd 1..19
   uint64_t max_object_bytes = 128ull << 20;  // "maxObjectBytes": compressed bytes
   uint64_t max_object_age_millis = 60000;    // "maxObjectAgeMillis"
+
+  bool operator==(const ObjectOptions&) const = default;
 };
 
 struct S3Destination {
@@ -33,11 +35,15 @@ struct S3Destination {
   // "serverSideEncryption", "kmsKeyId", "bucketKeyEnabled", "storageClass", "contentType",
   // "contentEncoding", "checksumAlgorithm" ("CRC32C" or "NONE"), "contentMd5"
   S3ObjectOptions request;
+
+  bool operator==(const S3Destination&) const = default;
 };
 
 struct DirectoryDestination {
   std::string path;           // "path" (required)
   unsigned file_mode = 0600;  // "fileMode": of the objects (octal string)
+
+  bool operator==(const DirectoryDestination&) const = default;
 };
 
 enum class PartitionKeyOption { random, deterministic };
@@ -54,6 +60,8 @@ struct StreamDestination {
   uint64_t max_buffer_size_bytes = 0;         // "maxBufferSizeBytes": 4 MiB Firehose, 5 MiB Kinesis
   uint64_t retry_initial_backoff_millis = 100;  // "retryInitialBackoffMillis"
   uint64_t retry_max_backoff_millis = 10000;    // "retryMaxBackoffMillis"
+
+  bool operator==(const StreamDestination&) const = default;
 };
 
 struct Flow {
@@ -83,6 +91,8 @@ struct Flow {
   std::variant<S3Destination, DirectoryDestination, StreamDestination> destination;
   std::vector<ProcessingOption> data_processing;  // "dataProcessingOptions": before redact
   std::vector<RedactionRule> redact;              // "redact"
+
+  bool operator==(const Flow&) const = default;
 };
 
 struct S3Service {
@@ -97,6 +107,8 @@ struct S3Service {
   int max_attempts = 8;
   int initial_backoff_millis = 100;
   int max_backoff_millis = 10000;
+
+  bool operator==(const S3Service&) const = default;
 };
 
 // Where the Firehose and Kinesis APIs are ("firehose.endpoint", "kinesis.endpoint" as a URL or a
@@ -108,6 +120,8 @@ struct StreamServices {
   std::string kinesis_region;  // empty: from kinesis.endpoint, else the configuration's region
   uint64_t max_sending_threads = 0;  // "maxSendingThreads"; 0: "maxSendingThreadsPerCore" x cores
   uint64_t max_sending_threads_per_core = 2;  // "maxSendingThreadsPerCore"
+
+  bool operator==(const StreamServices&) const = default;
 };
 
 // The Java agent's HTTP client keys, applied to the HTTP clients ferry makes for AWS services
@@ -121,6 +135,8 @@ struct HttpTuning {
   // "userAgent": put before "ferry/<version>" (as the Java agent puts it before its own), unless
   // userAgentOverride replaces the whole header.
   std::string user_agent_prefix;
+
+  bool operator==(const HttpTuning&) const = default;
 };
 
 // The Kinesis Agent's credential keys; the provider chain that uses them is in
@@ -131,6 +147,8 @@ struct AwsCredentialKeys {
   std::string assume_role_arn;          // "assumeRoleARN": STS AssumeRole over the chain
   std::string assume_role_external_id;  // "assumeRoleExternalId" (needs assumeRoleARN)
   std::string sts_endpoint;             // "sts.endpoint"; empty: https://sts.<region>.amazonaws.com
+
+  bool operator==(const AwsCredentialKeys&) const = default;
 };
 
 // The Kinesis Agent's CloudWatch metrics (docs/operations.md, "CloudWatch metrics").

@@ -17,6 +17,8 @@ struct S3ObjectOptions {
   std::string content_encoding;  // empty: no Content-Encoding header
   bool checksum_crc32c = true;   // x-amz-checksum-crc32c on every body, listed in Complete
   bool content_md5 = false;      // Content-MD5 on every body (buckets that demand it)
+
+  bool operator==(const S3ObjectOptions&) const = default;
 };
 
 }  // namespace ferry

@@ -10,9 +10,23 @@ BatchProcessor::BatchProcessor(const std::vector<FlowProcessing>& flows) {
   for (const auto& flow : flows) flows_.push_back(std::make_unique<FlowState>(flow));
 }
 
+BatchProcessor::BatchProcessor(const FlowProcessingTable& table) : table_(&table) {}
+
+void BatchProcessor::catch_up() {
+  const uint64_t version = table_->version();
+  if (version == table_version_) return;
+  FlowProcessingTable::View view = table_->since(static_cast<uint32_t>(flows_.size()));
+  for (const FlowProcessing* flow : view.added)
+    flows_.push_back(std::make_unique<FlowState>(*flow));
+  for (const uint32_t ended : view.ended)
+    if (ended < flows_.size()) flows_[ended].reset();
+  table_version_ = view.version;
+}
+
 void BatchProcessor::process(Batch& batch, int64_t now_unix_millis) {
   FERRY_ASSERT(batch.kind == Batch::Kind::records);
-  FERRY_ASSERT(batch.flow < flows_.size());
+  if (table_ != nullptr) catch_up();
+  FERRY_ASSERT(batch.flow < flows_.size() && flows_[batch.flow] != nullptr);
   FlowState& state = *flows_[batch.flow];
   batch.stats.records = batch.records.size();
   batch.stats.input_bytes = batch.input.size();

@@ -10,24 +10,17 @@
 
 #include "core/batch/batch.hpp"
 #include "core/batch/compressor.hpp"
+#include "core/batch/flow_processing.hpp"
+#include "core/batch/flow_processing_table.hpp"
 #include "core/redact/record_processor.hpp"
-#include "core/redact/redaction_rule.hpp"
 
 namespace ferry {
-
-struct FlowProcessing {
-  std::vector<ProcessingOption> data_processing;  // the Kinesis Agent's converters, first
-  std::vector<RedactionRule> rules;
-  int compression_level = 3;
-  // A Kinesis / Firehose flow: records are sent one by one, so the frame stays uncompressed
-  // NDJSON and the batch says where each record ends.
-  bool keep_records = false;
-  RecordHooks hooks;  // fileFooterPattern, ADDEC2METADATA's metadata
-};
 
 class BatchProcessor {
  public:
   explicit BatchProcessor(const std::vector<FlowProcessing>& flows);
+  // Flows as the table has them, caught up with before each batch; ended ones are dropped.
+  explicit BatchProcessor(const FlowProcessingTable& table);
 
   // Fills batch.frame and batch.stats from batch.input / records / positions. `now_unix_millis`
   // is the time ADDMETADATA writes (read once per batch by the caller).
@@ -47,7 +40,12 @@ class BatchProcessor {
     ZstdFrameCompressor compressor;
     const bool keep_records;
   };
-  std::vector<std::unique_ptr<FlowState>> flows_;
+  // Takes the flows added to and ended in table_ since the last look.
+  void catch_up();
+
+  std::vector<std::unique_ptr<FlowState>> flows_;  // by flow number; null once ended
+  const FlowProcessingTable* table_ = nullptr;
+  uint64_t table_version_ = 0;
   std::string scratch_;  // processed NDJSON of the current batch, capacity reused
 };
 

@@ -53,6 +53,8 @@ struct ProcessingOption {
 
   // ADDEC2METADATA: seconds between refreshes of the instance metadata.
   uint64_t metadata_ttl_seconds = 3600;
+
+  bool operator==(const ProcessingOption&) const = default;
 };
 
 // Facts about the EC2 instance that ADDEC2METADATA adds to each record; filled by whoever talks

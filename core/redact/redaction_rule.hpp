@@ -36,6 +36,8 @@ struct RedactionRule {
   std::vector<std::string> patterns;
   // Pattern rules only: every string value of the record, instead of `fields`.
   bool every_string = false;
+
+  bool operator==(const RedactionRule&) const = default;
 };
 
 // A short description for logs, e.g. `consent data_share_consent: dob, ssn_no (replace)` or

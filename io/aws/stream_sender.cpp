@@ -59,15 +59,10 @@ class StreamSender::Worker {
 };
 
 StreamSender::StreamSender(std::vector<StreamTarget> targets, StreamSenderOptions options)
-    : targets_(std::move(targets)), options_(std::move(options)) {
+    : options_(std::move(options)) {
   FERRY_ASSERT(options_.threads >= 1);
   FERRY_ASSERT(options_.credentials != nullptr);
-  for (const StreamTarget& target : targets_) {
-    FERRY_ASSERT(target.metrics != nullptr);
-    FERRY_ASSERT(target.initial_backoff_millis >= 1 &&
-                 target.initial_backoff_millis <= target.max_backoff_millis);
-    retry_logs_.push_back(std::make_unique<RetryLog>(kRetryLogIntervalMillis));
-  }
+  for (StreamTarget& target : targets) add_target(std::move(target));
   for (size_t i = 0; i < options_.threads; ++i)
     workers_.push_back(std::make_unique<Worker>(options_));
   threads_ = std::make_unique<JobThreads<StreamJob, StreamDone>>(
@@ -76,16 +71,32 @@ StreamSender::StreamSender(std::vector<StreamTarget> targets, StreamSenderOption
       });
 }
 
+size_t StreamSender::add_target(StreamTarget target) {
+  FERRY_ASSERT(target.metrics != nullptr);
+  FERRY_ASSERT(target.initial_backoff_millis >= 1 &&
+               target.initial_backoff_millis <= target.max_backoff_millis);
+  std::lock_guard lock(targets_mutex_);
+  targets_.emplace_back(std::move(target), kRetryLogIntervalMillis);
+  return targets_.size() - 1;
+}
+
+StreamSender::Target& StreamSender::target_at(size_t index) {
+  std::lock_guard lock(targets_mutex_);
+  FERRY_ASSERT(index < targets_.size());
+  return targets_[index];
+}
+
 StreamSender::~StreamSender() = default;
 
 void StreamSender::submit(StreamJob job) {
-  FERRY_ASSERT(job.target < targets_.size());
+  (void)target_at(job.target);  // asserts that it exists
   FERRY_ASSERT(!job.records.records.empty());
   threads_->submit(std::move(job));
 }
 
 Status StreamSender::send(Worker& worker, StreamJob& job) {
-  const StreamTarget& target = targets_[job.target];
+  Target& slot = target_at(job.target);
+  const StreamTarget& target = slot.target;
   FlowMetrics& metrics = *target.metrics;
   AwsServiceClient& client = worker.client(target);
   const std::string what = describe_stream_target(target);
@@ -156,7 +167,7 @@ Status StreamSender::send(Worker& worker, StreamJob& job) {
                             (steady_millis() - started) / 1000, " s of retries"));
     const uint64_t delay = worker.jittered(backoff);
     {
-      RetryLog& log = *retry_logs_[job.target];
+      RetryLog& log = slot.retry_log;
       std::lock_guard lock(log.mutex);
       uint64_t held_back = 0;
       if (log.limit.pass(steady_millis(), held_back))

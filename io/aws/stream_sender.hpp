@@ -7,6 +7,7 @@
 
 #include <atomic>
 #include <cstdint>
+#include <deque>
 #include <memory>
 #include <mutex>
 #include <optional>
@@ -14,11 +15,11 @@
 #include <vector>
 
 #include "core/aws/aws_endpoint.hpp"
+#include "core/aws/stream_calls.hpp"
+#include "core/aws/stream_protocol.hpp"
 #include "core/observe/metrics.hpp"
 #include "core/observe/rate_limit.hpp"
 #include "core/result.hpp"
-#include "core/aws/stream_calls.hpp"
-#include "core/aws/stream_protocol.hpp"
 #include "io/aws/http_client.hpp"
 #include "io/job_threads.hpp"
 
@@ -68,6 +69,11 @@ class StreamSender {
   StreamSender(std::vector<StreamTarget> targets, StreamSenderOptions options);
   ~StreamSender();
 
+  // Thread-safe: one more target (a stream flow added or started again while running); returns
+  // its index. Targets are never removed: a flow started again gets a new one, so that answers
+  // to the calls of its earlier start are never taken for its own.
+  size_t add_target(StreamTarget target);
+
   size_t capacity() const { return threads_->capacity(); }
   size_t in_flight() const { return threads_->in_flight(); }
   // At most capacity() jobs in flight: the caller collects first.
@@ -79,7 +85,10 @@ class StreamSender {
   class Worker;
   Status send(Worker& worker, StreamJob& job);
 
-  const std::vector<StreamTarget> targets_;
+  // The target and its retry log at `index`, under targets_mutex_ (references stay valid).
+  struct Target;
+  Target& target_at(size_t index);
+
   const StreamSenderOptions options_;
   // Per target: one retry warning per interval, shared by the threads.
   struct RetryLog {
@@ -87,7 +96,14 @@ class StreamSender {
     std::mutex mutex;
     RateLimit limit;
   };
-  std::vector<std::unique_ptr<RetryLog>> retry_logs_;
+  struct Target {
+    Target(StreamTarget target, uint64_t retry_log_millis)
+        : target(std::move(target)), retry_log(retry_log_millis) {}
+    const StreamTarget target;
+    RetryLog retry_log;
+  };
+  std::mutex targets_mutex_;
+  std::deque<Target> targets_;
   std::vector<std::unique_ptr<Worker>> workers_;                // one per thread
   std::unique_ptr<JobThreads<StreamJob, StreamDone>> threads_;  // last: joined first
 };

@@ -29,7 +29,29 @@ bool is_directory(const std::string& path, unsigned char d_type) {
 
 }  // namespace
 
-DirectoryWatcher::DirectoryWatcher(std::vector<PathGlob> globs) : globs_(std::move(globs)) {}
+DirectoryWatcher::DirectoryWatcher(std::vector<PathGlob> globs)
+    : globs_(std::move(globs)), removed_(globs_.size(), 0) {}
+
+uint32_t DirectoryWatcher::add_flow(PathGlob glob) {
+  const auto flow = static_cast<uint32_t>(globs_.size());
+  globs_.push_back(std::move(glob));
+  removed_.push_back(0);
+  ensure_dir(flow, 0, globs_[flow].root);
+  return flow;
+}
+
+void DirectoryWatcher::remove_flow(uint32_t flow) {
+  FERRY_ASSERT(flow < globs_.size());
+  removed_[flow] = 1;
+  for (auto it = dirs_.begin(); it != dirs_.end();) {
+    if (it->first.first != flow) {
+      ++it;
+      continue;
+    }
+    if (it->second.wd >= 0) unwatch(it->second);
+    it = dirs_.erase(it);
+  }
+}
 
 Status DirectoryWatcher::init(bool use_inotify) {
   use_inotify_ = use_inotify;
@@ -83,18 +105,21 @@ bool DirectoryWatcher::has_unwatched() const {
 }
 
 void DirectoryWatcher::rescan(const Found& found) {
-  for (uint32_t flow = 0; flow < globs_.size(); ++flow) {
-    auto root = dirs_.find(Key{flow, globs_[flow].root});
-    struct stat st {};
-    if (root != dirs_.end() && root->second.wd >= 0 &&
-        (::stat(globs_[flow].root.c_str(), &st) != 0 || st.st_ino != root->second.inode)) {
-      // Removed (and perhaps created again) without an event: watch whatever is there now.
-      FERRY_WARN(cat("tail: directory ", globs_[flow].root, " was replaced; watching it again"));
-      unwatch(root->second);
-    }
-    ensure_dir(flow, 0, globs_[flow].root);
-    scan(flow, 0, globs_[flow].root, found);
+  for (uint32_t flow = 0; flow < globs_.size(); ++flow) rescan_flow(flow, found);
+}
+
+void DirectoryWatcher::rescan_flow(uint32_t flow, const Found& found) {
+  if (removed_[flow]) return;
+  auto root = dirs_.find(Key{flow, globs_[flow].root});
+  struct stat st {};
+  if (root != dirs_.end() && root->second.wd >= 0 &&
+      (::stat(globs_[flow].root.c_str(), &st) != 0 || st.st_ino != root->second.inode)) {
+    // Removed (and perhaps created again) without an event: watch whatever is there now.
+    FERRY_WARN(cat("tail: directory ", globs_[flow].root, " was replaced; watching it again"));
+    unwatch(root->second);
   }
+  ensure_dir(flow, 0, globs_[flow].root);
+  scan(flow, 0, globs_[flow].root, found);
   // Directories that could not be watched and are gone are found again from their parent.
   std::erase_if(dirs_, [](const auto& d) { return d.second.wd < 0 && d.second.depth > 0; });
 }

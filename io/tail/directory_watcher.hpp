@@ -13,8 +13,8 @@
 #include <utility>
 #include <vector>
 
-#include "core/tail/path_glob.hpp"
 #include "core/result.hpp"
+#include "core/tail/path_glob.hpp"
 #include "io/unique_fd.hpp"
 
 namespace ferry {
@@ -48,6 +48,14 @@ class DirectoryWatcher {
   // Lists every directory the patterns reach, watching new ones and retrying those whose watch
   // failed; calls found(flow, path) for every matching file name (sorted per directory).
   void rescan(const Found& found);
+  // The same for one flow.
+  void rescan_flow(uint32_t flow, const Found& found);
+
+  // A flow added at run time (a reload), after init(): its index is the number of flows so far.
+  uint32_t add_flow(PathGlob glob);
+  // A flow that ended: its directories are no longer watched (unless another flow watches them)
+  // nor listed, and its index is not reused.
+  void remove_flow(uint32_t flow);
 
   // Decodes a buffer of inotify events into `out`. Directories created under a pattern are
   // watched and listed (their files come out as `appeared`). Returns false if the kernel's
@@ -77,6 +85,7 @@ class DirectoryWatcher {
   void unwatch(Dir& dir);
 
   std::vector<PathGlob> globs_;
+  std::vector<char> removed_;  // per flow: remove_flow() was called
   UniqueFd inotify_;
   bool use_inotify_ = false;
   bool warned_limit_ = false;

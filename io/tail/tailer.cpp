@@ -11,8 +11,8 @@
 #include <limits>
 
 #include "core/assert.hpp"
-#include "core/tail/line_patterns.hpp"
 #include "core/observe/log.hpp"
+#include "core/tail/line_patterns.hpp"
 #include "core/tail/path_glob.hpp"
 #include "core/text.hpp"
 #include "io/steady_clock.hpp"
@@ -26,9 +26,6 @@ constexpr int kTagShift = 56;
 constexpr uint64_t kIdMask = (uint64_t{1} << kTagShift) - 1;
 // A pattern directory that is missing (or over the watch limit) is looked for this often.
 constexpr uint64_t kMissingDirectoryPollMillis = 1000;
-constexpr uint64_t kTruncationWarningMillis =
-    60000;  // a flow's line-cut warning at most this often
-
 std::vector<PathGlob> globs_of(const std::vector<TailFlow>& flows) {
   std::vector<PathGlob> globs;
   for (const auto& flow : flows) globs.push_back(parse_path_glob(flow.file_pattern));
@@ -43,32 +40,12 @@ uint64_t read_tag(uint64_t file_id) {
 
 Tailer::Tailer(std::vector<TailFlow> flows, const Checkpoint& committed, TailerOptions options,
                BatchPool& pool, BatchQueue& work)
-    : flows_(std::move(flows)),
-      committed_(committed),
+    : committed_(committed),
       options_(options),
       pool_(pool),
       work_(work),
-      watcher_(globs_of(flows_)),
-      open_descriptors_(flows_.size(), 0),
-      open_batches_(flows_.size()),
-      next_sequence_(flows_.size(), 0),
-      flow_reads_in_flight_(flows_.size(), 0),
-      flow_bytes_in_flight_(flows_.size(), 0),
-      pending_positions_(flows_.size()),
-      paused_(std::make_unique<std::atomic<bool>[]>(flows_.size())) {
-  // Validated by the configuration: a pattern that does not compile here is a bug.
-  const auto matcher_of = [](const std::string& pattern) -> std::optional<RegexMatcher> {
-    if (pattern.empty()) return std::nullopt;
-    auto compiled = compile_line_pattern(pattern);
-    FERRY_ASSERT(compiled.ok());
-    return RegexMatcher(std::move(compiled).value());
-  };
-  for (const auto& flow : flows_) {
-    FERRY_ASSERT(flow.max_open_files > 0);
-    start_patterns_.push_back(matcher_of(flow.multi_line_start_pattern));
-    footer_patterns_.push_back(matcher_of(flow.file_footer_pattern));
-    truncation_warnings_.emplace_back(kTruncationWarningMillis);
-  }
+      watcher_(globs_of(flows)) {
+  for (const auto& flow : flows) add_flow_state(flow);
 }
 
 Tailer::~Tailer() = default;
@@ -77,12 +54,6 @@ void Tailer::wake() {
   if (!control_.valid()) return;
   const uint64_t one = 1;
   [[maybe_unused]] ssize_t n = ::write(control_.get(), &one, sizeof one);
-}
-
-void Tailer::pause_flow(uint32_t flow) {
-  FERRY_ASSERT(flow < flows_.size());
-  paused_[flow].store(true);
-  wake();
 }
 
 void Tailer::request_stop() {
@@ -115,6 +86,7 @@ std::vector<FlowStart> Tailer::first_starts() const {
   // Without a checkpoint entry, the only positions held back are the starting points of files
   // opened at their end (copies and truncations are only ever recognised from an entry).
   for (uint32_t flow = 0; flow < flows_.size(); ++flow) {
+    if (run_[flow] == FlowRun::ended) continue;
     if (committed_.find_flow(flows_[flow].checkpoint_key) == nullptr)
       starts.push_back(FlowStart{flows_[flow].checkpoint_key, pending_positions_[flow]});
   }
@@ -206,6 +178,8 @@ Status Tailer::run() {
   if (watcher_.fd() >= 0) arm_inotify();
 
   for (;;) {
+    take_commands();
+    end_flows_whose_reads_landed();
     if (stop_requested_.load() && !stopping_) {
       FERRY_INFO("tail: stop requested; finishing reads in flight");
       stopping_ = true;
@@ -238,18 +212,9 @@ Status Tailer::run() {
     });
   }
 
+  take_commands();  // flows added meanwhile end too (their futures are answered)
   for (uint32_t flow = 0; flow < flows_.size(); ++flow) {
-    if (!pending_positions_[flow].empty() && current_batch(flow) == nullptr) {
-      // All batches are downstream; positions without records can wait for the next start.
-      FERRY_DEBUG(cat("tail: flow ", flows_[flow].name, ": starting positions not recorded"));
-    }
-    dispatch(flow);
-    auto end = std::make_unique<Batch>();
-    end->kind = Batch::Kind::end_of_input;
-    end->flow = flow;
-    end->sequence = next_sequence_[flow]++;
-    const bool pushed = work_.push(end);
-    FERRY_ASSERT(pushed);
+    if (run_[flow] != FlowRun::ended) push_end_of_input(flow);
   }
   return Ok{};
 }

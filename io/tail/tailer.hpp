@@ -1,5 +1,5 @@
-// Tailer: the reactor thread. Finds and watches the flows' files (io/tail/directory_watcher.*), reads
-// them with io_uring into pooled buffers, frames lines and hands whole-record batches to the
+// Tailer: the reactor thread. Finds and watches the flows' files (io/tail/directory_watcher.*),
+// reads them with io_uring into pooled buffers, frames lines and hands whole-record batches to the
 // workers; follows rotation (rename, copytruncate, truncation, deletion) by file identity.
 // The loop and batches live in tailer.cpp, reads and framing in tailer_reads.cpp, the files'
 // lifecycle (identity, rotation, descriptors) in tailer_files.cpp.
@@ -7,8 +7,10 @@
 
 #include <atomic>
 #include <cstdint>
+#include <future>
 #include <map>
 #include <memory>
+#include <mutex>
 #include <optional>
 #include <set>
 #include <string>
@@ -19,16 +21,16 @@
 #include "core/batch/batch_pool.hpp"
 #include "core/batch/bounded_queue.hpp"
 #include "core/checkpoint/checkpoint.hpp"
-#include "core/tail/file_change.hpp"
 #include "core/convert/java_regex.hpp"
-#include "core/tail/line_framer.hpp"
 #include "core/observe/metrics.hpp"
-#include "core/redact/pattern_set.hpp"
 #include "core/observe/rate_limit.hpp"
+#include "core/redact/pattern_set.hpp"
 #include "core/result.hpp"
+#include "core/tail/file_change.hpp"
+#include "core/tail/line_framer.hpp"
 #include "io/tail/directory_watcher.hpp"
-#include "io/unique_fd.hpp"
 #include "io/tail/uring.hpp"
+#include "io/unique_fd.hpp"
 
 namespace ferry {
 
@@ -68,6 +70,10 @@ struct TailFlow {
   // inside the directories the pattern covers (core/tail/symlink_policy.hpp).
   bool follow_symlinks = false;
   Counter* symlinks_refused = nullptr;  // not owned; links not followed (each counted once)
+  // minTimeBetweenFilePollsMillis and statPollMillis (0: the reactor's own); one reactor serves
+  // every flow, so the shortest any flow asks for applies to all.
+  uint64_t rescan_millis = 0;
+  uint64_t stat_poll_millis = 0;
 };
 
 struct TailerOptions {
@@ -117,10 +123,47 @@ class Tailer {
   // (what they hold stays unacknowledged for the next), and with --once they count as done.
   void pause_flow(uint32_t flow);
 
+  // Flows added and ended while run() runs (a reload, a failed flow started again): a flow is
+  // numbered in the order it was added, and a number is never reused (tailer_flows.cpp).
+  //
+  // Thread-safe, following only: adds `flow` as number `id` (the number of flows so far).
+  // The reactor watches, lists and opens its files from `resume` (its checkpoint entry now;
+  // none: a first start) and holds them unread until release_flow(id). The future gives the
+  // first start to record (Shipper::record_first_starts) when `resume` is none.
+  std::future<std::optional<FlowStart>> add_flow(uint32_t id, TailFlow flow,
+                                                 std::optional<FlowCheckpoint> resume);
+  // Thread-safe: an added flow's files are read from now on.
+  void release_flow(uint32_t id);
+  // Thread-safe: the flow ends alone: its files are closed once its reads in flight landed, its
+  // open batch is dispatched and its end_of_input follows (the shipper completes its object).
+  // Its partial last lines stay unacknowledged, read again by whatever reads the files next.
+  void end_flow(uint32_t id);
+
   TailerStats stats() const { return stats_; }
 
  private:
   struct TrackedFile;
+
+  // What a flow is doing; anything but `reading` reads nothing.
+  enum class FlowRun : uint8_t { reading, held, paused, ending, ended };
+  struct AddedFlow {
+    uint32_t id = 0;
+    TailFlow flow;
+    std::optional<FlowCheckpoint> resume;
+    std::promise<std::optional<FlowStart>> first_start;
+  };
+  struct FlowCommand {
+    enum class Kind : uint8_t { pause, release, end } kind;
+    uint32_t flow = 0;
+  };
+
+  // tailer_flows.cpp: flows added, paused and ended at run time.
+  void add_flow_state(const TailFlow& flow);  // the per-flow state of one more flow
+  void take_commands();                       // from other threads, at the loop's top
+  void start_added(AddedFlow& added);
+  void end_flows_whose_reads_landed();
+  void push_end_of_input(uint32_t flow);
+  bool reading(uint32_t flow) const { return run_[flow] == FlowRun::reading; }
 
   // tailer.cpp: the loop, timers and batches.
   void dispatch(uint32_t flow);      // when none of the flow's reads is in flight
@@ -179,7 +222,7 @@ class Tailer {
   void set_path(TrackedFile& file, const std::string& path);
 
   std::vector<TailFlow> flows_;
-  const Checkpoint& committed_;
+  Checkpoint committed_;  // where the flows' files were when each flow was added
   TailerOptions options_;
   BatchPool& pool_;
   BatchQueue& work_;
@@ -191,7 +234,7 @@ class Tailer {
   std::atomic<bool> stop_requested_{false};
   bool stopping_ = false;
   bool started_ = false;  // start() has listed and opened the files
-  bool paused(uint32_t flow) const { return paused_[flow].load(std::memory_order_relaxed); }
+  bool paused(uint32_t flow) const { return !reading(flow); }
   std::vector<char> inotify_buffer_;
   std::vector<FileEvent> events_;
   std::vector<std::optional<RegexMatcher>> start_patterns_;   // per flow: multiLineStartPattern
@@ -212,8 +255,11 @@ class Tailer {
   std::vector<uint32_t> flow_reads_in_flight_;                  // per flow
   std::vector<uint64_t> flow_bytes_in_flight_;                  // per flow: read lengths submitted
   std::vector<std::vector<SourcePosition>> pending_positions_;  // per flow, no records yet
-  std::unique_ptr<std::atomic<bool>[]> paused_;                 // per flow: see pause_flow()
-  std::set<std::pair<uint32_t, std::string>> refused_links_;    // warned once (capped)
+  std::vector<FlowRun> run_;                                    // per flow
+  std::mutex commands_mutex_;  // guards the two below, written by other threads
+  std::vector<AddedFlow> added_;
+  std::vector<FlowCommand> commands_;
+  std::set<std::pair<uint32_t, std::string>> refused_links_;  // warned once (capped)
   uint64_t last_rescan_ = 0;
   uint64_t last_stat_poll_ = 0;
   uint64_t last_housekeeping_ = 0;

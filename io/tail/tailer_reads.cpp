@@ -27,7 +27,7 @@ void Tailer::pump_reads() {
     if (start == files_.end()) start = files_.begin();
     TrackedFile& file = *start->second;
     if (file.in_flight || !file.readable || file.done || file.copy_of != 0) continue;
-    if (paused(file.flow)) continue;  // its destination failed: read again by the next run
+    if (paused(file.flow)) continue;  // held, ending, or its destination failed
     const Batch* batch = current_batch(file.flow);
     if (batch == nullptr) continue;  // pool empty: backpressure
     // Reads in flight land in this batch too: together they stay within twice the batch size,

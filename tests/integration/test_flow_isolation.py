@@ -2,7 +2,8 @@
 which no retry mends). While following, the healthy flow delivers everything while ferry stays
 up; /healthz answers 503 naming the failing flow and its error, /metrics has ferry_flow_up 0 for
 it; once the bucket exists, the failing flow delivers too, without a restart of the process,
-after its backoff (10 s for a first failure). With --once, the healthy flow delivers everything
+after its backoff (10 s for a first failure), alone: the healthy flow is not drained for it.
+With --once, the healthy flow delivers everything
 and ferry exits 1. Every record exactly once, checked with awscli and zstd -d."""
 
 import json
@@ -94,6 +95,11 @@ class FlowIsolation(harness.S3rverTestCase):
                 ferry.stderr()[-3000:])
             self.assertTrue(harness.poll(lambda: scrape(port, "/healthz")[0] == 200, 20))
             self.assertTrue(ferry.alive())
+            # Tried again alone (issue 18): the healthy flow was not drained for it.
+            self.assertIn("ship: flow bad: trying its destination again (the flow starts again "
+                          "from the checkpoint; the other flows go on)", ferry.stderr())
+            self.assertNotIn("reload: the run before it", ferry.stderr(),
+                             "the retry restarted every flow")
             rc, _ = ferry.stop(signal.SIGTERM)
             self.assertEqual(rc, 0, ferry.stderr()[-3000:])
         self.assertEqual(self.delivered("good"), self.written["good"])  # exactly once

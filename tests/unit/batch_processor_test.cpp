@@ -157,5 +157,29 @@ TEST(BatchProcessor, AStreamFlowsRecordsAreRedactedAndDroppedOnesLeaveNoEnd) {
   EXPECT_NE(records[1].find(R"("authuser":"bob")"), std::string::npos) << records[1];
 }
 
+TEST(BatchProcessor, FollowsTheTableAsFlowsAreAddedAndEnded) {
+  FlowProcessingTable table;
+  EXPECT_EQ(table.add(FlowProcessing{{}, {}, 3}), 0u);
+  BatchProcessor processor(table);
+  const std::string record = R"({"dob":"1990-01-01"})";
+  Batch plain;
+  plain.flow = 0;
+  add_record(plain, record, 0);
+  processor.process(plain, 0);
+  EXPECT_EQ(decompress(plain.frame), plain.input);
+  // Added after the processor was made: caught up with before the batch.
+  EXPECT_EQ(table.add(FlowProcessing{{}, {kSeedRule}, 3}), 1u);
+  table.end(0);
+  Batch redacted;
+  redacted.flow = 1;
+  add_record(redacted, record, 0);
+  processor.process(redacted, 0);
+  EXPECT_EQ(decompress(redacted.frame), R"({"dob":"REDACTED_CONTENT","data_redacted":true})"
+                                        "\n");
+  const FlowProcessingTable::View view = table.since(0);
+  EXPECT_EQ(view.added.size(), 2u);
+  EXPECT_EQ(view.ended, (std::vector<uint32_t>{0}));
+}
+
 }  // namespace
 }  // namespace ferry

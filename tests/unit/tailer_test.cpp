@@ -2,6 +2,7 @@
 // files, renames and deletions through inotify, and checkpoints decide where reading resumes.
 #include "io/tail/tailer.hpp"
 
+#include <fcntl.h>
 #include <gtest/gtest.h>
 #include <sys/stat.h>
 #include <unistd.h>
@@ -10,9 +11,13 @@
 #include <cstdio>
 #include <filesystem>
 #include <fstream>
+#include <future>
 #include <map>
 #include <set>
 #include <thread>
+
+#include "io/tail/file_probe.hpp"
+#include "io/unique_fd.hpp"
 
 namespace ferry {
 namespace {
@@ -43,12 +48,14 @@ class TailerTest : public ::testing::Test {
     std::vector<std::string> records;
     std::map<std::string, uint64_t> end_offsets;
     bool ended = false;
+    std::set<uint32_t> ended_flows;
   };
   void collect(BatchQueue& queue, BatchPool& pool, Seen& seen) {
     while (auto batch = queue.pop_for(std::chrono::milliseconds(0))) {
       Batch& b = **batch;
       if (b.kind == Batch::Kind::end_of_input) {
         seen.ended = true;
+        seen.ended_flows.insert(b.flow);
         continue;
       }
       for (const auto& r : b.records) seen.records.emplace_back(b.input.substr(r.begin, r.length));
@@ -372,6 +379,61 @@ TEST_F(FollowTest, MultiLineRecordsAreJoinedUntilTheNextStartOrAQuietFile) {
   EXPECT_EQ(stop(), (std::multiset<std::string>{"orphan", "2026 first   at one   at two",
                                                 "2026 second   at three"}));
   EXPECT_EQ(seen_.end_offsets[path("a.log")], 59u);
+}
+
+TEST_F(FollowTest, AFlowAddedWhileRunningIsHeldThenReadAndEndsAlone) {
+  append("a.log", "a1\n");
+  append("b.txt", "b1\nb2\n");
+  start(TailFlow{"f", "f", path("*.log"), false, 1 << 20, 50});
+  EXPECT_EQ(wait_for(1), 1u);
+  // Added as flow 1: listed and opened at once, with its first start to record, but not read.
+  auto added =
+      tailer_->add_flow(1, TailFlow{"g", "g", path("*.txt"), false, 1 << 20, 50}, std::nullopt);
+  ASSERT_EQ(added.wait_for(std::chrono::seconds(5)), std::future_status::ready);
+  const std::optional<FlowStart> first_start = added.get();
+  ASSERT_TRUE(first_start.has_value());
+  EXPECT_EQ(first_start->flow, "g");
+  std::this_thread::sleep_for(std::chrono::milliseconds(200));
+  collect(queue_, pool_, seen_);
+  EXPECT_EQ(seen_.records.size(), 1u) << "read before release_flow";
+  tailer_->release_flow(1);
+  EXPECT_EQ(wait_for(3), 3u);
+  // Ended alone: its end marker comes, later lines of its files are not read; flow 0 goes on.
+  tailer_->end_flow(1);
+  for (int i = 0; i < 250 && !seen_.ended_flows.contains(1); ++i) {
+    std::this_thread::sleep_for(std::chrono::milliseconds(20));
+    collect(queue_, pool_, seen_);
+  }
+  EXPECT_EQ(seen_.ended_flows, (std::set<uint32_t>{1}));
+  append("b.txt", "b3\n");
+  append("a.log", "a2\n");
+  EXPECT_EQ(wait_for(4), 4u);
+  EXPECT_EQ(stop(), (std::multiset<std::string>{"a1", "b1", "b2", "a2"}));
+  EXPECT_EQ(seen_.ended_flows, (std::set<uint32_t>{0, 1}));  // one end marker each
+}
+
+TEST_F(FollowTest, AFlowAddedWithItsCheckpointResumesThere) {
+  append("a.log", "a1\n");
+  append("b.txt", "old\nnew\n");
+  start(TailFlow{"f", "f", path("*.log"), false, 1 << 20, 50});
+  EXPECT_EQ(wait_for(1), 1u);
+  FlowCheckpoint resume{"g", {}, std::nullopt};
+  FileCheckpoint file;
+  file.path = path("b.txt");
+  {
+    UniqueFd fd(::open(file.path.c_str(), O_RDONLY | O_CLOEXEC));
+    struct stat st {};
+    ASSERT_EQ(::fstat(fd.get(), &st), 0);
+    file.identity = identify(fd.get(), st);
+  }
+  file.offset = 4;  // after "old\n"
+  resume.files.push_back(file);
+  auto added = tailer_->add_flow(1, TailFlow{"g", "g", path("*.txt"), false, 1 << 20, 50}, resume);
+  ASSERT_EQ(added.wait_for(std::chrono::seconds(5)), std::future_status::ready);
+  EXPECT_FALSE(added.get().has_value()) << "a flow the checkpoint knows has no first start";
+  tailer_->release_flow(1);
+  EXPECT_EQ(wait_for(2), 2u);
+  EXPECT_EQ(stop(), (std::multiset<std::string>{"a1", "new"}));
 }
 
 }  // namespace
