@@ -11,6 +11,7 @@
 #include <thread>
 #include <vector>
 
+#include "agent/setup/aws_access_cache.hpp"
 #include "agent/setup/ec2_metadata_setup.hpp"
 #include "agent/setup/http_options.hpp"
 #include "agent/setup/s3_setup.hpp"
@@ -182,7 +183,8 @@ Result<RunSummary> run_pipeline(const config::Config& config, const RunOptions& 
   std::optional<AwsAccess> aws;
   const auto resolve_aws = [&]() -> Status {
     if (aws) return Ok{};
-    auto resolved = resolve_aws_access(config);
+    FERRY_ASSERT(options.aws_access != nullptr);
+    auto resolved = options.aws_access->access(config, "the pipeline");
     if (!resolved) return resolved.error();
     aws = std::move(resolved.value());
     return Ok{};
