@@ -7,16 +7,15 @@
 #include <optional>
 #include <variant>
 
-#include "agent/setup/credentials_settings.hpp"
-#include "agent/setup/http_options.hpp"
 #include "agent/metrics_endpoint.hpp"
+#include "agent/setup/aws_access_cache.hpp"
+#include "agent/setup/http_options.hpp"
 #include "core/aws/aws_endpoint.hpp"
 #include "core/aws/cloudwatch_request.hpp"
 #include "core/observe/log.hpp"
 #include "core/observe/rate_limit.hpp"
 #include "core/text.hpp"
 #include "io/aws/aws_service_client.hpp"
-#include "io/credentials/credentials_chain.hpp"
 #include "io/credentials/credentials_metadata.hpp"
 #include "io/steady_clock.hpp"
 
@@ -65,9 +64,10 @@ std::string cloudwatch_destination(const config::Flow& flow) {
 
 // Everything the thread owns.
 struct CloudWatchReporter::State {
-  State(const config::Config& config, Metrics& registry)
-      : options(config.cloudwatch),
-        credentials(credentials_settings(config, "")),
+  State(const config::Config& config, Metrics& registry, AwsAccessCache& access)
+      : config(config),
+        options(config.cloudwatch),
+        aws_access(access),
         http(http_options(config.http)),
         metrics(registry),
         collector(""),
@@ -79,8 +79,9 @@ struct CloudWatchReporter::State {
     FERRY_WARN(kDiffersFromTheJavaAgent);
   }
 
+  const config::Config config;  // the one at start: a reload does not change the reporter
   const config::CloudWatchOptions options;
-  CredentialsSettings credentials;
+  AwsAccessCache& aws_access;
   const HttpClientOptions http;
   Metrics& metrics;
   CloudWatchCollector collector;
@@ -100,11 +101,15 @@ struct CloudWatchReporter::State {
       client_warning.warn(cat("cloudwatch: ", endpoint.error().message));
       return false;
     }
-    credentials.region = endpoint.value().region;
-    auto provider = resolve_credentials(credentials);
-    if (!provider) {
+    // The pipeline's credentials, STS (if any) called in the region in effect rather than in
+    // the CloudWatch endpoint's (us-east-1 unless named): the credential settings then equal
+    // the pipeline's and one provider (one refresh thread, one STS or metadata call) serves
+    // both. SigV4 credentials do not depend on the region they sign for, and STS answers from
+    // a regional endpoint are valid in every region, as the AWS SDKs' one-region STS assumes.
+    auto access = aws_access.access(config, "CloudWatch");
+    if (!access) {
       client_warning.warn(
-          cat("cloudwatch: no credentials; metrics wait (", provider.error().message, ")"));
+          cat("cloudwatch: no credentials; metrics wait (", access.error().message, ")"));
       return false;
     }
     // The HTTP keys, with every call bounded: a last flush at exit must not wait long.
@@ -114,7 +119,8 @@ struct CloudWatchReporter::State {
     call_http.total_timeout_millis = kCallTimeoutMillis;
     call_http.max_response_bytes = 1 << 20;
     client = std::make_unique<AwsServiceClient>(std::move(endpoint.value()), "monitoring",
-                                                std::move(provider.value()), std::move(call_http));
+                                                std::move(access.value().credentials),
+                                                std::move(call_http));
     FERRY_INFO(cat("cloudwatch: sending metrics to ", client->endpoint().url, " (namespace ",
                    options.namespace_name, ", every ", options.buffer_time_millis, " ms)"));
     return true;
@@ -184,8 +190,9 @@ struct CloudWatchReporter::State {
   }
 };
 
-CloudWatchReporter::CloudWatchReporter(const config::Config& config, Metrics& metrics)
-    : state_(std::make_unique<State>(config, metrics)) {
+CloudWatchReporter::CloudWatchReporter(const config::Config& config, Metrics& metrics,
+                                       AwsAccessCache& aws_access)
+    : state_(std::make_unique<State>(config, metrics, aws_access)) {
   set_flows(config.flows);
   thread_ = std::thread([this] { run(); });
 }

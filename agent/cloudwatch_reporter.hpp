@@ -18,6 +18,8 @@
 
 namespace ferry {
 
+class AwsAccessCache;  // agent/setup/aws_access_cache.hpp
+
 // The Destination dimension of a flow: "DeliveryStream:<name>", "KinesisStream:<name>",
 // "S3:<bucket>" or "Directory:<path>".
 std::string cloudwatch_destination(const config::Flow& flow);
@@ -25,9 +27,11 @@ std::string cloudwatch_destination(const config::Flow& flow);
 class CloudWatchReporter {
  public:
   // Starts the thread. Credentials, the region and the instance id (cloudwatch.tagInstance) are
-  // resolved by the thread, so that a slow metadata service never delays the pipeline.
-  // Takes the registry's samples (send samples, part upload times) once a period.
-  CloudWatchReporter(const config::Config& config, Metrics& metrics);
+  // resolved by the thread, so that a slow metadata service never delays the pipeline; the
+  // credentials come from `aws_access` (shared with the pipeline while their keys are equal),
+  // which must outlive the reporter. Takes the registry's samples (send samples, part upload
+  // times) once a period.
+  CloudWatchReporter(const config::Config& config, Metrics& metrics, AwsAccessCache& aws_access);
   // Sends what is left (one last period included), for a few seconds at most, then joins.
   ~CloudWatchReporter();
   CloudWatchReporter(const CloudWatchReporter&) = delete;

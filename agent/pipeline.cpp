@@ -12,6 +12,7 @@
 #include <vector>
 
 #include "agent/running_pipeline.hpp"
+#include "agent/setup/aws_access_cache.hpp"
 #include "agent/setup/ec2_metadata_setup.hpp"
 #include "agent/setup/http_options.hpp"
 #include "agent/setup/s3_setup.hpp"
@@ -189,7 +190,8 @@ RunningPipeline::~RunningPipeline() {
 // Resolved once, for S3 and the streams alike.
 Status RunningPipeline::resolve_aws() {
   if (aws_) return Ok{};
-  auto resolved = resolve_aws_access(config_);
+  FERRY_ASSERT(options_.aws_access != nullptr);
+  auto resolved = options_.aws_access->access(config_, "the pipeline");
   if (!resolved) return resolved.error();
   aws_ = std::move(resolved.value());
   return Ok{};

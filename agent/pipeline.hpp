@@ -14,6 +14,8 @@
 
 namespace ferry {
 
+class AwsAccessCache;  // agent/setup/aws_access_cache.hpp
+
 // Lets another thread stop a running pipeline the way SIGTERM does: reading stops, open
 // objects are completed and checkpointed, run_pipeline returns (a reload uses it).
 class StopHandle {
@@ -52,6 +54,8 @@ struct RunOptions {
   Metrics* metrics = nullptr;      // required: counters live across runs (reloads)
   StopHandle* stop = nullptr;      // optional
   ReloadHandle* reload = nullptr;  // optional (following only)
+  // Required: the region and credentials outlive the runs unless a reload changes their keys.
+  AwsAccessCache* aws_access = nullptr;
 };
 
 // What a run did is in the metrics registry (agent/run_totals.hpp); this is how it ended.

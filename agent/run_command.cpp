@@ -20,6 +20,7 @@
 #include "agent/reload_settings.hpp"
 #include "agent/reloader.hpp"
 #include "agent/run_totals.hpp"
+#include "agent/setup/aws_access_cache.hpp"
 #include "agent/shutdown_watchdog.hpp"
 #include "core/observe/log.hpp"
 #include "core/observe/metrics.hpp"
@@ -175,10 +176,13 @@ int run_agent(const CliOptions& cli, config::Config config) {
       signal_fd.get(), config.shutdown_timeout_millis, [&stop] { stop.request(); },
       [&metrics] { return describe_unacknowledged(metrics); }, kExitUndelivered);
 
+  // The region and credentials of every run and of CloudWatch: a reload keeps them unless it
+  // changes the keys that decide them.
+  AwsAccessCache aws_access;
   // Lives across reloads; destroyed after the last run, with a last flush of its metrics.
   std::unique_ptr<CloudWatchReporter> cloudwatch;
   if (config.cloudwatch.emit_metrics)
-    cloudwatch = std::make_unique<CloudWatchReporter>(config, metrics);
+    cloudwatch = std::make_unique<CloudWatchReporter>(config, metrics, aws_access);
 
   FERRY_INFO(cat("ferry ", FERRY_VERSION, " starting: ", config.flows.size(), " flow(s), ",
                  cli.once ? "--once" : "following files"));
@@ -232,6 +236,7 @@ int run_agent(const CliOptions& cli, config::Config config) {
   run_options.metrics = &metrics;
   run_options.stop = &stop;
   run_options.reload = &reload;
+  run_options.aws_access = &aws_access;
   bool undelivered = false;  // the last run left a failed flow's records in its files
   RunTotals run_start = run_totals(metrics);
   uint64_t run_started_millis = started_millis;

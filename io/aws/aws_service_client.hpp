@@ -1,6 +1,6 @@
-// AwsServiceClient: one connection to an AWS JSON/query service (Firehose, Kinesis, CloudWatch):
-// a POST to "/" signed with SigV4 for the service, one attempt per call (the caller owns the
-// retry policy, which differs per service). One per thread.
+// AwsServiceClient: one connection to an AWS JSON/query service (Firehose, Kinesis, CloudWatch,
+// STS): a POST to "/" signed with SigV4 for the service, one attempt per call (the caller owns
+// the retry policy, which differs per service). One per thread.
 #pragma once
 
 #include <memory>
@@ -9,8 +9,8 @@
 #include <vector>
 
 #include "core/aws/aws_endpoint.hpp"
-#include "core/result.hpp"
 #include "core/aws/sigv4.hpp"
+#include "core/result.hpp"
 #include "io/aws/http_client.hpp"
 
 namespace ferry {
@@ -25,6 +25,8 @@ struct AwsServiceRequest {
 
 class AwsServiceClient {
  public:
+  // Without `credentials`, requests go unsigned (STS AssumeRoleWithWebIdentity: the token in the
+  // body is the proof).
   AwsServiceClient(AwsEndpoint endpoint, std::string service,
                    std::shared_ptr<CredentialsProvider> credentials, HttpClientOptions http);
 

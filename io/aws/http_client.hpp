@@ -11,9 +11,9 @@
 #include <string_view>
 #include <vector>
 
+#include "core/aws/sigv4.hpp"  // HttpHeader
 #include "core/http/response_limits.hpp"
 #include "core/result.hpp"
-#include "core/aws/sigv4.hpp"  // HttpHeader
 
 namespace ferry {
 
@@ -49,8 +49,8 @@ struct HttpClientOptions {
   long low_speed_seconds = 30;
   // Every request's deadline (CURLOPT_TIMEOUT_MS): total_timeout_millis when set, else
   // deadline_base_millis plus the request body at min_average_bytes_per_second
-  // (core/http/response_limits.hpp): a peer trickling bytes fast enough for the low-speed limit still
-  // cannot hold a request past it. A request may ask for a longer one (HttpRequest).
+  // (core/http/response_limits.hpp): a peer trickling bytes fast enough for the low-speed limit
+  // still cannot hold a request past it. A request may ask for a longer one (HttpRequest).
   long total_timeout_millis = 0;  // 0: sized to the body
   long deadline_base_millis = 60'000;
   uint64_t min_average_bytes_per_second = kMinAverageBytesPerSecond;
@@ -63,6 +63,8 @@ struct HttpClientOptions {
   bool tcp_keepalive = true;                      // probes after 30 s idle, then every 15 s
   // A connection older than this is not reused (connectionTTLMillis); 0: no limit.
   long max_connection_age_seconds = 0;
+
+  bool operator==(const HttpClientOptions&) const = default;
 };
 
 class HttpClient {

@@ -13,8 +13,8 @@
 #include <string>
 
 #include "core/result.hpp"
-#include "io/credentials/credentials_provider.hpp"
 #include "io/aws/http_client.hpp"
+#include "io/credentials/credentials_provider.hpp"
 
 namespace ferry {
 
@@ -28,6 +28,9 @@ struct CredentialsSettings {
 
   // The HTTP keys of STS calls; none: STS defaults.
   std::optional<HttpClientOptions> http;
+
+  // Equal settings resolve to the same source (the environment aside, which a process keeps).
+  bool operator==(const CredentialsSettings&) const = default;
 };
 
 // The first source in the chain that yields credentials; an error naming every source tried

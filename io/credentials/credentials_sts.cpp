@@ -1,21 +1,24 @@
-// STS Query API over HttpClient: a form-encoded POST to "/", SigV4 (service "sts") for
-// AssumeRole, and the XML answer parsed by core/aws/aws_credentials_sts.cpp. A few bounded retries
-// on transport errors, 5xx and throttling.
+// STS Query API over AwsServiceClient: a form-encoded POST to "/", SigV4 (service "sts") for
+// AssumeRole, unsigned for AssumeRoleWithWebIdentity, and the XML answer parsed by
+// core/aws/aws_credentials_sts.cpp. A few bounded retries on transport errors, 5xx and throttling.
 #include "io/credentials/credentials_sts.hpp"
 
 #include <chrono>
+#include <memory>
 #include <thread>
 
-#include "core/crypto.hpp"
+#include "core/aws/aws_endpoint.hpp"
 #include "core/aws/sigv4.hpp"
 #include "core/text.hpp"
+#include "io/aws/aws_service_client.hpp"
 #include "io/credentials/credentials_env.hpp"
-#include "io/aws/http_client.hpp"
+#include "io/credentials/credentials_provider.hpp"
 
 namespace ferry {
 namespace {
 
 constexpr int kMaxAttempts = 3;
+constexpr std::string_view kFormContentType = "application/x-www-form-urlencoded";
 
 std::string form_field(std::string_view name, std::string_view value) {
   return cat("&", name, "=", uri_encode(value, false));
@@ -51,37 +54,18 @@ Result<ExpiringCredentials> post(const StsEndpoint& endpoint, std::string_view a
   }
   options.total_timeout_millis = 30'000;
   options.max_response_bytes = 1 << 20;
-  HttpClient http(options);
+  // The caller's keys as they are: a caller whose keys STS rejects is the caller's to refresh.
+  std::shared_ptr<CredentialsProvider> credentials;
+  if (signer != nullptr) credentials = CredentialsProvider::fixed(*signer, "the STS caller");
+  AwsServiceClient client(AwsEndpoint{url.base, url.host, endpoint.region}, "sts",
+                          std::move(credentials), std::move(options));
   std::string last_error;
-  SignableRequest signable;
-  signable.method = std::string("POST");
-  signable.path = std::string(1, '/');  // (a literal here trips g++ 12's -Wrestrict)
-  signable.headers.push_back({"host", url.host});
-  signable.headers.push_back({"content-type", "application/x-www-form-urlencoded"});
-  signable.payload_sha256_hex = sha256_hex(body);
   for (int attempt = 1; attempt <= kMaxAttempts; ++attempt) {
     if (attempt > 1) std::this_thread::sleep_for(std::chrono::milliseconds(200 << attempt));
-    HttpRequest request;
-    request.method = "POST";
-    request.url = cat(url.base, "/");
-    if (signer != nullptr) {
-      SigningParams params;
-      params.credentials = *signer;
-      params.region = endpoint.region;
-      params.service = "sts";
-      params.time = std::chrono::floor<std::chrono::seconds>(std::chrono::system_clock::now());
-      const SigningResult signature = sign_with_headers(signable, params);
-      request.headers = signable.headers;
-      request.headers.insert(request.headers.end(), signature.headers_to_add.begin(),
-                             signature.headers_to_add.end());
-    } else {
-      request.headers = signable.headers;
-    }
-    request.body = std::span<const char>(body.data(), body.size());
-    Result<HttpResponse> response = http.send(request);
+    Result<HttpResponse> response = client.post(AwsServiceRequest{kFormContentType, {}, body});
     if (!response.ok()) {
       last_error = response.error().message;
-      if (!http.last_error_is_transient()) break;
+      if (!client.last_error_is_transient()) break;
       continue;
     }
     Result<ExpiringCredentials> parsed = parse_sts_credentials(response->body);

@@ -136,7 +136,8 @@ class FakeAwsHandler(Handler):
         form = dict(urllib.parse.parse_qsl(body.decode()))
         action = form.get("Action")
         if action == "AssumeRoleWithWebIdentity":
-            owner.record("sts-web-identity", form)
+            owner.record("sts-web-identity",
+                         dict(form, Authorization=self.headers.get("Authorization")))
             if form.get("WebIdentityToken") != owner.web_identity_token:
                 return self.reply(400, sts_error("InvalidIdentityToken"))
             return self.reply(200, owner.sts_answer(action, "WEB"))
@@ -376,6 +377,7 @@ class CredentialsTest(unittest.TestCase):
         [call] = fake.details("sts-web-identity")
         self.assertEqual(call["RoleArn"], ROLE_ARN)
         self.assertEqual(call["RoleSessionName"], "ferry-test-session")
+        self.assertIsNone(call["Authorization"], "AssumeRoleWithWebIdentity was signed")
 
     # -- 4. shared files
 
@@ -563,8 +565,10 @@ class CredentialsTest(unittest.TestCase):
 
     # -- refresh
 
-    def follow(self, cfg, env, seconds, records_every=0.3):
-        """Runs ferry in follow mode for `seconds` while records are appended, then SIGTERM."""
+    def follow(self, cfg, env, seconds, records_every=0.3, on_tick=None):
+        """Runs ferry in follow mode for `seconds` while records are appended, then SIGTERM.
+        on_tick(proc, log so far), if given, is called after each append; it may end the run
+        early by returning True."""
         cfg["flows"][0]["s3"]["maxObjectAgeMillis"] = 1000
         stderr_path = os.path.join(self.tmp, "ferry.stderr")
         with open(stderr_path, "wb") as err:
@@ -572,6 +576,11 @@ class CredentialsTest(unittest.TestCase):
                                      "--log-level", "debug"], env=self.env(env),
                                     stdin=subprocess.DEVNULL, stdout=err, stderr=err,
                                     start_new_session=True)
+
+        def read_log():
+            with open(stderr_path, errors="replace") as f:
+                return f.read()
+
         try:
             end = time.monotonic() + seconds
             start_id = 1_000_000
@@ -579,12 +588,13 @@ class CredentialsTest(unittest.TestCase):
                 time.sleep(records_every)
                 gen("seed", self.source, 2 << 10, seed=start_id, start_id=start_id, append=True)
                 start_id += 1000
+                if on_tick and on_tick(proc, read_log()):
+                    break
             proc.send_signal(signal.SIGTERM)
             rc = proc.wait(timeout=30)
         finally:
             stop_process_group(proc, timeout=5)
-        with open(stderr_path, errors="replace") as f:
-            log = f.read()
+        log = read_log()
         self.assertEqual(rc, 0, f"ferry exited {rc}:\n{log[-4000:]}")
         self.assert_no_secret_logged(log)
         self.inputs = Inputs()
@@ -620,6 +630,58 @@ class CredentialsTest(unittest.TestCase):
         self.assertEqual(codes, {"ExpiredToken"}, self.keys.rejected)
         self.assertGreaterEqual(fake.count("container-credentials"), 2)
         self.assertIn("ExpiredToken; refreshing the credentials and retrying", log)
+
+    # -- reloads
+
+    def test_a_reload_fetches_credentials_again_only_when_their_keys_change(self):
+        """One AssumeRole for the pipeline and CloudWatch together, none at a reload that starts
+        a new run but keeps the credential keys, one more at a reload that changes
+        assumeRoleExternalId."""
+        fake = self.start_fake()
+        akid, secret, _ = self.keys.add("AKIAENV", token=False)
+        cfg = self.config("reload", assumeRoleARN=ROLE_ARN, assumeRoleExternalId="ext-1",
+                          **{"sts.endpoint": fake.url, "cloudwatch.emitMetrics": True,
+                             "cloudwatch.endpoint": fake.url,
+                             "cloudwatch.metricsBufferTimeMillis": 1000})
+        config_path = os.path.join(self.tmp, "agent.json")
+        steps = []  # what the ticks have done so far
+        changed = "credentials: the credential keys, the region or the HTTP keys changed: " \
+                  "the pipeline now uses those from assumeRoleARN"
+
+        def reload(proc, **keys):
+            with open(config_path) as f:
+                current = json.load(f)
+            current.update(keys)
+            with open(config_path, "w") as f:
+                json.dump(current, f)
+            proc.send_signal(signal.SIGHUP)
+
+        def on_tick(proc, log):
+            if not steps and "cloudwatch: sending metrics to" in log and \
+                    self.s3.list_objects(self.prefix):
+                steps.append(("started", fake.count("sts-assume-role")))
+                # A shared key (s3.*): the reload drains and a new run starts, which keeps the
+                # credentials (a flow key alone would leave the running pipeline untouched).
+                reload(proc, **{"s3.maxAttempts": 7})
+            elif len(steps) == 1 and log.count("reload: applied") == 1 and \
+                    "credentials: the pipeline keeps those from assumeRoleARN" in log:
+                steps.append(("same keys", fake.count("sts-assume-role")))
+                reload(proc, assumeRoleExternalId="ext-2")
+            elif len(steps) == 2 and changed in log:
+                steps.append(("changed keys", fake.count("sts-assume-role")))
+                return True
+            return False
+
+        log = self.follow(cfg, {"AWS_ACCESS_KEY_ID": akid, "AWS_SECRET_ACCESS_KEY": secret},
+                          seconds=40, on_tick=on_tick)
+        self.assertEqual(steps, [("started", 1), ("same keys", 1), ("changed keys", 2)],
+                         log[-4000:])
+        self.assertRegex(log, r"credentials: (CloudWatch shares those of the pipeline|"
+                              r"the pipeline shares those of CloudWatch)")
+        self.assertEqual([call["ExternalId"] for call in fake.details("sts-assume-role")],
+                         ["ext-1", "ext-2"])
+        self.assert_delivered()
+        self.assert_only_keys("ROLE")
 
 
 if __name__ == "__main__":
