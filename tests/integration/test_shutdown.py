@@ -5,7 +5,8 @@ An S3 endpoint that stops answering (tools/fault_proxy.py stalls every UploadPar
 s3rver on 127.0.0.1) keeps the drain from finishing: ferry must exit within
 shutdownTimeoutMillis + 2 s, with exit code 1 and a log line naming what it abandoned. A
 following --once run straight to s3rver then delivers every record exactly once (the records not
-acknowledged stayed after the checkpoint). A drain that finishes in time still exits 0.
+acknowledged stayed after the checkpoint). A drain that finishes in time still exits 0. Both against s3rver and against OpenStack
+Swift's S3 API.
 The forced exit's lines reach log.file too (its writer is flushed before the exit).
 """
 import os
@@ -47,7 +48,7 @@ class Shutdown(harness.S3rverTestCase):
     def start_and_let_it_read(self, cfg):
         """ferry following the source; returns once it has had time to read it (objects stay
         open: maxObjectAgeMillis is a minute, and a small object is sent only when complete)."""
-        ferry = harness.FerryProcess(cfg, self.config_path)
+        ferry = harness.FerryProcess(cfg, self.config_path, env=self.s3.ferry_env())
         self.addCleanup(ferry.close)
         following = harness.poll(lambda: "following" in ferry.stderr() or not ferry.alive(), 20.0)
         self.assertTrue(following and ferry.alive(),
@@ -80,7 +81,7 @@ class Shutdown(harness.S3rverTestCase):
 
         # The next start, with S3 answering, delivers every record exactly once.
         again = harness.run_ferry(self.config(self.s3.endpoint), "--once", timeout=120,
-                                  config_path=self.config_path)
+                                  config_path=self.config_path, env=self.s3.ferry_env())
         self.assertEqual(again.returncode, 0, again.describe())
         harness.check_seed_output(self, self.inputs, self.delivered_lines())
 
@@ -92,6 +93,13 @@ class Shutdown(harness.S3rverTestCase):
         self.assertEqual(rc, 0, ferry.stderr()[-3000:])
         self.assertNotIn("shutdownTimeoutMillis);", ferry.stderr())
         harness.check_seed_output(self, self.inputs, self.delivered_lines())
+
+
+@unittest.skipIf(harness.SANITIZED, "the s3rver suite runs this code under the sanitizers")
+class ShutdownSwift(Shutdown):
+    """The same against OpenStack Swift's S3 API (strict multipart rules, SigV4 verified)."""
+    server_class = harness.Swift
+    tmp_prefix = "ferry-shutdown-swift-"
 
 
 if __name__ == "__main__":

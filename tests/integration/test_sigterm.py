@@ -5,7 +5,8 @@ maxObjectAgeMillis 1000 the records must show up at the destination while ferry 
 signal then stops it within 15 s with exit code 0, every record delivered exactly once, no open
 object left and a checkpoint written, so that a following `--once` ships nothing. A second story
 signals ferry while its object is still open (age limit 60 s): the signal must complete it.
-Both stories run on the directory destination and on S3 (s3rver on 127.0.0.1).
+Both stories run on the directory destination and on S3: s3rver, and OpenStack Swift's S3 API
+(strict multipart rules; not under the sanitizers, where the s3rver suite runs the same code).
 """
 import json
 import os
@@ -38,6 +39,9 @@ class DirectoryDest:
         objects, _ = harness.directory_objects(self.out)
         return sorted(objects)
 
+    def env(self):
+        return None  # harness.ferry_env's defaults
+
     def lines(self, keys=None):
         objects, _ = harness.directory_objects(self.out)
         out = []
@@ -66,6 +70,9 @@ class S3Dest:
 
     def config(self, tmp):
         return harness.base_config(tmp, self.s3.endpoint)
+
+    def env(self):
+        return self.s3.ferry_env()  # the server's credentials
 
     def flow(self, name, pattern, **kw):
         return harness.s3_flow(name, pattern, self.prefix + "{flow}/%Y/%m/%d/", **kw)
@@ -144,13 +151,14 @@ class FollowStories:
         harness.check_seed_output(self, inputs, self.dest.lines(keys))
         self.assertEqual(self.dest.leftovers(), [], "objects left open after the signal")
         self.assertTrue(os.path.isfile(self.config["checkpointFile"]), "no checkpoint file")
-        again = harness.run_ferry(self.config, "--once", timeout=60, config_path=self.config_path)
+        again = harness.run_ferry(self.config, "--once", timeout=60, config_path=self.config_path,
+                                  env=self.dest.env())
         self.assertEqual(again.returncode, 0, again.describe())
         self.assertEqual(self.dest.keys(), keys, "--once after the signal shipped something")
 
     def _follow_then_signal(self, sig, story):
         self._setup(story, max_object_age_millis=1000, maxBufferAgeMillis=1000)
-        with harness.FerryProcess(self.config, self.config_path) as ferry:
+        with harness.FerryProcess(self.config, self.config_path, env=self.dest.env()) as ferry:
             inputs = self._write_while_running()
             want = set(inputs.records)
             got = harness.poll(lambda: want <= ids_of(self.dest.lines()) or not ferry.alive(),
@@ -165,7 +173,7 @@ class FollowStories:
 
     def _signal_completes_open_object(self, sig, story):
         self._setup(story, max_object_age_millis=60000)
-        with harness.FerryProcess(self.config, self.config_path) as ferry:
+        with harness.FerryProcess(self.config, self.config_path, env=self.dest.env()) as ferry:
             inputs = self._write_while_running()
             time.sleep(2.0)  # a bounded wait for ferry to read what was written
             self._stop(ferry, sig)
@@ -193,7 +201,8 @@ class FollowStories:
         # kill points spread over a run (a run of all the input takes ~1-2 s)
         for delay in (0.15, 0.3, 0.45, 0.6, 0.2, 0.35, 0.5, 0.75, 0.25, 0.4, 0.9, 1.1, 1.4,
                       0.8, 1.0, 1.3, 1.6, 2.0, 3.0):
-            with harness.FerryProcess(self.config, self.config_path, "--once") as ferry:
+            with harness.FerryProcess(self.config, self.config_path, "--once",
+                                      env=self.dest.env()) as ferry:
                 time.sleep(delay)
                 if not ferry.alive():
                     break
@@ -201,7 +210,7 @@ class FollowStories:
                 ferry.proc.wait(timeout=10)
                 kills += 1
         final = harness.run_ferry(self.config, "--once", timeout=120,
-                                  config_path=self.config_path)
+                                  config_path=self.config_path, env=self.dest.env())
         self.assertEqual(final.returncode, 0, f"after {kills} kills: {final.describe()}")
         self.assertGreater(kills, 0, "ferry finished before it could be killed")
         keys = self.dest.keys()
@@ -234,11 +243,13 @@ class DirectoryFollow(FollowStories, unittest.TestCase):
 
 
 class S3Follow(FollowStories, unittest.TestCase):
+    server_class = harness.S3rver
+
     @classmethod
     def setUpClass(cls):
         harness.require_ferry()
-        harness.require_s3_tools()
-        cls.s3 = harness.S3rver().__enter__()
+        cls.server_class.require()
+        cls.s3 = cls.server_class().__enter__()
 
     @classmethod
     def tearDownClass(cls):
@@ -246,6 +257,12 @@ class S3Follow(FollowStories, unittest.TestCase):
 
     def make_dest(self, tmp, story):
         return S3Dest(self.s3, f"follow-{story}/")
+
+
+@unittest.skipIf(harness.SANITIZED, "the s3rver suite runs this code under the sanitizers")
+class S3FollowSwift(S3Follow):
+    """The same against OpenStack Swift's S3 API (strict multipart rules, SigV4 verified)."""
+    server_class = harness.Swift
 
 
 if __name__ == "__main__":
