@@ -31,8 +31,10 @@ bool is_retryable_code(std::string_view code) {
          code == "ServiceUnavailable" || code == "RequestTimeTooSkewed";
 }
 
+// 5xx but 501 NotImplemented: a feature the server lacks (OpenStack Swift's s3api answers it to
+// server-side encryption) is refused the same way at every attempt.
 bool is_retryable_status(int status) {
-  return status >= 500 || status == 429;
+  return (status >= 500 && status != 501) || status == 429;
 }
 
 bool is_ip_or_localhost(std::string_view host) {  // host without port
