@@ -16,6 +16,13 @@ std::string to_hex(std::span<const unsigned char> bytes) {
   return out;
 }
 
+std::string_view trim_whitespace(std::string_view text) {
+  constexpr std::string_view kWhitespace = " \t\r\n";
+  const size_t first = text.find_first_not_of(kWhitespace);
+  if (first == std::string_view::npos) return {};
+  return text.substr(first, text.find_last_not_of(kWhitespace) - first + 1);
+}
+
 std::string hex64(uint64_t value) {
   static constexpr char digits[] = "0123456789abcdef";
   std::string out(16, '0');

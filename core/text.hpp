@@ -53,6 +53,9 @@ std::string hex64(uint64_t value);
 // 1 to 16 lowercase hexadecimal digits (hex64 prints 16), as their value; nothing otherwise.
 std::optional<uint64_t> parse_lower_hex(std::string_view text);
 
+// `text` without the spaces, tabs and line ends around it.
+std::string_view trim_whitespace(std::string_view text);
+
 // Appends `value` as a JSON string literal (with quotes), escaping per RFC 8259.
 void append_json_string(std::string& out, std::string_view value);
 

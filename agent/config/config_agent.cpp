@@ -82,12 +82,7 @@ Status parse_agent_key(std::string_view key, element value, std::string_view pat
     FERRY_ASSERT(key == "userAgentOverride" || key == "userAgent");
     std::string& agent = key == "userAgent" ? http.user_agent_prefix : http.user_agent;
     FERRY_CONFIG_TRY(agent, read_string(value, path));
-    if (key == "userAgent") {  // trimmed, as the Java agent
-      const size_t first = agent.find_first_not_of(" \t\r\n");
-      agent = first == std::string::npos
-                  ? std::string()
-                  : agent.substr(first, agent.find_last_not_of(" \t\r\n") - first + 1);
-    }
+    if (key == "userAgent") agent = std::string(trim_whitespace(agent));  // as the Java agent
     const std::string problem = check_user_agent(agent);
     if (!problem.empty()) return config_error(path, problem);
   }

@@ -1,6 +1,7 @@
-// Parses a flow's "redact" rules (see config_sections.hpp) into core/redact/redaction_rule.hpp values.
-// A rule that redacts nothing is an error: a silently empty rule would ship the data it names.
-// The one impure step: an hmac rule's keyFile is read here, so a bad key stops ferry at start.
+// Parses a flow's "redact" rules (see config_sections.hpp) into core/redact/redaction_rule.hpp
+// values. A rule that redacts nothing is an error: a silently empty rule would ship the data it
+// names. The one impure step: an hmac rule's keyFile is read here, so a bad key stops ferry at
+// start.
 #include <array>
 #include <cerrno>
 #include <cstring>
@@ -50,11 +51,7 @@ Result<std::string> read_hmac_key(const std::string& file, std::string_view wher
   std::ostringstream content;
   content << in.rdbuf();
   std::string text = std::move(content).str();
-  const std::size_t first = text.find_first_not_of(" \t\r\n");
-  const std::size_t last = text.find_last_not_of(" \t\r\n");
-  const std::string_view hex = first == std::string::npos
-                                   ? std::string_view()
-                                   : std::string_view(text).substr(first, last - first + 1);
+  const std::string_view hex = trim_whitespace(text);
   std::string key;
   for (std::size_t i = 0; i + 1 < hex.size(); i += 2) {
     const int high = hex_digit(hex[i]), low = hex_digit(hex[i + 1]);

@@ -1,0 +1,24 @@
+// Unit tests for the small text helpers of core/text.hpp.
+#include "core/text.hpp"
+
+#include <gtest/gtest.h>
+
+namespace ferry {
+namespace {
+
+TEST(Text, TrimWhitespaceDropsSpacesTabsAndLineEndsAroundOnly) {
+  EXPECT_EQ(trim_whitespace("  ab c\t\r\n"), "ab c");
+  EXPECT_EQ(trim_whitespace("\n\n"), "");
+  EXPECT_EQ(trim_whitespace(""), "");
+  EXPECT_EQ(trim_whitespace("x"), "x");
+  EXPECT_EQ(trim_whitespace("\tx y\n"), "x y");
+}
+
+TEST(Text, Hex64PadsAndParsesBack) {
+  EXPECT_EQ(hex64(0xabc), "0000000000000abc");
+  EXPECT_EQ(parse_lower_hex(hex64(0xabc)), 0xabcu);
+  EXPECT_FALSE(parse_lower_hex("ABC").has_value());
+}
+
+}  // namespace
+}  // namespace ferry
