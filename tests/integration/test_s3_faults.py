@@ -402,14 +402,20 @@ class S3Faults(harness.S3rverTestCase):
         self.assertEqual(len(proxy.requests("CompleteMultipartUpload")), 4)
         self.assertEqual(len(proxy.requests("CreateMultipartUpload")), 1)
 
-    def test_complete_whose_answer_is_lost(self):
+    def complete_whose_answer_is_lost(self):
+        """The Complete reaches the server, its answer never reaches ferry; every record once.
+        Returns ferry's result and the proxy."""
         inputs = self.source(12 * MIB)
-        # The Complete reaches s3rver, the answer never reaches ferry: the retry meets
-        # NoSuchUpload, and the object, already there with its size, counts as completed.
         proxy = self.with_proxy([{"op": "CompleteMultipartUpload", "nth": 1,
                                   "action": "forward_reset"}])
         result = self.ferry_once(self.config(proxy.endpoint))
         self.assert_exactly_once(inputs)
+        return result, proxy
+
+    def test_complete_whose_answer_is_lost(self):
+        # s3rver answers the retry NoSuchUpload: the object, already there with its size, counts
+        # as completed.
+        result, _ = self.complete_whose_answer_is_lost()
         self.assert_log(result, r"CompleteMultipartUpload failed \(.*\) but the object is there "
                                 r"with its \d+ bytes: an earlier attempt completed it")
 
@@ -485,11 +491,7 @@ class S3FaultsSwift(S3Faults):
     def test_complete_whose_answer_is_lost(self):
         # Swift, as S3, answers a repeated Complete of an upload it completed with 200 (s3rver
         # says NoSuchUpload, which the s3rver class covers): one object, every record once.
-        inputs = self.source(12 * MIB)
-        proxy = self.with_proxy([{"op": "CompleteMultipartUpload", "nth": 1,
-                                  "action": "forward_reset"}])
-        result = self.ferry_once(self.config(proxy.endpoint))
-        self.assert_exactly_once(inputs)
+        result, proxy = self.complete_whose_answer_is_lost()
         self.assertEqual(len(proxy.requests("CompleteMultipartUpload")), 2)
         self.assert_log(result, r"ship: flow faults: completed s3://")
 
