@@ -153,6 +153,8 @@ void Tailer::end_flows_whose_reads_landed() {
       if (file->flow == flow) files.push_back(file.get());
     for (TrackedFile* file : files) forget(*file);
     watcher_.remove_flow(flow);
+    start_patterns_[flow].reset();  // compiled patterns: the largest part of what a flow keeps
+    footer_patterns_[flow].reset();
     FERRY_INFO(cat("tail: flow ", flows_[flow].name, " ended (", files.size(), " file(s) let go)"));
   }
 }
