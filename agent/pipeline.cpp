@@ -306,10 +306,11 @@ Result<RunSummary> RunningPipeline::run() {
                                        ship_options, *pool_, *shipped_);
   // Objects left open by an earlier run are settled before any file is read.
   if (auto status = shipper_->recover(); !status) return status.error();
-  const Checkpoint resume = shipper_->resume_view();
+  Checkpoint resume = shipper_->resume_view();
   metrics.backlog_bytes.set(static_cast<int64_t>(estimate_backlog(config_, resume)));
 
-  tailer_ = std::make_unique<Tailer>(std::move(tail_flows), resume, tail_options, *pool_, *work_);
+  tailer_ = std::make_unique<Tailer>(std::move(tail_flows), std::move(resume), tail_options, *pool_,
+                                     *work_);
   // The files are opened, and where new flows start is in the checkpoint, before any is read.
   if (auto status = tailer_->start(); !status) return status.error();
   if (auto status = shipper_->record_first_starts(tailer_->first_starts()); !status)

@@ -86,6 +86,8 @@ class RunningPipeline {
   config::Config config_;  // its flows: as in slots_ (lifecycle thread once running)
   const RunOptions options_;
   const std::string host_;
+  // Set when reading stops in follow mode (SIGTERM, or a failure): S3 requests waiting to be
+  // tried again later give up, so that ferry can exit.
   std::atomic<bool> stop_retrying_{false};
   std::optional<AwsAccess> aws_;
   std::unique_ptr<S3Client> s3_;

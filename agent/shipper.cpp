@@ -34,6 +34,7 @@ namespace {
 
 // How often open objects are checked for age, part uploads and stream calls for completion.
 constexpr int kTickMillis = 100;
+constexpr const char* kCheckpointNotWritten = "the checkpoint cannot be written";
 constexpr uint64_t kFailedFlowReminderMillis = 60'000;
 constexpr uint64_t kFirstFlowRetryMillis = 10'000;
 constexpr uint64_t kMaxFlowRetryMillis = 300'000;
@@ -104,36 +105,38 @@ void Shipper::take_added() {
     FlowState& state = push_flow(std::move(flow));
     Added answer;
     answer.id = state.id;
-    const FlowCheckpoint* saved = checkpoint_.find_flow(state.flow.checkpoint_key);
-    if (saved != nullptr && saved->open) {
-      answer.status = recover_flow(state);
-      if (answer.status.ok()) answer.status = persist() ? Status(Ok{}) : make_error("checkpoint");
-      if (!answer.status.ok()) fail(state, answer.status.error().message);
-    }
-    const Checkpoint view = checkpoint_.resume_view();
-    if (const FlowCheckpoint* resume = view.find_flow(state.flow.checkpoint_key))
-      answer.resume = *resume;
+    const Result<bool> settled = settle_left_open(state);
+    if (!settled.ok())
+      answer.status = settled.error();
+    else if (*settled && !persist())
+      answer.status = make_error(kCheckpointNotWritten);
+    answer.resume = checkpoint_.resume_of(state.flow.checkpoint_key);
     promise.set_value(std::move(answer));
   }
   for (auto& [start, promise] : first_starts) {
     checkpoint_.begin(start, std::time(nullptr));
-    promise.set_value(persist() ? Status(Ok{}) : make_error("the checkpoint cannot be written"));
+    promise.set_value(persist() ? Status(Ok{}) : make_error(kCheckpointNotWritten));
   }
+}
+
+Result<bool> Shipper::settle_left_open(FlowState& state) {
+  // find_flow: a flow the checkpoint does not know stays unknown until its first start is
+  // recorded (record_first_starts), where initialPosition decides where its files start.
+  const FlowCheckpoint* saved = checkpoint_.find_flow(state.flow.checkpoint_key);
+  if (saved == nullptr || !saved->open) return false;
+  if (auto status = recover_flow(state); !status) {
+    // That flow's destination cannot be asked now: the flow stops, the others go on.
+    fail(state, status.error().message);
+    return status.error();
+  }
+  return true;
 }
 
 Status Shipper::recover() {
   bool changed = false;
   for (auto& state : flows_) {
-    // find_flow: a flow the checkpoint does not know stays unknown until its first start is
-    // recorded (record_first_starts), where initialPosition decides where its files start.
-    const FlowCheckpoint* saved = checkpoint_.find_flow(state.flow.checkpoint_key);
-    if (saved == nullptr || !saved->open) continue;
-    if (auto status = recover_flow(state); !status) {
-      // That flow's destination cannot be asked now: the flow stops, the others start.
-      fail(state, status.error().message);
-      continue;
-    }
-    changed = true;
+    const Result<bool> settled = settle_left_open(state);
+    changed |= settled.ok() && *settled;
   }
   if (!changed) return Ok{};
   return save_at_start();

@@ -172,6 +172,10 @@ class Shipper {
   FlowState& push_flow(ShipFlow flow);
   // Flows and first starts from other threads (add_flow, record_first_start).
   void take_added();
+  // Settles the flow's object left open by an earlier run, if the checkpoint has one: true when
+  // it changed the checkpoint; an error (the flow failed alone) when the destination cannot
+  // be asked now.
+  Result<bool> settle_left_open(FlowState& state);
   Status recover_flow(FlowState& state);
   // false: the open upload is gone or does not hold its parts, so the object is built again.
   Result<bool> check_recovered_upload(FlowState& state, const OpenObject& open);

@@ -5,17 +5,12 @@
 
 namespace ferry {
 
-BatchProcessor::BatchProcessor(const std::vector<FlowProcessing>& flows) {
-  flows_.reserve(flows.size());
-  for (const auto& flow : flows) flows_.push_back(std::make_unique<FlowState>(flow));
-}
-
-BatchProcessor::BatchProcessor(const FlowProcessingTable& table) : table_(&table) {}
+BatchProcessor::BatchProcessor(const FlowProcessingTable& table) : table_(table) {}
 
 void BatchProcessor::catch_up() {
-  const uint64_t version = table_->version();
+  const uint64_t version = table_.version();
   if (version == table_version_) return;
-  FlowProcessingTable::View view = table_->since(static_cast<uint32_t>(flows_.size()));
+  FlowProcessingTable::View view = table_.since(static_cast<uint32_t>(flows_.size()));
   for (const FlowProcessing* flow : view.added)
     flows_.push_back(std::make_unique<FlowState>(*flow));
   for (const uint32_t ended : view.ended)
@@ -25,7 +20,7 @@ void BatchProcessor::catch_up() {
 
 void BatchProcessor::process(Batch& batch, int64_t now_unix_millis) {
   FERRY_ASSERT(batch.kind == Batch::Kind::records);
-  if (table_ != nullptr) catch_up();
+  catch_up();
   FERRY_ASSERT(batch.flow < flows_.size() && flows_[batch.flow] != nullptr);
   FlowState& state = *flows_[batch.flow];
   batch.stats.records = batch.records.size();

@@ -18,7 +18,6 @@ namespace ferry {
 
 class BatchProcessor {
  public:
-  explicit BatchProcessor(const std::vector<FlowProcessing>& flows);
   // Flows as the table has them, caught up with before each batch; ended ones are dropped.
   explicit BatchProcessor(const FlowProcessingTable& table);
 
@@ -44,7 +43,7 @@ class BatchProcessor {
   void catch_up();
 
   std::vector<std::unique_ptr<FlowState>> flows_;  // by flow number; null once ended
-  const FlowProcessingTable* table_ = nullptr;
+  const FlowProcessingTable& table_;
   uint64_t table_version_ = 0;
   std::string scratch_;  // processed NDJSON of the current batch, capacity reused
 };

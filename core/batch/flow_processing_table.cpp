@@ -8,7 +8,7 @@ namespace ferry {
 uint32_t FlowProcessingTable::add(FlowProcessing flow) {
   std::lock_guard lock(mutex_);
   flows_.push_back(std::move(flow));
-  ++version_;
+  version_.fetch_add(1, std::memory_order_release);
   return static_cast<uint32_t>(flows_.size() - 1);
 }
 
@@ -16,7 +16,7 @@ void FlowProcessingTable::end(uint32_t flow) {
   std::lock_guard lock(mutex_);
   FERRY_ASSERT(flow < flows_.size());
   ended_.push_back(flow);
-  ++version_;
+  version_.fetch_add(1, std::memory_order_release);
 }
 
 FlowProcessingTable::View FlowProcessingTable::since(uint32_t from) const {
@@ -24,13 +24,12 @@ FlowProcessingTable::View FlowProcessingTable::since(uint32_t from) const {
   View view;
   for (size_t i = from; i < flows_.size(); ++i) view.added.push_back(&flows_[i]);
   view.ended = ended_;
-  view.version = version_;
+  view.version = version_.load(std::memory_order_relaxed);
   return view;
 }
 
 uint64_t FlowProcessingTable::version() const {
-  std::lock_guard lock(mutex_);
-  return version_;
+  return version_.load(std::memory_order_acquire);
 }
 
 }  // namespace ferry

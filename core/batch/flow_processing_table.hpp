@@ -3,6 +3,7 @@
 // entry never changes once added, and a number is never reused. Thread-safe.
 #pragma once
 
+#include <atomic>
 #include <cstdint>
 #include <deque>
 #include <mutex>
@@ -33,7 +34,8 @@ class FlowProcessingTable {
   mutable std::mutex mutex_;
   std::deque<FlowProcessing> flows_;  // stable addresses: workers keep pointers
   std::vector<uint32_t> ended_;
-  uint64_t version_ = 0;
+  // Bumped under the mutex at every change; read without it by each worker before each batch.
+  std::atomic<uint64_t> version_{0};
 };
 
 }  // namespace ferry

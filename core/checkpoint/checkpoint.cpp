@@ -7,8 +7,8 @@
 
 #include "core/assert.hpp"
 #include "core/crypto.hpp"
-#include "core/text.hpp"
 #include "core/json/utf8.hpp"
+#include "core/text.hpp"
 
 namespace ferry {
 namespace {
@@ -78,6 +78,14 @@ Checkpoint Checkpoint::resume_view() const {
     for (const auto& position : f.open->positions) view.commit(f.flow, position, 0);
   }
   return view;
+}
+
+std::optional<FlowCheckpoint> Checkpoint::resume_of(std::string_view flow_name) const {
+  const FlowCheckpoint* found = find_flow(flow_name);
+  if (found == nullptr) return std::nullopt;
+  Checkpoint one;
+  one.flows.push_back(*found);
+  return std::move(one.resume_view().flows.front());
 }
 
 bool is_sealed(const OpenObject& open) {

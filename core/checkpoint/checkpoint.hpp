@@ -12,8 +12,8 @@
 #include <vector>
 
 #include "core/batch/batch.hpp"
-#include "core/tail/file_identity.hpp"
 #include "core/result.hpp"
+#include "core/tail/file_identity.hpp"
 
 namespace ferry {
 
@@ -86,6 +86,8 @@ struct Checkpoint {
   // Where reading resumes: committed offsets, moved past every acknowledged part of an open
   // multipart upload (those records are durable and the upload continues).
   Checkpoint resume_view() const;
+  // The entry of `flow_name` as resume_view() has it; none when the checkpoint does not know it.
+  std::optional<FlowCheckpoint> resume_of(std::string_view flow_name) const;
 };
 
 // What a restart does with a flow's open object, given whether an object named by its key is

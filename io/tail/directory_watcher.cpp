@@ -43,14 +43,7 @@ uint32_t DirectoryWatcher::add_flow(PathGlob glob) {
 void DirectoryWatcher::remove_flow(uint32_t flow) {
   FERRY_ASSERT(flow < globs_.size());
   removed_[flow] = 1;
-  for (auto it = dirs_.begin(); it != dirs_.end();) {
-    if (it->first.first != flow) {
-      ++it;
-      continue;
-    }
-    if (it->second.wd >= 0) unwatch(it->second);
-    it = dirs_.erase(it);
-  }
+  drop_tree(flow, globs_[flow].root);  // every directory of a flow is at or under its root
 }
 
 Status DirectoryWatcher::init(bool use_inotify) {
@@ -168,7 +161,7 @@ void DirectoryWatcher::forget_wd(int wd) {
 }
 
 void DirectoryWatcher::drop_tree(uint32_t flow, const std::string& path) {
-  const std::string prefix = path + "/";
+  const std::string prefix = path.ends_with('/') ? path : path + "/";  // "/" is its own prefix
   for (auto it = dirs_.begin(); it != dirs_.end();) {
     Dir& dir = it->second;
     if (it->first.first != flow || (dir.path != path && dir.path.rfind(prefix, 0) != 0)) {

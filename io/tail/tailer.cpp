@@ -38,9 +38,9 @@ uint64_t read_tag(uint64_t file_id) {
   return (uint64_t{kTagRead} << kTagShift) | (file_id & kIdMask);
 }
 
-Tailer::Tailer(std::vector<TailFlow> flows, const Checkpoint& committed, TailerOptions options,
+Tailer::Tailer(std::vector<TailFlow> flows, Checkpoint committed, TailerOptions options,
                BatchPool& pool, BatchQueue& work)
-    : committed_(committed),
+    : committed_(std::move(committed)),
       options_(options),
       pool_(pool),
       work_(work),

@@ -97,8 +97,8 @@ struct TailerStats {
 
 class Tailer {
  public:
-  Tailer(std::vector<TailFlow> flows, const Checkpoint& committed, TailerOptions options,
-         BatchPool& pool, BatchQueue& work);
+  Tailer(std::vector<TailFlow> flows, Checkpoint committed, TailerOptions options, BatchPool& pool,
+         BatchQueue& work);
   ~Tailer();
 
   // Lists, watches and opens the flows' files, deciding where each starts: the checkpoint's

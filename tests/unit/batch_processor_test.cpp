@@ -32,11 +32,26 @@ void add_record(Batch& batch, std::string_view record, uint64_t offset) {
   batch.positions[0].end_offset = offset + record.size() + 1;
 }
 
+// A worker's processor over a table holding `flows`, numbered in order.
+class TableProcessor {
+ public:
+  explicit TableProcessor(std::vector<FlowProcessing> flows) : processor_(table_) {
+    for (FlowProcessing& flow : flows) table_.add(std::move(flow));
+  }
+  void process(Batch& batch, int64_t now_unix_millis) {
+    processor_.process(batch, now_unix_millis);
+  }
+
+ private:
+  FlowProcessingTable table_;
+  BatchProcessor processor_;
+};
+
 const RedactionRule kSeedRule{
     "data_share_consent", {"dob", "ssn_no"}, "REDACTED_CONTENT", "data_redacted"};
 
 TEST(BatchProcessor, FlowWithoutRulesCompressesInputByteForByte) {
-  BatchProcessor processor({FlowProcessing{{}, {}, 3}});
+  TableProcessor processor({FlowProcessing{{}, {}, 3}});
   Batch batch;
   add_record(batch, "not json at all", 0);
   add_record(batch, R"({"dob":"1990-01-01"})", 16);
@@ -47,7 +62,7 @@ TEST(BatchProcessor, FlowWithoutRulesCompressesInputByteForByte) {
 }
 
 TEST(BatchProcessor, FlowWithRulesRedactsAndCountsOutcomes) {
-  BatchProcessor processor({FlowProcessing{{}, {kSeedRule}, 3}});
+  TableProcessor processor({FlowProcessing{{}, {kSeedRule}, 3}});
   Batch batch;
   add_record(batch, R"({"dob":"1990-01-01","data_share_consent":true})", 0);
   add_record(batch, R"({"dob":"1990-01-01","ssn_no":"123"})", 48);
@@ -64,7 +79,7 @@ TEST(BatchProcessor, FlowWithRulesRedactsAndCountsOutcomes) {
 }
 
 TEST(BatchProcessor, FramesOfSeveralBatchesConcatenateIntoOneValidStream) {
-  BatchProcessor processor({FlowProcessing{{}, {}, 1}, FlowProcessing{{}, {kSeedRule}, 19}});
+  TableProcessor processor({FlowProcessing{{}, {}, 1}, FlowProcessing{{}, {kSeedRule}, 19}});
   std::string object, expected;
   for (int i = 0; i < 5; ++i) {
     Batch batch;
@@ -83,7 +98,7 @@ TEST(BatchProcessor, FramesOfSeveralBatchesConcatenateIntoOneValidStream) {
 }
 
 TEST(BatchProcessor, PieceOfAnOverLongLineIsNeverShippedInAFlowWithRules) {
-  BatchProcessor processor({FlowProcessing{{}, {kSeedRule}, 3}});
+  TableProcessor processor({FlowProcessing{{}, {kSeedRule}, 3}});
   Batch batch;
   // Parses on its own, but it is only the start of a longer (invalid) line.
   add_record(batch, R"({"dob":"1990-01-01","data_share_consent":true})", 0);
@@ -96,7 +111,7 @@ TEST(BatchProcessor, PieceOfAnOverLongLineIsNeverShippedInAFlowWithRules) {
 }
 
 TEST(BatchProcessor, PositionOnlyBatchHasNoFrame) {
-  BatchProcessor processor({FlowProcessing{{}, {kSeedRule}, 3}});
+  TableProcessor processor({FlowProcessing{{}, {kSeedRule}, 3}});
   Batch batch;
   batch.positions.push_back({"/in/a", {1, 2, 3, 4}, 4096});
   processor.process(batch, 0);
@@ -123,7 +138,7 @@ std::vector<std::string> kept_records(const Batch& batch) {
 TEST(BatchProcessor, AStreamFlowKeepsItsRecordsUncompressedWithTheirEnds) {
   FlowProcessing stream{{}, {}, 3};
   stream.keep_records = true;
-  BatchProcessor processor({stream});
+  TableProcessor processor({stream});
   Batch batch;
   add_record(batch, "plain line", 0);
   add_record(batch, "multi\nline record", 11);
@@ -140,7 +155,7 @@ TEST(BatchProcessor, AStreamFlowsRecordsAreRedactedAndDroppedOnesLeaveNoEnd) {
   log_to_json.has_log_format = true;
   FlowProcessing stream{{log_to_json}, {RedactionRule{"", {"host"}, "REDACTED_CONTENT", ""}}, 3};
   stream.keep_records = true;
-  BatchProcessor processor({stream});
+  TableProcessor processor({stream});
   Batch batch;
   add_record(batch, R"(10.0.0.1 - - [10/Oct/2000:13:55:36 -0700] "GET / HTTP/1.0" 200 2326)", 0);
   add_record(batch, "not an apache line", 70);

@@ -186,6 +186,19 @@ TEST(Checkpoint, ResumeViewReadsAfterAcknowledgedPartsOnly) {
   EXPECT_EQ(checkpoint.find_flow("wickr")->files[0].offset, 1000u);  // the original is untouched
 }
 
+TEST(Checkpoint, ResumeOfOneFlowIsItsEntryInTheResumeView) {
+  Checkpoint checkpoint;
+  checkpoint.commit("wickr", position("/opt/bot/a.txt", 100, 0xabcdef, 1000), 1);
+  checkpoint.flow("wickr").open = multipart_open();
+  checkpoint.commit("other", position("/var/log/b.log", 7, 0x1234, 50), 1);
+  const std::optional<FlowCheckpoint> wickr = checkpoint.resume_of("wickr");
+  ASSERT_TRUE(wickr.has_value());
+  EXPECT_EQ(encode_checkpoint(Checkpoint{0, {*wickr}}),
+            encode_checkpoint(Checkpoint{0, {*checkpoint.resume_view().find_flow("wickr")}}));
+  EXPECT_EQ(wickr->files[0].offset, 90000u);  // past the acknowledged parts
+  EXPECT_FALSE(checkpoint.resume_of("unknown").has_value());
+}
+
 TEST(Checkpoint, ResumeDecisionTable) {
   const OpenObject multipart = multipart_open();
   OpenObject single;
