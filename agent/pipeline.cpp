@@ -45,6 +45,8 @@ constexpr size_t kParallelParts = 2;
 constexpr uint64_t kMaxLingerMillis = 250;
 // --once: a stream call that has not gone through after this long of retries fails the run.
 constexpr uint64_t kOnceStreamRetryMillis = 60000;
+// Following: the longest pause before a failed flow is tried again.
+constexpr uint64_t kMaxFlowRetryMillis = 300'000;
 
 uint64_t random_run_id() {
   uint64_t id = 0;
@@ -54,14 +56,16 @@ uint64_t random_run_id() {
   return id;
 }
 
-// A request that ran out of attempts is tried again after pauses from the longest backoff up to
-// 5 minutes without limit while following; --once (a backfill, a cron job) tries three rounds
-// with pauses up to a minute, about a minute in all with the defaults, then exits 1.
+// Following, a request that ran out of attempts fails its flow at once: the flow is tried again
+// alone after s3.maxBackoffMillis doubling up to 5 minutes (ShipperOptions), and the shipper is
+// free for the other flows meanwhile. --once (a backfill, a cron job) has no later: it tries
+// three rounds with pauses up to a minute, about a minute in all with the defaults, then exits 1.
 RetryLaterPolicy retry_later_policy(const config::S3Service& s3, bool once,
                                     const std::atomic<bool>& stop_retrying) {
   constexpr int kOnceRounds = 3;
-  return RetryLaterPolicy{once ? kOnceRounds : 0, s3.max_backoff_millis,
-                          std::max(s3.max_backoff_millis, once ? 60'000 : 300'000), &stop_retrying};
+  if (!once) return RetryLaterPolicy{1, s3.max_backoff_millis, s3.max_backoff_millis, nullptr};
+  return RetryLaterPolicy{kOnceRounds, s3.max_backoff_millis,
+                          std::max(s3.max_backoff_millis, 60'000), &stop_retrying};
 }
 
 TailFlow tail_flow_of(const config::Flow& flow) {
@@ -302,6 +306,10 @@ Result<RunSummary> RunningPipeline::run() {
   ship_options.metrics = &metrics;
   ship_options.stream_sender = stream_sender_.get();
   ship_options.retry_failed_flows = !options_.once;
+  // A failed flow waits from s3.maxBackoffMillis, doubling up to 5 minutes.
+  ship_options.first_flow_retry_millis = static_cast<uint64_t>(config_.s3.max_backoff_millis);
+  ship_options.max_flow_retry_millis =
+      std::max<uint64_t>(ship_options.first_flow_retry_millis, kMaxFlowRetryMillis);
   shipper_ = std::make_unique<Shipper>(std::move(ship_flows), std::move(checkpoint.value()),
                                        ship_options, *pool_, *shipped_);
   // Objects left open by an earlier run are settled before any file is read.

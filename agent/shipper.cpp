@@ -8,6 +8,7 @@
 #include <thread>
 
 #include "core/assert.hpp"
+#include "core/backoff.hpp"
 #include "core/batch/object_key.hpp"
 #include "core/observe/log.hpp"
 #include "core/text.hpp"
@@ -36,8 +37,6 @@ namespace {
 constexpr int kTickMillis = 100;
 constexpr const char* kCheckpointNotWritten = "the checkpoint cannot be written";
 constexpr uint64_t kFailedFlowReminderMillis = 60'000;
-constexpr uint64_t kFirstFlowRetryMillis = 10'000;
-constexpr uint64_t kMaxFlowRetryMillis = 300'000;
 
 // S3's (or the stream service's) error code in an error line "... HTTP <status> <Code>: ...";
 // "transport" for an answer that never came, else "error".
@@ -54,12 +53,6 @@ std::string error_code_of(std::string_view message) {
 }
 
 }  // namespace
-
-uint64_t flow_retry_backoff_millis(uint64_t failures) {
-  uint64_t backoff = kFirstFlowRetryMillis;
-  for (uint64_t i = 1; i < failures && backoff < kMaxFlowRetryMillis; ++i) backoff *= 2;
-  return std::min(backoff, kMaxFlowRetryMillis);
-}
 
 Shipper::Shipper(std::vector<ShipFlow> flows, Checkpoint checkpoint, ShipperOptions options,
                  BatchPool& pool, BoundedQueue<std::unique_ptr<Batch>>& input)
@@ -560,10 +553,14 @@ void Shipper::fail(FlowState& state, const std::string& what, std::string_view c
   const uint64_t now = steady_millis();
   state.reminded_millis = now;
   if (options_.retry_failed_flows) {
-    const uint64_t backoff = flow_retry_backoff_millis(failures);
+    const uint64_t backoff =
+        equal_jitter(doubling_backoff(options_.first_flow_retry_millis,
+                                      options_.max_flow_retry_millis, failures),
+                     retry_jitter_);
     state.retry_at_millis = now + backoff;
-    FERRY_ERROR(cat(line, "; the other flows go on, this one is tried again in ", backoff / 1000,
-                    " s (failure ", failures, " in a row; SIGHUP tries it at once)"));
+    FERRY_ERROR(cat(line, "; the other flows go on, this one is tried again in ",
+                    describe_millis(backoff), " (failure ", failures,
+                    " in a row; SIGHUP tries it at once)"));
   } else {
     FERRY_ERROR(cat(line, "; the other flows go on, and the next run ships them"));
   }
@@ -599,7 +596,7 @@ void Shipper::watch_failed_flows(uint64_t now) {
           failure ? failure->message : std::string("?"), ")",
           options_.retry_failed_flows
               ? cat("; tried again in ",
-                    state.retry_at_millis > now ? (state.retry_at_millis - now) / 1000 : 0, " s")
+                    describe_millis(state.retry_at_millis > now ? state.retry_at_millis - now : 0))
               : std::string()));
     }
   }

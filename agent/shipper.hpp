@@ -13,6 +13,7 @@
 #include <memory>
 #include <mutex>
 #include <optional>
+#include <random>
 #include <set>
 #include <string>
 #include <vector>
@@ -57,13 +58,13 @@ struct ShipperOptions {
   uint64_t run_id = 0;  // random per process start
   int64_t checkpoint_ttl_seconds = 7 * 24 * 3600;
   StreamSender* stream_sender = nullptr;  // required when a flow is a stream flow
-  // Following: a flow whose destination failed is tried again after a backoff (10 s doubling
-  // to 5 minutes by its consecutive failures); --once: it is not (the run exits 1).
+  // Following: a flow whose destination failed is tried again after a backoff that doubles
+  // with its failures in a row from first_flow_retry_millis to max_flow_retry_millis, with
+  // jitter; --once: it is not (the run exits 1).
   bool retry_failed_flows = false;
+  uint64_t first_flow_retry_millis = 10'000;  // s3.maxBackoffMillis
+  uint64_t max_flow_retry_millis = 300'000;
 };
-
-// How long a flow that failed `failures` times in a row waits before it is tried again.
-uint64_t flow_retry_backoff_millis(uint64_t failures);
 
 class Shipper {
  public:
@@ -240,6 +241,7 @@ class Shipper {
   std::vector<std::pair<FlowStart, std::promise<Status>>> first_starts_;
   std::atomic<bool> failed_{false};        // every flow: the checkpoint cannot be written
   std::atomic<bool> flows_failed_{false};  // some flow's destination failed
+  std::mt19937_64 retry_jitter_{std::random_device{}()};
   std::atomic<bool> stop_waiting_{false};
 };
 

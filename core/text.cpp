@@ -16,6 +16,10 @@ std::string to_hex(std::span<const unsigned char> bytes) {
   return out;
 }
 
+std::string describe_millis(uint64_t millis) {
+  return millis < 10'000 ? cat(millis, " ms") : cat(millis / 1000, " s");
+}
+
 std::string_view trim_whitespace(std::string_view text) {
   constexpr std::string_view kWhitespace = " \t\r\n";
   const size_t first = text.find_first_not_of(kWhitespace);

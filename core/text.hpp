@@ -53,6 +53,9 @@ std::string hex64(uint64_t value);
 // 1 to 16 lowercase hexadecimal digits (hex64 prints 16), as their value; nothing otherwise.
 std::optional<uint64_t> parse_lower_hex(std::string_view text);
 
+// A pause for a log line: "850 ms" under 10 s, whole seconds from there ("12 s", "300 s").
+std::string describe_millis(uint64_t millis);
+
 // `text` without the spaces, tabs and line ends around it.
 std::string_view trim_whitespace(std::string_view text);
 

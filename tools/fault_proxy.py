@@ -13,8 +13,9 @@ it computed, and the fault it injected), for tests to assert on.
 
 prints "listening 127.0.0.1:<port>" once it accepts connections (--port 0: any free port).
 
-A rule matches the nth request of its operation (1-based; "count" requests from there, default 1)
-and acts:
+A rule matches the nth request of its operation (1-based; "count" requests from there, default 1),
+or with "path_contains" the nth of those whose path contains that text (one flow's prefix), and
+acts:
   status        answer `status` with an S3 <Error> of `code` (e.g. 503 SlowDown, 500
                 InternalError, 400 RequestTimeout, 404 NoSuchUpload); nothing is forwarded.
                 Optional: "elements" (more <Error> children, e.g. {"Region": "eu-west-1"}) and
@@ -158,6 +159,7 @@ class Proxy:
         self.log = open(log_path, "a", buffering=1) if log_path else None
         self.lock = threading.Lock()
         self.counts = {}
+        self.rule_counts = {}  # by rule index: the requests a "path_contains" rule matched
         self.clients = set()
         self.listener = None
         self.up = threading.Event()
@@ -221,12 +223,20 @@ class Proxy:
             with self.lock:
                 self.log.write(json.dumps(entry) + "\n")
 
-    def fault_for(self, op):
+    def fault_for(self, op, path):
         with self.lock:
             n = self.counts.get(op, 0) + 1
             self.counts[op] = n
-            for rule in self.rules:
-                if rule["op"] == op and rule["nth"] <= n < rule["nth"] + rule["count"]:
+            for index, rule in enumerate(self.rules):
+                if rule["op"] != op:
+                    continue
+                nth = n
+                if "path_contains" in rule:  # counted among the requests it matches
+                    if rule["path_contains"] not in path:
+                        continue
+                    nth = self.rule_counts.get(index, 0) + 1
+                    self.rule_counts[index] = nth
+                if rule["nth"] <= nth < rule["nth"] + rule["count"]:
                     return n, rule
         return n, None
 
@@ -247,7 +257,7 @@ class Proxy:
                 lower = {n.lower(): v for n, v in headers}
                 path, _, query = target.partition("?")
                 op = operation(method, query)
-                nth, rule = self.fault_for(op)
+                nth, rule = self.fault_for(op, path)
                 length = int(lower.get("content-length", "0"))
                 entry = {"op": op, "nth": nth, "method": method, "path": path, "query": query,
                          "headers": {n: v for n, v in lower.items() if n != "authorization"},

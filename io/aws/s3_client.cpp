@@ -10,14 +10,15 @@
 
 #include "core/assert.hpp"
 #include "core/aws/aws_endpoint.hpp"
+#include "core/aws/s3_redirect.hpp"
+#include "core/backoff.hpp"
 #include "core/crc32c.hpp"
 #include "core/crypto.hpp"
 #include "core/http/http_date.hpp"
 #include "core/observe/log.hpp"
-#include "core/aws/s3_redirect.hpp"
 #include "core/text.hpp"
-#include "io/credentials/credentials_provider.hpp"
 #include "io/aws/url_parts.hpp"
+#include "io/credentials/credentials_provider.hpp"
 
 namespace ferry {
 namespace {
@@ -215,11 +216,10 @@ S3Target S3Client::target(std::string_view bucket, std::string_view key,
 
 int S3Client::backoff_millis(int attempt) {
   // Full jitter: uniform in [0, min(max, initial * 2^(attempt-1))].
-  int64_t cap = options_.initial_backoff_millis;
-  for (int i = 1; i < attempt && cap < options_.max_backoff_millis; ++i) cap *= 2;
-  cap = std::min<int64_t>(cap, options_.max_backoff_millis);
-  std::uniform_int_distribution<int64_t> pick(0, cap);
-  return static_cast<int>(pick(jitter_));
+  const uint64_t cap = doubling_backoff(static_cast<uint64_t>(options_.initial_backoff_millis),
+                                        static_cast<uint64_t>(options_.max_backoff_millis),
+                                        static_cast<uint64_t>(attempt));
+  return static_cast<int>(full_jitter(cap, jitter_));
 }
 
 S3Client::Attempt S3Client::attempt_once(const Call& call, const std::string& payload_hash,

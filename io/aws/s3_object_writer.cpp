@@ -11,6 +11,7 @@
 #include <thread>
 
 #include "core/assert.hpp"
+#include "core/backoff.hpp"
 #include "core/observe/log.hpp"
 #include "core/text.hpp"
 #include "io/steady_clock.hpp"
@@ -50,7 +51,7 @@ S3ObjectWriter::S3ObjectWriter(S3Client& client, const S3ClientOptions& client_o
     : client_(client),
       options_(std::move(options)),
       uploader_(client_options, options_.parallel_parts, options_.object) {
-  FERRY_ASSERT(options_.retry_later.max_rounds >= 0);
+  FERRY_ASSERT(options_.retry_later.max_rounds >= 1);
   FERRY_ASSERT(options_.retry_later.first_pause_millis > 0 &&
                options_.retry_later.first_pause_millis <= options_.retry_later.max_pause_millis);
 }
@@ -66,6 +67,7 @@ std::string S3ObjectWriter::location() const {
 bool S3ObjectWriter::pause_before_round(std::string_view what, int next_round,
                                         const std::string& failure) {
   const RetryLaterPolicy& policy = options_.retry_later;
+  if (policy.max_rounds == 1) return false;  // no rounds of "later": the caller has the failure
   auto stopping = [&] { return policy.stopping != nullptr && policy.stopping->load(); };
   auto give_up = [&](int rounds) {
     FERRY_ERROR(cat("ship: ", location(), ": ", what, " failed in ", rounds,
@@ -73,19 +75,17 @@ bool S3ObjectWriter::pause_before_round(std::string_view what, int next_round,
                     "; giving up for this run"));
     return false;
   };
-  if (stopping() || (policy.max_rounds > 0 && next_round > policy.max_rounds))
-    return give_up(next_round - 1);
-  int64_t pause = policy.first_pause_millis;
-  for (int i = 2; i < next_round && pause < policy.max_pause_millis; ++i) pause *= 2;
-  pause = std::min<int64_t>(pause, policy.max_pause_millis);
-  // Jitter in [pause/2, pause]: many hosts that lost the same endpoint do not return at once.
+  if (stopping() || next_round > policy.max_rounds) return give_up(next_round - 1);
   static thread_local std::mt19937_64 random{std::random_device{}()};
-  pause = std::uniform_int_distribution<int64_t>(pause / 2, pause)(random);
+  const uint64_t pause =
+      equal_jitter(doubling_backoff(static_cast<uint64_t>(policy.first_pause_millis),
+                                    static_cast<uint64_t>(policy.max_pause_millis),
+                                    static_cast<uint64_t>(next_round - 1)),
+                   random);
   FERRY_WARN(cat("ship: ", location(), ": ", what, " still fails after its attempts (", failure,
                  "); the object is kept and ", what, " is tried again in ", pause, " ms (round ",
-                 next_round, policy.max_rounds > 0 ? cat(" of ", policy.max_rounds) : "", ")"));
-  for (const uint64_t until = steady_millis() + static_cast<uint64_t>(pause);
-       steady_millis() < until;) {
+                 next_round, " of ", policy.max_rounds, ")"));
+  for (const uint64_t until = steady_millis() + pause; steady_millis() < until;) {
     if (stopping()) return give_up(next_round - 1);
     std::this_thread::sleep_for(std::chrono::milliseconds(kPauseStepMillis));
   }

@@ -2,7 +2,7 @@
 // a full part (partSizeBytes, ending on a frame boundary) goes to the PartUploader while the
 // next one is assembled; finished parts are acknowledged in part-number order. An object
 // smaller than one part is sent with a single PutObject. After a restart, an upload continues
-// from its acknowledged parts. A request that still fails after S3Client's attempts is tried
+// from its acknowledged parts. A request that still fails after S3Client's attempts may be tried
 // again later (RetryLaterPolicy): the object waits, nothing is dropped.
 #pragma once
 
@@ -12,17 +12,19 @@
 #include <string>
 #include <vector>
 
-#include "io/object_writer.hpp"
 #include "io/aws/part_uploader.hpp"
 #include "io/aws/s3_client.hpp"
+#include "io/object_writer.hpp"
 
 namespace ferry {
 
 // After a request ran out of attempts (connection refused for minutes, SlowDown that lasts):
-// wait, then send the same request again, for `max_rounds` rounds in all (0: no limit) or until
-// `stopping` is set. Pauses double from first_pause_millis to max_pause_millis, with jitter.
+// wait, then send the same request again, for `max_rounds` rounds in all or until `stopping` is
+// set. Pauses double from first_pause_millis to max_pause_millis, with jitter. One round: no
+// waiting here; the failure goes to the caller at once (following, the flow fails alone and is
+// tried again later, while the other flows go on).
 struct RetryLaterPolicy {
-  int max_rounds = 0;
+  int max_rounds = 1;
   int first_pause_millis = 10'000;
   int max_pause_millis = 300'000;
   const std::atomic<bool>* stopping = nullptr;  // e.g. SIGTERM: give up after this round

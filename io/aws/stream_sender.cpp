@@ -8,6 +8,7 @@
 #include <utility>
 
 #include "core/assert.hpp"
+#include "core/backoff.hpp"
 #include "core/observe/log.hpp"
 #include "core/text.hpp"
 #include "io/aws/aws_service_client.hpp"
@@ -46,11 +47,7 @@ class StreamSender::Worker {
     return *it->second;
   }
 
-  // Equal jitter: uniform in [cap/2, cap].
-  uint64_t jittered(uint64_t cap) {
-    std::uniform_int_distribution<uint64_t> pick(cap / 2, cap);
-    return pick(jitter_);
-  }
+  uint64_t jittered(uint64_t cap) { return equal_jitter(cap, jitter_); }
 
  private:
   const StreamSenderOptions& options_;

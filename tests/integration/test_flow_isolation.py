@@ -2,9 +2,11 @@
 which no retry mends). While following, the healthy flow delivers everything while ferry stays
 up; /healthz answers 503 naming the failing flow and its error, /metrics has ferry_flow_up 0 for
 it; once the bucket exists, the failing flow delivers too, without a restart of the process,
-after its backoff (10 s for a first failure), alone: the healthy flow is not drained for it.
-With --once, the healthy flow delivers everything
-and ferry exits 1. Every record exactly once, checked with awscli and zstd -d."""
+after its backoff (s3.maxBackoffMillis, 10 s by default, jittered to 5 to 10 s, for a first
+failure), alone: the healthy flow is not drained for it. A flow whose requests run out of
+attempts (503 SlowDown on its prefix, without end) fails the same way, and the other flow ships
+everything written meanwhile. With --once, the healthy flow delivers everything and ferry
+exits 1. Every record exactly once, checked with awscli and zstd -d."""
 
 import json
 import os
@@ -68,7 +70,9 @@ class FlowIsolation(harness.S3rverTestCase):
         port = harness.free_port()
         self.write("good", 0, 200)
         self.write("bad", 1000, 100)
-        with harness.FerryProcess(self.config(port), self.config_path) as ferry:
+        cfg = self.config(port)
+        cfg["s3.maxBackoffMillis"] = 10000  # the default: the first try again in 5 to 10 s
+        with harness.FerryProcess(cfg, self.config_path) as ferry:
             self.assertTrue(harness.poll(lambda: self.delivered("good") == self.written["good"],
                                          30), ferry.stderr()[-3000:])
             self.assertTrue(harness.poll(lambda: scrape(port, "/healthz")[0] == 503, 20),
@@ -86,8 +90,9 @@ class FlowIsolation(harness.S3rverTestCase):
             self.assertTrue(harness.poll(lambda: self.delivered("good") == self.written["good"],
                                          30), ferry.stderr()[-3000:])
             self.assertTrue(ferry.alive(), ferry.stderr()[-3000:])
-            self.assertIn("the other flows go on, this one is tried again in 10 s",
-                          ferry.stderr())
+            # s3.maxBackoffMillis (10 s), jittered to between 5 and 10 s.
+            self.assertRegex(ferry.stderr(), r"the other flows go on, this one is tried again "
+                                             r"in (\d{4} ms|10 s) \(failure 1 in a row")
             # The bucket appears: within the backoff, the failed flow delivers, same process.
             self.s3.aws("s3api", "create-bucket", "--bucket", MISSING)
             self.assertTrue(harness.poll(
@@ -117,6 +122,45 @@ class FlowIsolation(harness.S3rverTestCase):
         again = harness.run_ferry(self.config(), "--once", config_path=self.config_path)
         self.assertEqual(again.returncode, 0, again.describe())
         self.assertEqual(self.delivered("bad", MISSING), self.written["bad"])
+        self.assertEqual(self.delivered("good"), self.written["good"])
+
+    def test_following_a_flow_throttled_without_end_does_not_hold_up_the_other(self):
+        # S3 throttles per prefix: every PutObject of the bad flow's prefix answers 503 SlowDown.
+        # Its requests run out of attempts; the flow fails alone and is tried again, after
+        # s3.maxBackoffMillis (here 1.5 to 3 s) doubling, while the good flow ships what is
+        # written meanwhile. (Waiting in the shipper for the bad flow would ship nothing more.)
+        self.write("good", 0, 100)
+        self.write("bad", 1000, 100)
+        proxy = FaultProxy(self.s3, self.tmp, [
+            {"op": "PutObject", "path_contains": self.prefix + "bad/", "nth": 1, "count": 100000,
+             "action": "status", "status": 503, "code": "SlowDown"}])
+        self.addCleanup(proxy.close)
+        def config(endpoint):
+            cfg = self.config(endpoint=endpoint)
+            cfg["s3.maxBackoffMillis"] = 3000
+            cfg["flows"][1]["s3"]["bucket"] = harness.BUCKET  # the bucket is there: throttled
+            return cfg
+        with harness.FerryProcess(config(proxy.endpoint), self.config_path) as ferry:
+            self.assertTrue(harness.poll(lambda: "503 SlowDown" in ferry.stderr(), 30),
+                            ferry.stderr()[-3000:])
+            for wave in range(3):
+                self.write("good", 100 * (wave + 1), 100)
+                self.assertTrue(harness.poll(
+                    lambda: self.delivered("good") == self.written["good"], 30),
+                    ferry.stderr()[-3000:])
+            self.assertTrue(harness.poll(lambda: "failure 2 in a row" in ferry.stderr(), 30),
+                            ferry.stderr()[-3000:])
+            rc, _ = ferry.stop(signal.SIGTERM)
+            log = ferry.stderr()
+        self.assertEqual(rc, 1, log[-3000:])  # the bad flow's records are left for the next run
+        self.assertNotIn("(round ", log, "the shipper waited in rounds for the bad flow")
+        self.assertRegex(log, r"ship: flow bad: s3://\S+: s3 PutObject \S+: HTTP 503 SlowDown")
+        self.assertEqual(self.delivered("good"), self.written["good"])
+        self.assertEqual(self.delivered("bad"), [])
+        again = harness.run_ferry(config(self.s3.endpoint), "--once",
+                                  config_path=self.config_path)
+        self.assertEqual(again.returncode, 0, again.describe())
+        self.assertEqual(self.delivered("bad"), self.written["bad"])
         self.assertEqual(self.delivered("good"), self.written["good"])
 
     def test_a_flow_whose_recovery_fails_stops_alone(self):

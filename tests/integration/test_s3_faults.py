@@ -1,7 +1,8 @@
 """S3 faults, each survived by the real ferry with nothing lost or duplicated and a clear log line.
 
 tools/fault_proxy.py sits between ferry and s3rver (both on 127.0.0.1) and injects one kind of
-fault per test: 503 SlowDown and 500 InternalError (backoff, then rounds of "tried again later"),
+fault per test: 503 SlowDown and 500 InternalError (backoff, then rounds of "tried again later"
+with --once; following, the flow fails alone and is tried again),
 400 RequestTimeout, a connection reset in the middle of a part, a stalled connection (curl's
 low-speed timeout), the endpoint refusing connections for a while, NoSuchUpload (the object is
 started again), and CompleteMultipartUpload failing, or succeeding with its answer lost, after the
@@ -419,9 +420,11 @@ class S3Faults(harness.S3rverTestCase):
         self.assert_log(result, r"CompleteMultipartUpload failed \(.*\) but the object is there "
                                 r"with its \d+ bytes: an earlier attempt completed it")
 
-    def test_following_keeps_trying_beyond_the_rounds_of_once(self):
+    def test_following_an_outage_fails_the_flow_alone_and_it_is_tried_again_until_it_ships(self):
         inputs = self.source(4 * MIB)  # one PutObject: its requests are tried one after another
-        # 14 failures: seven rounds of two attempts, more than --once's three, then success.
+        # 14 failures: seven failures of the flow (two attempts each), more than --once's three
+        # rounds, then success. The shipper never waits for it: the flow is tried again alone,
+        # from its checkpoint, after s3.maxBackoffMillis doubling.
         proxy = self.with_proxy([{"op": "PutObject", "nth": 1, "count": 14, "action": "status",
                                   "status": 503, "code": "SlowDown"}])
         cfg = self.config(proxy.endpoint, max_backoff=50, maxObjectAgeMillis=2000)
@@ -432,7 +435,11 @@ class S3Faults(harness.S3rverTestCase):
             rc, _ = ferry.stop()
             self.assertEqual(rc, 0, ferry.stderr()[-3000:])
             log = ferry.stderr()
-        self.assertRegex(log, r"is tried again in \d+ ms \(round 7\)")
+        self.assertRegex(log, r"HTTP 503 SlowDown.*; the other flows go on, this one is tried "
+                              r"again in \d+ ms \(failure 7 in a row; SIGHUP tries it at once\)")
+        self.assertNotIn("failure 8 in a row", log)
+        self.assertNotIn("(round ", log, "the shipper waited in rounds")
+        self.assertEqual(len(proxy.requests("PutObject")), 15)
         self.assert_exactly_once(inputs)
 
     def test_sigterm_while_an_object_waits_to_be_tried_again(self):
@@ -448,7 +455,8 @@ class S3Faults(harness.S3rverTestCase):
             log = ferry.stderr()
         self.assertEqual(rc, 1, log[-3000:])
         self.assertLess(seconds, 5, "SIGTERM must end the wait, not sit it out")
-        self.assertIn("and ferry is stopping; giving up for this run", log)
+        self.assertIn("a flow's destination failed; its records stay unacknowledged in its files "
+                      "and are shipped at the next start", log)
         self.assertEqual(self.s3.list_objects(self.prefix), {})
         self.ferry_once(self.config(self.s3.endpoint))
         self.assert_exactly_once(inputs)

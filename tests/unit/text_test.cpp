@@ -14,6 +14,14 @@ TEST(Text, TrimWhitespaceDropsSpacesTabsAndLineEndsAroundOnly) {
   EXPECT_EQ(trim_whitespace("\tx y\n"), "x y");
 }
 
+TEST(Text, DescribeMillisKeepsMillisecondsUnderTenSeconds) {
+  EXPECT_EQ(describe_millis(0), "0 ms");
+  EXPECT_EQ(describe_millis(50), "50 ms");
+  EXPECT_EQ(describe_millis(9'999), "9999 ms");
+  EXPECT_EQ(describe_millis(10'000), "10 s");
+  EXPECT_EQ(describe_millis(300'999), "300 s");
+}
+
 TEST(Text, Hex64PadsAndParsesBack) {
   EXPECT_EQ(hex64(0xabc), "0000000000000abc");
   EXPECT_EQ(parse_lower_hex(hex64(0xabc)), 0xabcu);
