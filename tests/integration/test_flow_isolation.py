@@ -52,6 +52,9 @@ class FlowIsolation(harness.S3rverTestCase):
         cfg["flows"] = [good, bad]
         return cfg
 
+    def run_ferry(self, cfg, *args, config_path):
+        return harness.run_ferry(cfg, *args, config_path=config_path, env=self.s3.ferry_env())
+
     def delivered(self, flow, bucket=harness.BUCKET):
         if bucket != harness.BUCKET:
             listing = self.s3.aws_json("s3api", "list-objects-v2", "--bucket", bucket, check=False)
@@ -72,7 +75,7 @@ class FlowIsolation(harness.S3rverTestCase):
         self.write("bad", 1000, 100)
         cfg = self.config(port)
         cfg["s3.maxBackoffMillis"] = 10000  # the default: the first try again in 5 to 10 s
-        with harness.FerryProcess(cfg, self.config_path) as ferry:
+        with harness.FerryProcess(cfg, self.config_path, env=self.s3.ferry_env()) as ferry:
             self.assertTrue(harness.poll(lambda: self.delivered("good") == self.written["good"],
                                          30), ferry.stderr()[-3000:])
             self.assertTrue(harness.poll(lambda: scrape(port, "/healthz")[0] == 503, 20),
@@ -113,13 +116,13 @@ class FlowIsolation(harness.S3rverTestCase):
     def test_once_the_healthy_flow_delivers_everything_and_ferry_exits_1(self):
         self.write("good", 0, 300)
         self.write("bad", 1000, 100)
-        result = harness.run_ferry(self.config(), "--once", config_path=self.config_path)
+        result = self.run_ferry(self.config(), "--once", config_path=self.config_path)
         self.assertEqual(result.returncode, 1, result.describe())
         self.assertIn("NoSuchBucket", result.stderr)
         self.assertEqual(self.delivered("good"), self.written["good"])
         # The bucket appears: the next run delivers the rest, once.
         self.s3.aws("s3api", "create-bucket", "--bucket", MISSING)
-        again = harness.run_ferry(self.config(), "--once", config_path=self.config_path)
+        again = self.run_ferry(self.config(), "--once", config_path=self.config_path)
         self.assertEqual(again.returncode, 0, again.describe())
         self.assertEqual(self.delivered("bad", MISSING), self.written["bad"])
         self.assertEqual(self.delivered("good"), self.written["good"])
@@ -140,7 +143,8 @@ class FlowIsolation(harness.S3rverTestCase):
             cfg["s3.maxBackoffMillis"] = 3000
             cfg["flows"][1]["s3"]["bucket"] = harness.BUCKET  # the bucket is there: throttled
             return cfg
-        with harness.FerryProcess(config(proxy.endpoint), self.config_path) as ferry:
+        with harness.FerryProcess(config(proxy.endpoint), self.config_path,
+                                  env=self.s3.ferry_env()) as ferry:
             self.assertTrue(harness.poll(lambda: "503 SlowDown" in ferry.stderr(), 30),
                             ferry.stderr()[-3000:])
             for wave in range(3):
@@ -157,8 +161,7 @@ class FlowIsolation(harness.S3rverTestCase):
         self.assertRegex(log, r"ship: flow bad: s3://\S+: s3 PutObject \S+: HTTP 503 SlowDown")
         self.assertEqual(self.delivered("good"), self.written["good"])
         self.assertEqual(self.delivered("bad"), [])
-        again = harness.run_ferry(config(self.s3.endpoint), "--once",
-                                  config_path=self.config_path)
+        again = self.run_ferry(config(self.s3.endpoint), "--once", config_path=self.config_path)
         self.assertEqual(again.returncode, 0, again.describe())
         self.assertEqual(self.delivered("bad"), self.written["bad"])
         self.assertEqual(self.delivered("good"), self.written["good"])
@@ -168,15 +171,15 @@ class FlowIsolation(harness.S3rverTestCase):
         # start its recovery (HeadObject) is refused: that flow stops, the good one delivers.
         self.write("good", 0, 100)
         self.write("bad", 1000, 100)
-        first = harness.run_ferry(self.config(), "--once", config_path=self.config_path)
+        first = self.run_ferry(self.config(), "--once", config_path=self.config_path)
         self.assertEqual(first.returncode, 1, first.describe())
         self.write("good", 100, 100)
         proxy = FaultProxy(self.s3, self.tmp, [{"op": "HeadObject", "nth": 1, "count": 100,
                                                 "action": "status", "status": 403,
                                                 "code": "AccessDenied"}])
         try:
-            second = harness.run_ferry(self.config(endpoint=proxy.endpoint), "--once",
-                                       config_path=self.config_path)
+            second = self.run_ferry(self.config(endpoint=proxy.endpoint), "--once",
+                                    config_path=self.config_path)
         finally:
             proxy.close()
         self.assertEqual(second.returncode, 1, second.describe())
@@ -184,10 +187,17 @@ class FlowIsolation(harness.S3rverTestCase):
                                         r"whether .* was completed: .*403")
         self.assertEqual(self.delivered("good"), self.written["good"])
         self.s3.aws("s3api", "create-bucket", "--bucket", MISSING)
-        third = harness.run_ferry(self.config(), "--once", config_path=self.config_path)
+        third = self.run_ferry(self.config(), "--once", config_path=self.config_path)
         self.assertEqual(third.returncode, 0, third.describe())
         self.assertEqual(self.delivered("bad", MISSING), self.written["bad"])
         self.assertEqual(self.delivered("good"), self.written["good"])
+
+
+@unittest.skipIf(harness.SANITIZED, "the s3rver suite runs this code under the sanitizers")
+class FlowIsolationSwift(FlowIsolation):
+    """The same flows against OpenStack Swift's S3 API (strict S3 rules, SigV4 verified)."""
+    server_class = harness.Swift
+    tmp_prefix = "ferry-isolation-swift-"
 
 
 if __name__ == "__main__":
