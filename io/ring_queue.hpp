@@ -31,7 +31,7 @@ class RingQueue {
         },
         nullptr);
     if (result != BoundedRing<T>::Push::pushed) return false;
-    not_empty_.notify_one();
+    not_empty_.notify();
     return true;
   }
 
@@ -50,8 +50,8 @@ class RingQueue {
 
   void close() {
     ring_.close();
-    not_empty_.notify_all();
-    not_full_.notify_all();
+    not_empty_.notify();
+    not_full_.notify();
   }
 
  private:
@@ -63,7 +63,7 @@ class RingQueue {
           return item.has_value() || ring_.drained();
         },
         deadline);
-    if (item) not_full_.notify_one();
+    if (item) not_full_.notify();
     return item;
   }
 
