@@ -55,7 +55,7 @@ std::string error_code_of(std::string_view message) {
 }  // namespace
 
 Shipper::Shipper(std::vector<ShipFlow> flows, Checkpoint checkpoint, ShipperOptions options,
-                 BatchPool& pool, BoundedQueue<std::unique_ptr<Batch>>& input)
+                 BatchPool& pool, RingQueue<std::unique_ptr<Batch>>& input)
     : checkpoint_(std::move(checkpoint)), options_(std::move(options)), pool_(pool), input_(input) {
   FERRY_ASSERT(options_.metrics != nullptr);
   for (auto& flow : flows) push_flow(std::move(flow));

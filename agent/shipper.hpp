@@ -21,12 +21,12 @@
 #include "agent/config/config.hpp"
 #include "core/aws/stream_calls.hpp"
 #include "core/batch/batch_pool.hpp"
-#include "core/batch/bounded_queue.hpp"
 #include "core/checkpoint/checkpoint.hpp"
 #include "core/observe/metrics.hpp"
 #include "core/observe/rate_limit.hpp"
 #include "io/aws/stream_sender.hpp"
 #include "io/object_writer.hpp"
+#include "io/ring_queue.hpp"
 
 namespace ferry {
 
@@ -69,7 +69,7 @@ struct ShipperOptions {
 class Shipper {
  public:
   Shipper(std::vector<ShipFlow> flows, Checkpoint checkpoint, ShipperOptions options,
-          BatchPool& pool, BoundedQueue<std::unique_ptr<Batch>>& input);
+          BatchPool& pool, RingQueue<std::unique_ptr<Batch>>& input);
 
   // Before reading starts: settles each flow's object left open by an earlier run (completed,
   // to be continued, or to be started again under the same key) and writes the checkpoint. A
@@ -231,7 +231,7 @@ class Shipper {
   Checkpoint checkpoint_;
   ShipperOptions options_;
   BatchPool& pool_;
-  BoundedQueue<std::unique_ptr<Batch>>& input_;
+  RingQueue<std::unique_ptr<Batch>>& input_;
   std::function<void()> on_failure_;
   std::function<void(uint32_t)> on_flow_failure_;
   std::function<void(uint32_t)> on_retry_due_;

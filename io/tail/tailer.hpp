@@ -19,7 +19,6 @@
 
 #include "core/batch/batch.hpp"
 #include "core/batch/batch_pool.hpp"
-#include "core/batch/bounded_queue.hpp"
 #include "core/checkpoint/checkpoint.hpp"
 #include "core/convert/java_regex.hpp"
 #include "core/observe/metrics.hpp"
@@ -28,13 +27,14 @@
 #include "core/result.hpp"
 #include "core/tail/file_change.hpp"
 #include "core/tail/line_framer.hpp"
+#include "io/ring_queue.hpp"
 #include "io/tail/directory_watcher.hpp"
 #include "io/tail/uring.hpp"
 #include "io/unique_fd.hpp"
 
 namespace ferry {
 
-using BatchQueue = BoundedQueue<std::unique_ptr<Batch>>;
+using BatchQueue = RingQueue<std::unique_ptr<Batch>>;
 
 struct TailFlow {
   std::string name;
