@@ -18,6 +18,7 @@
 #include "io/aws/aws_service_client.hpp"
 #include "io/credentials/credentials_metadata.hpp"
 #include "io/steady_clock.hpp"
+#include "io/thread_name.hpp"
 
 namespace ferry {
 namespace {
@@ -194,7 +195,10 @@ CloudWatchReporter::CloudWatchReporter(const config::Config& config, Metrics& me
                                        AwsAccessCache& aws_access)
     : state_(std::make_unique<State>(config, metrics, aws_access)) {
   set_flows(config.flows);
-  thread_ = std::thread([this] { run(); });
+  thread_ = std::thread([this] {
+    name_this_thread("ferry-cwatch");
+    run();
+  });
 }
 
 CloudWatchReporter::~CloudWatchReporter() {

@@ -6,8 +6,9 @@
 
 #include "core/observe/log.hpp"
 #include "core/text.hpp"
-#include "io/tail/flow_files.hpp"
 #include "io/steady_clock.hpp"
+#include "io/tail/flow_files.hpp"
+#include "io/thread_name.hpp"
 
 namespace ferry {
 
@@ -69,7 +70,10 @@ Monitor::Monitor(const Metrics& metrics, MonitorOptions options)
       status_period_millis_(options.status_period_millis),
       grace_millis_(options.grace_millis),
       started_millis_(steady_millis()),
-      thread_([this] { run(); }) {}
+      thread_([this] {
+        name_this_thread("ferry-monitor");
+        run();
+      }) {}
 
 void Monitor::reconfigure(uint64_t status_period_millis, int64_t grace_millis) {
   grace_millis_.store(grace_millis);

@@ -33,6 +33,7 @@
 #include "io/steady_clock.hpp"
 #include "io/tail/flow_files.hpp"
 #include "io/tail/tailer.hpp"
+#include "io/thread_name.hpp"
 
 namespace ferry {
 namespace {
@@ -335,7 +336,8 @@ Result<RunSummary> RunningPipeline::run() {
 
   std::vector<std::thread> worker_threads;
   for (unsigned i = 0; i < workers; ++i) {
-    worker_threads.emplace_back([this] {
+    worker_threads.emplace_back([this, i] {
+      name_this_thread(cat("ferry-worker-", i));
       BatchProcessor processor(processing_);
       while (auto batch = work_->pop()) {
         if ((*batch)->kind == Batch::Kind::records) processor.process(**batch, unix_millis());
@@ -344,8 +346,15 @@ Result<RunSummary> RunningPipeline::run() {
       }
     });
   }
-  std::thread shipper_thread([this] { shipper_->run(); });
-  if (!options_.once) lifecycle_thread_ = std::thread([this] { lifecycle_loop(); });
+  std::thread shipper_thread([this] {
+    name_this_thread("ferry-shipper");
+    shipper_->run();
+  });
+  if (!options_.once)
+    lifecycle_thread_ = std::thread([this] {
+      name_this_thread("ferry-lifecycle");
+      lifecycle_loop();
+    });
 
   if (options_.stop) options_.stop->attach([&tailer] { tailer.request_stop(); });
   if (options_.reload)

@@ -11,6 +11,7 @@
 
 #include "core/observe/log.hpp"
 #include "core/text.hpp"
+#include "io/thread_name.hpp"
 
 namespace ferry {
 
@@ -27,7 +28,10 @@ Reloader::Reloader(std::string config_path, StopHandle& stop, Metrics& metrics, 
   if (!hangup_.valid() || !quit_.valid())
     FERRY_ERROR(
         cat("reload: cannot watch for SIGHUP: ", std::strerror(errno), "; reloading is off"));
-  thread_ = std::thread([this] { run(); });
+  thread_ = std::thread([this] {
+    name_this_thread("ferry-reload");
+    run();
+  });
 }
 
 Reloader::~Reloader() {

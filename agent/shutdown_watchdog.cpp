@@ -14,6 +14,7 @@
 #include "core/observe/log.hpp"
 #include "core/text.hpp"
 #include "io/steady_clock.hpp"
+#include "io/thread_name.hpp"
 
 namespace ferry {
 namespace {
@@ -38,7 +39,10 @@ ShutdownWatchdog::ShutdownWatchdog(int signal_fd, uint64_t timeout_millis,
       exit_code_(exit_code),
       quit_(::eventfd(0, EFD_CLOEXEC)) {
   FERRY_ASSERT(quit_.valid());
-  thread_ = std::thread([this] { run(); });
+  thread_ = std::thread([this] {
+    name_this_thread("ferry-watchdog");
+    run();
+  });
 }
 
 ShutdownWatchdog::~ShutdownWatchdog() {

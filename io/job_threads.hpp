@@ -9,11 +9,14 @@
 #include <functional>
 #include <mutex>
 #include <optional>
+#include <string>
+#include <string_view>
 #include <thread>
 #include <utility>
 #include <vector>
 
 #include "core/assert.hpp"
+#include "io/thread_name.hpp"
 
 namespace ferry {
 
@@ -23,9 +26,15 @@ class JobThreads {
   // `work` runs on thread number `thread` (0 .. threads-1): per-thread state may be indexed by it.
   using Work = std::function<Done(size_t thread, Job& job)>;
 
-  JobThreads(size_t threads, Work work) : work_(std::move(work)) {
+  // `name`: the threads' name, numbered ("ferry-upload" -> ferry-upload-0, ...).
+  JobThreads(size_t threads, std::string_view name, Work work) : work_(std::move(work)) {
     FERRY_ASSERT(threads > 0);
-    for (size_t i = 0; i < threads; ++i) threads_.emplace_back([this, i] { run(i); });
+    for (size_t i = 0; i < threads; ++i) {
+      threads_.emplace_back([this, i, label = std::string(name) + "-" + std::to_string(i)] {
+        name_this_thread(label);
+        run(i);
+      });
+    }
   }
   ~JobThreads() {
     {

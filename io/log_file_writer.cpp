@@ -17,6 +17,7 @@
 #include "core/text.hpp"
 #include "io/log_file.hpp"
 #include "io/steady_clock.hpp"
+#include "io/thread_name.hpp"
 
 namespace ferry {
 
@@ -148,7 +149,10 @@ LogFileWriter::LogFileWriter(LogFileOptions options)
   sigset_t before;
   sigfillset(&all);
   pthread_sigmask(SIG_BLOCK, &all, &before);
-  thread_ = std::thread([state = state_] { run(state); });
+  thread_ = std::thread([state = state_] {
+    name_this_thread("ferry-log-file");
+    run(state);
+  });
   pthread_sigmask(SIG_SETMASK, &before, nullptr);
 }
 

@@ -18,6 +18,7 @@
 #include "core/observe/log.hpp"
 #include "core/text.hpp"
 #include "io/steady_clock.hpp"
+#include "io/thread_name.hpp"
 
 namespace ferry {
 
@@ -104,7 +105,10 @@ MetricsServer::MetricsServer(UniqueFd listener, UniqueFd stop, uint16_t port, Ha
       port_(port),
       handler_(std::move(handler)),
       limits_(limits),
-      thread_([this] { run(); }) {}
+      thread_([this] {
+        name_this_thread("ferry-metrics");
+        run();
+      }) {}
 
 MetricsServer::~MetricsServer() {
   const uint64_t one = 1;

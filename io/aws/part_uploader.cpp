@@ -15,7 +15,7 @@ std::vector<std::unique_ptr<S3Client>> make_clients(const S3ClientOptions& optio
 PartUploader::PartUploader(const S3ClientOptions& options, size_t threads, S3ObjectOptions object)
     : object_(std::move(object)),
       clients_(make_clients(options, threads)),
-      threads_(threads,
+      threads_(threads, "ferry-upload",
                [this](size_t thread, Job& job) { return upload(*clients_[thread], job); }) {}
 
 PartUploader::Done PartUploader::upload(S3Client& client, Job& job) const {

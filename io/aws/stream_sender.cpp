@@ -63,7 +63,7 @@ StreamSender::StreamSender(std::vector<StreamTarget> targets, StreamSenderOption
   for (size_t i = 0; i < options_.threads; ++i)
     workers_.push_back(std::make_unique<Worker>(options_));
   threads_ = std::make_unique<JobThreads<StreamJob, StreamDone>>(
-      options_.threads, [this](size_t thread, StreamJob& job) {
+      options_.threads, "ferry-stream", [this](size_t thread, StreamJob& job) {
         return StreamDone{job.target, job.call, send(*workers_[thread], job)};
       });
 }

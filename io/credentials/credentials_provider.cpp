@@ -7,6 +7,7 @@
 #include "core/assert.hpp"
 #include "core/observe/log.hpp"
 #include "core/text.hpp"
+#include "io/thread_name.hpp"
 
 namespace ferry {
 namespace {
@@ -55,7 +56,11 @@ CredentialsProvider::CredentialsProvider(std::string source, Fetch fetch, Expiri
       fetches_(fetch_ ? 1 : 0) {
   FERRY_ASSERT(!current_.credentials.access_key_id.empty());
   FERRY_ASSERT(!current_.credentials.secret_access_key.empty());
-  if (fetch_ && current_.expiration) refresher_ = std::thread([this] { refresh_loop(); });
+  if (fetch_ && current_.expiration)
+    refresher_ = std::thread([this] {
+      name_this_thread("ferry-creds");
+      refresh_loop();
+    });
 }
 
 CredentialsProvider::~CredentialsProvider() {

@@ -8,6 +8,7 @@
 #include "core/text.hpp"
 #include "io/credentials/credentials_metadata.hpp"
 #include "io/steady_clock.hpp"
+#include "io/thread_name.hpp"
 
 namespace ferry {
 Ec2MetadataRefresher::Ec2MetadataRefresher(std::string endpoint, uint64_t ttl_seconds,
@@ -34,7 +35,10 @@ Result<std::unique_ptr<Ec2MetadataRefresher>> Ec2MetadataRefresher::start(std::s
         "get no \"tags\" (ferry reads tags from IMDS, not from EC2 DescribeTags; enable "
         "instance metadata tags to get them)");
   }
-  refresher->thread_ = std::thread([r = refresher.get()] { r->run(); });
+  refresher->thread_ = std::thread([r = refresher.get()] {
+    name_this_thread("ferry-ec2meta");
+    r->run();
+  });
   return refresher;
 }
 

@@ -1,0 +1,44 @@
+// name_this_thread: the kernel's name of the calling thread (/proc/self/task/<tid>/comm), cut to
+// the 15 bytes Linux keeps; other threads keep theirs.
+#include "io/thread_name.hpp"
+
+#include <gtest/gtest.h>
+#include <sys/syscall.h>
+#include <unistd.h>
+
+#include <fstream>
+#include <string>
+#include <thread>
+
+namespace ferry {
+namespace {
+
+std::string kernel_name_of(long tid) {
+  std::ifstream comm("/proc/self/task/" + std::to_string(tid) + "/comm");
+  std::string name;
+  std::getline(comm, name);
+  return name;
+}
+
+TEST(ThreadName, NamesTheCallingThreadOnly) {
+  const std::string main_name = kernel_name_of(syscall(SYS_gettid));
+  std::string seen;
+  std::thread([&] {
+    name_this_thread("ferry-worker-3");
+    seen = kernel_name_of(syscall(SYS_gettid));
+  }).join();
+  EXPECT_EQ(seen, "ferry-worker-3");
+  EXPECT_EQ(kernel_name_of(syscall(SYS_gettid)), main_name);
+}
+
+TEST(ThreadName, LongNamesAreCutToFifteenBytes) {
+  std::string seen;
+  std::thread([&] {
+    name_this_thread("ferry-a-name-longer-than-fifteen");
+    seen = kernel_name_of(syscall(SYS_gettid));
+  }).join();
+  EXPECT_EQ(seen, "ferry-a-name-lo");
+}
+
+}  // namespace
+}  // namespace ferry
