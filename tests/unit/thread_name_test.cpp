@@ -8,6 +8,7 @@
 
 #include <fstream>
 #include <string>
+#include <string_view>
 #include <thread>
 
 namespace ferry {
@@ -20,24 +21,24 @@ std::string kernel_name_of(long tid) {
   return name;
 }
 
-TEST(ThreadName, NamesTheCallingThreadOnly) {
-  const std::string main_name = kernel_name_of(syscall(SYS_gettid));
+// The kernel's name of a new thread that named itself `name`.
+std::string name_seen_in_a_thread(std::string_view name) {
   std::string seen;
   std::thread([&] {
-    name_this_thread("ferry-worker-3");
+    name_this_thread(name);
     seen = kernel_name_of(syscall(SYS_gettid));
   }).join();
-  EXPECT_EQ(seen, "ferry-worker-3");
+  return seen;
+}
+
+TEST(ThreadName, NamesTheCallingThreadOnly) {
+  const std::string main_name = kernel_name_of(syscall(SYS_gettid));
+  EXPECT_EQ(name_seen_in_a_thread("ferry-worker-3"), "ferry-worker-3");
   EXPECT_EQ(kernel_name_of(syscall(SYS_gettid)), main_name);
 }
 
 TEST(ThreadName, LongNamesAreCutToFifteenBytes) {
-  std::string seen;
-  std::thread([&] {
-    name_this_thread("ferry-a-name-longer-than-fifteen");
-    seen = kernel_name_of(syscall(SYS_gettid));
-  }).join();
-  EXPECT_EQ(seen, "ferry-a-name-lo");
+  EXPECT_EQ(name_seen_in_a_thread("ferry-a-name-longer-than-fifteen"), "ferry-a-name-lo");
 }
 
 }  // namespace
