@@ -1,6 +1,7 @@
 // Micro benchmark: Redactor::process on ~400-byte seed records (mixed, all consenting, none
-// consenting) with the seed rule, the no-rules pass-through, and on Wickr-shaped records every
-// built-in pattern on every string / nested paths in hmac mode. Reports bytes/s and records/s.
+// consenting) with the seed rule (mixed also through the DOM), the no-rules pass-through, and on
+// Wickr-shaped records every built-in pattern on every string / nested paths in hmac mode. Reports
+// bytes/s and records/s.
 #include <benchmark/benchmark.h>
 
 #include <cstddef>
@@ -28,16 +29,22 @@ std::vector<ferry::RedactionRule> seed_rules() {
 // Redactor::process over `records` in a loop, as a worker would; reports bytes/s, records/s
 // and the share of records redacted.
 void run_records(benchmark::State& state, std::vector<ferry::RedactionRule> rules,
-                 const std::vector<std::string>& records);
+                 const std::vector<std::string>& records, bool fast_path = true);
 
 void run_seed(benchmark::State& state, std::vector<ferry::RedactionRule> rules,
-              ferry::bench::Consent consent) {
-  run_records(state, std::move(rules), ferry::bench::SeedRecords(2).records(kRecords, consent));
+              ferry::bench::Consent consent, bool fast_path = true) {
+  run_records(state, std::move(rules), ferry::bench::SeedRecords(2).records(kRecords, consent),
+              fast_path);
 }
 
 void BM_RedactMixed(benchmark::State& state) {
   run_seed(state, seed_rules(), ferry::bench::Consent::mixed);
 }
+// The same records with every record through simdjson's DOM (the members fast path off).
+void BM_RedactMixedThroughTheDom(benchmark::State& state) {
+  run_seed(state, seed_rules(), ferry::bench::Consent::mixed, false);
+}
+
 void BM_RedactAllConsenting(benchmark::State& state) {
   run_seed(state, seed_rules(), ferry::bench::Consent::consenting);
 }
@@ -88,8 +95,9 @@ std::vector<std::string> wickr_records() {
 }
 
 void run_records(benchmark::State& state, std::vector<ferry::RedactionRule> rules,
-                 const std::vector<std::string>& records) {
+                 const std::vector<std::string>& records, bool fast_path) {
   ferry::Redactor redactor(std::move(rules));
+  redactor.set_fast_path(fast_path);
   std::string out;
   out.reserve(2 << 20);
   size_t i = 0;
@@ -141,6 +149,7 @@ BENCHMARK(BM_RedactWickrAllBuiltinPatternsEveryString);
 BENCHMARK(BM_RedactWickrNestedPathsHmacAndRemove);
 BENCHMARK(BM_RedactWickrValidateAndCopy);
 BENCHMARK(BM_RedactMixed);
+BENCHMARK(BM_RedactMixedThroughTheDom);
 BENCHMARK(BM_RedactAllConsenting);
 BENCHMARK(BM_RedactNoneConsenting);
 BENCHMARK(BM_RedactNoRulesPassThrough);

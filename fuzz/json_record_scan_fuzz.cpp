@@ -1,7 +1,7 @@
-// libFuzzer target for the redactor's fast path: whatever scan_json_record accepts, simdjson's
-// DOM parser accepts as an object with the same string values in the same order; and a
-// Redactor taking the fast path writes the same bytes and returns the same outcome and audit as
-// one sending every record through the DOM.
+// libFuzzer target for the redactor's fast paths: whatever scan_json_record accepts, simdjson's
+// DOM parser accepts as an object with the same string values and top-level members in the same
+// order; and a Redactor taking a fast path (strings, members) writes the same bytes and returns
+// the same outcome and audit as one sending every record through the DOM.
 #include <simdjson.h>
 
 #include <cstddef>
@@ -20,8 +20,9 @@ std::chrono::system_clock::time_point fixed_now() {
   return std::chrono::system_clock::time_point(std::chrono::milliseconds(1795492898123));
 }
 
-// Every built-in over every string, with a flag and a time field: the fast path's usual rule.
-std::vector<ferry::RedactionRule> rules() {
+// Every built-in over every string, with a flag and a time field: the strings fast path's
+// usual rule.
+std::vector<ferry::RedactionRule> pattern_rules() {
   ferry::RedactionRule rule;
   rule.patterns = {"us_ssn", "email", "credit_card", "phone_e164"};
   rule.every_string = true;
@@ -29,6 +30,30 @@ std::vector<ferry::RedactionRule> rules() {
   rule.redacted_at_field = "redacted_at";
   return {rule};
 }
+
+// Top-level fields under a consent field, then a removal: the members fast path (short keys,
+// so that mutated inputs hit them).
+std::vector<ferry::RedactionRule> member_rules() {
+  ferry::RedactionRule consent;
+  consent.consent_field = "c";
+  consent.fields = {"a", "b"};
+  consent.flag_field = "f";
+  consent.redacted_at_field = "t";
+  ferry::RedactionRule removal;
+  removal.fields = {"b", "d"};
+  removal.mode = ferry::RedactMode::remove;
+  return {consent, removal};
+}
+
+// A Redactor on the fast path and one sending every record through the DOM.
+struct RedactorPair {
+  explicit RedactorPair(const std::vector<ferry::RedactionRule>& rules)
+      : fast(rules, &fixed_now), dom(rules, &fixed_now) {
+    dom.set_fast_path(false);
+  }
+  ferry::Redactor fast;
+  ferry::Redactor dom;
+};
 
 // Every string value (keys excluded) in document order, decoded by simdjson.
 void dom_strings(simdjson::dom::element element, std::vector<std::string_view>& out) {
@@ -61,13 +86,29 @@ void check_scan(std::string_view record) {
     ferry::decode_scanned_string(record.substr(string.begin, string.end - string.begin), decoded);
     FERRY_ASSERT(decoded == expected[i]);
   }
+  // The top-level members: the DOM's, in order, each value's span holding that value.
+  static ferry::ScannedRecord members;
+  FERRY_ASSERT(ferry::scan_json_record(record, members, ferry::ScanStrings::no));
+  FERRY_ASSERT(members.strings.empty());
+  const simdjson::dom::object object = root.get_object().value_unsafe();
+  FERRY_ASSERT(members.top_keys.size() == object.size());
+  static simdjson::dom::parser value_parser;
+  size_t k = 0;
+  for (const simdjson::dom::key_value_pair field : object) {
+    const ferry::ScannedKey& key = members.top_keys[k++];
+    const std::string_view bytes = record.substr(key.begin, key.end - key.begin);
+    FERRY_ASSERT(key.escaped || bytes == field.key);
+    const std::string_view value = record.substr(key.value_begin, key.value_end - key.value_begin);
+    simdjson::dom::element parsed;
+    FERRY_ASSERT(value_parser.parse(value.data(), value.size(), true).get(parsed) ==
+                 simdjson::SUCCESS);
+    FERRY_ASSERT(simdjson::minify(parsed) == simdjson::minify(field.value));
+  }
 }
 
-void check_redactors(std::string_view record) {
-  static ferry::Redactor fast(rules(), &fixed_now);
-  static ferry::Redactor dom(rules(), &fixed_now);
-  static const bool dom_only = (dom.set_fast_path(false), true);
-  FERRY_ASSERT(dom_only);
+void check_redactors(std::string_view record, RedactorPair& pair) {
+  ferry::Redactor& fast = pair.fast;
+  ferry::Redactor& dom = pair.dom;
   static std::string fast_out, dom_out;
   static std::vector<ferry::RuleAudit> fast_audit, dom_audit;
   fast_out.clear();
@@ -92,7 +133,10 @@ void check_redactors(std::string_view record) {
 
 extern "C" int LLVMFuzzerTestOneInput(const uint8_t* data, size_t size) {
   const std::string_view record(reinterpret_cast<const char*>(data), size);
+  static RedactorPair patterns(pattern_rules());
+  static RedactorPair members(member_rules());
   check_scan(record);
-  check_redactors(record);
+  check_redactors(record, patterns);
+  check_redactors(record, members);
   return 0;
 }

@@ -65,9 +65,13 @@ size_t scan_string(std::string_view s, size_t i, uint8_t& flags, byte_blocks::Te
           masks.stop == 0 ? ~0u : (1u << static_cast<unsigned>(__builtin_ctz(masks.stop))) - 1;
       high |= (masks.high & keep) != 0;
       if constexpr (kValue) {
-        const byte_blocks::PatternBytes bytes = byte_blocks::pattern_bytes(data + j);
-        start |= (bytes.start() & keep) != 0;
-        if (j - body < TextBits::kMaxSize) bits->add(bytes, keep, j - body);
+        // Past the bits' 64 bytes only `start` is still wanted, and only until it is known.
+        const bool in_bits = j - body < TextBits::kMaxSize;
+        if (in_bits || !start) {
+          const byte_blocks::PatternBytes bytes = byte_blocks::pattern_bytes(data + j);
+          start |= (bytes.start() & keep) != 0;
+          if (in_bits) bits->add(bytes, keep, j - body);
+        }
       }
       if (masks.stop == 0) {
         j += byte_blocks::kSize;
@@ -166,7 +170,7 @@ struct Frame {
 
 }  // namespace
 
-bool scan_json_record(std::string_view s, ScannedRecord& out) {
+bool scan_json_record(std::string_view s, ScannedRecord& out, ScanStrings strings) {
   out.strings.clear();
   out.top_keys.clear();
   out.last_value_end = 0;
@@ -223,7 +227,11 @@ bool scan_json_record(std::string_view s, ScannedRecord& out) {
       }
       case State::value: {
         size_t end = 0;
-        if (c == '"') {
+        if (depth == 1) out.top_keys.back().value_begin = static_cast<uint32_t>(i);
+        if (c == '"' && strings == ScanStrings::no) {
+          uint8_t flags = 0;
+          end = scan_string<false>(s, i, flags, nullptr);
+        } else if (c == '"') {
           // Filled in place: the bits are written once, where they stay.
           ScannedString& string = out.strings.emplace_back();
           end = scan_string<true>(s, i, string.flags, &string.bits);
@@ -244,7 +252,8 @@ bool scan_json_record(std::string_view s, ScannedRecord& out) {
           end = scan_literal(s, i);
         }
         if (end == 0) return false;
-        if (depth == 1) out.last_value_end = static_cast<uint32_t>(end);
+        if (depth == 1)
+          out.last_value_end = out.top_keys.back().value_end = static_cast<uint32_t>(end);
         i = end;
         state = State::after_value;
         continue;
@@ -271,7 +280,7 @@ bool scan_json_record(std::string_view s, ScannedRecord& out) {
       out.close_brace = static_cast<uint32_t>(i - 1);
       return skip_whitespace(s, i) == s.size();
     }
-    if (depth == 1) out.last_value_end = static_cast<uint32_t>(i);
+    if (depth == 1) out.last_value_end = out.top_keys.back().value_end = static_cast<uint32_t>(i);
     state = State::after_value;
   }
 }

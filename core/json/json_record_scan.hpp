@@ -30,24 +30,30 @@ struct ScannedString {
   byte_blocks::TextBits bits;  // of the text's first 64 bytes (complete: kBitsComplete)
 };
 
-// A key of the top-level object, without its quotes.
+// A member of the top-level object: its key without the quotes, and its value's span.
 struct ScannedKey {
   uint32_t begin;
   uint32_t end;
   bool escaped;
+  uint32_t value_begin = 0;  // the value's first byte
+  uint32_t value_end = 0;    // just past the value
 };
 
 struct ScannedRecord {
-  std::vector<ScannedString> strings;  // in document order
+  std::vector<ScannedString> strings;  // in document order (when listed)
   std::vector<ScannedKey> top_keys;    // in document order, duplicates kept
   uint32_t open_brace = 0;             // the top-level '{'
   uint32_t close_brace = 0;            // the top-level '}'
   uint32_t last_value_end = 0;         // just past the last top-level value (0: none)
 };
 
+// Whether the scan lists the string values (`ScannedRecord::strings`) or only validates them.
+enum class ScanStrings : bool { no, yes };
+
 // True: `record` is a JSON object that simdjson's DOM parser accepts, described in `out`.
 // False: not sure (the record may still be valid); `out` is then unspecified.
-bool scan_json_record(std::string_view record, ScannedRecord& out);
+bool scan_json_record(std::string_view record, ScannedRecord& out,
+                      ScanStrings strings = ScanStrings::yes);
 
 // The decoded text of a string whose only escapes are the two-character ones the scan
 // accepts (\" \\ \/ \b \f \n \r \t); `quoted` includes the quotes. Replaces `out`.

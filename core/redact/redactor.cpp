@@ -8,9 +8,9 @@
 #include <ctime>
 
 #include "core/assert.hpp"
+#include "core/json/utf8.hpp"
 #include "core/redact/invalid_record_marker.hpp"
 #include "core/text.hpp"
-#include "core/json/utf8.hpp"
 
 namespace ferry {
 
@@ -90,16 +90,23 @@ Redactor::Redactor(std::vector<RedactionRule> rules, Clock clock) : clock_(clock
                            rule.replacement.find_first_of("\r\n") == std::string::npos;
     raw_lines_ = raw_lines_ && text_only;
   }
-  fast_path_rules_ = !rules_.empty();
+  bool strings_only = !rules_.empty();
+  bool top_level_members = !rules_.empty();
   for (const PreparedRule& prepared : rules_) {
     const RedactionRule& rule = prepared.rule;
-    fast_path_rules_ = fast_path_rules_ && prepared.patterns && rule.every_string &&
-                       prepared.paths.empty() && rule.consent_field.empty();
+    strings_only = strings_only && prepared.patterns && rule.every_string &&
+                   prepared.paths.empty() && rule.consent_field.empty();
+    top_level_members = top_level_members && !prepared.patterns && rule.mode != RedactMode::hmac &&
+                        std::all_of(prepared.paths.begin(), prepared.paths.end(),
+                                    [](const FieldPath& path) { return path.size() == 1; });
     for (const std::string* field : {&rule.flag_field, &rule.redacted_at_field}) {
       if (!field->empty()) reserved_keys_.push_back(*field);
     }
   }
-  fast_path_ = fast_path_rules_;
+  fast_path_rules_ = strings_only        ? FastPath::strings
+                     : top_level_members ? FastPath::members
+                                         : FastPath::none;
+  fast_path_ = fast_path_rules_ != FastPath::none;
 }
 
 RedactOutcome Redactor::process(std::string_view record, const RecordOrigin& origin,
@@ -109,8 +116,11 @@ RedactOutcome Redactor::process(std::string_view record, const RecordOrigin& ori
     out.push_back('\n');
     return RedactOutcome::passed;
   }
-  if (fast_path_) {
+  if (fast_path_ && fast_path_rules_ == FastPath::strings) {
     if (const std::optional<RedactOutcome> outcome = process_scanned(record, out)) return *outcome;
+  }
+  if (fast_path_ && fast_path_rules_ == FastPath::members && scan_members(record)) {
+    return apply_and_write(out);
   }
   if (!parse(record)) {
     // Valid JSON that is not an object (an array, a string) is not text: it could hide a
@@ -119,8 +129,12 @@ RedactOutcome Redactor::process(std::string_view record, const RecordOrigin& ori
     append_invalid_marker(record, origin, out);
     return RedactOutcome::invalid;
   }
+  return apply_and_write(out);
+}
+
+RedactOutcome Redactor::apply_and_write(std::string& out) {
   if (!apply_rules()) {
-    out.append(record);
+    out.append(record_);
     out.push_back('\n');
     return RedactOutcome::passed;
   }

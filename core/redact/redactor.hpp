@@ -74,10 +74,10 @@ class Redactor {
   // for records known to be unsafe to parse on their own, such as a piece of an over-long line.
   void append_invalid_marker(std::string_view record, const RecordOrigin& origin, std::string& out);
 
-  // Whether records may take the fast path (core/redact/redactor_fast_path.cpp) when the rules allow
+  // Whether records may take a fast path (core/redact/redactor_fast_path.cpp) when the rules allow
   // it; on by default. Off, every record goes through the DOM: tests and the fuzz target
   // compare the two, which must agree byte for byte.
-  void set_fast_path(bool on) { fast_path_ = on && fast_path_rules_; }
+  void set_fast_path(bool on) { fast_path_ = on && fast_path_rules_ != FastPath::none; }
 
  private:
   // A rule with its paths parsed and its JSON spellings prepared once.
@@ -112,7 +112,7 @@ class Redactor {
   };
   struct Member {          // an original top-level member
     std::string_view key;  // unescaped (DOM)
-    simdjson::dom::element value;
+    simdjson::dom::element value;  // none (the members fast path never reads it)
     bool original_is_true;
     size_t item_begin;  // spans: filled by scan_top_level() once a rule applies
     size_t value_begin;
@@ -129,10 +129,20 @@ class Redactor {
     const NewValue* value;  // nullptr: delete the span
   };
 
+  // Which fast path the rules allow. strings: every rule rewrites string values only (pattern
+  // rules over every string without consent). members: every rule's fields are top-level keys,
+  // replaced or removed (no patterns, no hmac), with or without consent.
+  enum class FastPath : uint8_t { none, strings, members };
+
   bool parse(std::string_view record);
-  // The fast path: one validating scan instead of the DOM, for rules that only rewrite string
-  // values; nothing when the scan is unsure or the record needs the DOM path.
+  // The strings fast path: one validating scan instead of the DOM; nothing when the scan is
+  // unsure or the record needs the DOM path.
   std::optional<RedactOutcome> process_scanned(std::string_view record, std::string& out);
+  // The members fast path: fills members_ (and their spans) from one validating scan instead of
+  // the DOM; false when the scan is unsure or a top-level key is escaped.
+  bool scan_members(std::string_view record);
+  // Applies the rules to the parsed (or scanned) record and writes the result.
+  RedactOutcome apply_and_write(std::string& out);
   // Whether a top-level key of the scanned record is (or, escaped, may be) a rule's flag or
   // time field.
   bool scanned_keys_are_reserved() const;
@@ -177,10 +187,8 @@ class Redactor {
   Clock clock_;
   bool raw_lines_ = false;
   bool parsed_json_ = false;  // the current record is valid JSON (of any type)
-  // Every rule is a pattern rule over every string without consent: records can be scanned
-  // instead of parsed (when fast_path_).
-  bool fast_path_rules_ = false;
-  bool fast_path_ = false;
+  FastPath fast_path_rules_ = FastPath::none;
+  bool fast_path_ = false;  // the fast path of fast_path_rules_ is on
   ScannedRecord scanned_;
   std::vector<std::string> reserved_keys_;  // the rules' flag and time fields
   std::string decoded_;                     // a scanned string's decoded text

@@ -1,9 +1,14 @@
-// Redactor's fast path. Rules that only rewrite string values (pattern rules over every string,
-// without consent) need no DOM: one scan (core/json/json_record_scan) validates the record and lists
-// its strings, each rule rewrites them in document order exactly as apply_patterns() would, and
-// splice() writes the result. Records the scan is unsure of, and records whose top level
+// Redactor's fast paths. Rules that only rewrite string values (pattern rules over every string,
+// without consent) need no DOM: one scan (core/json/json_record_scan) validates the record and
+// lists its strings, each rule rewrites them in document order exactly as apply_patterns() would,
+// and splice() writes the result. Records the scan is unsure of, and records whose top level
 // already holds a rule's flag or time field (a value the rule would overwrite), take the DOM
 // path, which decides them.
+// Rules whose fields are all top-level keys, replaced or removed (the consent rule of the seed
+// corpus), need only the top-level members: a scan that validates the record like the DOM and
+// lists each member's key and value span stands in for the DOM's members, and the rules then
+// run exactly as on the DOM path. Records the scan is unsure of, or with an escaped top-level
+// key (compared decoded), take the DOM path.
 #include <cstring>
 
 #include "core/redact/redactor.hpp"
@@ -29,6 +34,25 @@ std::string_view Redactor::scanned_text(const ScannedString& string) {
   if ((string.flags & ScannedString::kEscaped) == 0) return quoted.substr(1, quoted.size() - 2);
   decode_scanned_string(quoted, decoded_);
   return decoded_;
+}
+
+bool Redactor::scan_members(std::string_view record) {
+  if (!scan_json_record(record, scanned_, ScanStrings::no)) return false;
+  start_record(record);
+  for (const ScannedKey& key : scanned_.top_keys) {
+    if (key.escaped) return false;  // compared unescaped: the DOM decodes it
+    const std::string_view value = record.substr(key.value_begin, key.value_end - key.value_begin);
+    // The key's opening quote starts the member.
+    members_.push_back(Member{record.substr(key.begin, key.end - key.begin),
+                              simdjson::dom::element(), value == "true", key.begin - 1,
+                              key.value_begin, key.value_end});
+  }
+  top_members_ = members_.size();
+  open_brace_ = scanned_.open_brace;
+  close_brace_ = scanned_.close_brace;
+  last_value_end_ = scanned_.last_value_end;
+  spans_scanned_ = true;
+  return true;
 }
 
 std::optional<RedactOutcome> Redactor::process_scanned(std::string_view record, std::string& out) {

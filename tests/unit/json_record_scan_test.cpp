@@ -36,7 +36,8 @@ struct ExpectedString {
 struct Expected {
   std::vector<ExpectedString> strings;
   std::vector<std::string> top_keys;  // unescaped
-  std::vector<std::string> numbers;   // as written
+  std::vector<json_scan::Item> top_members;
+  std::vector<std::string> numbers;  // as written
   size_t depth = 0;
   size_t open_brace = 0, close_brace = 0, last_value_end = 0;
 };
@@ -88,6 +89,7 @@ bool dom_object(simdjson::dom::parser& parser, std::string_view record, Expected
   out.close_brace =
       json_scan::for_each_item(record, whole.value_begin, [&](const json_scan::Item& inner) {
         walk(record, member.value(), inner, whole.value_begin, 2, out);
+        out.top_members.push_back(inner);
         out.last_value_end = inner.value_end;
         ++member;
       });
@@ -154,6 +156,21 @@ void expect_matches_dom(std::string_view record, const ScannedRecord& scan,
     std::string text;
     decode_scanned_string(record.substr(key.begin - 1, raw.size() + 2), text);
     EXPECT_EQ(text, expected.top_keys[i]);
+    EXPECT_EQ(key.begin - 1, expected.top_members[i].begin);
+    EXPECT_EQ(key.value_begin, expected.top_members[i].value_begin);
+    EXPECT_EQ(key.value_end, expected.top_members[i].value_end);
+  }
+  // Without the string list: the same verdict and members.
+  ScannedRecord members;
+  ASSERT_TRUE(scan_json_record(record, members, ScanStrings::no));
+  EXPECT_TRUE(members.strings.empty());
+  ASSERT_EQ(members.top_keys.size(), scan.top_keys.size());
+  for (size_t i = 0; i < members.top_keys.size(); ++i) {
+    EXPECT_EQ(members.top_keys[i].begin, scan.top_keys[i].begin);
+    EXPECT_EQ(members.top_keys[i].end, scan.top_keys[i].end);
+    EXPECT_EQ(members.top_keys[i].escaped, scan.top_keys[i].escaped);
+    EXPECT_EQ(members.top_keys[i].value_begin, scan.top_keys[i].value_begin);
+    EXPECT_EQ(members.top_keys[i].value_end, scan.top_keys[i].value_end);
   }
   EXPECT_EQ(scan.open_brace, expected.open_brace);
   EXPECT_EQ(scan.close_brace, expected.close_brace);

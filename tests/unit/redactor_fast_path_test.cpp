@@ -1,5 +1,5 @@
-// Differential test of the redactor's fast path (core/redact/redactor_fast_path.cpp): for rule sets it
-// applies to, a Redactor with it and one without (every record through the DOM) must write the
+// Differential test of the redactor's fast path (core/redact/redactor_fast_path.cpp): for rule sets
+// it applies to, a Redactor with it and one without (every record through the DOM) must write the
 // same bytes, return the same outcome and count the same audit, record by record. Records: the
 // Wickr sample, random records with planted secrets (nested, next to escapes, among multi-byte
 // UTF-8) and mutations of them (mostly invalid).
@@ -89,6 +89,25 @@ std::vector<RuleSet> rule_sets() {
   RedactionRule clashing_escaped = every_string({"email"});
   clashing_escaped.flag_field = "k/2";  // spelled k\/2 by the generator now and then
   sets.push_back({"flag field present", {clashing, clashing_escaped}});
+
+  // Top-level fields with consent (the members fast path): duplicate keys, a consent key that
+  // is sometimes `true`, flag and time fields the records may already hold, a removal before a
+  // replacement, and a consent key the generator sometimes escapes (k\/2: the DOM decides).
+  RedactionRule consent;
+  consent.consent_field = "k1";
+  consent.fields = {"k0", "k2"};
+  consent.replacement = "REDACTED_CONTENT";
+  consent.flag_field = "k3";
+  consent.redacted_at_field = "at";
+  sets.push_back({"consent and top-level fields", {consent}});
+  RedactionRule removal;
+  removal.fields = {"k3", "k0"};
+  removal.mode = RedactMode::remove;
+  removal.consent_field = "k/2";
+  RedactionRule after_removal;
+  after_removal.fields = {"k0", "k1", "k\n"};
+  after_removal.flag_field = "k2";
+  sets.push_back({"removal then replacement", {removal, after_removal}});
   return sets;
 }
 
