@@ -38,7 +38,7 @@
 namespace ferry {
 namespace {
 
-constexpr size_t kBatchBytes = 1 << 20;
+constexpr size_t kBatchBytes = 2 << 20;
 // Part uploads in flight per S3 flow, each on its own connection, while the next part fills.
 constexpr size_t kParallelParts = 2;
 // A partial batch waits at most this long for more lines: a record on a quiet file reaches a
