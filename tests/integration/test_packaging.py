@@ -109,6 +109,11 @@ class InstallAndSystemdUnit(unittest.TestCase):
         self.assertEqual(settings["CapabilityBoundingSet"], ["CAP_DAC_READ_SEARCH"])
         self.assertNotIn("User", settings)
         self.assertIn("/var/lib/ferry", " ".join(settings["ReadWritePaths"]).split())
+        # Backlogs yield to the host's processes; caps and I/O classes are left to a drop-in
+        # (docs/operations.md#sharing-the-host-during-a-backlog).
+        self.assertEqual(settings.get("Nice"), ["10"])
+        for capped in ("CPUQuota", "CPUWeight", "IOSchedulingClass"):
+            self.assertNotIn(capped, settings)
         self.assertEqual(settings["WantedBy"], ["multi-user.target"])
 
     def test_verify_catches_a_broken_unit(self):
