@@ -38,7 +38,11 @@
 namespace ferry {
 namespace {
 
-constexpr size_t kBatchBytes = 2 << 20;
+// A batch of an object flow is one zstd frame: 2 MiB keeps the objects within 1% of zstd -3's
+// size on the same bytes (each frame starts without history). A stream flow's batch is also
+// what a crash may send again (positions commit per batch), so it stays at 1 MiB.
+constexpr size_t kObjectBatchBytes = 2 << 20;
+constexpr size_t kStreamBatchBytes = 1 << 20;
 // Part uploads in flight per S3 flow, each on its own connection, while the next part fills.
 constexpr size_t kParallelParts = 2;
 // A partial batch waits at most this long for more lines: a record on a quiet file reaches a
@@ -247,6 +251,7 @@ Result<RunningPipeline::FlowParts> RunningPipeline::build_flow(const config::Flo
   // A stream record keeps the line breaks of a multi-line record, as the Kinesis Agent's; an
   // object holds one record per line.
   if (stream != nullptr) tail.multi_line_joiner = "\n";
+  tail.batch_bytes = stream != nullptr ? kStreamBatchBytes : kObjectBatchBytes;
   FlowProcessing processing{flow.data_processing, flow.redact, flow.object.compression_level,
                             stream != nullptr};
   processing.hooks = RecordHooks{&ec2_metadata_};
@@ -289,7 +294,7 @@ Result<RunSummary> RunningPipeline::run() {
 
   const unsigned workers =
       options_.workers ? options_.workers : std::max(1u, std::thread::hardware_concurrency());
-  pool_ = std::make_unique<BatchPool>(2 * workers + 2, 2 * kBatchBytes);
+  pool_ = std::make_unique<BatchPool>(2 * workers + 2, 2 * kObjectBatchBytes);
   // Room for every pooled batch plus end markers: producers hardly ever wait (flows added at run
   // time bring end markers of their own; a full queue only makes the reactor wait its turn).
   const size_t queue_room = pool_->total() + 2 * config_.flows.size() + 16;
@@ -298,7 +303,6 @@ Result<RunSummary> RunningPipeline::run() {
 
   TailerOptions tail_options;
   tail_options.once = options_.once;
-  tail_options.batch_bytes = kBatchBytes;
   ShipperOptions ship_options;
   ship_options.checkpoint_path = config_.checkpoint_file;
   ship_options.checkpoint_ttl_seconds = static_cast<int64_t>(config_.checkpoint_ttl_days) * 86400;

@@ -74,15 +74,17 @@ struct TailFlow {
   // every flow, so the shortest any flow asks for applies to all.
   uint64_t rescan_millis = 0;
   uint64_t stat_poll_millis = 0;
+  // A batch is dispatched once it holds this many input bytes; with the reads in flight it
+  // stays within twice that (what the pool's batches reserve).
+  size_t batch_bytes = 1 << 20;
 };
 
 struct TailerOptions {
-  bool once = false;               // read what the files hold at start, then end
-  size_t read_bytes = 1 << 20;     // one io_uring read
-  size_t reads_in_flight = 8;      // read buffers (bounded memory)
-  size_t batch_bytes = 1 << 20;    // a batch is dispatched once it holds this many input bytes
-  uint64_t rescan_millis = 10000;  // safety net behind inotify: list directories, stat files
-  uint64_t stat_poll_millis = 0;   // >0: also stat every tracked file this often (NFS, EFS)
+  bool once = false;                      // read what the files hold at start, then end
+  size_t read_bytes = 1 << 20;            // one io_uring read
+  size_t reads_in_flight = 8;             // read buffers (bounded memory)
+  uint64_t rescan_millis = 10000;         // safety net behind inotify: list directories, stat files
+  uint64_t stat_poll_millis = 0;          // >0: also stat every tracked file this often (NFS, EFS)
   uint64_t detached_grace_millis = 5000;  // keep a rotated-away file open this long after EOF
 };
 

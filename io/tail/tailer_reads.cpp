@@ -7,11 +7,11 @@
 #include <cstring>
 
 #include "core/assert.hpp"
-#include "core/tail/line_patterns.hpp"
 #include "core/observe/log.hpp"
+#include "core/tail/line_patterns.hpp"
 #include "core/text.hpp"
-#include "io/tail/file_probe.hpp"
 #include "io/steady_clock.hpp"
+#include "io/tail/file_probe.hpp"
 #include "io/tail/tailer.hpp"
 #include "io/tail/tailer_tracked_file.hpp"
 
@@ -33,10 +33,11 @@ void Tailer::pump_reads() {
     // Reads in flight land in this batch too: together they stay within twice the batch size,
     // so a pooled batch's buffer never grows past what it reserved.
     const uint64_t committed = batch->input.size() + flow_bytes_in_flight_[file.flow];
-    if (committed >= options_.batch_bytes) continue;  // full: dispatched once its reads land
-    if (!ensure_open(file)) continue;  // gone meanwhile (forgotten on the next event or poll)
+    const size_t batch_bytes = flows_[file.flow].batch_bytes;
+    if (committed >= batch_bytes) continue;  // full: dispatched once its reads land
+    if (!ensure_open(file)) continue;        // gone meanwhile (forgotten on the next event or poll)
     if (file.settle_until != 0 && !settled(file)) continue;
-    uint64_t length = std::min<uint64_t>(options_.read_bytes, 2 * options_.batch_bytes - committed);
+    uint64_t length = std::min<uint64_t>(options_.read_bytes, 2 * batch_bytes - committed);
     if (options_.once) length = std::min(length, file.target - file.framer.next_offset());
     FERRY_ASSERT(length > 0);
     file.buffer = std::move(free_buffers_.back());
@@ -71,7 +72,7 @@ void Tailer::handle_read(uint64_t file_id, int result) {
   free_buffers_.push_back(std::move(buffer));
   // A full batch may have been waiting for this read to land.
   const auto& batch = open_batches_[flow];
-  if (batch && batch->input.size() >= options_.batch_bytes) dispatch(flow);
+  if (batch && batch->input.size() >= flows_[flow].batch_bytes) dispatch(flow);
 }
 
 size_t Tailer::source_index(Batch& batch, const TrackedFile& file) {

@@ -232,8 +232,9 @@ TEST_F(TailerTest, ManyLargeFilesOfOneFlowShareBatchesWithoutLosingALine) {
   TailerOptions options;
   options.once = true;
   options.read_bytes = 256 * 1024;
-  options.batch_bytes = 512 * 1024;
-  Tailer tailer({flow()}, none, options, pool, queue);
+  TailFlow half = flow();
+  half.batch_bytes = 512 * 1024;
+  Tailer tailer({half}, none, options, pool, queue);
   pool.set_on_release([&] { tailer.wake(); });
   std::thread reactor([&] { ASSERT_TRUE(tailer.run().ok()); });
   Seen seen;
@@ -254,9 +255,10 @@ TEST_F(TailerTest, BackpressureBoundsBatchesInFlight) {
   Checkpoint none;
   TailerOptions options;
   options.once = true;
-  options.batch_bytes = 64 * 1024;
   options.read_bytes = 64 * 1024;
-  Tailer tailer({flow()}, none, options, pool, queue);
+  TailFlow small = flow();
+  small.batch_bytes = 64 * 1024;
+  Tailer tailer({small}, none, options, pool, queue);
   pool.set_on_release([&] { tailer.wake(); });  // as the pipeline does
   std::thread reactor([&] { ASSERT_TRUE(tailer.run().ok()); });
   Seen seen;
