@@ -106,7 +106,7 @@ Redactor::Redactor(std::vector<RedactionRule> rules, Clock clock) : clock_(clock
   fast_path_rules_ = strings_only        ? FastPath::strings
                      : top_level_members ? FastPath::members
                                          : FastPath::none;
-  fast_path_ = fast_path_rules_ != FastPath::none;
+  fast_path_ = fast_path_rules_;
 }
 
 RedactOutcome Redactor::process(std::string_view record, const RecordOrigin& origin,
@@ -116,10 +116,10 @@ RedactOutcome Redactor::process(std::string_view record, const RecordOrigin& ori
     out.push_back('\n');
     return RedactOutcome::passed;
   }
-  if (fast_path_ && fast_path_rules_ == FastPath::strings) {
+  if (fast_path_ == FastPath::strings) {
     if (const std::optional<RedactOutcome> outcome = process_scanned(record, out)) return *outcome;
   }
-  if (fast_path_ && fast_path_rules_ == FastPath::members && scan_members(record)) {
+  if (fast_path_ == FastPath::members && scan_members(record)) {
     return apply_and_write(out);
   }
   if (!parse(record)) {

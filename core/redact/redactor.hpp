@@ -13,10 +13,10 @@
 #include <string_view>
 #include <vector>
 
-#include "core/redact/field_path.hpp"
-#include "core/redact/hmac_sha256.hpp"
 #include "core/json/json_record_scan.hpp"
 #include "core/json/json_scan.hpp"
+#include "core/redact/field_path.hpp"
+#include "core/redact/hmac_sha256.hpp"
 #include "core/redact/pattern_set.hpp"
 #include "core/redact/redaction_rule.hpp"
 
@@ -77,7 +77,7 @@ class Redactor {
   // Whether records may take a fast path (core/redact/redactor_fast_path.cpp) when the rules allow
   // it; on by default. Off, every record goes through the DOM: tests and the fuzz target
   // compare the two, which must agree byte for byte.
-  void set_fast_path(bool on) { fast_path_ = on && fast_path_rules_ != FastPath::none; }
+  void set_fast_path(bool on) { fast_path_ = on ? fast_path_rules_ : FastPath::none; }
 
  private:
   // A rule with its paths parsed and its JSON spellings prepared once.
@@ -110,11 +110,11 @@ class Redactor {
     size_t container;  // offset of the enclosing '{' or '['
     NewValue value;
   };
-  struct Member {          // an original top-level member
-    std::string_view key;  // unescaped (DOM)
+  struct Member {                  // an original top-level member
+    std::string_view key;          // unescaped (DOM)
     simdjson::dom::element value;  // none (the members fast path never reads it)
     bool original_is_true;
-    size_t item_begin;  // spans: filled by scan_top_level() once a rule applies
+    size_t item_begin;  // spans: by scan_top_level() once a rule applies, or scan_members()
     size_t value_begin;
     size_t value_end;
   };
@@ -141,6 +141,8 @@ class Redactor {
   // The members fast path: fills members_ (and their spans) from one validating scan instead of
   // the DOM; false when the scan is unsure or a top-level key is escaped.
   bool scan_members(std::string_view record);
+  // Takes the top-level object's member count and brace and value offsets from scanned_.
+  void use_scanned_layout();
   // Applies the rules to the parsed (or scanned) record and writes the result.
   RedactOutcome apply_and_write(std::string& out);
   // Whether a top-level key of the scanned record is (or, escaped, may be) a rule's flag or
@@ -186,9 +188,9 @@ class Redactor {
   std::vector<RuleAudit> audit_;  // by rule, since the last take_audit()
   Clock clock_;
   bool raw_lines_ = false;
-  bool parsed_json_ = false;  // the current record is valid JSON (of any type)
-  FastPath fast_path_rules_ = FastPath::none;
-  bool fast_path_ = false;  // the fast path of fast_path_rules_ is on
+  bool parsed_json_ = false;                   // the current record is valid JSON (of any type)
+  FastPath fast_path_rules_ = FastPath::none;  // what the rules allow
+  FastPath fast_path_ = FastPath::none;        // what records take (none: set_fast_path(false))
   ScannedRecord scanned_;
   std::vector<std::string> reserved_keys_;  // the rules' flag and time fields
   std::string decoded_;                     // a scanned string's decoded text

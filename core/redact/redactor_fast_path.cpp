@@ -47,22 +47,23 @@ bool Redactor::scan_members(std::string_view record) {
                               simdjson::dom::element(), value == "true", key.begin - 1,
                               key.value_begin, key.value_end});
   }
-  top_members_ = members_.size();
+  use_scanned_layout();
+  spans_scanned_ = true;
+  return true;
+}
+
+void Redactor::use_scanned_layout() {
+  top_members_ = scanned_.top_keys.size();
   open_brace_ = scanned_.open_brace;
   close_brace_ = scanned_.close_brace;
   last_value_end_ = scanned_.last_value_end;
-  spans_scanned_ = true;
-  return true;
 }
 
 std::optional<RedactOutcome> Redactor::process_scanned(std::string_view record, std::string& out) {
   if (!scan_json_record(record, scanned_)) return std::nullopt;
   start_record(record);
   if (!reserved_keys_.empty() && scanned_keys_are_reserved()) return std::nullopt;
-  top_members_ = scanned_.top_keys.size();
-  open_brace_ = scanned_.open_brace;
-  close_brace_ = scanned_.close_brace;
-  last_value_end_ = scanned_.last_value_end;
+  use_scanned_layout();
   bool applied = false;
   for (uint32_t r = 0; r < rules_.size(); ++r) {
     // A built-in match starts at a digit, '@' or '+'; a string without one has none (decoding
