@@ -48,8 +48,11 @@ bool is_simple_escape(char c) {
 // (and, for a value, `bits`; a key has none), or 0 when unsure (a \u escape) or invalid (an
 // unescaped control byte, a bad escape, invalid UTF-8, no closing quote).
 template <bool kValue>
-size_t scan_string(std::string_view s, size_t i, uint8_t& flags, byte_blocks::TextBits* bits) {
+size_t scan_string(std::string_view s, size_t i, uint8_t& flags, byte_blocks::TextBits* out_bits) {
   using byte_blocks::TextBits;
+  // Gathered in a local and stored once: stores through `out_bits` could alias the input (it is
+  // char data), which would keep every block's bits in memory.
+  TextBits bits;
   const char* const data = s.data();
   const size_t n = s.size();
   const size_t body = i + 1;
@@ -70,7 +73,7 @@ size_t scan_string(std::string_view s, size_t i, uint8_t& flags, byte_blocks::Te
         if (in_bits || !start) {
           const byte_blocks::PatternBytes bytes = byte_blocks::pattern_bytes(data + j);
           start |= (bytes.start() & keep) != 0;
-          if (in_bits) bits->add(bytes, keep, j - body);
+          if (in_bits) bits.add(bytes, keep, j - body);
         }
       }
       if (masks.stop == 0) {
@@ -86,7 +89,7 @@ size_t scan_string(std::string_view s, size_t i, uint8_t& flags, byte_blocks::Te
       high |= c >= 0x80;
       if constexpr (kValue) {
         start |= is_pattern_start(static_cast<char>(c));
-        if (j - body < TextBits::kMaxSize) bits->add(static_cast<char>(c), j - body);
+        if (j - body < TextBits::kMaxSize) bits.add(static_cast<char>(c), j - body);
       }
       ++j;
     }
@@ -100,6 +103,7 @@ size_t scan_string(std::string_view s, size_t i, uint8_t& flags, byte_blocks::Te
   if (high && !simdjson::validate_utf8(data + body, j - body)) return 0;
   // Bits past an escape are at raw offsets, not at the decoded text's.
   const bool complete = kValue && !escaped && j - body <= TextBits::kMaxSize;
+  if constexpr (kValue) *out_bits = bits;
   flags = static_cast<uint8_t>((escaped ? ScannedString::kEscaped : 0) |
                                (start ? ScannedString::kPatternStart : 0) |
                                (complete ? ScannedString::kBitsComplete : 0));
@@ -215,9 +219,10 @@ bool scan_json_record(std::string_view s, ScannedRecord& out, ScanStrings string
         const size_t end = scan_string<false>(s, i, flags, nullptr);
         if (end == 0) return false;
         if (depth == 1) {
-          out.top_keys.push_back(ScannedKey{static_cast<uint32_t>(i + 1),
-                                            static_cast<uint32_t>(end - 1),
-                                            (flags & ScannedString::kEscaped) != 0});
+          ScannedKey& key = out.top_keys.emplace_back();  // filled in place, as strings are
+          key.begin = static_cast<uint32_t>(i + 1);
+          key.end = static_cast<uint32_t>(end - 1);
+          key.escaped = (flags & ScannedString::kEscaped) != 0;
         }
         i = skip_whitespace(s, end);
         if (i >= s.size() || s[i] != ':') return false;

@@ -32,9 +32,9 @@ struct ScannedString {
 
 // A member of the top-level object: its key without the quotes, and its value's span.
 struct ScannedKey {
-  uint32_t begin;
-  uint32_t end;
-  bool escaped;
+  uint32_t begin = 0;
+  uint32_t end = 0;
+  bool escaped = false;
   uint32_t value_begin = 0;  // the value's first byte
   uint32_t value_end = 0;    // just past the value
 };

@@ -113,10 +113,10 @@ class Redactor {
   struct Member {                  // an original top-level member
     std::string_view key;          // unescaped (DOM)
     simdjson::dom::element value;  // none (the members fast path never reads it)
-    bool original_is_true;
-    size_t item_begin;  // spans: by scan_top_level() once a rule applies, or scan_members()
-    size_t value_begin;
-    size_t value_end;
+    bool original_is_true = false;
+    size_t item_begin = 0;  // spans: by scan_top_level() once a rule applies, or scan_members()
+    size_t value_begin = 0;
+    size_t value_end = 0;
   };
   struct Appended {  // a flag or redacted-at member that is not in the original bytes
     std::string_view key;
