@@ -185,8 +185,11 @@ bool Redactor::parse(std::string_view record) {
   start_record(record);
   for (const simdjson::dom::key_value_pair field : object) {
     bool value = false;
-    const bool is_true = field.value.get_bool().get(value) == simdjson::SUCCESS && value;
-    members_.push_back(Member{field.key, field.value, is_true, 0, 0, 0});
+    // Filled in place, as scan_members() does (a copied temporary stalls on its bool).
+    Member& member = members_.emplace_back();
+    member.key = field.key;
+    member.value = field.value;
+    member.original_is_true = field.value.get_bool().get(value) == simdjson::SUCCESS && value;
   }
   top_members_ = members_.size();
   return true;
