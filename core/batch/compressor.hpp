@@ -21,6 +21,10 @@ class ZstdFrameCompressor {
   // Appends one complete frame (content size and checksum recorded) holding `input` to `out`.
   void compress_frame(std::string_view input, std::string& out);
 
+  // The chain log ferry sets for `level` in place of zstd's own, or 0 when it keeps zstd's.
+  static unsigned frame_chain_log(int level);
+  static constexpr unsigned kFrameChainLog = 12;
+
  private:
   struct FreeContext {
     void operator()(ZSTD_CCtx_s* ctx) const;
