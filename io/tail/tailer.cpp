@@ -68,8 +68,10 @@ Status Tailer::start() {
   if (!control_.valid()) return make_error(cat("eventfd: ", std::strerror(errno)));
   if (auto status = watcher_.init(!options_.once); !status) return status;
   if (!options_.once) inotify_buffer_.resize(64 * 1024);
+  // Not zero-filled: a read writes what is used. Filling them cost a page fault per 4 KiB up
+  // front, on the way to the first read, for buffers a run with few files never uses.
   for (size_t i = 0; i < options_.reads_in_flight; ++i)
-    free_buffers_.push_back(std::make_unique<char[]>(options_.read_bytes));
+    free_buffers_.push_back(std::make_unique_for_overwrite<char[]>(options_.read_bytes));
   // Directories are watched before they are listed, so a file created in between is seen by
   // one or the other.
   watcher_.rescan([&](uint32_t flow, const std::string& path) {
