@@ -1,7 +1,8 @@
 // libFuzzer target for the redactor's fast paths: whatever scan_json_record accepts, simdjson's
-// DOM parser accepts as an object with the same string values and top-level members in the same
-// order; and a Redactor taking a fast path (strings, members) writes the same bytes and returns
-// the same outcome and audit as one sending every record through the DOM.
+// DOM parser accepts as an object with the same string values, top-level members and members and
+// elements at every depth in the same order; and a Redactor taking a fast path (strings, members,
+// paths) writes the same bytes and returns the same outcome and audit as one sending every record
+// through the DOM.
 #include <simdjson.h>
 
 #include <cstddef>
@@ -43,6 +44,47 @@ std::vector<ferry::RedactionRule> member_rules() {
   removal.fields = {"b", "d"};
   removal.mode = ferry::RedactMode::remove;
   return {consent, removal};
+}
+
+// Nested paths in every mode under a consent field (the paths fast path; short keys, so that
+// mutated inputs hit them): an hmac of an object or array sends the record to the DOM.
+std::vector<ferry::RedactionRule> path_rules() {
+  ferry::RedactionRule nested;
+  nested.consent_field = "c";
+  nested.fields = {"a.b", "b[*].a", "d[*][*]"};
+  nested.flag_field = "f";
+  ferry::RedactionRule hashed;
+  hashed.fields = {"a", "b.a", "d[*]"};
+  hashed.mode = ferry::RedactMode::hmac;
+  hashed.hmac_key = "fuzz-hmac-key-0123456789abcdef";
+  hashed.redacted_at_field = "t";
+  ferry::RedactionRule removal;
+  removal.fields = {"a.b.a", "b", "d.a"};
+  removal.mode = ferry::RedactMode::remove;
+  return {nested, hashed, removal};
+}
+
+// Every member and element through the DOM, in document order, a container before its contents:
+// its value minified, and the member's key (nullptr for an element).
+struct DomItem {
+  std::string value;
+  std::string_view key;
+  bool member;
+};
+void dom_items(simdjson::dom::element element, std::vector<DomItem>& out) {
+  simdjson::dom::object object;
+  simdjson::dom::array array;
+  if (element.get_object().get(object) == simdjson::SUCCESS) {
+    for (auto field : object) {
+      out.push_back(DomItem{simdjson::minify(field.value), field.key, true});
+      dom_items(field.value, out);
+    }
+  } else if (element.get_array().get(array) == simdjson::SUCCESS) {
+    for (auto item : array) {
+      out.push_back(DomItem{simdjson::minify(item), {}, false});
+      dom_items(item, out);
+    }
+  }
 }
 
 // A Redactor on the fast path and one sending every record through the DOM.
@@ -88,7 +130,7 @@ void check_scan(std::string_view record) {
   }
   // The top-level members: the DOM's, in order, each value's span holding that value.
   static ferry::ScannedRecord members;
-  FERRY_ASSERT(ferry::scan_json_record(record, members, ferry::ScanStrings::no));
+  FERRY_ASSERT(ferry::scan_json_record(record, members, ferry::ScanLists::members));
   FERRY_ASSERT(members.strings.empty());
   const simdjson::dom::object object = root.get_object().value_unsafe();
   FERRY_ASSERT(members.top_keys.size() == object.size());
@@ -103,6 +145,28 @@ void check_scan(std::string_view record) {
     FERRY_ASSERT(value_parser.parse(value.data(), value.size(), true).get(parsed) ==
                  simdjson::SUCCESS);
     FERRY_ASSERT(simdjson::minify(parsed) == simdjson::minify(field.value));
+  }
+  // Every member and element: the DOM's, in order, with its key, each value's span holding it.
+  static ferry::ScannedRecord items;
+  static std::vector<DomItem> expected_items;
+  FERRY_ASSERT(ferry::scan_json_record(record, items, ferry::ScanLists::items));
+  expected_items.clear();
+  dom_items(root, expected_items);
+  FERRY_ASSERT(items.items.size() == expected_items.size());
+  for (size_t i = 0; i < expected_items.size(); ++i) {
+    const ferry::ScannedItem& item = items.items[i];
+    FERRY_ASSERT(item.next > i && item.next <= items.items.size());
+    FERRY_ASSERT((item.key_end != 0) == expected_items[i].member);
+    if (expected_items[i].member) {
+      const std::string_view key = record.substr(item.key_begin, item.key_end - item.key_begin);
+      FERRY_ASSERT(key.find('\\') != std::string_view::npos || key == expected_items[i].key);
+    }
+    const std::string_view value =
+        record.substr(item.value_begin, item.value_end - item.value_begin);
+    simdjson::dom::element parsed;
+    FERRY_ASSERT(value_parser.parse(value.data(), value.size(), true).get(parsed) ==
+                 simdjson::SUCCESS);
+    FERRY_ASSERT(simdjson::minify(parsed) == expected_items[i].value);
   }
 }
 
@@ -135,8 +199,10 @@ extern "C" int LLVMFuzzerTestOneInput(const uint8_t* data, size_t size) {
   const std::string_view record(reinterpret_cast<const char*>(data), size);
   static RedactorPair patterns(pattern_rules());
   static RedactorPair members(member_rules());
+  static RedactorPair paths(path_rules());
   check_scan(record);
   check_redactors(record, patterns);
   check_redactors(record, members);
+  check_redactors(record, paths);
   return 0;
 }

@@ -170,13 +170,27 @@ size_t scan_literal(std::string_view s, size_t i) {
 struct Frame {
   uint32_t open;
   bool object;
+  uint32_t item;  // the container's own entry in ScannedRecord::items (when listed)
 };
 
-}  // namespace
+constexpr uint32_t kNoItem = UINT32_MAX;  // the top-level object is no item
 
-bool scan_json_record(std::string_view s, ScannedRecord& out, ScanStrings strings) {
+ScannedItem::Kind kind_of(char first) {
+  switch (first) {
+    case '"': return ScannedItem::Kind::string;
+    case '{': return ScannedItem::Kind::object;
+    case '[': return ScannedItem::Kind::array;
+    default: return ScannedItem::Kind::other;
+  }
+}
+
+template <ScanLists kLists>
+bool scan_record(std::string_view s, ScannedRecord& out) {
+  constexpr bool kItems = kLists == ScanLists::items;
   out.strings.clear();
   out.top_keys.clear();
+  out.items.clear();
+  out.escaped_keys = false;
   out.last_value_end = 0;
   if (s.size() >= UINT32_MAX) return false;
   std::array<Frame, kMaxDepth> stack;
@@ -184,7 +198,7 @@ bool scan_json_record(std::string_view s, ScannedRecord& out, ScanStrings string
   size_t i = skip_whitespace(s, 0);
   if (i >= s.size() || s[i] != '{') return false;
   out.open_brace = static_cast<uint32_t>(i);
-  stack[depth++] = Frame{static_cast<uint32_t>(i), true};
+  stack[depth++] = Frame{static_cast<uint32_t>(i), true, kNoItem};
   ++i;
   enum class State {
     object_start,
@@ -218,11 +232,21 @@ bool scan_json_record(std::string_view s, ScannedRecord& out, ScanStrings string
         uint8_t flags = 0;
         const size_t end = scan_string<false>(s, i, flags, nullptr);
         if (end == 0) return false;
+        const bool escaped = (flags & ScannedString::kEscaped) != 0;
+        if constexpr (kItems) {
+          ScannedItem& item = out.items.emplace_back();  // filled in place, as strings are
+          item.item_begin = static_cast<uint32_t>(i);
+          item.key_begin = static_cast<uint32_t>(i + 1);
+          item.key_end = static_cast<uint32_t>(end - 1);
+          item.container = top.open;
+          out.escaped_keys |= escaped;
+        }
         if (depth == 1) {
-          ScannedKey& key = out.top_keys.emplace_back();  // filled in place, as strings are
+          ScannedKey& key = out.top_keys.emplace_back();
           key.begin = static_cast<uint32_t>(i + 1);
           key.end = static_cast<uint32_t>(end - 1);
-          key.escaped = (flags & ScannedString::kEscaped) != 0;
+          key.escaped = escaped;
+          if constexpr (kItems) key.item = static_cast<uint32_t>(out.items.size() - 1);
         }
         i = skip_whitespace(s, end);
         if (i >= s.size() || s[i] != ':') return false;
@@ -233,10 +257,19 @@ bool scan_json_record(std::string_view s, ScannedRecord& out, ScanStrings string
       case State::value: {
         size_t end = 0;
         if (depth == 1) out.top_keys.back().value_begin = static_cast<uint32_t>(i);
-        if (c == '"' && strings == ScanStrings::no) {
-          uint8_t flags = 0;
-          end = scan_string<false>(s, i, flags, nullptr);
-        } else if (c == '"') {
+        ScannedItem* item = nullptr;
+        if constexpr (kItems) {
+          if (!top.object) {  // an element: its item starts here (a member's started at its key)
+            item = &out.items.emplace_back();
+            item->item_begin = static_cast<uint32_t>(i);
+            item->container = top.open;
+          } else {
+            item = &out.items.back();
+          }
+          item->value_begin = static_cast<uint32_t>(i);
+          item->kind = kind_of(c);
+        }
+        if (c == '"' && kLists == ScanLists::strings) {
           // Filled in place: the bits are written once, where they stay.
           ScannedString& string = out.strings.emplace_back();
           end = scan_string<true>(s, i, string.flags, &string.bits);
@@ -245,9 +278,14 @@ bool scan_json_record(std::string_view s, ScannedRecord& out, ScanStrings string
           string.begin = static_cast<uint32_t>(i);
           string.end = static_cast<uint32_t>(end);
           string.container = top.open;
+        } else if (c == '"') {
+          uint8_t flags = 0;
+          end = scan_string<false>(s, i, flags, nullptr);
+          if constexpr (kItems) item->escaped = (flags & ScannedString::kEscaped) != 0;
         } else if (c == '{' || c == '[') {
           if (depth == kMaxDepth) return false;
-          stack[depth++] = Frame{static_cast<uint32_t>(i), c == '{'};
+          const uint32_t own = kItems ? static_cast<uint32_t>(out.items.size() - 1) : kNoItem;
+          stack[depth++] = Frame{static_cast<uint32_t>(i), c == '{', own};
           state = c == '{' ? State::object_start : State::array_start;
           ++i;
           continue;
@@ -257,6 +295,10 @@ bool scan_json_record(std::string_view s, ScannedRecord& out, ScanStrings string
           end = scan_literal(s, i);
         }
         if (end == 0) return false;
+        if constexpr (kItems) {
+          item->value_end = static_cast<uint32_t>(end);
+          item->next = static_cast<uint32_t>(out.items.size());
+        }
         if (depth == 1)
           out.last_value_end = out.top_keys.back().value_end = static_cast<uint32_t>(end);
         i = end;
@@ -279,6 +321,13 @@ bool scan_json_record(std::string_view s, ScannedRecord& out, ScanStrings string
         break;
     }
     // `c` closes the innermost container.
+    if constexpr (kItems) {
+      if (top.item != kNoItem) {
+        ScannedItem& container = out.items[top.item];
+        container.value_end = static_cast<uint32_t>(i + 1);
+        container.next = static_cast<uint32_t>(out.items.size());
+      }
+    }
     --depth;
     ++i;
     if (depth == 0) {
@@ -288,6 +337,17 @@ bool scan_json_record(std::string_view s, ScannedRecord& out, ScanStrings string
     if (depth == 1) out.last_value_end = out.top_keys.back().value_end = static_cast<uint32_t>(i);
     state = State::after_value;
   }
+}
+
+}  // namespace
+
+bool scan_json_record(std::string_view s, ScannedRecord& out, ScanLists lists) {
+  switch (lists) {
+    case ScanLists::members: return scan_record<ScanLists::members>(s, out);
+    case ScanLists::strings: return scan_record<ScanLists::strings>(s, out);
+    case ScanLists::items: return scan_record<ScanLists::items>(s, out);
+  }
+  return false;
 }
 
 void decode_scanned_string(std::string_view quoted, std::string& out) {

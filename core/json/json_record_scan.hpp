@@ -1,5 +1,5 @@
-// One validating pass over a record that is a JSON object, listing its string values with
-// their spans: the redactor's fast path for rules that only look inside strings. It accepts a
+// One validating pass over a record that is a JSON object, listing its string values or all its
+// members and elements with their spans: the redactor's fast paths. It accepts a
 // subset of what simdjson's DOM parser accepts and answers "not sure" for everything else
 // (\u escapes, numbers near the limits of int64 or double, deep nesting, invalid input), so the
 // caller falls back to the DOM parser, which decides. fuzz/json_record_scan_fuzz.cpp checks
@@ -37,23 +37,44 @@ struct ScannedKey {
   bool escaped = false;
   uint32_t value_begin = 0;  // the value's first byte
   uint32_t value_end = 0;    // just past the value
+  uint32_t item = 0;         // its index in ScannedRecord::items (when listed)
+};
+
+// A member of an object or an element of an array, at any depth (the top-level object's members
+// included). Offsets are into the record.
+struct ScannedItem {
+  enum class Kind : uint8_t { string, object, array, other };
+  uint32_t item_begin = 0;  // the member's key quote, or the element's first byte
+  uint32_t key_begin = 0;   // the member's key without the quotes (an element: both 0)
+  uint32_t key_end = 0;
+  uint32_t value_begin = 0;  // the value's first byte
+  uint32_t value_end = 0;    // just past the value
+  uint32_t container = 0;    // the enclosing '{' or '['
+  uint32_t next = 0;         // the index of the first item after this one's contents
+  Kind kind = Kind::other;
+  bool escaped = false;  // a string value holding a backslash escape
 };
 
 struct ScannedRecord {
   std::vector<ScannedString> strings;  // in document order (when listed)
   std::vector<ScannedKey> top_keys;    // in document order, duplicates kept
-  uint32_t open_brace = 0;             // the top-level '{'
-  uint32_t close_brace = 0;            // the top-level '}'
-  uint32_t last_value_end = 0;         // just past the last top-level value (0: none)
+  // In document order, a container before its contents, whose items are the indices from its
+  // own plus one up to its `next`, stepping by each one's `next` (when listed).
+  std::vector<ScannedItem> items;
+  bool escaped_keys = false;    // some key, at any depth, holds an escape (when items are listed)
+  uint32_t open_brace = 0;      // the top-level '{'
+  uint32_t close_brace = 0;     // the top-level '}'
+  uint32_t last_value_end = 0;  // just past the last top-level value (0: none)
 };
 
-// Whether the scan lists the string values (`ScannedRecord::strings`) or only validates them.
-enum class ScanStrings : bool { no, yes };
+// What the scan lists besides the top-level members (always listed): nothing more, the string
+// values (`ScannedRecord::strings`), or every item (`ScannedRecord::items`).
+enum class ScanLists : uint8_t { members, strings, items };
 
 // True: `record` is a JSON object that simdjson's DOM parser accepts, described in `out`.
 // False: not sure (the record may still be valid); `out` is then unspecified.
 bool scan_json_record(std::string_view record, ScannedRecord& out,
-                      ScanStrings strings = ScanStrings::yes);
+                      ScanLists lists = ScanLists::strings);
 
 // The decoded text of a string whose only escapes are the two-character ones the scan
 // accepts (\" \\ \/ \b \f \n \r \t); `quoted` includes the quotes. Replaces `out`.

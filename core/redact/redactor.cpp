@@ -92,10 +92,12 @@ Redactor::Redactor(std::vector<RedactionRule> rules, Clock clock) : clock_(clock
   }
   bool strings_only = !rules_.empty();
   bool top_level_members = !rules_.empty();
+  bool no_patterns = !rules_.empty();
   for (const PreparedRule& prepared : rules_) {
     const RedactionRule& rule = prepared.rule;
     strings_only = strings_only && prepared.patterns && rule.every_string &&
                    prepared.paths.empty() && rule.consent_field.empty();
+    no_patterns = no_patterns && !prepared.patterns;
     top_level_members = top_level_members && !prepared.patterns && rule.mode != RedactMode::hmac &&
                         std::all_of(prepared.paths.begin(), prepared.paths.end(),
                                     [](const FieldPath& path) { return path.size() == 1; });
@@ -105,6 +107,7 @@ Redactor::Redactor(std::vector<RedactionRule> rules, Clock clock) : clock_(clock
   }
   fast_path_rules_ = strings_only        ? FastPath::strings
                      : top_level_members ? FastPath::members
+                     : no_patterns       ? FastPath::paths
                                          : FastPath::none;
   fast_path_ = fast_path_rules_;
 }
@@ -119,8 +122,11 @@ RedactOutcome Redactor::process(std::string_view record, const RecordOrigin& ori
   if (fast_path_ == FastPath::strings) {
     if (const std::optional<RedactOutcome> outcome = process_scanned(record, out)) return *outcome;
   }
-  if (fast_path_ == FastPath::members && scan_members(record)) {
+  if (fast_path_ == FastPath::members && scan_members(record, ScanLists::members)) {
     return apply_and_write(out);
+  }
+  if (fast_path_ == FastPath::paths && scan_members(record, ScanLists::items)) {
+    if (const std::optional<RedactOutcome> outcome = apply_scanned(out)) return *outcome;
   }
   if (!parse(record)) {
     // Valid JSON that is not an object (an array, a string) is not text: it could hide a
@@ -133,7 +139,11 @@ RedactOutcome Redactor::process(std::string_view record, const RecordOrigin& ori
 }
 
 RedactOutcome Redactor::apply_and_write(std::string& out) {
-  if (!apply_rules()) {
+  return write(apply_rules(), out);
+}
+
+RedactOutcome Redactor::write(bool applied, std::string& out) {
+  if (!applied) {
     out.append(record_);
     out.push_back('\n');
     return RedactOutcome::passed;
@@ -204,6 +214,7 @@ void Redactor::start_record(std::string_view record) {
   timestamp_json_.clear();
   rewritten_.clear();
   spans_scanned_ = false;
+  items_scanned_ = false;
 }
 
 Redactor::Edit* Redactor::find_edit(size_t value_begin) {
@@ -341,10 +352,17 @@ void Redactor::follow_path(const FieldPath& path, size_t step, simdjson::dom::el
 }
 
 void Redactor::apply_path(uint32_t rule, const FieldPath& path) {
-  auto redact = [&](simdjson::dom::element value, const Item& item, size_t container) {
-    redact_value(rule, value, item, container);
-  };
-  follow_top_level(path, redact);
+  if (items_scanned_) {
+    for (const Member& member : members_) {
+      if (member.key == path[0].key) redact_scanned(rule, path, 1, member.item);
+    }
+  } else {
+    auto redact = [&](simdjson::dom::element value, const Item& item, size_t container) {
+      redact_value(rule, item, container,
+                   [&] { return text_of(value, item.value_begin, item.value_end); });
+    };
+    follow_top_level(path, redact);
+  }
   if (path.size() != 1) return;  // appended members hold `true` or a string: nothing inside
   const std::string_view key = path[0].key;
   for (size_t i = 0; i < appended_.size();) {
@@ -363,9 +381,30 @@ void Redactor::apply_path(uint32_t rule, const FieldPath& path) {
   }
 }
 
+// follow_path's steps over the scanned items instead of the DOM and the bytes.
+void Redactor::redact_scanned(uint32_t rule, const FieldPath& path, size_t step, uint32_t index) {
+  const ScannedItem& item = scanned_.items[index];
+  if (step == path.size()) {
+    redact_value(rule, Item{item.item_begin, item.value_begin, item.value_end}, item.container,
+                 [&] { return text_of(item); });
+    return;
+  }
+  if (find_edit(item.value_begin) != nullptr) return;  // removed, or now a string or `true`
+  const PathSegment& segment = path[step];
+  if (item.kind != (segment.any_element ? ScannedItem::Kind::array : ScannedItem::Kind::object))
+    return;
+  for (uint32_t inner = index + 1; inner < item.next; inner = scanned_.items[inner].next) {
+    const ScannedItem& child = scanned_.items[inner];
+    if (segment.any_element ||
+        record_.substr(child.key_begin, child.key_end - child.key_begin) == segment.key)
+      redact_scanned(rule, path, step + 1, inner);
+  }
+}
+
 // A value a path rule selected: replaced, hashed or removed.
-void Redactor::redact_value(uint32_t rule, simdjson::dom::element value, const Item& item,
-                            size_t container) {
+template <class OriginalText>
+void Redactor::redact_value(uint32_t rule, const Item& item, size_t container,
+                            OriginalText&& original_text) {
   Edit* edit = find_edit(item.value_begin);
   if (edit != nullptr && edit->value.action == Action::remove) return;  // gone
   if (edit != nullptr && edit->value.rule == rule) return;              // listed twice in this rule
@@ -374,9 +413,8 @@ void Redactor::redact_value(uint32_t rule, simdjson::dom::element value, const I
     const std::string_view current = text_of(edit->value);
     edit->value = redacted_value(rule, current);
   } else {
-    const std::string_view current = rules_[rule].rule.mode == RedactMode::hmac
-                                         ? text_of(value, item.value_begin, item.value_end)
-                                         : std::string_view();
+    const std::string_view current =
+        rules_[rule].rule.mode == RedactMode::hmac ? original_text() : std::string_view();
     edits_.push_back(Edit{item.begin, item.value_begin, item.value_end, container,
                           redacted_value(rule, current)});
   }

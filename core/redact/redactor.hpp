@@ -112,11 +112,12 @@ class Redactor {
   };
   struct Member {                  // an original top-level member
     std::string_view key;          // unescaped (DOM)
-    simdjson::dom::element value;  // none (the members fast path never reads it)
+    simdjson::dom::element value;  // none on the fast paths (they never read it)
     bool original_is_true = false;
     size_t item_begin = 0;  // spans: by scan_top_level() once a rule applies, or scan_members()
     size_t value_begin = 0;
     size_t value_end = 0;
+    uint32_t item = 0;  // the paths fast path: its index in scanned_.items
   };
   struct Appended {  // a flag or redacted-at member that is not in the original bytes
     std::string_view key;
@@ -131,20 +132,27 @@ class Redactor {
 
   // Which fast path the rules allow. strings: every rule rewrites string values only (pattern
   // rules over every string without consent). members: every rule's fields are top-level keys,
-  // replaced or removed (no patterns, no hmac), with or without consent.
-  enum class FastPath : uint8_t { none, strings, members };
+  // replaced or removed (no patterns, no hmac), with or without consent. paths: no rule has
+  // patterns (any field paths, any mode, with or without consent).
+  enum class FastPath : uint8_t { none, strings, members, paths };
 
   bool parse(std::string_view record);
   // The strings fast path: one validating scan instead of the DOM; nothing when the scan is
   // unsure or the record needs the DOM path.
   std::optional<RedactOutcome> process_scanned(std::string_view record, std::string& out);
-  // The members fast path: fills members_ (and their spans) from one validating scan instead of
-  // the DOM; false when the scan is unsure or a top-level key is escaped.
-  bool scan_members(std::string_view record);
+  // The members and paths fast paths: fill members_ (and their spans) from one validating scan
+  // instead of the DOM, listing every item too for the paths; false when the scan is unsure or a
+  // key it must compare (a top-level one; with the items, any) is escaped.
+  bool scan_members(std::string_view record, ScanLists lists);
+  // The paths fast path: applies the rules to the scanned items; nothing when a rule needs the
+  // DOM after all (the hmac of an object or array: its minified text).
+  std::optional<RedactOutcome> apply_scanned(std::string& out);
   // Takes the top-level object's member count and brace and value offsets from scanned_.
   void use_scanned_layout();
   // Applies the rules to the parsed (or scanned) record and writes the result.
   RedactOutcome apply_and_write(std::string& out);
+  // Writes the record: as it was, or with the rules' changes when `applied`.
+  RedactOutcome write(bool applied, std::string& out);
   // Whether a top-level key of the scanned record is (or, escaped, may be) a rule's flag or
   // time field.
   bool scanned_keys_are_reserved() const;
@@ -163,8 +171,13 @@ class Redactor {
   void follow_path(const FieldPath& path, size_t step, simdjson::dom::element value,
                    const json_scan::Item& item, size_t container, Leaf& leaf);
   void apply_path(uint32_t rule, const FieldPath& path);
-  void redact_value(uint32_t rule, simdjson::dom::element value, const json_scan::Item& item,
-                    size_t container);
+  // follow_path over scanned_.items, from the item at `index` (selected by path[0, step)),
+  // redacting what the path selects for rule `rule`.
+  void redact_scanned(uint32_t rule, const FieldPath& path, size_t step, uint32_t index);
+  // `original_text()` gives the value's text for an hmac, when it is needed.
+  template <class OriginalText>
+  void redact_value(uint32_t rule, const json_scan::Item& item, size_t container,
+                    OriginalText&& original_text);
   bool apply_patterns(uint32_t rule);
   void scan_strings(uint32_t rule, simdjson::dom::element value, const json_scan::Item& item,
                     size_t container);
@@ -176,6 +189,8 @@ class Redactor {
   NewValue redacted_value(uint32_t rule, std::string_view current_text) const;
   std::string_view text_of(const NewValue& value) const;
   std::string_view text_of(simdjson::dom::element value, size_t begin, size_t end);
+  // The same for a scanned item; an object or array sets needs_dom_ (nothing is returned).
+  std::string_view text_of(const ScannedItem& item);
   void set_top_level(std::string_view key, const std::string* key_json, NewValue value);
   void splice(std::string& out);
   void plan_removals(size_t begin, size_t end);
@@ -203,9 +218,12 @@ class Redactor {
   std::vector<Member> members_;  // the DOM path's; empty on the fast path
   size_t top_members_ = 0;       // how many members the top-level object has
   bool spans_scanned_ = false;
-  size_t open_brace_ = 0;      // offset of the top-level '{'
-  size_t close_brace_ = 0;     // offset of the top-level '}'
-  size_t last_value_end_ = 0;  // end of the last original member's value (0: none)
+  bool items_scanned_ = false;           // the paths fast path: members_ have their scanned items
+  bool needs_dom_ = false;               // the paths fast path met what only the DOM path can do
+  std::vector<RuleAudit> audit_before_;  // audit_ before the paths fast path tried a record
+  size_t open_brace_ = 0;                // offset of the top-level '{'
+  size_t close_brace_ = 0;               // offset of the top-level '}'
+  size_t last_value_end_ = 0;            // end of the last original member's value (0: none)
   std::vector<Edit> edits_;
   std::vector<Appended> appended_;
   std::string timestamp_json_;     // "<time>" of the current record, empty until needed

@@ -9,6 +9,10 @@
 // lists each member's key and value span stands in for the DOM's members, and the rules then
 // run exactly as on the DOM path. Records the scan is unsure of, or with an escaped top-level
 // key (compared decoded), take the DOM path.
+// Other rules without patterns (nested paths, [*], hmac) follow their paths through a scan that
+// lists every member and element instead of the DOM. Records the scan is unsure of, with an
+// escaped key at any depth, or where an hmac covers an object or array (whose text is simdjson's
+// minified form) take the DOM path.
 #include <cstring>
 
 #include "core/redact/redactor.hpp"
@@ -28,16 +32,40 @@ bool Redactor::scanned_keys_are_reserved() const {
   return false;
 }
 
-// What a reader decodes from a scanned string that no rule has changed yet.
-std::string_view Redactor::scanned_text(const ScannedString& string) {
-  const std::string_view quoted = record_.substr(string.begin, string.end - string.begin);
-  if ((string.flags & ScannedString::kEscaped) == 0) return quoted.substr(1, quoted.size() - 2);
-  decode_scanned_string(quoted, decoded_);
-  return decoded_;
+namespace {
+
+// What a reader decodes from the scanned string `quoted` (quotes included), in `decoded` if it
+// holds an escape.
+std::string_view text_of_quoted(std::string_view quoted, bool escaped, std::string& decoded) {
+  if (!escaped) return quoted.substr(1, quoted.size() - 2);
+  decode_scanned_string(quoted, decoded);
+  return decoded;
 }
 
-bool Redactor::scan_members(std::string_view record) {
-  if (!scan_json_record(record, scanned_, ScanStrings::no)) return false;
+}  // namespace
+
+// What a reader decodes from a scanned string that no rule has changed yet.
+std::string_view Redactor::scanned_text(const ScannedString& string) {
+  return text_of_quoted(record_.substr(string.begin, string.end - string.begin),
+                        (string.flags & ScannedString::kEscaped) != 0, decoded_);
+}
+
+std::string_view Redactor::text_of(const ScannedItem& item) {
+  const std::string_view value =
+      record_.substr(item.value_begin, item.value_end - item.value_begin);
+  switch (item.kind) {
+    case ScannedItem::Kind::string: return text_of_quoted(value, item.escaped, decoded_);
+    case ScannedItem::Kind::other: return value;  // a number or literal as written, as the DOM's
+    case ScannedItem::Kind::object:
+    case ScannedItem::Kind::array: break;
+  }
+  needs_dom_ = true;
+  return {};
+}
+
+bool Redactor::scan_members(std::string_view record, ScanLists lists) {
+  if (!scan_json_record(record, scanned_, lists)) return false;
+  if (scanned_.escaped_keys) return false;  // compared unescaped: the DOM decodes them
   start_record(record);
   for (const ScannedKey& key : scanned_.top_keys) {
     if (key.escaped) return false;  // compared unescaped: the DOM decodes it
@@ -50,10 +78,23 @@ bool Redactor::scan_members(std::string_view record) {
     member.item_begin = key.begin - 1;  // the key's opening quote starts the member
     member.value_begin = key.value_begin;
     member.value_end = key.value_end;
+    member.item = key.item;
   }
   use_scanned_layout();
   spans_scanned_ = true;
+  items_scanned_ = lists == ScanLists::items;
   return true;
+}
+
+std::optional<RedactOutcome> Redactor::apply_scanned(std::string& out) {
+  audit_before_.assign(audit_.begin(), audit_.end());
+  needs_dom_ = false;
+  const bool applied = apply_rules();
+  if (needs_dom_) {
+    audit_.assign(audit_before_.begin(), audit_before_.end());  // the DOM path counts it again
+    return std::nullopt;
+  }
+  return write(applied, out);
 }
 
 void Redactor::use_scanned_layout() {
@@ -103,13 +144,7 @@ std::optional<RedactOutcome> Redactor::process_scanned(std::string_view record, 
     ++audit_[r].records;
     finish_rule(r);
   }
-  if (!applied) {
-    out.append(record);
-    out.push_back('\n');
-    return RedactOutcome::passed;
-  }
-  splice(out);
-  return RedactOutcome::redacted;
+  return write(applied, out);
 }
 
 }  // namespace ferry

@@ -31,10 +31,22 @@ struct ExpectedString {
   std::string text;  // decoded by simdjson
 };
 
+// What the scan should report for one member or element (ScanLists::items).
+struct ExpectedItem {
+  json_scan::Item spans;
+  size_t container = 0;
+  bool member = false;
+  std::string key;  // a member's, decoded by simdjson
+  ScannedItem::Kind kind = ScannedItem::Kind::other;
+  size_t next = 0;  // the index after its contents
+};
+
 // What simdjson makes of a record that is an object: its string values with their spans, its
-// top-level keys, its numbers' texts and its depth (the oracle for the scan's "not sure").
+// members and elements, its top-level keys, its numbers' texts and its depth (the oracle for the
+// scan's "not sure").
 struct Expected {
   std::vector<ExpectedString> strings;
+  std::vector<ExpectedItem> items;
   std::vector<std::string> top_keys;  // unescaped
   std::vector<json_scan::Item> top_members;
   std::vector<std::string> numbers;  // as written
@@ -42,33 +54,43 @@ struct Expected {
   size_t open_brace = 0, close_brace = 0, last_value_end = 0;
 };
 
+// `key`: the member's, or nullptr for an array element.
 void walk(std::string_view record, simdjson::dom::element value, const json_scan::Item& item,
-          size_t container, size_t depth, Expected& out) {
+          size_t container, size_t depth, const std::string_view* key, Expected& out) {
+  const size_t index = out.items.size();
+  ExpectedItem& expected_item = out.items.emplace_back();
+  expected_item.spans = item;
+  expected_item.container = container;
+  expected_item.member = key != nullptr;
+  if (key != nullptr) expected_item.key = std::string(*key);
   std::string_view text;
-  if (value.get_string().get(text) == simdjson::SUCCESS) {
-    out.strings.push_back(
-        ExpectedString{item.begin, item.value_begin, item.value_end, container, std::string(text)});
-    return;
-  }
   simdjson::dom::array array;
   simdjson::dom::object object;
-  if (value.get_array().get(array) == simdjson::SUCCESS) {
+  if (value.get_string().get(text) == simdjson::SUCCESS) {
+    out.items[index].kind = ScannedItem::Kind::string;
+    out.strings.push_back(
+        ExpectedString{item.begin, item.value_begin, item.value_end, container, std::string(text)});
+  } else if (value.get_array().get(array) == simdjson::SUCCESS) {
+    out.items[index].kind = ScannedItem::Kind::array;
     out.depth = std::max(out.depth, depth);
     auto element = array.begin();
     json_scan::for_each_item(record, item.value_begin, [&](const json_scan::Item& inner) {
-      walk(record, *element, inner, item.value_begin, depth + 1, out);
+      walk(record, *element, inner, item.value_begin, depth + 1, nullptr, out);
       ++element;
     });
   } else if (value.get_object().get(object) == simdjson::SUCCESS) {
+    out.items[index].kind = ScannedItem::Kind::object;
     out.depth = std::max(out.depth, depth);
     auto member = object.begin();
     json_scan::for_each_item(record, item.value_begin, [&](const json_scan::Item& inner) {
-      walk(record, member.value(), inner, item.value_begin, depth + 1, out);
+      const std::string_view inner_key = member.key();
+      walk(record, member.value(), inner, item.value_begin, depth + 1, &inner_key, out);
       ++member;
     });
   } else if (value.is_number()) {
     out.numbers.emplace_back(record.substr(item.value_begin, item.value_end - item.value_begin));
   }
+  out.items[index].next = out.items.size();
 }
 
 // Whether simdjson's DOM parser accepts `record` with an object at its root; fills `out`.
@@ -88,7 +110,8 @@ bool dom_object(simdjson::dom::parser& parser, std::string_view record, Expected
   auto member = object.begin();
   out.close_brace =
       json_scan::for_each_item(record, whole.value_begin, [&](const json_scan::Item& inner) {
-        walk(record, member.value(), inner, whole.value_begin, 2, out);
+        const std::string_view key = member.key();
+        walk(record, member.value(), inner, whole.value_begin, 2, &key, out);
         out.top_members.push_back(inner);
         out.last_value_end = inner.value_end;
         ++member;
@@ -162,7 +185,7 @@ void expect_matches_dom(std::string_view record, const ScannedRecord& scan,
   }
   // Without the string list: the same verdict and members.
   ScannedRecord members;
-  ASSERT_TRUE(scan_json_record(record, members, ScanStrings::no));
+  ASSERT_TRUE(scan_json_record(record, members, ScanLists::members));
   EXPECT_TRUE(members.strings.empty());
   ASSERT_EQ(members.top_keys.size(), scan.top_keys.size());
   for (size_t i = 0; i < members.top_keys.size(); ++i) {
@@ -171,6 +194,45 @@ void expect_matches_dom(std::string_view record, const ScannedRecord& scan,
     EXPECT_EQ(members.top_keys[i].escaped, scan.top_keys[i].escaped);
     EXPECT_EQ(members.top_keys[i].value_begin, scan.top_keys[i].value_begin);
     EXPECT_EQ(members.top_keys[i].value_end, scan.top_keys[i].value_end);
+  }
+  // With every item: each member and element, in the DOM's order, a container before its
+  // contents.
+  ScannedRecord items;
+  ASSERT_TRUE(scan_json_record(record, items, ScanLists::items));
+  EXPECT_TRUE(items.strings.empty());
+  ASSERT_EQ(items.items.size(), expected.items.size());
+  bool escaped_keys = false;
+  for (size_t i = 0; i < items.items.size(); ++i) {
+    const ScannedItem& got = items.items[i];
+    const ExpectedItem& want = expected.items[i];
+    SCOPED_TRACE(cat("item ", i));
+    EXPECT_EQ(got.item_begin, want.spans.begin);
+    EXPECT_EQ(got.value_begin, want.spans.value_begin);
+    EXPECT_EQ(got.value_end, want.spans.value_end);
+    EXPECT_EQ(got.container, want.container);
+    EXPECT_EQ(got.next, want.next);
+    EXPECT_EQ(got.kind, want.kind);
+    const std::string_view value = record.substr(got.value_begin, got.value_end - got.value_begin);
+    EXPECT_EQ(got.escaped,
+              got.kind == ScannedItem::Kind::string && value.find('\\') != std::string_view::npos);
+    if (!want.member) {
+      EXPECT_EQ(got.key_begin, 0u);
+      EXPECT_EQ(got.key_end, 0u);
+      continue;
+    }
+    ASSERT_EQ(got.key_begin, got.item_begin + 1);
+    const std::string_view raw = record.substr(got.key_begin, got.key_end - got.key_begin);
+    escaped_keys |= raw.find('\\') != std::string_view::npos;
+    std::string key;
+    decode_scanned_string(record.substr(got.item_begin, raw.size() + 2), key);
+    EXPECT_EQ(key, want.key);
+  }
+  EXPECT_EQ(items.escaped_keys, escaped_keys);
+  ASSERT_EQ(items.top_keys.size(), scan.top_keys.size());
+  for (const ScannedKey& key : items.top_keys) {
+    ASSERT_LT(key.item, items.items.size());
+    EXPECT_EQ(items.items[key.item].key_begin, key.begin);
+    EXPECT_EQ(items.items[key.item].container, items.open_brace);
   }
   EXPECT_EQ(scan.open_brace, expected.open_brace);
   EXPECT_EQ(scan.close_brace, expected.close_brace);

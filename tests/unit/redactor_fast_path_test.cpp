@@ -108,6 +108,43 @@ std::vector<RuleSet> rule_sets() {
   after_removal.fields = {"k0", "k1", "k\n"};
   after_removal.flag_field = "k2";
   sets.push_back({"removal then replacement", {removal, after_removal}});
+
+  // Rules without patterns on nested paths (the paths fast path): records hold objects and
+  // arrays under k0..k3 at any depth; an hmac of an object or array, and an escaped key
+  // anywhere, send a record to the DOM.
+  RedactionRule nested;
+  nested.consent_field = "k3";
+  nested.fields = {"k0.k1", "k2[*].k0", "k1[*][*]", "k0.k0.k2"};
+  nested.flag_field = "flagged";
+  RedactionRule hashed;
+  hashed.fields = {"k1", "k0.k2", "k3[*]", "k0.k1"};
+  hashed.mode = RedactMode::hmac;
+  hashed.hmac_key = kKey;
+  hashed.redacted_at_field = "at";
+  RedactionRule dropped;
+  // Into values an earlier rule replaced: they select nothing.
+  dropped.fields = {"k2.k1", "k0[*]", "k0.k1.k2", "k2[*].k0[*]", "k2", "k1.k0"};
+  dropped.mode = RedactMode::remove;
+  sets.push_back({"nested paths, hmac and removal", {nested, hashed, dropped}});
+  RedactionRule leaves;
+  leaves.fields = {"k0.k0", "k1.k1.k1", "k2[*]", "k3"};
+  leaves.mode = RedactMode::hmac;
+  leaves.hmac_key = kKey;
+  leaves.flag_field = "k2";  // the records' own key: set after the hashes
+  sets.push_back({"hmac of nested values", {leaves}});
+
+  // The Wickr bot's fields: message text replaced, people hashed, the attachment's id removed.
+  RedactionRule content;
+  content.fields = {"message", "edit.text", "file.localfilename"};
+  content.flag_field = "data_redacted";
+  RedactionRule people;
+  people.fields = {"sender", "receiver", "file.uploadedbyuser", "members[*]"};
+  people.mode = RedactMode::hmac;
+  people.hmac_key = kKey;
+  RedactionRule guid;
+  guid.fields = {"file.guid"};
+  guid.mode = RedactMode::remove;
+  sets.push_back({"wickr fields", {content, people, guid}});
   return sets;
 }
 
@@ -284,6 +321,22 @@ TEST(RedactorFastPath, TheRecordMixIsMostlyScannable) {
   // Every Wickr line is.
   for (size_t i = 0; i < 5 && i < all.size(); ++i) {
     EXPECT_TRUE(scan_json_record(all[i].bytes, scan)) << all[i].bytes;
+  }
+}
+
+// The paths fast path takes records whose keys hold no escape: a good share of the mix, and every
+// Wickr line.
+TEST(RedactorFastPath, TheRecordMixHasItemsToFollow) {
+  ScannedRecord scan;
+  size_t followed = 0;
+  const std::vector<TestRecord> all = records();
+  for (const TestRecord& record : all) {
+    followed += scan_json_record(record.bytes, scan, ScanLists::items) && !scan.escaped_keys;
+  }
+  EXPECT_GT(followed, all.size() / 5) << followed << " of " << all.size();
+  for (size_t i = 0; i < 5 && i < all.size(); ++i) {
+    EXPECT_TRUE(scan_json_record(all[i].bytes, scan, ScanLists::items)) << all[i].bytes;
+    EXPECT_FALSE(scan.escaped_keys) << all[i].bytes;
   }
 }
 
