@@ -8,8 +8,9 @@
 #include <string>
 #include <vector>
 
-#include "core/tail/file_identity.hpp"
+#include "core/batch/input_buffer.hpp"
 #include "core/redact/redaction_rule.hpp"
+#include "core/tail/file_identity.hpp"
 
 namespace ferry {
 
@@ -48,7 +49,7 @@ struct Batch {
   uint32_t flow = 0;
   uint64_t sequence = 0;             // per flow, dense from 0: the shipper restores this order
   uint64_t first_record_millis = 0;  // steady clock, when the first record was added
-  std::string input;
+  InputBuffer input;                 // each record followed by '\n', as NDJSON
   std::vector<RecordRef> records;
   std::vector<SourcePosition> positions;
   // A zstd frame of the processed NDJSON; for a stream flow, that NDJSON itself, uncompressed,

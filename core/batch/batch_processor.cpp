@@ -38,7 +38,7 @@ void BatchProcessor::process(Batch& batch, int64_t now_unix_millis) {
         batch.record_ends.push_back(ref.begin + ref.length + 1);
       }
     }
-    finish(state, batch.input, batch);
+    finish(state, batch.input.view(), batch);
     return;
   }
   scratch_.clear();
@@ -60,7 +60,7 @@ void BatchProcessor::process(Batch& batch, int64_t now_unix_millis) {
   finish(state, scratch_, batch);
 }
 
-void BatchProcessor::finish(FlowState& state, std::string& ndjson, Batch& batch) {
+void BatchProcessor::finish(FlowState& state, std::string_view ndjson, Batch& batch) {
   if (!state.keep_records) {
     state.compressor.compress_frame(ndjson, batch.frame);
     return;

@@ -28,7 +28,7 @@ class BatchProcessor {
  private:
   struct FlowState;
   // The processed NDJSON `ndjson` becomes the batch's frame: compressed, or kept as it is.
-  static void finish(FlowState& state, std::string& ndjson, Batch& batch);
+  static void finish(FlowState& state, std::string_view ndjson, Batch& batch);
 
   struct FlowState {
     explicit FlowState(const FlowProcessing& flow)

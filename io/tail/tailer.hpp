@@ -79,10 +79,15 @@ struct TailFlow {
   size_t batch_bytes = 1 << 20;
 };
 
+// A read straight into a batch is cut to what cannot outgrow max_record_bytes; shorter than this
+// (or than read_bytes), it goes through a read buffer instead.
+inline constexpr uint64_t kMinDirectReadBytes = 64 * 1024;
+
 struct TailerOptions {
   bool once = false;                      // read what the files hold at start, then end
   size_t read_bytes = 1 << 20;            // one io_uring read
   size_t reads_in_flight = 8;             // read buffers (bounded memory)
+  bool direct_reads = true;               // into batches where they can (false: read buffers)
   uint64_t rescan_millis = 10000;         // safety net behind inotify: list directories, stat files
   uint64_t stat_poll_millis = 0;          // >0: also stat every tracked file this often (NFS, EFS)
   uint64_t detached_grace_millis = 5000;  // keep a rotated-away file open this long after EOF
@@ -93,8 +98,10 @@ struct TailerStats {
   uint64_t bytes_read = 0;
   uint64_t records = 0;
   uint64_t batches = 0;
-  uint64_t overflows = 0;  // inotify queue overflows, each followed by a full rescan
-  uint64_t reopened = 0;   // idle files closed for the descriptor cap and opened again
+  uint64_t overflows = 0;              // inotify queue overflows, each followed by a full rescan
+  uint64_t reopened = 0;               // idle files closed for the descriptor cap and opened again
+  uint64_t reads_into_batches = 0;     // reads that landed straight in a batch ...
+  uint64_t reads_through_buffers = 0;  // ... and through a read buffer
 };
 
 class Tailer {
@@ -180,7 +187,11 @@ class Tailer {
   // tailer_reads.cpp: reads and framing.
   void pump_reads();
   void handle_read(uint64_t file_id, int result);
-  void consume_read(TrackedFile& file, int result, const char* data);
+  // Where a read of `file` lands in `batch` when it can land there, its length cut to fit;
+  // null when it goes through a read buffer.
+  char* direct_destination(TrackedFile& file, Batch& batch, uint64_t& length);
+  // `data`: the read's bytes, in a read buffer or (direct) in the flow's open batch.
+  void consume_read(TrackedFile& file, int result, const char* data, bool direct);
   size_t source_index(Batch& batch, const TrackedFile& file);
   void add_record(TrackedFile& file, Batch& batch, size_t source, std::string_view record,
                   uint64_t offset, bool piece);
@@ -241,7 +252,9 @@ class Tailer {
   std::vector<FileEvent> events_;
   std::vector<std::optional<RegexMatcher>> start_patterns_;   // per flow: multiLineStartPattern
   std::vector<std::optional<RegexMatcher>> footer_patterns_;  // per flow: fileFooterPattern
-  std::vector<RateLimit> truncation_warnings_;                // per flow: lines cut
+  // Per flow: its reads land straight in its batch (no multiLineStartPattern), one at a time.
+  std::vector<bool> direct_flows_;
+  std::vector<RateLimit> truncation_warnings_;  // per flow: lines cut
   uint64_t control_value_ = 0;
 
   std::map<uint64_t, std::unique_ptr<TrackedFile>> files_;        // by file id

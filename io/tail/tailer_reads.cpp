@@ -23,36 +23,72 @@ void Tailer::pump_reads() {
   auto start = files_.upper_bound(last_served_id_);
   const size_t count = files_.size();
   for (size_t visited = 0; visited < count; ++visited, ++start) {
-    if (free_buffers_.empty()) return;
     if (start == files_.end()) start = files_.begin();
     TrackedFile& file = *start->second;
     if (file.in_flight || !file.readable || file.done || file.copy_of != 0) continue;
     if (paused(file.flow)) continue;  // held, ending, or its destination failed
-    const Batch* batch = current_batch(file.flow);
+    // A flow whose reads land in its batch reads one file at a time: the next read lands where
+    // the records of this one end.
+    if (direct_flows_[file.flow] && flow_reads_in_flight_[file.flow] > 0) continue;
+    Batch* batch = current_batch(file.flow);
     if (batch == nullptr) continue;  // pool empty: backpressure
     // Reads in flight land in this batch too: together they stay within twice the batch size,
     // so a pooled batch's buffer never grows past what it reserved.
     const uint64_t committed = batch->input.size() + flow_bytes_in_flight_[file.flow];
     const size_t batch_bytes = flows_[file.flow].batch_bytes;
     if (committed >= batch_bytes) continue;  // full: dispatched once its reads land
-    if (!ensure_open(file)) continue;        // gone meanwhile (forgotten on the next event or poll)
+    if (!direct_flows_[file.flow] && free_buffers_.empty()) continue;
+    if (!ensure_open(file)) continue;  // gone meanwhile (forgotten on the next event or poll)
     if (file.settle_until != 0 && !settled(file)) continue;
     uint64_t length = std::min<uint64_t>(options_.read_bytes, 2 * batch_bytes - committed);
     if (options_.once) length = std::min(length, file.target - file.framer.next_offset());
     FERRY_ASSERT(length > 0);
-    file.buffer = std::move(free_buffers_.back());
-    free_buffers_.pop_back();
+    char* destination = direct_destination(file, *batch, length);
+    if (destination == nullptr) {
+      if (free_buffers_.empty()) continue;
+      file.buffer = std::move(free_buffers_.back());
+      free_buffers_.pop_back();
+      destination = file.buffer.get();
+      ++stats_.reads_through_buffers;
+    } else {
+      ++stats_.reads_into_batches;
+    }
     file.in_flight = true;
     file.modified_since_submit = false;
     file.read_offset = file.framer.next_offset();
     file.read_length = static_cast<unsigned>(length);
-    ring_.prep_read(file.fd.get(), file.buffer.get(), file.read_length, file.read_offset,
+    ring_.prep_read(file.fd.get(), destination, file.read_length, file.read_offset,
                     read_tag(file.id));
     ++reads_in_flight_;
     ++flow_reads_in_flight_[file.flow];
     flow_bytes_in_flight_[file.flow] += file.read_length;
     last_served_id_ = file.id;
   }
+}
+
+// A read lands in the batch when its flow joins no lines (multiLineStartPattern copies them)
+// and it can be cut short enough that no line in it outgrows max_record_bytes: then no record
+// is longer than the bytes it was read from (plus the file's partial line, for which room is
+// left in front), so appending the records in place, or moving them down over the lines that
+// are dropped, never overtakes the bytes still to be framed. Null: through a read buffer.
+char* Tailer::direct_destination(TrackedFile& file, Batch& batch, uint64_t& length) {
+  if (!direct_flows_[file.flow]) return nullptr;
+  FERRY_ASSERT(flow_reads_in_flight_[file.flow] == 0);
+  const uint64_t pending = file.framer.pending_bytes();
+  const uint64_t max = flows_[file.flow].max_record_bytes;
+  FERRY_ASSERT(pending <= max);
+  // Within what the batch reserved (it grows only for a partial line that does not fit).
+  const uint64_t reserved =
+      std::max<uint64_t>(batch.input.capacity(), 2 * flows_[file.flow].batch_bytes);
+  const uint64_t room =
+      reserved > batch.input.size() + pending ? reserved - batch.input.size() - pending : 0;
+  const uint64_t fits = std::min({length, max - pending, room});
+  if (fits < std::min<uint64_t>(length, kMinDirectReadBytes)) return nullptr;
+  length = fits;
+  batch.input.reserve(batch.input.size() + pending + length);  // no read is in flight into it
+  file.direct_at = batch.input.size();
+  file.direct_pending = pending;
+  return batch.input.spare() + pending;
 }
 
 void Tailer::handle_read(uint64_t file_id, int result) {
@@ -68,8 +104,16 @@ void Tailer::handle_read(uint64_t file_id, int result) {
   flow_bytes_in_flight_[file.flow] -= file.read_length;
   std::unique_ptr<char[]> buffer = std::move(file.buffer);
   const uint32_t flow = file.flow;
-  consume_read(file, result, buffer.get());  // may forget the file
-  free_buffers_.push_back(std::move(buffer));
+  if (buffer) {
+    consume_read(file, result, buffer.get(), false);  // may forget the file
+    free_buffers_.push_back(std::move(buffer));
+  } else {
+    // Landed in the batch, behind its records and the room left for the partial line.
+    Batch& batch = *open_batches_[flow];
+    FERRY_ASSERT(batch.input.size() == file.direct_at &&
+                 file.framer.pending_bytes() == file.direct_pending);
+    consume_read(file, result, batch.input.spare() + file.direct_pending, true);
+  }
   // A full batch may have been waiting for this read to land.
   const auto& batch = open_batches_[flow];
   if (batch && batch->input.size() >= flows_[flow].batch_bytes) dispatch(flow);
@@ -188,7 +232,7 @@ void Tailer::set_position(Batch& batch, size_t source, const TrackedFile& file) 
   position.end_offset = file.joining ? file.joined_offset : file.framer.committed_offset();
 }
 
-void Tailer::consume_read(TrackedFile& file, int result, const char* data) {
+void Tailer::consume_read(TrackedFile& file, int result, const char* data, bool direct) {
   const uint64_t now = steady_millis();
   if (result < 0) {
     if (result == -EINTR || result == -EAGAIN) {
@@ -226,9 +270,13 @@ void Tailer::consume_read(TrackedFile& file, int result, const char* data) {
   }
 
   const size_t source = source_index(*batch, file);
+  // Read into the batch: where the bytes landed, as an index (a copy read leaves it unused).
+  const size_t landed = direct ? static_cast<size_t>(data - batch->input.data()) : 0;
   file.framer.feed(std::string_view(data, bytes), [&](std::string_view record, uint64_t offset,
                                                       uint64_t end_offset) {
     add_record(file, *batch, source, record, offset, end_offset == offset + record.size());
+    // The records appended never reach past the bytes framed so far.
+    FERRY_ASSERT(!direct || batch->input.size() <= landed + (end_offset - file.read_offset));
   });
   set_position(*batch, source, file);
 

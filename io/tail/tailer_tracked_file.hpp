@@ -45,7 +45,9 @@ struct Tailer::TrackedFile {
   uint64_t idle_since = 0;
   uint64_t last_poll = 0;    // detached files get no events: their size is polled
   uint64_t last_active = 0;  // steady millis of the last read: the least recent is closed first
-  std::unique_ptr<char[]> buffer;
+  std::unique_ptr<char[]> buffer;  // the read buffer in flight; null: into the batch (direct)
+  size_t direct_at = 0;            // direct: the batch's size when the read was submitted ...
+  size_t direct_pending = 0;       // ... and the partial line it left room for
   uint64_t read_offset = 0;
   unsigned read_length = 0;
 

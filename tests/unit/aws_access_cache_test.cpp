@@ -13,6 +13,7 @@
 #include <string>
 
 #include "agent/config/config.hpp"
+#include "tests/support/test_directory.hpp"
 
 namespace ferry {
 namespace {
@@ -27,10 +28,7 @@ constexpr const char* kCloudWatch = "CloudWatch";
 class AwsAccessCacheTest : public ::testing::Test {
  protected:
   void SetUp() override {
-    home_ = fs::temp_directory_path() /
-            ("ferry-aws-access-" + std::to_string(::getpid()) + "-" +
-             ::testing::UnitTest::GetInstance()->current_test_info()->name());
-    fs::remove_all(home_);
+    home_ = fresh_test_directory("ferry-aws-access");
     fs::create_directories(home_ / ".aws");
     for (const char* name :
          {"AWS_ACCESS_KEY_ID", "AWS_SECRET_ACCESS_KEY", "AWS_SESSION_TOKEN",

@@ -8,6 +8,8 @@
 #include <filesystem>
 #include <fstream>
 
+#include "tests/support/test_directory.hpp"
+
 namespace ferry {
 namespace {
 
@@ -16,10 +18,7 @@ namespace fs = std::filesystem;
 class CheckpointStoreTest : public ::testing::Test {
  protected:
   void SetUp() override {
-    dir_ = fs::temp_directory_path() /
-           ("ferry-store-" + std::to_string(::getpid()) + "-" +
-            ::testing::UnitTest::GetInstance()->current_test_info()->name());
-    fs::remove_all(dir_);
+    dir_ = fresh_test_directory("ferry-store");
     path_ = (dir_ / "state" / "checkpoints").string();
   }
   void TearDown() override { fs::remove_all(dir_); }

@@ -1,6 +1,6 @@
-// log.file: the rollover plan and trigger (core/observe/log_rotation.*, log4j 1.2's RollingFileAppender
-// as the Kinesis Agent configures it), the file on disk (io/log_file.*) and the writer thread
-// that takes the logger's lines (io/log_file_writer.*).
+// log.file: the rollover plan and trigger (core/observe/log_rotation.*, log4j 1.2's
+// RollingFileAppender as the Kinesis Agent configures it), the file on disk (io/log_file.*) and the
+// writer thread that takes the logger's lines (io/log_file_writer.*).
 #include "io/log_file.hpp"
 
 #include <gtest/gtest.h>
@@ -19,6 +19,7 @@
 #include "core/observe/log.hpp"
 #include "core/observe/log_rotation.hpp"
 #include "io/log_file_writer.hpp"
+#include "tests/support/test_directory.hpp"
 
 namespace ferry {
 namespace {
@@ -88,11 +89,7 @@ TEST(LogRotation, CountsWhatTheFileHeldAtOpen) {
 class LogFileTest : public ::testing::Test {
  protected:
   void SetUp() override {
-    dir_ = fs::temp_directory_path() /
-           ("ferry-log-file-" + std::to_string(::getpid()) + "-" +
-            ::testing::UnitTest::GetInstance()->current_test_info()->name());
-    fs::remove_all(dir_);
-    fs::create_directories(dir_);
+    dir_ = fresh_test_directory("ferry-log-file");
     path_ = (dir_ / "aws-kinesis-agent.log").string();
   }
   void TearDown() override {

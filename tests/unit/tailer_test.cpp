@@ -18,6 +18,7 @@
 
 #include "io/tail/file_probe.hpp"
 #include "io/unique_fd.hpp"
+#include "tests/support/test_directory.hpp"
 
 namespace ferry {
 namespace {
@@ -26,13 +27,7 @@ namespace fs = std::filesystem;
 
 class TailerTest : public ::testing::Test {
  protected:
-  void SetUp() override {
-    dir_ = fs::temp_directory_path() /
-           ("ferry-tailer-" + std::to_string(::getpid()) + "-" +
-            ::testing::UnitTest::GetInstance()->current_test_info()->name());
-    fs::remove_all(dir_);
-    fs::create_directories(dir_);
-  }
+  void SetUp() override { dir_ = fresh_test_directory("ferry-tailer"); }
   void TearDown() override { fs::remove_all(dir_); }
 
   std::string path(const std::string& name) const { return (dir_ / name).string(); }
@@ -58,7 +53,8 @@ class TailerTest : public ::testing::Test {
         seen.ended_flows.insert(b.flow);
         continue;
       }
-      for (const auto& r : b.records) seen.records.emplace_back(b.input.substr(r.begin, r.length));
+      for (const auto& r : b.records)
+        seen.records.emplace_back(b.input.view().substr(r.begin, r.length));
       for (const auto& p : b.positions) seen.end_offsets[p.path] = p.end_offset;
       pool.release(std::move(*batch));
     }
