@@ -10,6 +10,7 @@
 
 #include "core/assert.hpp"
 #include "core/aws/aws_endpoint.hpp"
+#include "core/aws/s3_payload_signing.hpp"
 #include "core/aws/s3_redirect.hpp"
 #include "core/backoff.hpp"
 #include "core/crc32c.hpp"
@@ -222,8 +223,8 @@ int S3Client::backoff_millis(int attempt) {
   return static_cast<int>(full_jitter(cap, jitter_));
 }
 
-S3Client::Attempt S3Client::attempt_once(const Call& call, const std::string& payload_hash,
-                                         int attempt, const S3Target* redirected) {
+S3Client::Attempt S3Client::attempt_once(const Call& call, std::string& payload_sha256, int attempt,
+                                         const S3Target* redirected) {
   Attempt result;
   S3Failure& failure = result.failure;
   failure.operation = std::string(call.operation);
@@ -250,7 +251,13 @@ S3Client::Attempt S3Client::attempt_once(const Call& call, const std::string& pa
   signable.headers.push_back({"host", t.host});
   if (!call.content_type.empty()) signable.headers.push_back({"content-type", call.content_type});
   signable.headers.insert(signable.headers.end(), call.headers.begin(), call.headers.end());
-  signable.payload_sha256_hex = payload_hash;
+  if (s3_payload_may_be_unsigned(t.url, call.headers, call.body.size())) {
+    signable.payload_sha256_hex = kUnsignedPayload;
+  } else {
+    // Hashed once: a part can be hundreds of MB and every attempt signs the same payload.
+    if (payload_sha256.empty()) payload_sha256 = sha256_hex(byte_span(call.body));
+    signable.payload_sha256_hex = payload_sha256;
+  }
   const auto local = std::chrono::floor<std::chrono::seconds>(std::chrono::system_clock::now());
   result.local_time = local.time_since_epoch().count();
   const auto now = local + std::chrono::seconds(options_.clock_offset->seconds.load());
@@ -349,14 +356,13 @@ void S3Client::adopt_server_clock(int64_t offset_seconds) {
 }
 
 Result<HttpResponse> S3Client::execute(const Call& call) {
-  // Hashed once: a part can be hundreds of MB and every attempt signs the same payload.
-  const std::string payload_hash = sha256_hex(byte_span(call.body));
+  std::string payload_sha256;  // when an attempt needs it (core/aws/s3_payload_signing.hpp)
   bool refreshed_credentials = false;
   bool corrected_clock = false;
   std::optional<S3Target> redirected;  // a 307 is followed once per request
   for (int attempt = 1;; ++attempt) {
     Attempt outcome =
-        attempt_once(call, payload_hash, attempt, redirected ? &*redirected : nullptr);
+        attempt_once(call, payload_sha256, attempt, redirected ? &*redirected : nullptr);
     if (outcome.response) return std::move(*outcome.response);
     S3Failure& failure = outcome.failure;
     failure.attempts = attempt;

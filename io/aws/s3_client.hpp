@@ -13,10 +13,10 @@
 #include <string_view>
 #include <vector>
 
-#include "core/result.hpp"
 #include "core/aws/s3_object_options.hpp"
 #include "core/aws/s3_xml.hpp"  // CompletedPart, ListedPart
 #include "core/aws/sigv4.hpp"   // AwsCredentials
+#include "core/result.hpp"
 #include "io/aws/http_client.hpp"
 
 namespace ferry {
@@ -144,7 +144,9 @@ class S3Client {
 
   Result<HttpResponse> execute(const Call& call);
   // `redirected`: the target a 307 named for this request (nullptr: the endpoint's own).
-  Attempt attempt_once(const Call& call, const std::string& payload_hash, int attempt,
+  // `payload_sha256`: the body's hash once an attempt computed it (empty: not yet); a body sent
+  // over HTTPS with its own checksum is signed unhashed (core/aws/s3_payload_signing.hpp).
+  Attempt attempt_once(const Call& call, std::string& payload_sha256, int attempt,
                        const S3Target* redirected);
   int backoff_millis(int attempt);
   // Sets the run's clock offset (S3's time minus this host's), logging a change once.

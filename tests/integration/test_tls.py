@@ -4,11 +4,15 @@ The test makes its own CA and a server certificate for IP 127.0.0.1 with the ope
 s3rver serves HTTPS with it. ferry, with the system's CAs only, refuses the server and says how to
 trust it; with s3.caBundle naming the CA it ships every record (checked with awscli trusting the
 same CA); a CA that did not sign the server, or a host name the certificate does not name, are
-refused; a caBundle that cannot be read is a configuration error.
+refused; a caBundle that cannot be read is a configuration error. Over HTTPS a part carries its
+CRC32C and is signed as UNSIGNED-PAYLOAD (no SHA-256 pass); over plain HTTP it is signed with its
+SHA-256 (seen by bench-e2e's null S3 stub, which records how each body was signed).
 """
+import json
 import os
 import shutil
 import subprocess
+import sys
 import tempfile
 import unittest
 
@@ -54,6 +58,7 @@ class Tls(unittest.TestCase):
             cls.ca = make_ca(cls.tmp, "ca")
             cls.other_ca = make_ca(cls.tmp, "other-ca")
             key, cert = make_server_cert(cls.tmp, "ca")
+            cls.server_key, cls.server_cert = key, cert
             cls.s3 = harness.S3rver(tls=(key, cert, cls.ca)).__enter__()
         except BaseException:
             cls._tmp.cleanup()
@@ -80,6 +85,35 @@ class Tls(unittest.TestCase):
         result = harness.run_ferry(cfg, "--once", timeout=120)
         self.assertEqual(result.returncode, expect, result.describe())
         return result
+
+    def payload_hashes(self, scheme):
+        """Ships the records to the null S3 stub over `scheme`; how its PUTs were signed."""
+        port = harness.free_port()
+        stats = os.path.join(self.dir, f"null-s3-{scheme}.json")
+        stub = [sys.executable, os.path.join(harness.SOURCE_DIR, "tools", "bench-e2e"),
+                "--serve-null-s3", str(port), stats]
+        if scheme == "https":
+            stub += [self.server_cert, self.server_key]
+        proc = subprocess.Popen(stub, start_new_session=True)
+        try:
+            self.assertTrue(harness.wait_for_port(port, proc), "the null S3 stub did not start")
+            # Its own checkpoint (in a directory of its own): both runs ship the records.
+            cfg = harness.base_config(tempfile.mkdtemp(dir=self.dir, prefix=scheme + "-"),
+                                      f"{scheme}://127.0.0.1:{port}")
+            cfg["s3.caBundle"] = self.ca
+            cfg["flows"].append(harness.s3_flow("tls", self.source, self.prefix))
+            self.once(cfg, expect=0)
+        finally:
+            harness.stop_process_group(proc)
+        with open(stats) as f:
+            return json.load(f)["payload_hashes"]
+
+    def test_parts_over_https_carry_their_crc32c_unhashed_and_over_http_their_sha256(self):
+        over_https = self.payload_hashes("https")
+        self.assertEqual(list(over_https), ["UNSIGNED-PAYLOAD + crc32c"], over_https)
+        self.assertGreaterEqual(over_https["UNSIGNED-PAYLOAD + crc32c"], 1)
+        over_http = self.payload_hashes("http")
+        self.assertEqual(list(over_http), ["sha256 + crc32c"], over_http)
 
     def test_the_system_cas_do_not_trust_a_private_ca(self):
         result = self.once(self.config(), expect=1)
