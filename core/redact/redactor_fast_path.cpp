@@ -126,15 +126,15 @@ std::optional<RedactOutcome> Redactor::process_scanned(std::string_view record, 
         continue;
       }
       uint8_t possible = PatternSet::kAnyBuiltin;
-      if (builtins_only) {
-        if ((string.flags & ScannedString::kPatternStart) == 0) continue;
-        if ((string.flags & ScannedString::kBitsComplete) != 0) {
-          // The scan saw every byte of the text: narrow the built-ins without looking again.
-          possible = possible_builtins(scanned_text(string), string.bits, kAllBuiltins);
-          if (possible == 0) continue;
-        }
+      if (builtins_only && (string.flags & ScannedString::kPatternStart) == 0) continue;
+      // Decoded once (an escaped string into decoded_), for the narrowing and the rewrite.
+      const std::string_view text = scanned_text(string);
+      if (builtins_only && (string.flags & ScannedString::kBitsComplete) != 0) {
+        // The scan saw every byte of the text: narrow the built-ins without looking again.
+        possible = possible_builtins(text, string.bits, kAllBuiltins);
+        if (possible == 0) continue;
       }
-      if (rewrite(r, scanned_text(string), rewritten, possible)) {
+      if (rewrite(r, text, rewritten, possible)) {
         edits_.push_back(
             Edit{string.item_begin, string.begin, string.end, string.container, rewritten});
       }
