@@ -1,13 +1,18 @@
 // libFuzzer target for LineFramer: any bytes, chunked at data-driven boundaries, must frame into
-// contiguous records that reproduce the input exactly and never exceed the bound.
+// contiguous records that reproduce the input exactly and never exceed the bound. The same bytes
+// read the way the reactor reads into a batch (io/tail/tailer_reads.cpp) must leave exactly the
+// records in the batch's InputBuffer, each followed by '\n', with no append overtaking the bytes
+// not yet framed.
 #include <algorithm>
 #include <cstddef>
 #include <cstdint>
+#include <cstring>
 #include <string>
 #include <string_view>
 #include <vector>
 
 #include "core/assert.hpp"
+#include "core/batch/input_buffer.hpp"
 #include "core/tail/line_framer.hpp"
 
 namespace {
@@ -81,5 +86,48 @@ extern "C" int LLVMFuzzerTestOneInput(const uint8_t* data, size_t size) {
   });
   FERRY_ASSERT(at_once == emitted);
   FERRY_ASSERT(whole.pending_bytes() == framer.pending_bytes());
+
+  // Into a batch: a read lands in the spare capacity behind room for the partial line, cut so
+  // that no line in it can outgrow max; when that leaves too little, it goes through a buffer.
+  // Records are appended as the tailer appends them: empty ones dropped, the rest with '\n'.
+  ferry::InputBuffer batch;
+  ferry::LineFramer direct(start, max);
+  std::string expected;
+  for (const Emitted& e : emitted) {
+    if (!e.record.empty()) expected += e.record + "\n";
+  }
+  pos = 0;
+  while (pos < payload.size()) {
+    seed = seed * 1103515245u + 12345u;
+    size_t chunk = std::min<size_t>((seed >> 16) % 64 + 1, payload.size() - pos);
+    const size_t pending = direct.pending_bytes();
+    const bool into_batch = max - pending >= std::min<size_t>(chunk, 8);
+    const uint64_t read_offset = direct.next_offset();
+    std::string copy;
+    size_t landed = 0;
+    std::string_view read;
+    if (into_batch) {
+      chunk = std::min(chunk, max - pending);
+      batch.reserve(batch.size() + pending + chunk);
+      char* const landing = batch.spare() + pending;
+      std::memcpy(landing, payload.data() + pos, chunk);
+      landed = static_cast<size_t>(landing - batch.data());
+      read = std::string_view(landing, chunk);
+    } else {
+      copy.assign(payload.substr(pos, chunk));
+      read = copy;
+    }
+    direct.feed(read, [&](std::string_view record, uint64_t offset, uint64_t end) {
+      FERRY_ASSERT(!into_batch || end == offset + record.size() + 1);  // no piece in place
+      if (!record.empty()) {
+        batch.append(record);
+        batch.push_back('\n');
+      }
+      FERRY_ASSERT(!into_batch || batch.size() <= landed + (end - read_offset));
+    });
+    pos += chunk;
+  }
+  FERRY_ASSERT(direct.committed_offset() == framer.committed_offset());
+  FERRY_ASSERT(batch.view() == expected);
   return 0;
 }
