@@ -8,6 +8,7 @@
 #include <cstring>
 #include <memory>
 #include <string_view>
+#include <utility>
 
 #include "core/assert.hpp"
 
@@ -29,11 +30,7 @@ class InputBuffer {
 
   // Never moves the bytes unless `capacity` exceeds what it holds.
   void reserve(size_t capacity) {
-    if (capacity <= capacity_) return;
-    auto bigger = std::make_unique_for_overwrite<char[]>(capacity);
-    if (size_ > 0) std::memcpy(bigger.get(), bytes_.get(), size_);
-    bytes_ = std::move(bigger);
-    capacity_ = capacity;
+    if (capacity > capacity_) reallocate(capacity);
   }
 
   // Where the next appended byte goes: writable up to capacity() - size() bytes. Whatever is
@@ -60,15 +57,20 @@ class InputBuffer {
   }
 
  private:
-  void grow_and_append(std::string_view bytes) {
-    // `bytes` may be inside the old buffer: it is copied before that is freed.
-    const size_t needed = size_ + bytes.size();
-    const size_t capacity = needed > 2 * capacity_ ? needed : 2 * capacity_;
+  // Moves the bytes to a buffer of `capacity`; returns the old one, to keep alive what may still
+  // be read from it.
+  std::unique_ptr<char[]> reallocate(size_t capacity) {
     auto bigger = std::make_unique_for_overwrite<char[]>(capacity);
     if (size_ > 0) std::memcpy(bigger.get(), bytes_.get(), size_);
-    std::memcpy(bigger.get() + size_, bytes.data(), bytes.size());
-    bytes_ = std::move(bigger);
     capacity_ = capacity;
+    return std::exchange(bytes_, std::move(bigger));
+  }
+
+  void grow_and_append(std::string_view bytes) {
+    const size_t needed = size_ + bytes.size();
+    // `bytes` may be inside the old buffer: it is freed only after the copy.
+    const std::unique_ptr<char[]> old = reallocate(needed > 2 * capacity_ ? needed : 2 * capacity_);
+    std::memcpy(bytes_.get() + size_, bytes.data(), bytes.size());
     size_ = needed;
   }
 

@@ -173,6 +173,10 @@ class Tailer {
   void end_flows_whose_reads_landed();
   void push_end_of_input(uint32_t flow);
   bool reading(uint32_t flow) const { return run_[flow] == FlowRun::reading; }
+  // The flow's reads land straight in its batch (no multiLineStartPattern), one at a time.
+  bool reads_into_batch(uint32_t flow) const {
+    return options_.direct_reads && !start_patterns_[flow];
+  }
 
   // tailer.cpp: the loop, timers and batches.
   void dispatch(uint32_t flow);      // when none of the flow's reads is in flight
@@ -252,9 +256,7 @@ class Tailer {
   std::vector<FileEvent> events_;
   std::vector<std::optional<RegexMatcher>> start_patterns_;   // per flow: multiLineStartPattern
   std::vector<std::optional<RegexMatcher>> footer_patterns_;  // per flow: fileFooterPattern
-  // Per flow: its reads land straight in its batch (no multiLineStartPattern), one at a time.
-  std::vector<bool> direct_flows_;
-  std::vector<RateLimit> truncation_warnings_;  // per flow: lines cut
+  std::vector<RateLimit> truncation_warnings_;                // per flow: lines cut
   uint64_t control_value_ = 0;
 
   std::map<uint64_t, std::unique_ptr<TrackedFile>> files_;        // by file id

@@ -32,7 +32,6 @@ void Tailer::add_flow_state(const TailFlow& flow) {
   flows_.push_back(flow);
   start_patterns_.push_back(matcher_of(flow.multi_line_start_pattern));
   footer_patterns_.push_back(matcher_of(flow.file_footer_pattern));
-  direct_flows_.push_back(options_.direct_reads && !start_patterns_.back());
   truncation_warnings_.emplace_back(kTruncationWarningMillis);
   open_descriptors_.push_back(0);
   open_batches_.emplace_back();

@@ -29,7 +29,7 @@ void Tailer::pump_reads() {
     if (paused(file.flow)) continue;  // held, ending, or its destination failed
     // A flow whose reads land in its batch reads one file at a time: the next read lands where
     // the records of this one end.
-    if (direct_flows_[file.flow] && flow_reads_in_flight_[file.flow] > 0) continue;
+    if (reads_into_batch(file.flow) && flow_reads_in_flight_[file.flow] > 0) continue;
     Batch* batch = current_batch(file.flow);
     if (batch == nullptr) continue;  // pool empty: backpressure
     // Reads in flight land in this batch too: together they stay within twice the batch size,
@@ -37,7 +37,7 @@ void Tailer::pump_reads() {
     const uint64_t committed = batch->input.size() + flow_bytes_in_flight_[file.flow];
     const size_t batch_bytes = flows_[file.flow].batch_bytes;
     if (committed >= batch_bytes) continue;  // full: dispatched once its reads land
-    if (!direct_flows_[file.flow] && free_buffers_.empty()) continue;
+    if (!reads_into_batch(file.flow) && free_buffers_.empty()) continue;
     if (!ensure_open(file)) continue;  // gone meanwhile (forgotten on the next event or poll)
     if (file.settle_until != 0 && !settled(file)) continue;
     uint64_t length = std::min<uint64_t>(options_.read_bytes, 2 * batch_bytes - committed);
@@ -72,7 +72,7 @@ void Tailer::pump_reads() {
 // left in front), so appending the records in place, or moving them down over the lines that
 // are dropped, never overtakes the bytes still to be framed. Null: through a read buffer.
 char* Tailer::direct_destination(TrackedFile& file, Batch& batch, uint64_t& length) {
-  if (!direct_flows_[file.flow]) return nullptr;
+  if (!reads_into_batch(file.flow)) return nullptr;
   FERRY_ASSERT(flow_reads_in_flight_[file.flow] == 0);
   const uint64_t pending = file.framer.pending_bytes();
   const uint64_t max = flows_[file.flow].max_record_bytes;
