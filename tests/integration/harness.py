@@ -345,15 +345,17 @@ class Swift(S3TestServer):
     bucket `retention`: a strict S3-compatible server. It verifies SigV4, enforces EntityTooSmall,
     InvalidPart and NoSuchUpload, ignores x-amz-checksum-* headers and rejects checksum elements
     in CompleteMultipartUpload (docs/s3.md). Credentials: access key test:tester (tempauth),
-    secret testing: pass env=swift.ferry_env() to run_ferry. Starts in 3-8 s."""
+    secret testing: pass env=swift.ferry_env() to run_ferry. Starts in 3-8 s. With `tls` (key
+    file, certificate file, CA file) it serves HTTPS (awscli trusts the CA)."""
 
     access_key = swift_server.ACCESS_KEY
     secret_key = swift_server.SECRET_KEY
     tmp_prefix = "ferry-swift-"
 
-    def __init__(self):
+    def __init__(self, tls=None):
         self.server = None
         self.tmp = None
+        self.tls = tls
 
     @property
     def endpoint(self):
@@ -371,7 +373,8 @@ class Swift(S3TestServer):
     def _start(self):
         self.home = os.path.join(self.tmp.name, "home")
         os.makedirs(self.home)
-        self.server = swift_server.SwiftServer(os.path.join(self.tmp.name, "swift"))
+        self.server = swift_server.SwiftServer(os.path.join(self.tmp.name, "swift"),
+                                               tls=self.tls[:2] if self.tls else None)
         self.log_path = self.server.log_path
         self.server.start()
         self.aws("s3api", "create-bucket", "--bucket", BUCKET)
@@ -385,6 +388,23 @@ class Swift(S3TestServer):
         if self.server is not None:
             self.server.stop()
             self.server = None
+
+    def signed_payloads(self, method="PUT"):
+        """[(path, X-Amz-Content-Sha256, Content-MD5 or None)] of every S3 request with `method`
+        the proxy logged (its access log ends with those headers, swift_server.LOGGED_HEADERS):
+        how each body was signed."""
+        log = self.log_tail(n=1 << 30)
+        found = []
+        for line in log.splitlines():
+            m = re.match(rf"proxy-server: \S+ \S+ \S+ {method} (\S+) HTTP/", line)
+            if not m or "X-Amz-Content-Sha256:" not in line:
+                continue  # a request of another method, or a Swift subrequest (no S3 headers)
+            # one field, URL-quoted: "Name: value" lines
+            field = next(f for f in line.split() if "X-Amz-Content-Sha256:" in f)
+            headers = dict(h.split(": ", 1) for h in urllib.parse.unquote(field).splitlines())
+            found.append((urllib.parse.unquote(m.group(1)), headers["X-Amz-Content-Sha256"],
+                          headers.get("Content-Md5")))
+        return found
 
     def open_uploads(self):
         """Upload ids of multipart uploads begun and neither completed nor aborted
@@ -574,10 +594,15 @@ class S3ServerTestCase(unittest.TestCase):
         cls.server_class.require()
         cls._tmp = tempfile.TemporaryDirectory(prefix=cls.tmp_prefix)
         try:
-            cls.s3 = cls.server_class().__enter__()
+            cls.s3 = cls.make_server().__enter__()
         except BaseException:
             cls._tmp.cleanup()
             raise
+
+    @classmethod
+    def make_server(cls):
+        """The server (not yet entered); cls._tmp exists for its files."""
+        return cls.server_class()
 
     @classmethod
     def tearDownClass(cls):

@@ -10,39 +10,13 @@ SHA-256 (seen by bench-e2e's null S3 stub, which records how each body was signe
 """
 import json
 import os
-import shutil
 import subprocess
 import sys
 import tempfile
 import unittest
 
 import harness
-
-
-def openssl(*args, cwd):
-    subprocess.run(["openssl", *args], cwd=cwd, check=True, capture_output=True, timeout=60)
-
-
-def make_ca(directory, name):
-    """<name>.key and <name>.pem: a self-signed CA."""
-    openssl("req", "-x509", "-newkey", "rsa:2048", "-nodes", "-days", "2", "-sha256",
-            "-keyout", f"{name}.key", "-out", f"{name}.pem", "-subj", f"/CN=ferry test {name}",
-            "-addext", "basicConstraints=critical,CA:TRUE",
-            "-addext", "keyUsage=critical,keyCertSign,cRLSign", cwd=directory)
-    return os.path.join(directory, f"{name}.pem")
-
-
-def make_server_cert(directory, ca):
-    """server.key and server.pem for IP 127.0.0.1, signed by `ca`."""
-    with open(os.path.join(directory, "server.ext"), "w") as f:
-        f.write("subjectAltName=IP:127.0.0.1\nextendedKeyUsage=serverAuth\n"
-                "keyUsage=critical,digitalSignature,keyEncipherment\n")
-    openssl("req", "-newkey", "rsa:2048", "-nodes", "-keyout", "server.key", "-out", "server.csr",
-            "-subj", "/CN=127.0.0.1", cwd=directory)
-    openssl("x509", "-req", "-in", "server.csr", "-CA", f"{ca}.pem", "-CAkey", f"{ca}.key",
-            "-CAcreateserial", "-days", "2", "-sha256", "-extfile", "server.ext",
-            "-out", "server.pem", cwd=directory)
-    return os.path.join(directory, "server.key"), os.path.join(directory, "server.pem")
+from certificates import make_ca, make_server_cert, require_openssl
 
 
 class Tls(unittest.TestCase):
@@ -50,8 +24,7 @@ class Tls(unittest.TestCase):
     def setUpClass(cls):
         harness.require_ferry()
         harness.require_s3_tools()
-        if not shutil.which("openssl"):
-            raise unittest.SkipTest("the openssl CLI is not installed (tools/setup)")
+        require_openssl()
         cls._tmp = tempfile.TemporaryDirectory(prefix="ferry-tls-")
         cls.tmp = cls._tmp.name
         try:

@@ -9,7 +9,7 @@ and one log file. Nothing under /etc/swift is read or written, and no packaged s
 
 By hand (Ctrl-C stops everything; the directory is kept only when given with --dir):
 
-    tools/swift/swift_server.py [--dir DIR] [--port PORT]
+    tools/swift/swift_server.py [--dir DIR] [--port PORT] [--tls KEY CERT]
 
 prints the endpoint, e.g. http://127.0.0.1:8080, and the credentials (access key `test:tester`,
 secret `testing`, region us-east-1). Then for instance:
@@ -37,6 +37,7 @@ import secrets
 import shutil
 import signal
 import socket
+import ssl
 import subprocess
 import sys
 import tempfile
@@ -53,8 +54,9 @@ PART_POWER = 2  # 4 partitions: plenty for one device
 
 PROXY_PIPELINE = ("catch_errors gatekeeper healthcheck proxy-logging cache listing_formats bulk "
                   "s3api tempauth copy slo dlo versioned_writes proxy-logging proxy-server")
-PROXY_FILTERS = ("catch_errors", "gatekeeper", "healthcheck", "proxy-logging", "listing_formats",
+PROXY_FILTERS = ("catch_errors", "gatekeeper", "healthcheck", "listing_formats",
                  "bulk", "copy", "slo", "dlo", "versioned_writes")
+LOGGED_HEADERS = "X-Amz-Content-Sha256,Content-Md5"  # ends each access log line
 
 
 class SwiftError(RuntimeError):
@@ -134,9 +136,17 @@ def stop_group(proc, timeout=10.0):
             proc.wait(timeout=timeout)
 
 
-def healthy(port):
+def healthy(port, tls=False):
+    """Whether the server on `port` answers /healthcheck (over HTTPS when `tls`: the readiness
+    probe trusts any certificate; the clients under test verify it)."""
+    context = None
+    if tls:
+        context = ssl.create_default_context()
+        context.check_hostname = False
+        context.verify_mode = ssl.CERT_NONE
     try:
-        with urllib.request.urlopen(f"http://127.0.0.1:{port}/healthcheck", timeout=1) as r:
+        with urllib.request.urlopen(f"{'https' if tls else 'http'}://127.0.0.1:{port}/healthcheck",
+                                    timeout=1, context=context) as r:
             return r.status == 200 and r.read().strip() == b"OK"
     except (OSError, urllib.error.URLError):
         return False
@@ -168,21 +178,25 @@ class SwiftServer:
 
     root/etc: swift.conf, the rings, the server configs (the servers' swift_dir);
     root/srv/d1: the one device; root/swift.log: every server's log (stderr of all processes).
-    Ports are picked free on 127.0.0.1 unless `port` (the proxy's) is given."""
+    Ports are picked free on 127.0.0.1 unless `port` (the proxy's) is given. With `tls` (key
+    file, certificate file) the proxy, the S3 endpoint, speaks HTTPS (Swift's own cert_file and
+    key_file). The proxy's access log lines end with each request's X-Amz-Content-Sha256 and
+    Content-MD5 headers (how its body was signed)."""
 
-    def __init__(self, root, port=None, user=None):
+    def __init__(self, root, port=None, user=None, tls=None):
         self.root = os.path.abspath(root)
         self.etc = os.path.join(self.root, "etc")
         self.devices = os.path.join(self.root, "srv")
         self.log_path = os.path.join(self.root, "swift.log")
         self.user = user or pwd.getpwuid(os.geteuid()).pw_name
         self.fixed_port = port
+        self.tls = tls
         self.ports = {}
         self.procs = {}
 
     @property
     def endpoint(self):
-        return f"http://127.0.0.1:{self.ports['proxy']}"
+        return f"{'https' if self.tls else 'http'}://127.0.0.1:{self.ports['proxy']}"
 
     # -- configuration
 
@@ -210,7 +224,8 @@ class SwiftServer:
                 "filter:healthcheck": {"use": "egg:swift#healthcheck"},
             })
         self._write("proxy-server.conf", {
-            "DEFAULT": self._common("proxy"),
+            "DEFAULT": {**self._common("proxy"),
+                        **({"key_file": self.tls[0], "cert_file": self.tls[1]} if self.tls else {})},
             "pipeline:main": {"pipeline": PROXY_PIPELINE},
             "app:proxy-server": {"use": "egg:swift#proxy", "account_autocreate": "true"},
             "filter:s3api": {"use": "egg:swift#s3api", "location": REGION},
@@ -220,6 +235,9 @@ class SwiftServer:
                              "memcache_servers": f"127.0.0.1:{self.ports['memcached']}"},
             **{f"filter:{f}": {"use": f"egg:swift#{f.replace('-', '_')}"}
                for f in PROXY_FILTERS},
+            "filter:proxy-logging": {"use": "egg:swift#proxy_logging",
+                                     "access_log_headers": "true",
+                                     "access_log_headers_only": LOGGED_HEADERS},
         })
         p = subprocess.run([swift_python(), os.path.abspath(__file__), "rings", self.etc,
                             *(str(self.ports[n]) for n in SERVERS)],
@@ -263,7 +281,8 @@ class SwiftServer:
                 return False
             for name in sorted(pending):
                 port = self.ports[name]
-                if memcached_up(port) if name == "memcached" else healthy(port):
+                if memcached_up(port) if name == "memcached" else \
+                        healthy(port, tls=name == "proxy" and self.tls is not None):
                     pending.discard(name)
             if pending:
                 time.sleep(0.1)
@@ -354,6 +373,8 @@ def main(argv=None):
     ap.add_argument("--dir", help="directory for configs, data and log (kept); default: a "
                     "temporary directory, removed at exit")
     ap.add_argument("--port", type=int, help="the proxy's (S3 endpoint's) port; default: free")
+    ap.add_argument("--tls", nargs=2, metavar=("KEY", "CERT"),
+                    help="serve HTTPS with this private key and certificate (PEM files)")
     args = ap.parse_args(argv)
     missing = missing_tools()
     if missing:
@@ -362,7 +383,8 @@ def main(argv=None):
     root = os.path.abspath(args.dir) if args.dir else \
         tempfile.mkdtemp(prefix="ferry-swift-", dir=xattr_base_dir())
     os.makedirs(root, exist_ok=True)
-    server = SwiftServer(root, port=args.port)
+    server = SwiftServer(root, port=args.port,
+                         tls=tuple(os.path.abspath(f) for f in args.tls) if args.tls else None)
     stop = []
     signal.signal(signal.SIGTERM, lambda *_: stop.append(1))
     try:
