@@ -284,7 +284,7 @@ Result<RunSummary> RunningPipeline::run() {
   // retries fails a --once run (its records are sent again by the next one).
   if (!stream_targets_.empty()) {
     StreamSenderOptions sender_options;
-    sender_options.threads = sending_threads(config_.streams);
+    sender_options.threads = sending_threads(config_.streams, options_.cpus);
     sender_options.credentials = aws_->credentials;
     sender_options.http = http_options(config_.http);
     sender_options.stop_retrying = &stop_retrying_;
@@ -292,8 +292,8 @@ Result<RunSummary> RunningPipeline::run() {
     stream_sender_ = std::make_unique<StreamSender>(std::move(stream_targets_), sender_options);
   }
 
-  const unsigned workers =
-      options_.workers ? options_.workers : std::max(1u, std::thread::hardware_concurrency());
+  const unsigned workers = options_.workers;
+  FERRY_ASSERT(workers > 0);
   pool_ = std::make_unique<BatchPool>(2 * workers + 2, 2 * kObjectBatchBytes);
   // Room for every pooled batch plus end markers: producers hardly ever wait (flows added at run
   // time bring end markers of their own; a full queue only makes the reactor wait its turn).

@@ -50,7 +50,8 @@ class ReloadHandle {
 
 struct RunOptions {
   bool once = false;               // ship what the files hold now, then return
-  unsigned workers = 0;            // 0: one per core
+  unsigned workers = 1;            // compression threads
+  unsigned cpus = 1;               // the CPUs ferry may use (io/cpu_budget_probe)
   Metrics* metrics = nullptr;      // required: counters live across runs (reloads)
   StopHandle* stop = nullptr;      // optional
   ReloadHandle* reload = nullptr;  // optional (following only)

@@ -22,10 +22,12 @@
 #include "agent/run_totals.hpp"
 #include "agent/setup/aws_access_cache.hpp"
 #include "agent/shutdown_watchdog.hpp"
+#include "core/cpu_budget.hpp"
 #include "core/observe/log.hpp"
 #include "core/observe/metrics.hpp"
 #include "core/redact/redaction_rule.hpp"
 #include "core/text.hpp"
+#include "io/cpu_budget_probe.hpp"
 #include "io/host_name.hpp"
 #include "io/metrics_server.hpp"
 #include "io/steady_clock.hpp"
@@ -184,8 +186,11 @@ int run_agent(const CliOptions& cli, config::Config config) {
   if (config.cloudwatch.emit_metrics)
     cloudwatch = std::make_unique<CloudWatchReporter>(config, metrics, aws_access);
 
+  const CpuBudget cpus = probe_cpu_budget();
+  const unsigned workers = cli.workers ? cli.workers : default_workers(cpus.available);
   FERRY_INFO(cat("ferry ", FERRY_VERSION, " starting: ", config.flows.size(), " flow(s), ",
-                 cli.once ? "--once" : "following files"));
+                 cli.once ? "--once" : "following files", ", ", workers, " worker(s) (",
+                 cli.workers ? "--workers" : describe_cpu_budget(cpus), ")"));
   MonitorOptions monitor_options;
   monitor_options.status_period_millis = config.operations.status_period_seconds * 1000;
   monitor_options.progress = cli.once && ::isatty(STDERR_FILENO) == 1;
@@ -232,7 +237,8 @@ int run_agent(const CliOptions& cli, config::Config config) {
 
   RunOptions run_options;
   run_options.once = cli.once;
-  run_options.workers = cli.workers;
+  run_options.workers = workers;
+  run_options.cpus = cpus.available;
   run_options.metrics = &metrics;
   run_options.stop = &stop;
   run_options.reload = &reload;

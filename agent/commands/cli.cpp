@@ -32,7 +32,7 @@ compressed with zstd. Reads the Kinesis Agent's agent.json.
                      Agent's TRACE | DEBUG | INFO | WARN | ERROR are read too)
   --log-file FILE    also write the log to FILE, in the Kinesis Agent's layout, rolled
                      over by size (overrides "log.file")
-  --workers N        compression threads (default: one per core)
+  --workers N        compression threads (default: one per available CPU, at most 4)
   --version          print the version
   --help             print this text
 

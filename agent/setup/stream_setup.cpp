@@ -2,7 +2,6 @@
 #include "agent/setup/stream_setup.hpp"
 
 #include <algorithm>
-#include <thread>
 
 #include "core/assert.hpp"
 #include "core/aws/aws_endpoint.hpp"
@@ -54,10 +53,10 @@ ShipStream ship_stream_of(const config::Flow& flow, const config::StreamDestinat
   return ship;
 }
 
-size_t sending_threads(const config::StreamServices& services) {
+size_t sending_threads(const config::StreamServices& services, unsigned cpus) {
   if (services.max_sending_threads > 0) return services.max_sending_threads;
-  const size_t cores = std::max(1u, std::thread::hardware_concurrency());
-  return std::min<size_t>(services.max_sending_threads_per_core * cores, kDefaultMaxSendingThreads);
+  return std::min<size_t>(services.max_sending_threads_per_core * std::max(1u, cpus),
+                          kDefaultMaxSendingThreads);
 }
 
 }  // namespace ferry

@@ -24,8 +24,9 @@ Result<StreamTarget> stream_target_of(const config::Config& config,
 ShipStream ship_stream_of(const config::Flow& flow, const config::StreamDestination& stream,
                           size_t target);
 
-// maxSendingThreads, else maxSendingThreadsPerCore x cores, at most kDefaultMaxSendingThreads.
-size_t sending_threads(const config::StreamServices& services);
+// maxSendingThreads, else maxSendingThreadsPerCore x `cpus` (the CPUs ferry may use, counted as
+// the Kinesis Agent's JVM counts them: io/cpu_budget_probe), at most kDefaultMaxSendingThreads.
+size_t sending_threads(const config::StreamServices& services, unsigned cpus);
 inline constexpr size_t kDefaultMaxSendingThreads = 8;
 
 }  // namespace ferry

@@ -496,11 +496,12 @@ class FerryResult:
                 f"--- stdout\n{self.stdout[-2000:]}\n--- stderr (tail)\n{tail}")
 
 
-def run_ferry(config, *args, timeout=120, env=None, config_path=None):
+def run_ferry(config, *args, timeout=120, env=None, config_path=None, preexec_fn=None):
     """Runs `ferry [--config FILE] ARGS...` to completion with a clean environment.
 
     `config` is a dict (written to a temp file, or to `config_path`), a path string, or None
-    (no --config). Returns a FerryResult with text stdout/stderr."""
+    (no --config). `preexec_fn` runs in the child before ferry starts (e.g. to join a cgroup).
+    Returns a FerryResult with text stdout/stderr."""
     require_ferry()
     with contextlib.ExitStack() as stack:
         argv = []
@@ -515,7 +516,7 @@ def run_ferry(config, *args, timeout=120, env=None, config_path=None):
         argv += list(args)
         proc = subprocess.Popen([FERRY_BIN, *argv], env=ferry_env(env), stdin=subprocess.DEVNULL,
                                 stdout=subprocess.PIPE, stderr=subprocess.PIPE,
-                                start_new_session=True)
+                                start_new_session=True, preexec_fn=preexec_fn)
         try:
             out, err = proc.communicate(timeout=timeout)
         except subprocess.TimeoutExpired:
