@@ -1,6 +1,6 @@
 """How many workers ferry starts when --workers is not given: one per CPU it may use, at most 4,
 where the CPUs it may use are its affinity mask lowered to its cgroup's CPU quota (systemd's
-CPUQuota=, a container's --cpus or an ECS task's cpu units), as the Kinesis Agent's JVM counts
+CPUQuota=, a container's --cpus, a Kubernetes CPU limit), as the Kinesis Agent's JVM counts
 them. The start-up line names the count and why.
 
 The quota test makes a cgroup with a quota of half a CPU (cgroup v2 cpu.max, or v1
