@@ -1,7 +1,6 @@
 #include "core/cpu_budget.hpp"
 
 #include <algorithm>
-#include <charconv>
 #include <cmath>
 #include <cstdint>
 #include <cstdio>
@@ -14,11 +13,7 @@ namespace {
 
 // A decimal count as the kernel writes it (digits only, at most 18 of them).
 std::optional<uint64_t> parse_count(std::string_view text) {
-  if (text.empty() || text.size() > 18) return std::nullopt;
-  uint64_t value = 0;
-  const auto [end, error] = std::from_chars(text.data(), text.data() + text.size(), value);
-  if (error != std::errc() || end != text.data() + text.size()) return std::nullopt;
-  return value;
+  return text.size() <= 18 ? parse_decimal(text, UINT64_MAX) : std::nullopt;
 }
 
 std::string_view trim_newline(std::string_view text) {

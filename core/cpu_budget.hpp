@@ -39,7 +39,7 @@ unsigned available_cpus(unsigned allowed, std::optional<double> limit);
 
 // Compression workers when --workers is not given: one per available CPU, at most this many.
 // Each worker holds about 13 MB in a backlog (its batches, zstd context and buffers), and four
-// already compress faster than most disks read (docs/operations.md, "CPU and memory").
+// already compress faster than most disks read (docs/operations.md, "Threads and memory").
 inline constexpr unsigned kMaxDefaultWorkers = 4;
 unsigned default_workers(unsigned available);
 

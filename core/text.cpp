@@ -1,6 +1,8 @@
 // Text helpers: hex encoding and JSON string escaping.
 #include "core/text.hpp"
 
+#include <charconv>
+
 #include "core/json/byte_blocks.hpp"
 
 namespace ferry {
@@ -47,6 +49,14 @@ std::optional<uint64_t> parse_lower_hex(std::string_view text) {
       return std::nullopt;
     value = (value << 4) | static_cast<uint64_t>(digit);
   }
+  return value;
+}
+
+std::optional<uint64_t> parse_decimal(std::string_view text, uint64_t max) {
+  if (text.empty() || text.size() > 20) return std::nullopt;
+  uint64_t value = 0;
+  const auto [end, error] = std::from_chars(text.data(), text.data() + text.size(), value);
+  if (error != std::errc() || end != text.data() + text.size() || value > max) return std::nullopt;
   return value;
 }
 

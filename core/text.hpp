@@ -52,6 +52,9 @@ inline std::string to_hex(std::string_view bytes) {
 std::string hex64(uint64_t value);
 // 1 to 16 lowercase hexadecimal digits (hex64 prints 16), as their value; nothing otherwise.
 std::optional<uint64_t> parse_lower_hex(std::string_view text);
+// 1 to 20 decimal digits (no sign, no spaces) whose value fits uint64 and is at most `max`, as
+// that value; nothing otherwise.
+std::optional<uint64_t> parse_decimal(std::string_view text, uint64_t max);
 
 // A pause for a log line: "850 ms" under 10 s, whole seconds from there ("12 s", "300 s").
 std::string describe_millis(uint64_t millis);

@@ -2,7 +2,6 @@
 // input, and every index checked against the input's size (it is fuzzed: fuzz/s3_xml_fuzz.cpp).
 #include "core/aws/s3_xml.hpp"
 
-#include <charconv>
 #include <cstdint>
 
 #include "core/text.hpp"
@@ -286,13 +285,9 @@ std::optional<S3ErrorDetails> parse_s3_error(std::string_view xml) {
 
 namespace {
 
-std::optional<uint64_t> parse_decimal(const std::optional<std::string>& text, uint64_t max) {
-  if (!text || text->empty() || text->size() > 20) return std::nullopt;
-  uint64_t value = 0;
-  const auto [end, error] = std::from_chars(text->data(), text->data() + text->size(), value);
-  if (error != std::errc() || end != text->data() + text->size() || value > max)
-    return std::nullopt;
-  return value;
+std::optional<uint64_t> parse_element_decimal(const std::optional<std::string>& text,
+                                              uint64_t max) {
+  return text ? parse_decimal(*text, max) : std::nullopt;
 }
 
 }  // namespace
@@ -311,8 +306,8 @@ Result<ListPartsPage> parse_list_parts(std::string_view xml) {
     if (end == std::string_view::npos)
       return make_error("an unterminated <Part> in ListPartsResult");
     const std::string_view body = xml.substr(tag->content_begin, end - tag->content_begin);
-    const auto number = parse_decimal(xml_element_text(body, "PartNumber"), kMaxPartNumber);
-    const auto size = parse_decimal(xml_element_text(body, "Size"), UINT64_MAX);
+    const auto number = parse_element_decimal(xml_element_text(body, "PartNumber"), kMaxPartNumber);
+    const auto size = parse_element_decimal(xml_element_text(body, "Size"), UINT64_MAX);
     std::optional<std::string> etag = xml_element_text(body, "ETag");
     if (!number || *number == 0 || !size || !etag || etag->empty())
       return make_error(
@@ -326,7 +321,7 @@ Result<ListPartsPage> parse_list_parts(std::string_view xml) {
   page.truncated = xml_element_text(xml, "IsTruncated").value_or("") == "true";
   if (page.truncated) {
     const auto marker =
-        parse_decimal(xml_element_text(xml, "NextPartNumberMarker"), kMaxPartNumber);
+        parse_element_decimal(xml_element_text(xml, "NextPartNumberMarker"), kMaxPartNumber);
     if (!marker || *marker == 0)
       return make_error("a truncated ListPartsResult without a valid NextPartNumberMarker");
     page.next_marker = static_cast<int>(*marker);

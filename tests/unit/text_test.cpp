@@ -28,5 +28,15 @@ TEST(Text, Hex64PadsAndParsesBack) {
   EXPECT_FALSE(parse_lower_hex("ABC").has_value());
 }
 
+TEST(Text, ParseDecimalTakesDigitsOnlyUpToMax) {
+  EXPECT_EQ(parse_decimal("0", 10), 0u);
+  EXPECT_EQ(parse_decimal("10", 10), 10u);
+  EXPECT_EQ(parse_decimal("18446744073709551615", UINT64_MAX), UINT64_MAX);
+  for (const char* text : {"", "11", "-1", "+1", " 1", "1 ", "1x", "0x1", "1.0"})
+    EXPECT_FALSE(parse_decimal(text, 10).has_value()) << text;
+  EXPECT_FALSE(parse_decimal("18446744073709551616", UINT64_MAX).has_value());   // overflows
+  EXPECT_FALSE(parse_decimal("000000000000000000001", UINT64_MAX).has_value());  // 21 digits
+}
+
 }  // namespace
 }  // namespace ferry
