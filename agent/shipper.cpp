@@ -203,6 +203,8 @@ Status Shipper::recover_flow(FlowState& state) {
       if (auto status = state.flow.writer->resume(open); !status) return status;
       if (action == ResumeAction::continue_upload) {
         state.object = ObjectInProgress{true, open.key, steady_millis(), 0, open.positions};
+        state.object.parts_acknowledged = open.parts.size();
+        state.object.opened_unix_ms = unix_millis();
         FERRY_INFO(cat("recovery: flow ", state.flow.name, ": continuing the upload of ", open.key,
                        " after its ", open.parts.size(), " acknowledged part(s)"));
         return Ok{};
@@ -274,11 +276,13 @@ void Shipper::run() {
     else if (input_.drained())
       break;  // every flow has seen its end_of_input, or a failure upstream closed the input
     poll_uploads();
+    settle_completions(/*wait=*/false);
     collect_calls(false);
     complete_aged(steady_millis());
     flush_aged_streams(steady_millis());
     watch_failed_flows(steady_millis());
   }
+  settle_completions(/*wait=*/true);  // the input closed early (a failure upstream)
 }
 
 void Shipper::poll_uploads() {
@@ -306,7 +310,8 @@ void Shipper::accept(std::unique_ptr<Batch> batch) {
 
 void Shipper::ship_in_order(FlowState& state, Batch& batch) {
   if (batch.kind == Batch::Kind::end_of_input) {
-    if (state.object.open && !halted(state)) complete_object(state);
+    if (!halted(state)) settle_completion(state, /*wait=*/true);
+    if (state.object.open && !halted(state)) complete_object(state, /*may_background=*/false);
     if (state.stream && !halted(state)) drain_stream(state);
     state.ended = true;
     if (!state.object.open) state.flow.writer.reset();  // its connections are let go
@@ -321,6 +326,8 @@ void Shipper::ship_in_order(FlowState& state, Batch& batch) {
     // Positions only (skipped lines, a file opened at its end): durable once earlier data is.
     if (object.open)
       merge_positions(object.positions, batch.positions);
+    else if (state.completing)
+      merge_positions(state.after_completing, batch.positions);
     else
       commit(state, batch.positions);
     return;
@@ -335,7 +342,8 @@ void Shipper::ship_in_order(FlowState& state, Batch& batch) {
   merge_positions(object.positions, batch.positions);
   note_submitted(state, submitted_before);
   if (!acknowledge_parts(state)) return;
-  if (writer.size() >= state.flow.object.max_object_bytes) complete_object(state);
+  if (writer.size() >= state.flow.object.max_object_bytes)
+    complete_object(state, /*may_background=*/true);
 }
 
 void Shipper::count_processed(FlowState& state, const BatchStats& stats) {
@@ -367,8 +375,7 @@ bool Shipper::acknowledge_parts(FlowState& state) {
     fail(state, status.error().message);
     return false;
   }
-  const auto& saved = checkpoint_.flow(state.flow.checkpoint_key).open;
-  const size_t recorded = saved && !saved->single_request ? saved->parts.size() : 0;
+  const size_t recorded = state.object.parts_acknowledged;
   if (writer.parts().size() <= recorded) return true;
   const UploadedPart& last = writer.parts().back();
   const uint64_t now = steady_millis();
@@ -383,6 +390,7 @@ bool Shipper::acknowledge_parts(FlowState& state) {
     }
   }
   state.flow.metrics->parts_completed.add(writer.parts().size() - recorded);
+  state.object.parts_acknowledged = writer.parts().size();
   note_success(state);
   state.flow.metrics->last_progress_unix_ms.set(unix_millis());
   auto positions = state.part_positions.find(last.number);
@@ -390,6 +398,11 @@ bool Shipper::acknowledge_parts(FlowState& state) {
   // Its records are durable as far as a restart is concerned: it resumes after this part.
   const std::vector<SourcePosition> through_last = std::move(positions->second);
   state.part_positions.erase(state.part_positions.begin(), std::next(positions));
+  if (state.completing) {
+    // The checkpoint holds the object before this one until it is complete.
+    state.unrecorded = std::move(through_last);
+    return true;
+  }
   return record_open(state, through_last);
 }
 
@@ -409,10 +422,15 @@ bool Shipper::open_object(FlowState& state) {
     return false;
   }
   state.object = ObjectInProgress{true, key, steady_millis(), 0, {}};
+  state.object.opened_unix_ms = unix_millis();
+  // Positions that came while the object before completed: durable with this one.
+  state.object.positions = std::move(state.after_completing);
+  state.after_completing.clear();
   return true;
 }
 
 bool Shipper::record_open(FlowState& state, const std::vector<SourcePosition>& positions) {
+  FERRY_ASSERT(!state.completing);  // the checkpoint's open object is the completing one
   const ObjectWriter& writer = *state.flow.writer;
   OpenObject open;
   open.key = state.object.key;
@@ -430,7 +448,9 @@ bool Shipper::record_open(FlowState& state, const std::vector<SourcePosition>& p
   return false;
 }
 
-void Shipper::complete_object(FlowState& state) {
+void Shipper::complete_object(FlowState& state, bool may_background) {
+  // One object of a flow completes at a time: the one before ends first.
+  if (!settle_completion(state, /*wait=*/true)) return;
   ObjectInProgress& object = state.object;
   ObjectWriter& writer = *state.flow.writer;
   FERRY_ASSERT(object.open);
@@ -442,33 +462,102 @@ void Shipper::complete_object(FlowState& state) {
   // Before the object becomes visible, the checkpoint knows its key, size and end positions:
   // a crash right after completion then finds the object instead of shipping it again.
   if (writer.single_request() && !record_open(state, object.positions)) return;
+  const std::string location = writer.location();
+  const uint64_t records = object.records;
+  const uint64_t size = writer.size();
   const size_t parts = std::max<size_t>(1, writer.parts().size());
+  if (may_background && !writer.single_request() && writer.complete_in_background()) {
+    // Every part is acknowledged and recorded: only CompleteMultipartUpload is left, and the
+    // next object's parts travel meanwhile (settle_completion takes its end).
+    state.completing =
+        CompletingObject{object.key, location, records, size, parts, std::move(object.positions)};
+    object = ObjectInProgress{};
+    return;
+  }
   const uint64_t completing = steady_millis();
   if (auto status = writer.complete(); !status) return fail(state, status.error().message);
   if (writer.single_request())
     options_.metrics->part_upload_latency.observe_millis(steady_millis() - completing);
+  const std::vector<SourcePosition> positions = std::move(object.positions);
+  object = ObjectInProgress{};
+  count_completed(state, location, records, size, parts);
+  commit(state, positions);
+}
+
+void Shipper::count_completed(FlowState& state, const std::string& location, uint64_t records,
+                              uint64_t size, size_t parts) {
   FlowMetrics& metrics = *state.flow.metrics;
   metrics.objects_completed.add();
   note_success(state);
-  metrics.record_object(object.records, writer.size());
-  metrics.oldest_pending_unix_ms.set(0);
+  metrics.record_object(records, size);
+  // The next object's records, if any came while this one completed, are the oldest now.
+  metrics.oldest_pending_unix_ms.set(state.object.open ? state.object.opened_unix_ms : 0);
   metrics.last_progress_unix_ms.set(unix_millis());
-  FERRY_INFO(cat("ship: flow ", state.flow.name, ": completed ", writer.location(), " (",
-                 object.records, " records, ", writer.size(), " bytes, ", parts, " part(s))"));
-  const std::vector<SourcePosition> positions = std::move(object.positions);
-  object = ObjectInProgress{};
-  commit(state, positions);
+  FERRY_INFO(cat("ship: flow ", state.flow.name, ": completed ", location, " (", records,
+                 " records, ", size, " bytes, ", parts, " part(s))"));
+}
+
+std::optional<Shipper::CompletionEnded> Shipper::end_completion(FlowState& state, bool wait) {
+  if (!state.completing) return std::nullopt;
+  const std::optional<ObjectWriter::Completion> ended = state.flow.writer->completion(wait);
+  if (!ended) return std::nullopt;
+  const CompletingObject done = std::move(*state.completing);
+  state.completing.reset();
+  FlowCheckpoint& saved = checkpoint_.flow(state.flow.checkpoint_key);
+  FERRY_ASSERT(saved.open && saved.open->key == done.key);
+  if (!ended->status) {
+    // The next object's records follow this one's in the files: they are read again after it.
+    state.unrecorded.reset();
+    state.after_completing.clear();
+    if (ended->must_restart) {
+      saved.open = OpenObject{done.key, {}, {}, false, 0, {}};
+      if (!persist()) fail_all(kCheckpointNotWritten);
+    }
+    return CompletionEnded{ended->status, done.location};
+  }
+  count_completed(state, done.location, done.records, done.size, done.parts);
+  const int64_t now = std::time(nullptr);
+  for (const auto& position : done.positions)
+    checkpoint_.commit(state.flow.checkpoint_key, position, now);
+  saved.open.reset();
+  if (!state.object.open) {
+    for (const auto& position : state.after_completing)
+      checkpoint_.commit(state.flow.checkpoint_key, position, now);
+  }
+  state.after_completing.clear();
+  if (state.unrecorded) {
+    const std::vector<SourcePosition> through_last = std::move(*state.unrecorded);
+    state.unrecorded.reset();
+    (void)record_open(state, through_last);  // persists; fails every flow if it cannot
+  } else if (!persist()) {
+    fail_all(kCheckpointNotWritten);
+  }
+  return CompletionEnded{Ok{}, done.location};
+}
+
+bool Shipper::settle_completion(FlowState& state, bool wait) {
+  if (const auto ended = end_completion(state, wait); ended && !ended->status) {
+    fail(state, ended->status.error().message, "", ended->location);
+    return false;
+  }
+  return !halted(state);
+}
+
+void Shipper::settle_completions(bool wait) {
+  for (auto& state : flows_)
+    if (state.completing) settle_completion(state, wait);
 }
 
 void Shipper::complete_aged(uint64_t now) {
   for (auto& state : flows_) {
     if (!halted(state) && state.object.open &&
         now - state.object.opened_millis >= state.flow.object.max_object_age_millis)
-      complete_object(state);
+      complete_object(state, /*may_background=*/true);
   }
 }
 
 void Shipper::commit(FlowState& state, const std::vector<SourcePosition>& positions) {
+  FERRY_ASSERT(!state.completing);  // its positions come first (end_completion)
   FlowCheckpoint& saved = checkpoint_.flow(state.flow.checkpoint_key);
   const bool had_open = saved.open.has_value() && !state.reuse_key;
   if (positions.empty() && !had_open) return;
@@ -524,7 +613,8 @@ void Shipper::publish_checkpoint() {
   }
 }
 
-void Shipper::fail(FlowState& state, const std::string& what, std::string_view code) {
+void Shipper::fail(FlowState& state, const std::string& what, std::string_view code,
+                   std::string_view where) {
   if (state.failed) return;
   std::string line;
   if (state.stream) {
@@ -532,9 +622,15 @@ void Shipper::fail(FlowState& state, const std::string& what, std::string_view c
                "; records not yet acknowledged stay after the checkpoint");
   } else {
     ObjectWriter& writer = *state.flow.writer;
-    line = cat("ship: flow ", state.flow.name, ": ", writer.location(), ": ", what,
-               "; its records stay unacknowledged in its files");
-    if (writer.must_restart() && state.object.open) {
+    // A completion still running ends first: delivered, its records are committed; failed, the
+    // checkpoint keeps its object, which comes before the current one's.
+    if (const auto ended = end_completion(state, /*wait=*/true); ended && !ended->status)
+      FERRY_ERROR(cat("ship: flow ", state.flow.name, ": ", ended->location, ": ",
+                      ended->status.error().message));
+    line = cat("ship: flow ", state.flow.name, ": ", where.empty() ? writer.location() : where,
+               ": ", what, "; its records stay unacknowledged in its files");
+    const auto& saved = checkpoint_.flow(state.flow.checkpoint_key).open;
+    if (writer.must_restart() && state.object.open && (!saved || saved->key == state.object.key)) {
       // The upload cannot be completed as recorded: the flow's next start ships the object
       // again, same key, in a new upload.
       checkpoint_.flow(state.flow.checkpoint_key).open =
@@ -545,6 +641,8 @@ void Shipper::fail(FlowState& state, const std::string& what, std::string_view c
     state.object = ObjectInProgress{};
     state.part_positions.clear();
     state.part_submitted_millis.clear();
+    state.unrecorded.reset();
+    state.after_completing.clear();
   }
   state.failed = true;
   flows_failed_.store(true);

@@ -133,7 +133,21 @@ class Shipper {
     uint64_t opened_millis = 0;
     uint64_t records = 0;
     std::vector<SourcePosition> positions;  // latest per file, through the last appended batch
-    bool sealing = false;  // being completed: the next part acknowledged is its last
+    bool sealing = false;           // being completed: the next part acknowledged is its last
+    size_t parts_acknowledged = 0;  // of the writer's parts(): logged, and counted
+    int64_t opened_unix_ms = 0;     // for the oldest-pending gauge
+  };
+  // An object completing in the background (ObjectWriter::complete_in_background) while the
+  // next one fills. The checkpoint keeps it as the flow's open object, sealed, until it is
+  // complete; the next object's acknowledged parts are recorded only then, so the checkpoint
+  // never holds two objects of a flow.
+  struct CompletingObject {
+    std::string key;
+    std::string location;
+    uint64_t records = 0;
+    uint64_t size = 0;
+    size_t parts = 0;
+    std::vector<SourcePosition> positions;  // its end
   };
   // A stream flow's calls: built, in flight, acknowledged; and the file positions that become
   // durable once every call up to theirs is acknowledged.
@@ -156,6 +170,12 @@ class Shipper {
     uint64_t next_sequence = 0;
     std::map<uint64_t, std::unique_ptr<Batch>> waiting;  // arrived ahead of order
     ObjectInProgress object;
+    std::optional<CompletingObject> completing;
+    // While one completes: positions of batches without records that came while no object was
+    // open (durable with it), and the next object's positions through its last acknowledged
+    // part (recorded once it is complete).
+    std::vector<SourcePosition> after_completing;
+    std::optional<std::vector<SourcePosition>> unrecorded;
     uint64_t object_sequence = 0;
     std::optional<std::string> reuse_key;  // an object to start again under its old key
     // File positions at the end of each part submitted but not yet acknowledged.
@@ -186,7 +206,25 @@ class Shipper {
   void accept(std::unique_ptr<Batch> batch);
   void ship_in_order(FlowState& state, Batch& batch);
   bool open_object(FlowState& state);
-  void complete_object(FlowState& state);
+  // Seals the open object and completes it; `may_background`: the completion may run while the
+  // next object fills (a rollover), else it is waited for (the flow's end).
+  void complete_object(FlowState& state, bool may_background);
+  // Metrics and the log line of a completed object.
+  void count_completed(FlowState& state, const std::string& location, uint64_t records,
+                       uint64_t size, size_t parts);
+  // Takes the end of the flow's background completion, if it ended (or `wait`): delivered, its
+  // positions are committed and the next object's acknowledged parts recorded; failed, the flow
+  // fails. false when the flow cannot go on.
+  bool settle_completion(FlowState& state, bool wait);
+  void settle_completions(bool wait);  // every flow's
+  // settle_completion without failing the flow: nullopt when none ended, else how it ended. A
+  // failed one stays in the checkpoint, sealed (the next start completes it), or, refused for
+  // good, as an object to build again under its key.
+  struct CompletionEnded {
+    Status status = Ok{};
+    std::string location;  // of the object
+  };
+  std::optional<CompletionEnded> end_completion(FlowState& state, bool wait);
   void complete_aged(uint64_t now);
   void poll_uploads();
   // Records the open object as the writer now has it (parts, or about to complete at once),
@@ -203,7 +241,9 @@ class Shipper {
   // After a checkpoint write: its time, and each flow's committed files (for the lag gauge).
   void publish_checkpoint();
   // One flow's destination failed: logged, counted, the flow stops here (see set_on_flow_failure).
-  void fail(FlowState& state, const std::string& what, std::string_view code = "");
+  // `where`: the object it concerns, if not the writer's current one.
+  void fail(FlowState& state, const std::string& what, std::string_view code = "",
+            std::string_view where = "");
   // The checkpoint cannot be written: every flow stops (see set_on_failure).
   void fail_all(const std::string& what);
   bool halted(const FlowState& state) const { return failed_.load() || state.failed; }

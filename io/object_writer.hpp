@@ -42,6 +42,19 @@ class ObjectWriter {
   virtual bool single_request() const = 0;
   // Makes the object visible and durable; afterwards the records in it are delivered.
   virtual Status complete() = 0;
+  // How a completion that ran in the background ended.
+  struct Completion {
+    Status status = Ok{};
+    bool must_restart = false;  // as must_restart(), for that object
+  };
+  // After seal(), instead of complete(): starts making the object visible on a thread of the
+  // writer's own and returns at once (true); the next object may begin() meanwhile, and
+  // completion() tells how this one ended. false: this object is completed by complete() (one
+  // request, or a writer without a background). At most one runs at a time: the caller takes
+  // its completion() before it starts another.
+  virtual bool complete_in_background() { return false; }
+  // The background completion's end: nullopt while it runs (unless `wait`) or if none runs.
+  virtual std::optional<Completion> completion(bool /*wait*/) { return std::nullopt; }
   // Drops local state after a failure (a temp file); a multipart upload stays, to be resumed.
   virtual void abandon() = 0;
 

@@ -33,9 +33,14 @@ acts:
   redirect      read the request, then answer 307 Temporary Redirect with Location
                 `location` (default: the same path and query on the upstream server itself),
                 as S3 does while a new bucket's DNS spreads
+  delay         read the request, wait `seconds`, then forward it and answer as upstream did
+                (a slow CompleteMultipartUpload); the wait starts with a log line
+                {"event": "delaying", "delayed": <op>, "nth": ..., "path": ...}; the request is
+                forwarded even if the client has gone meanwhile (in flight when it died)
   trickle       forward the request (it takes effect upstream), send upstream's answer head at
                 once, then its body followed by `pad_bytes` spaces (default 0) at
                 `bytes_per_second` (default 2), a byte at a time, until sent or hung up
+Each request's line carries "received" (Unix seconds, float), and "answered" once it was.
 Operations: CreateMultipartUpload UploadPart CompleteMultipartUpload AbortMultipartUpload
 PutObject HeadObject GetObject ListObjects Other.
 With --require-md5, requests with a body and no Content-MD5 get 400 InvalidRequest, as from a
@@ -259,7 +264,8 @@ class Proxy:
                 op = operation(method, query)
                 nth, rule = self.fault_for(op, path)
                 length = int(lower.get("content-length", "0"))
-                entry = {"op": op, "nth": nth, "method": method, "path": path, "query": query,
+                entry = {"op": op, "nth": nth, "received": time.time(), "method": method,
+                         "path": path, "query": query,
                          "headers": {n: v for n, v in lower.items() if n != "authorization"},
                          "signed_headers": lower.get("authorization", "").partition(
                              "SignedHeaders=")[2].partition(",")[0]}
@@ -299,6 +305,9 @@ class Proxy:
                     conn.sendall((f"HTTP/1.1 307 Temporary Redirect\r\nLocation: {location}\r\n"
                                   f"Content-Length: 0\r\n\r\n").encode("latin-1"))
                     return
+                if action == "delay":
+                    self.record({"event": "delaying", "delayed": op, "nth": nth, "path": path})
+                    time.sleep(rule.get("seconds", 5))
                 if op in ("UploadPart", "PutObject"):
                     entry["crc32c"] = crc32c_base64(body)
                     entry["md5"] = md5_base64(body)
@@ -307,6 +316,7 @@ class Proxy:
                 status, reply_headers, reply = self.answer(method, target, headers, lower, body,
                                                            op, rule, entry)
                 entry["status"] = status
+                entry["answered"] = time.time()
                 self.record(entry)
                 if action == "forward_reset":
                     reset(conn)

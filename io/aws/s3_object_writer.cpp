@@ -50,7 +50,8 @@ S3ObjectWriter::S3ObjectWriter(S3Client& client, const S3ClientOptions& client_o
                                S3WriterOptions options)
     : client_(client),
       options_(std::move(options)),
-      uploader_(client_options, options_.parallel_parts, options_.object) {
+      uploader_(client_options, options_.parallel_parts, options_.object),
+      client_options_(client_options) {
   FERRY_ASSERT(options_.retry_later.max_rounds >= 1);
   FERRY_ASSERT(options_.retry_later.first_pause_millis > 0 &&
                options_.retry_later.first_pause_millis <= options_.retry_later.max_pause_millis);
@@ -61,18 +62,21 @@ S3ObjectWriter::~S3ObjectWriter() {
 }
 
 std::string S3ObjectWriter::location() const {
-  return cat("s3://", options_.bucket, "/", key_);
+  return location_of(key_);
 }
 
-bool S3ObjectWriter::pause_before_round(std::string_view what, int next_round,
-                                        const std::string& failure) {
+std::string S3ObjectWriter::location_of(std::string_view key) const {
+  return cat("s3://", options_.bucket, "/", key);
+}
+
+bool S3ObjectWriter::pause_before_round(std::string_view where, std::string_view what,
+                                        int next_round, const std::string& failure) const {
   const RetryLaterPolicy& policy = options_.retry_later;
   if (policy.max_rounds == 1) return false;  // no rounds of "later": the caller has the failure
   auto stopping = [&] { return policy.stopping != nullptr && policy.stopping->load(); };
   auto give_up = [&](int rounds) {
-    FERRY_ERROR(cat("ship: ", location(), ": ", what, " failed in ", rounds,
-                    " round(s) of attempts", stopping() ? " and ferry is stopping" : "",
-                    "; giving up for this run"));
+    FERRY_ERROR(cat("ship: ", where, ": ", what, " failed in ", rounds, " round(s) of attempts",
+                    stopping() ? " and ferry is stopping" : "", "; giving up for this run"));
     return false;
   };
   if (stopping() || next_round > policy.max_rounds) return give_up(next_round - 1);
@@ -82,7 +86,7 @@ bool S3ObjectWriter::pause_before_round(std::string_view what, int next_round,
                                     static_cast<uint64_t>(policy.max_pause_millis),
                                     static_cast<uint64_t>(next_round - 1)),
                    random);
-  FERRY_WARN(cat("ship: ", location(), ": ", what, " still fails after its attempts (", failure,
+  FERRY_WARN(cat("ship: ", where, ": ", what, " still fails after its attempts (", failure,
                  "); the object is kept and ", what, " is tried again in ", pause, " ms (round ",
                  next_round, " of ", policy.max_rounds, ")"));
   for (const uint64_t until = steady_millis() + pause; steady_millis() < until;) {
@@ -97,7 +101,7 @@ auto S3ObjectWriter::with_retry_later(std::string_view what, Request&& request) 
   for (int round = 1;; ++round) {
     auto result = request();
     if (result.ok() || !client_.last_failure().retryable ||
-        !pause_before_round(what, round + 1, result.error().message))
+        !pause_before_round(location(), what, round + 1, result.error().message))
       return result;
   }
 }
@@ -169,7 +173,7 @@ Result<bool> S3ObjectWriter::collect(bool wait) {
   if (!done->etag && done->retryable && !failure_) {
     // Out of attempts (an outage, a long SlowDown): keep the part and send it again later.
     const int round = ++part_rounds_[done->number];
-    if (pause_before_round(cat("UploadPart ", done->number), round + 1,
+    if (pause_before_round(location(), cat("UploadPart ", done->number), round + 1,
                            done->etag.error().message)) {
       send_part(done->number, std::move(done->body));
       return true;
@@ -240,14 +244,9 @@ Status S3ObjectWriter::complete() {
         !status)
       return status;
   } else {
-    // Sealed: every byte is in an acknowledged part.
-    FERRY_ASSERT(buffer_.empty() && finished_.empty() && uploader_.in_flight() == 0);
-    FERRY_ASSERT(static_cast<int>(parts_.size()) == next_part_ - 1);
-    std::vector<CompletedPart> completed;
-    completed.reserve(parts_.size());
-    for (const auto& part : parts_)
-      completed.push_back(CompletedPart{part.number, part.etag, part.checksum_crc32c});
-    if (auto status = complete_upload(std::move(completed)); !status) return status;
+    Completion completed = complete_upload(client_, sealed_upload());
+    must_restart_ = must_restart_ || completed.must_restart;
+    if (!completed.status) return completed.status;
   }
   open_ = false;
   upload_id_.clear();
@@ -256,20 +255,60 @@ Status S3ObjectWriter::complete() {
   return Ok{};
 }
 
-Status S3ObjectWriter::complete_upload(std::vector<CompletedPart> completed) {
-  if (complete_without_checksums_) without_checksums(completed);
+S3ObjectWriter::UploadToComplete S3ObjectWriter::sealed_upload() const {
+  // Sealed: every byte is in an acknowledged part.
+  FERRY_ASSERT(open_ && !upload_id_.empty());
+  FERRY_ASSERT(buffer_.empty() && finished_.empty() && uploader_.in_flight() == 0);
+  FERRY_ASSERT(static_cast<int>(parts_.size()) == next_part_ - 1);
+  UploadToComplete upload{key_, upload_id_, size_, {}};
+  upload.parts.reserve(parts_.size());
+  for (const auto& part : parts_)
+    upload.parts.push_back(CompletedPart{part.number, part.etag, part.checksum_crc32c});
+  return upload;
+}
+
+bool S3ObjectWriter::complete_in_background() {
+  FERRY_ASSERT(open_);
+  if (upload_id_.empty()) return false;  // one PutObject: complete() sends it
+  if (!completer_) {
+    completion_client_ = std::make_unique<S3Client>(client_options_);
+    completer_ = std::make_unique<JobThreads<UploadToComplete, Completion>>(
+        1, "ferry-complete", [this](size_t, UploadToComplete& upload) {
+          return complete_upload(*completion_client_, std::move(upload));
+        });
+  }
+  FERRY_ASSERT(completer_->in_flight() == 0);  // the caller took the last completion()
+  completer_->submit(sealed_upload());
+  // The writer is free for the next object; the completer has its own copy of this one.
+  open_ = false;
+  upload_id_.clear();
+  parts_.clear();
+  return true;
+}
+
+std::optional<ObjectWriter::Completion> S3ObjectWriter::completion(bool wait) {
+  if (!completer_) return std::nullopt;
+  return completer_->collect(wait);
+}
+
+S3ObjectWriter::Completion S3ObjectWriter::complete_upload(S3Client& client,
+                                                           UploadToComplete upload) {
+  std::vector<CompletedPart>& completed = upload.parts;
+  const std::string where = location_of(upload.key);
+  if (complete_without_checksums_.load()) without_checksums(completed);
   for (int round = 1;; ++round) {
-    Status status = client_.complete_multipart_upload(options_.bucket, key_, upload_id_, completed);
-    if (status) return status;
-    const S3Failure failure = client_.last_failure();
+    Status status =
+        client.complete_multipart_upload(options_.bucket, upload.key, upload.upload_id, completed);
+    if (status) return Completion{};
+    const S3Failure failure = client.last_failure();
     if (failure.code == "MalformedXML" && has_checksums(completed)) {
-      FERRY_WARN(cat("ship: ", location(),
+      FERRY_WARN(cat("ship: ", where,
                      ": the server refused the parts' checksums in CompleteMultipartUpload "
                      "(MalformedXML), as S3-compatible servers such as OpenStack Swift do; "
                      "completing without them from now on (each part still carried its "
                      "x-amz-checksum-crc32c; \"checksumAlgorithm\": \"NONE\" leaves checksums "
                      "out altogether)"));
-      complete_without_checksums_ = true;
+      complete_without_checksums_.store(true);
       without_checksums(completed);
       --round;  // not a retry of the same request
       continue;
@@ -277,29 +316,29 @@ Status S3ObjectWriter::complete_upload(std::vector<CompletedPart> completed) {
     // An earlier attempt may have gone through with only its answer lost (a reset, a timeout):
     // S3 then answers NoSuchUpload (s3rver an InternalError), and the object is there with
     // exactly this upload's size.
-    auto visible = client_.head_object(options_.bucket, key_);
-    if (visible && visible.value() && visible.value()->size == size_) {
-      FERRY_INFO(cat("ship: ", location(), ": CompleteMultipartUpload failed (", failure.code,
+    auto visible = client.head_object(options_.bucket, upload.key);
+    if (visible && visible.value() && visible.value()->size == upload.size) {
+      FERRY_INFO(cat("ship: ", where, ": CompleteMultipartUpload failed (", failure.code,
                      failure.code.empty() ? "" : ": ", failure.message,
-                     ") but the object is there with its ", size_,
+                     ") but the object is there with its ", upload.size,
                      " bytes: an earlier attempt completed it"));
-      return Ok{};
+      return Completion{};
     }
     if (is_restart_code(failure.code)) {
       // The upload cannot be completed as recorded, now or later: build the object again. One
       // the destination still holds would only keep its parts' storage: abort it.
-      must_restart_ = true;
       if (failure.code != "NoSuchUpload") {
-        if (auto aborted = client_.abort_multipart_upload(options_.bucket, key_, upload_id_);
+        if (auto aborted =
+                client.abort_multipart_upload(options_.bucket, upload.key, upload.upload_id);
             !aborted)
-          FERRY_WARN(cat("ship: ", location(), ": ", aborted.error().message,
+          FERRY_WARN(cat("ship: ", where, ": ", aborted.error().message,
                          " (the refused upload stays until a lifecycle rule aborts it)"));
       }
-      return status;
+      return Completion{std::move(status), /*must_restart=*/true};
     }
     if (!failure.retryable ||
-        !pause_before_round("CompleteMultipartUpload", round + 1, status.error().message))
-      return status;
+        !pause_before_round(where, "CompleteMultipartUpload", round + 1, status.error().message))
+      return Completion{std::move(status), false};
   }
 }
 

@@ -2,8 +2,10 @@
 // a full part (partSizeBytes, ending on a frame boundary) goes to the PartUploader while the
 // next one is assembled; finished parts are acknowledged in part-number order. An object
 // smaller than one part is sent with a single PutObject. After a restart, an upload continues
-// from its acknowledged parts. A request that still fails after S3Client's attempts may be tried
-// again later (RetryLaterPolicy): the object waits, nothing is dropped.
+// from its acknowledged parts. CompleteMultipartUpload may run in the background, on a thread and
+// connection of its own, while the next object's parts travel. A request that still fails after
+// S3Client's attempts may be tried again later (RetryLaterPolicy): the object waits, nothing is
+// dropped.
 #pragma once
 
 #include <atomic>
@@ -14,6 +16,7 @@
 
 #include "io/aws/part_uploader.hpp"
 #include "io/aws/s3_client.hpp"
+#include "io/job_threads.hpp"
 #include "io/object_writer.hpp"
 
 namespace ferry {
@@ -53,6 +56,8 @@ class S3ObjectWriter final : public ObjectWriter {
   Status seal() override;
   bool single_request() const override { return upload_id_.empty(); }
   Status complete() override;
+  bool complete_in_background() override;
+  std::optional<Completion> completion(bool wait) override;
   void abandon() override;
   Result<std::optional<uint64_t>> visible_size(const std::string& key) override;
   Result<UploadCheck> check_upload(const OpenObject& open) override;
@@ -69,17 +74,30 @@ class S3ObjectWriter final : public ObjectWriter {
   Result<bool> collect(bool wait);
   Status drain();
   void reset(const std::string& key);
-  // CompleteMultipartUpload with the retry-later rounds; an object that an attempt whose
-  // answer was lost already completed counts as completed. Checksums a server refuses are left
-  // out; an answer in is_restart_code() sets must_restart().
-  Status complete_upload(std::vector<CompletedPart> completed);
+  // What CompleteMultipartUpload needs of a sealed object: a copy, so that the next object may
+  // begin while it completes.
+  struct UploadToComplete {
+    std::string key;
+    std::string upload_id;
+    uint64_t size = 0;
+    std::vector<CompletedPart> parts;
+  };
+  UploadToComplete sealed_upload() const;
+  // CompleteMultipartUpload on `client` with the retry-later rounds; an object that an attempt
+  // whose answer was lost already completed counts as completed. Checksums a server refuses are
+  // left out; an answer in is_restart_code() sets must_restart. Runs on the shipper thread
+  // (complete()) or on the completer's (complete_in_background()).
+  Completion complete_upload(S3Client& client, UploadToComplete upload);
   // Sends a part (again) to the uploader.
   void send_part(int number, std::string body);
   // Runs `request` (an S3Client call on this thread) with the retry-later rounds.
   template <class Request>
   auto with_retry_later(std::string_view what, Request&& request);
-  // Before round `next_round` of `what`: false to give up now, else waits and returns true.
-  bool pause_before_round(std::string_view what, int next_round, const std::string& failure);
+  // Before round `next_round` of `what` on `where`: false to give up now, else waits and
+  // returns true. Thread-safe.
+  bool pause_before_round(std::string_view where, std::string_view what, int next_round,
+                          const std::string& failure) const;
+  std::string location_of(std::string_view key) const;
 
   S3Client& client_;
   S3WriterOptions options_;
@@ -98,7 +116,12 @@ class S3ObjectWriter final : public ObjectWriter {
   bool must_restart_ = false;
   // The destination refused the parts' checksums in CompleteMultipartUpload (MalformedXML, as
   // OpenStack Swift's s3api does): later completions list the parts without them.
-  bool complete_without_checksums_ = false;
+  std::atomic<bool> complete_without_checksums_{false};
+  // Background completions, one at a time, made at the first: a connection and a thread (last:
+  // joined before the client goes).
+  S3ClientOptions client_options_;
+  std::unique_ptr<S3Client> completion_client_;
+  std::unique_ptr<JobThreads<UploadToComplete, Completion>> completer_;
 };
 
 }  // namespace ferry

@@ -15,6 +15,7 @@ sanitizers), which enforces S3's multipart rules and lacks server-side encryptio
 import json
 import os
 import re
+import signal
 import subprocess
 import sys
 import time
@@ -419,6 +420,60 @@ class S3Faults(harness.S3rverTestCase):
         result, _ = self.complete_whose_answer_is_lost()
         self.assert_log(result, r"CompleteMultipartUpload failed \(.*\) but the object is there "
                                 r"with its \d+ bytes: an earlier attempt completed it")
+
+    # -- a slow CompleteMultipartUpload (real S3 may take seconds for an object of many parts)
+
+    def test_a_slow_complete_does_not_hold_up_the_next_object(self):
+        inputs = self.source(32 * MIB)
+        proxy = self.with_proxy([{"op": "CompleteMultipartUpload", "nth": 1, "action": "delay",
+                                  "seconds": 4}])
+        result = self.ferry_once(self.config(proxy.endpoint, maxObjectBytes=10 * MIB))
+        self.assert_exactly_once(inputs)
+        first = proxy.requests("CompleteMultipartUpload")[0]
+        later_parts = [r for r in proxy.requests("UploadPart") if r["path"] != first["path"]]
+        # The next object's parts went, and were answered, while the first object completed.
+        during = [r for r in later_parts
+                  if first["received"] < r["received"] and r["answered"] < first["answered"]]
+        self.assertGreaterEqual(len(during), 1, result.describe())
+
+    def sigkill_while_the_first_complete_is_held(self, rule):
+        """ferry follows the files through the proxy, whose `rule` holds the first Complete;
+        SIGKILL once the next object has a part acknowledged; then a --once run straight to S3.
+        Returns that run's result and the records' Inputs."""
+        inputs = self.source(48 * MIB)
+        proxy = self.with_proxy([rule])
+        cfg = self.config(proxy.endpoint, maxObjectBytes=10 * MIB)
+        with harness.FerryProcess(cfg, os.path.join(self.tmp, "agent.json"),
+                                  env=self.s3.ferry_env()) as ferry:
+            def next_part_acknowledged():
+                held = [e for e in proxy.requests() if e.get("event") == "delaying"
+                        or (e.get("op") == "CompleteMultipartUpload" and "fault" in e)]
+                return held and any(r["path"] != held[0]["path"] and "answered" in r
+                                    for r in proxy.requests("UploadPart"))
+            self.assertTrue(harness.poll(next_part_acknowledged, timeout=60),
+                            ferry.stderr()[-3000:])
+            self.assertNotIn(": completed s3://", ferry.stderr())
+            ferry.proc.send_signal(signal.SIGKILL)
+            ferry.proc.wait(timeout=10)
+        time.sleep(rule["seconds"] + 1)  # the held request is forwarded now, or never
+        proxy.close()
+        self.proxy = None
+        result = self.ferry_once(self.config(self.s3.endpoint, maxObjectBytes=10 * MIB))
+        # The next object's upload, begun while the first completed, is never recorded: it stays
+        # open for the bucket's lifecycle rule (README "Limits").
+        self.assert_exactly_once(inputs, uploads_left_open=1)
+        return result
+
+    def test_sigkill_while_a_complete_is_in_flight_and_then_takes_effect(self):
+        result = self.sigkill_while_the_first_complete_is_held(
+            {"op": "CompleteMultipartUpload", "nth": 1, "action": "delay", "seconds": 5})
+        self.assert_log(result, r"was completed before the restart; its records are delivered")
+
+    def test_sigkill_while_a_complete_is_in_flight_and_never_arrives(self):
+        result = self.sigkill_while_the_first_complete_is_held(
+            {"op": "CompleteMultipartUpload", "nth": 1, "action": "stall", "seconds": 5})
+        self.assert_log(result, r"recovery: flow faults: (completed \S+ with its \d+ acknowledged "
+                                r"part\(s\)|continuing the upload of)")
 
     def test_following_an_outage_fails_the_flow_alone_and_it_is_tried_again_until_it_ships(self):
         inputs = self.source(4 * MIB)  # one PutObject: its requests are tried one after another
