@@ -116,13 +116,45 @@ Result<bool> Shipper::settle_left_open(FlowState& state) {
   // find_flow: a flow the checkpoint does not know stays unknown until its first start is
   // recorded (record_first_starts), where initialPosition decides where its files start.
   const FlowCheckpoint* saved = checkpoint_.find_flow(state.flow.checkpoint_key);
-  if (saved == nullptr || !saved->open) return false;
-  if (auto status = recover_flow(state); !status) {
-    // That flow's destination cannot be asked now: the flow stops, the others go on.
-    fail(state, status.error().message);
-    return status.error();
+  if (saved == nullptr) return false;
+  const bool open = saved->open.has_value();
+  if (open) {
+    if (auto status = recover_flow(state); !status) {
+      // That flow's destination cannot be asked now: the flow stops, the others go on.
+      fail(state, status.error().message);
+      return status.error();
+    }
   }
+  return drop_started_upload(state) || open;
+}
+
+bool Shipper::drop_started_upload(FlowState& state) {
+  FlowCheckpoint& saved = checkpoint_.flow(state.flow.checkpoint_key);
+  if (!saved.started_upload) return false;
+  const StartedUpload started = std::move(*saved.started_upload);
+  saved.started_upload.reset();
+  if (saved.open && saved.open->upload_id == started.upload_id) return true;  // continued
+  if (!state.flow.writer) return true;  // now a stream flow: nothing to ask
+  if (auto status = state.flow.writer->abort_upload(started); !status)
+    FERRY_WARN(cat("recovery: flow ", state.flow.name, ": ", status.error().message,
+                   " (the upload stays until a lifecycle rule aborts it)"));
+  else
+    FERRY_INFO(cat("recovery: flow ", state.flow.name, ": aborted the upload of ", started.key,
+                   " begun before the restart with no part recorded; its records are read "
+                   "again"));
   return true;
+}
+
+bool Shipper::note_started_upload(FlowState& state) {
+  const std::string& upload_id = state.flow.writer->upload_id();
+  if (upload_id.empty() || state.object.upload_noted) return true;
+  state.object.upload_noted = true;
+  FlowCheckpoint& saved = checkpoint_.flow(state.flow.checkpoint_key);
+  if (saved.open && saved.open->upload_id == upload_id) return true;  // a continued upload
+  saved.started_upload = StartedUpload{state.object.key, upload_id};
+  if (persist()) return true;
+  fail_all(kCheckpointNotWritten);
+  return false;
 }
 
 Status Shipper::recover() {
@@ -341,6 +373,7 @@ void Shipper::ship_in_order(FlowState& state, Batch& batch) {
   object.records += batch.stats.records;
   merge_positions(object.positions, batch.positions);
   note_submitted(state, submitted_before);
+  if (!note_started_upload(state)) return;
   if (!acknowledge_parts(state)) return;
   if (writer.size() >= state.flow.object.max_object_bytes)
     complete_object(state, /*may_background=*/true);
@@ -442,7 +475,10 @@ bool Shipper::record_open(FlowState& state, const std::vector<SourcePosition>& p
   for (const auto& part : open.parts) open.size += part.size;
   if (open.single_request) open.size = writer.size();
   open.positions = positions;
-  checkpoint_.flow(state.flow.checkpoint_key).open = std::move(open);
+  FlowCheckpoint& saved = checkpoint_.flow(state.flow.checkpoint_key);
+  if (saved.started_upload && saved.started_upload->upload_id == open.upload_id)
+    saved.started_upload.reset();  // named by the open object from now on
+  saved.open = std::move(open);
   if (persist()) return true;
   fail_all("the checkpoint cannot be written");
   return false;
@@ -632,9 +668,11 @@ void Shipper::fail(FlowState& state, const std::string& what, std::string_view c
     const auto& saved = checkpoint_.flow(state.flow.checkpoint_key).open;
     if (writer.must_restart() && state.object.open && (!saved || saved->key == state.object.key)) {
       // The upload cannot be completed as recorded: the flow's next start ships the object
-      // again, same key, in a new upload.
-      checkpoint_.flow(state.flow.checkpoint_key).open =
-          OpenObject{state.object.key, {}, {}, false, 0, {}};
+      // again, same key, in a new upload, and aborts this one if the destination still has it.
+      FlowCheckpoint& flow = checkpoint_.flow(state.flow.checkpoint_key);
+      flow.open = OpenObject{state.object.key, {}, {}, false, 0, {}};
+      if (!writer.upload_id().empty())
+        flow.started_upload = StartedUpload{state.object.key, writer.upload_id()};
       if (!persist()) return fail_all("the checkpoint cannot be written");
     }
     writer.abandon();

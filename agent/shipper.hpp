@@ -135,6 +135,7 @@ class Shipper {
     std::vector<SourcePosition> positions;  // latest per file, through the last appended batch
     bool sealing = false;           // being completed: the next part acknowledged is its last
     size_t parts_acknowledged = 0;  // of the writer's parts(): logged, and counted
+    bool upload_noted = false;      // its multipart upload is named in the checkpoint
     int64_t opened_unix_ms = 0;     // for the oldest-pending gauge
   };
   // An object completing in the background (ObjectWriter::complete_in_background) while the
@@ -198,6 +199,13 @@ class Shipper {
   // be asked now.
   Result<bool> settle_left_open(FlowState& state);
   Status recover_flow(FlowState& state);
+  // Aborts the upload the checkpoint's StartedUpload names, unless the open object continues it:
+  // true when the checkpoint had one.
+  bool drop_started_upload(FlowState& state);
+  // After an append that may have begun the object's multipart upload: names it in the
+  // checkpoint (StartedUpload) before any part of it can be recorded, so that a crash leaves no
+  // upload behind. false: the checkpoint cannot be written.
+  bool note_started_upload(FlowState& state);
   // false: the open upload is gone or does not hold its parts, so the object is built again.
   Result<bool> check_recovered_upload(FlowState& state, const OpenObject& open);
   void commit_recovered(FlowState& state, const OpenObject& open);   // delivered: positions on

@@ -9,6 +9,7 @@
 
 #include "core/checkpoint/checkpoint.hpp"
 #include "core/result.hpp"
+#include "core/text.hpp"
 
 namespace ferry {
 
@@ -63,6 +64,12 @@ class ObjectWriter {
   // At a restart, before an upload is continued or completed: does the destination still hold
   // it with every acknowledged part of `open` (number, ETag, size)?
   virtual Result<UploadCheck> check_upload(const OpenObject& open) = 0;
+  // At a restart: aborts a multipart upload begun for an object that is built again from its
+  // records (the checkpoint's StartedUpload); one the destination no longer knows is fine.
+  virtual Status abort_upload(const StartedUpload& upload) {
+    return make_error(cat("cannot abort the upload ", upload.upload_id, " of ", upload.key,
+                          ": this destination has no multipart uploads"));
+  }
   // After a failure: the object cannot be completed from its upload and must be built again
   // from its start: the destination forgot the upload (S3 NoSuchUpload) or refused to complete
   // it with exactly its parts (EntityTooSmall, InvalidPart, InvalidPartOrder, MalformedXML).

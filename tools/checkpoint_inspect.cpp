@@ -56,6 +56,10 @@ void print(const ferry::Checkpoint& checkpoint, const std::string& path) {
       }
       std::printf("%s]\n      }", open.positions.empty() ? "" : "\n        ");
     }
+    if (flow.started_upload)
+      std::printf(",\n      \"started_upload\": {\"key\": %s, \"upload_id\": %s}",
+                  quoted(flow.started_upload->key).c_str(),
+                  quoted(flow.started_upload->upload_id).c_str());
     std::printf("\n    }");
   }
   std::printf("%s]\n}\n", checkpoint.flows.empty() ? "" : "\n  ");

@@ -237,6 +237,13 @@ std::string encode_checkpoint(const Checkpoint& checkpoint) {
     }
     out.push_back(']');
     if (f.open) append_open_object(out, *f.open);
+    if (f.started_upload) {
+      out.append(",\"started_upload\":{\"key\":");
+      append_bytes(out, f.started_upload->key);
+      out.append(",\"upload_id\":");
+      append_bytes(out, f.started_upload->upload_id);
+      out.push_back('}');
+    }
     out.push_back('}');
   }
   out.append("]");
@@ -297,6 +304,15 @@ Result<Checkpoint> decode_checkpoint(std::string_view text) {
       auto open = read_open_object(open_element);
       if (!open) return open.error();
       flow.open = std::move(open.value());
+    }
+    simdjson::dom::element started_element;
+    if (!flow_element["started_upload"].get(started_element)) {
+      std::string_view key, upload_id;
+      if (started_element["key"].get_string().get(key) ||
+          started_element["upload_id"].get_string().get(upload_id) || key.empty() ||
+          upload_id.empty())
+        return bad("started upload with a missing, empty or mistyped field");
+      flow.started_upload = StartedUpload{decode_utf8_bytes(key), decode_utf8_bytes(upload_id)};
     }
     checkpoint.flows.push_back(std::move(flow));
   }

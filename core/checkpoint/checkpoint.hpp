@@ -50,10 +50,19 @@ struct OpenObject {
   bool sealed = false;
 };
 
+// A multipart upload the flow began that `open` does not name (yet): the object's upload before
+// its first part is acknowledged, or the next object's while the one before completes. It is
+// never completed from this record: a restart aborts it, since the records in it are read again.
+struct StartedUpload {
+  std::string key;
+  std::string upload_id;
+};
+
 struct FlowCheckpoint {
   std::string flow;
   std::vector<FileCheckpoint> files;
   std::optional<OpenObject> open;
+  std::optional<StartedUpload> started_upload;
 };
 
 // A flow the checkpoint did not know yet, at its first start: where each of its files starts (the

@@ -383,6 +383,12 @@ Result<UploadCheck> S3ObjectWriter::check_upload(const OpenObject& open) {
   return UploadCheck{};
 }
 
+Status S3ObjectWriter::abort_upload(const StartedUpload& upload) {
+  Status status = client_.abort_multipart_upload(options_.bucket, upload.key, upload.upload_id);
+  if (!status && client_.last_failure().code == "NoSuchUpload") return Ok{};  // gone already
+  return status;
+}
+
 Result<std::optional<uint64_t>> S3ObjectWriter::visible_size(const std::string& key) {
   // Recovery, before reading starts (and before SIGTERM is watched): no rounds of "later"; a
   // failure exits 1 and the service manager starts ferry again.

@@ -61,6 +61,7 @@ class S3ObjectWriter final : public ObjectWriter {
   void abandon() override;
   Result<std::optional<uint64_t>> visible_size(const std::string& key) override;
   Result<UploadCheck> check_upload(const OpenObject& open) override;
+  Status abort_upload(const StartedUpload& upload) override;
   bool must_restart() const override { return must_restart_; }
   const std::string& upload_id() const override { return upload_id_; }
   const std::vector<UploadedPart>& parts() const override { return parts_; }

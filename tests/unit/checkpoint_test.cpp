@@ -166,6 +166,38 @@ TEST(Checkpoint, InconsistentOpenObjectIsRejected) {
   EXPECT_FALSE(decode_checkpoint(encode_checkpoint(checkpoint)).ok());
 }
 
+TEST(Checkpoint, AStartedUploadRoundTripsBesideTheOpenObject) {
+  Checkpoint checkpoint = sample();
+  checkpoint.flow("wickr").open = multipart_open();
+  checkpoint.flow("wickr").started_upload = StartedUpload{"wickr/next \"one\".zst", "upload-2"};
+  auto decoded = decode_checkpoint(encode_checkpoint(checkpoint));
+  ASSERT_TRUE(decoded.ok()) << decoded.error().message;
+  const auto& started = decoded->find_flow("wickr")->started_upload;
+  ASSERT_TRUE(started.has_value());
+  EXPECT_EQ(started->key, "wickr/next \"one\".zst");
+  EXPECT_EQ(started->upload_id, "upload-2");
+  EXPECT_TRUE(decoded->find_flow("wickr")->open.has_value());
+  EXPECT_FALSE(decoded->find_flow("events")->started_upload.has_value());
+  EXPECT_EQ(encode_checkpoint(decoded.value()), encode_checkpoint(checkpoint));
+  // It never moves where reading resumes: its records are read again.
+  Checkpoint without = checkpoint;
+  without.flow("wickr").started_upload.reset();
+  const auto offsets = [](const Checkpoint& view) {
+    std::vector<uint64_t> out;
+    for (const auto& file : view.find_flow("wickr")->files) out.push_back(file.offset);
+    return out;
+  };
+  EXPECT_EQ(offsets(decoded->resume_view()), offsets(without.resume_view()));
+}
+
+TEST(Checkpoint, AStartedUploadWithoutItsIdIsRejected) {
+  Checkpoint checkpoint;
+  checkpoint.flow("f").started_upload = StartedUpload{"f/key.zst", ""};
+  const auto decoded = decode_checkpoint(encode_checkpoint(checkpoint));
+  ASSERT_FALSE(decoded.ok());
+  EXPECT_NE(decoded.error().message.find("started upload"), std::string::npos);
+}
+
 TEST(Checkpoint, ResumeViewReadsAfterAcknowledgedPartsOnly) {
   Checkpoint checkpoint;
   checkpoint.commit("wickr", position("/opt/bot/a.txt", 100, 0xabcdef, 1000), 1);
