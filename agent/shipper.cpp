@@ -262,7 +262,7 @@ bool Shipper::acknowledge_parts(FlowState& state) {
   auto positions = state.part_positions.find(last.number);
   FERRY_ASSERT(positions != state.part_positions.end());
   // Its records are durable as far as a restart is concerned: it resumes after this part.
-  const std::vector<SourcePosition> through_last = std::move(positions->second);
+  std::vector<SourcePosition> through_last = std::move(positions->second);
   state.part_positions.erase(state.part_positions.begin(), std::next(positions));
   if (state.completing) {
     // The checkpoint holds the object before this one until it is complete.
@@ -379,20 +379,17 @@ std::optional<Shipper::CompletionEnded> Shipper::end_completion(FlowState& state
     state.unrecorded.reset();
     state.after_completing.clear();
     if (ended->must_restart) {
-      saved.open = OpenObject{done.key, {}, {}, false, 0, {}};
+      saved.open = object_to_rebuild(done.key);
       if (!persist()) fail_all(kCheckpointNotWritten);
     }
     return CompletionEnded{ended->status, done.location};
   }
   count_completed(state, done.location, done.records, done.size, done.parts);
   const int64_t now = std::time(nullptr);
-  for (const auto& position : done.positions)
-    checkpoint_.commit(state.flow.checkpoint_key, position, now);
+  checkpoint_.commit(state.flow.checkpoint_key, done.positions, now);
   saved.open.reset();
-  if (!state.object.open) {
-    for (const auto& position : state.after_completing)
-      checkpoint_.commit(state.flow.checkpoint_key, position, now);
-  }
+  if (!state.object.open)
+    checkpoint_.commit(state.flow.checkpoint_key, state.after_completing, now);
   state.after_completing.clear();
   if (state.unrecorded) {
     const std::vector<SourcePosition> through_last = std::move(*state.unrecorded);
@@ -430,9 +427,7 @@ void Shipper::commit(FlowState& state, const std::vector<SourcePosition>& positi
   FlowCheckpoint& saved = checkpoint_.flow(state.flow.checkpoint_key);
   const bool had_open = saved.open.has_value() && !state.reuse_key;
   if (positions.empty() && !had_open) return;
-  const int64_t now = std::time(nullptr);
-  for (const auto& position : positions)
-    checkpoint_.commit(state.flow.checkpoint_key, position, now);
+  checkpoint_.commit(state.flow.checkpoint_key, positions, std::time(nullptr));
   if (had_open) saved.open.reset();
   if (!persist()) fail_all("the checkpoint cannot be written");
 }
@@ -503,7 +498,7 @@ void Shipper::fail(FlowState& state, const std::string& what, std::string_view c
       // The upload cannot be completed as recorded: the flow's next start ships the object
       // again, same key, in a new upload, and aborts this one if the destination still has it.
       FlowCheckpoint& flow = checkpoint_.flow(state.flow.checkpoint_key);
-      flow.open = OpenObject{state.object.key, {}, {}, false, 0, {}};
+      flow.open = object_to_rebuild(state.object.key);
       if (!writer.upload_id().empty())
         flow.started_upload = StartedUpload{state.object.key, writer.upload_id()};
       if (!persist()) return fail_all("the checkpoint cannot be written");

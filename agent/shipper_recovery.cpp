@@ -170,14 +170,13 @@ Result<bool> Shipper::check_recovered_upload(FlowState& state, const OpenObject&
 }
 
 void Shipper::commit_recovered(FlowState& state, const OpenObject& open) {
-  for (const auto& position : open.positions)
-    checkpoint_.commit(state.flow.checkpoint_key, position, std::time(nullptr));
+  checkpoint_.commit(state.flow.checkpoint_key, open.positions, std::time(nullptr));
   checkpoint_.flow(state.flow.checkpoint_key).open.reset();
 }
 
 void Shipper::restart_recovered(FlowState& state, const OpenObject& open) {
   state.reuse_key = open.key;
-  checkpoint_.flow(state.flow.checkpoint_key).open = OpenObject{open.key, {}, {}, false, 0, {}};
+  checkpoint_.flow(state.flow.checkpoint_key).open = object_to_rebuild(open.key);
   FERRY_INFO(cat("recovery: flow ", state.flow.name, ": ", open.key,
                  " was not completed; its records are read again into it, in a new upload"));
 }

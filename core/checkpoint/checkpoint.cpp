@@ -55,9 +55,14 @@ void Checkpoint::commit(std::string_view flow_name, const SourcePosition& positi
   f.files.push_back(std::move(entry));
 }
 
+void Checkpoint::commit(std::string_view flow_name, const std::vector<SourcePosition>& positions,
+                        int64_t now_unix) {
+  for (const auto& position : positions) commit(flow_name, position, now_unix);
+}
+
 void Checkpoint::begin(const FlowStart& start, int64_t now_unix) {
   flow(start.flow);
-  for (const auto& position : start.positions) commit(start.flow, position, now_unix);
+  commit(start.flow, start.positions, now_unix);
 }
 
 void Checkpoint::prune(int64_t now_unix, int64_t max_age_seconds, const StillThere& still_there) {
@@ -75,7 +80,7 @@ Checkpoint Checkpoint::resume_view() const {
   Checkpoint view = *this;
   for (const auto& f : flows) {
     if (!f.open || f.open->single_request || f.open->parts.empty()) continue;
-    for (const auto& position : f.open->positions) view.commit(f.flow, position, 0);
+    view.commit(f.flow, f.open->positions, 0);
   }
   return view;
 }

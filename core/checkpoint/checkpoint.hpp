@@ -50,6 +50,12 @@ struct OpenObject {
   bool sealed = false;
 };
 
+// An open object of its key only: nothing of it is durable, and the next start builds it again
+// under that key from the committed offsets (decide_resume: restart_object).
+inline OpenObject object_to_rebuild(std::string key) {
+  return OpenObject{std::move(key), {}, {}, false, 0, {}};
+}
+
 // A multipart upload the flow began that `open` does not name (yet): the object's upload before
 // its first part is acknowledged, or the next object's while the one before completes. It is
 // never completed from this record: a restart aborts it, since the records in it are read again.
@@ -82,6 +88,9 @@ struct Checkpoint {
 
   // Records where a file now stands (replacing the entry of the same inode) or adds the file.
   void commit(std::string_view flow_name, const SourcePosition& position, int64_t now_unix);
+  // The same for each of `positions` (an object's end, delivered).
+  void commit(std::string_view flow_name, const std::vector<SourcePosition>& positions,
+              int64_t now_unix);
 
   // Adds the flow's entry with its starting positions.
   void begin(const FlowStart& start, int64_t now_unix);
