@@ -133,28 +133,39 @@ inline PatternBytes pattern_bytes_at(std::string_view text, size_t i) {
                       bytes.separator >> skip};
 }
 
-// PatternBytes of a whole text of at most 64 bytes: where its digits and separators are (bit
-// k is byte k), and whether it holds '@' or '+'.
+// PatternBytes of a whole text of at most 64 bytes: where its digits, separators, '@' and '+'
+// are (bit k is byte k).
 struct TextBits {
   static constexpr size_t kMaxSize = 64;
-  uint64_t digit = 0, separator = 0;
-  bool at = false, plus = false;
+  uint64_t digit = 0, separator = 0, at = 0, plus = 0;
 
   // Adds the bytes of `bytes` that `keep` selects, for the block at `offset` (< kMaxSize).
   void add(const PatternBytes& bytes, unsigned keep, size_t offset) {
     digit |= uint64_t{bytes.digit & keep} << offset;
     separator |= uint64_t{bytes.separator & keep} << offset;
-    at |= (bytes.at & keep) != 0;
-    plus |= (bytes.plus & keep) != 0;
+    at |= uint64_t{bytes.at & keep} << offset;
+    plus |= uint64_t{bytes.plus & keep} << offset;
   }
   void add(char c, size_t offset) {
     const uint64_t bit = uint64_t{1} << offset;
     if (is_digit(c)) digit |= bit;
     if (is_separator(c)) separator |= bit;
-    at |= c == '@';
-    plus |= c == '+';
+    if (c == '@') at |= bit;
+    if (c == '+') plus |= bit;
   }
 };
+
+// Bit p of the result: bits p .. p + length - 1 of `m` are all set (length in 1..32).
+inline uint64_t runs_of(uint64_t m, unsigned length) {
+  uint64_t r = m;
+  unsigned have = 1;
+  while (have * 2 <= length) {
+    r &= r >> have;
+    have *= 2;
+  }
+  if (have < length) r &= r >> (length - have);
+  return r;
+}
 
 inline TextBits text_bits(std::string_view text) {
   const size_t n = text.size();

@@ -5,6 +5,7 @@
 
 #include <simdjson.h>
 
+#include <algorithm>
 #include <array>
 #include <string>
 
@@ -26,7 +27,8 @@ using byte_blocks::is_pattern_start;
 using json_scan::is_whitespace;
 
 size_t skip_whitespace(std::string_view s, size_t i) {
-  while (i < s.size() && is_whitespace(s[i])) ++i;
+  // Records are mostly compact: one compare settles a byte above ' ', which is no whitespace.
+  while (i < s.size() && static_cast<unsigned char>(s[i]) <= ' ' && is_whitespace(s[i])) ++i;
   return i;
 }
 
@@ -110,6 +112,19 @@ size_t scan_string(std::string_view s, size_t i, uint8_t& flags, byte_blocks::Te
   return j + 1;
 }
 
+// `i` is at an opening quote. Most keys are short ASCII without escapes: when the closing quote
+// is within the next block, with no other stop byte and no byte >= 0x80 before it, returns the
+// offset just past it, as scan_string would; otherwise 0 (scan_string decides).
+size_t short_plain_string_end(std::string_view s, size_t i) {
+  const size_t body = i + 1;
+  if (body + byte_blocks::kSize > s.size()) return 0;
+  const byte_blocks::Masks masks = byte_blocks::classify(s.data() + body);
+  if (masks.stop == 0) return 0;
+  const unsigned at = static_cast<unsigned>(__builtin_ctz(masks.stop));
+  if (s[body + at] != '"' || (masks.high & ((1u << at) - 1)) != 0) return 0;
+  return body + at + 1;
+}
+
 // `i` is at a number's first byte. Returns the offset past it, or 0 when it is invalid or
 // might be outside what simdjson accepts (integers beyond 18 digits, magnitudes near the
 // double range).
@@ -184,13 +199,17 @@ ScannedItem::Kind kind_of(char first) {
   }
 }
 
+// Flattened: the function is too large for the compiler to inline its helpers (the string scans,
+// each vector's emplace_back) by itself, and a call per member or string is a good part of a
+// short one's cost.
 template <ScanLists kLists>
-bool scan_record(std::string_view s, ScannedRecord& out) {
+[[gnu::flatten]] bool scan_record(std::string_view s, ScannedRecord& out) {
   constexpr bool kItems = kLists == ScanLists::items;
   out.strings.clear();
   out.top_keys.clear();
   out.items.clear();
   out.escaped_keys = false;
+  out.top_key_sizes = 0;
   out.last_value_end = 0;
   if (s.size() >= UINT32_MAX) return false;
   std::array<Frame, kMaxDepth> stack;
@@ -230,8 +249,11 @@ bool scan_record(std::string_view s, ScannedRecord& out) {
         if (c != '"') return false;
         item_begin = i;
         uint8_t flags = 0;
-        const size_t end = scan_string<false>(s, i, flags, nullptr);
-        if (end == 0) return false;
+        size_t end = short_plain_string_end(s, i);
+        if (end == 0) {
+          end = scan_string<false>(s, i, flags, nullptr);
+          if (end == 0) return false;
+        }
         const bool escaped = (flags & ScannedString::kEscaped) != 0;
         if constexpr (kItems) {
           ScannedItem& item = out.items.emplace_back();  // filled in place, as strings are
@@ -246,9 +268,11 @@ bool scan_record(std::string_view s, ScannedRecord& out) {
           key.begin = static_cast<uint32_t>(i + 1);
           key.end = static_cast<uint32_t>(end - 1);
           key.escaped = escaped;
+          out.top_key_sizes |=
+              escaped ? ~uint64_t{0} : uint64_t{1} << std::min<size_t>(key.end - key.begin, 63);
           if constexpr (kItems) key.item = static_cast<uint32_t>(out.items.size() - 1);
         }
-        i = skip_whitespace(s, end);
+        i = end < s.size() && s[end] == ':' ? end : skip_whitespace(s, end);  // mostly compact
         if (i >= s.size() || s[i] != ':') return false;
         ++i;
         state = State::value;
@@ -355,10 +379,11 @@ void decode_scanned_string(std::string_view quoted, std::string& out) {
   out.clear();
   const std::string_view body = quoted.substr(1, quoted.size() - 2);
   for (size_t i = 0; i < body.size(); ++i) {
-    if (body[i] != '\\') {
-      out.push_back(body[i]);
-      continue;
-    }
+    // The bytes up to the next backslash go as they are.
+    const size_t escape = std::min(body.find('\\', i), body.size());
+    out.append(body.substr(i, escape - i));
+    if (escape == body.size()) break;
+    i = escape;
     FERRY_ASSERT(i + 1 < body.size());
     switch (body[++i]) {
       case 'b': out.push_back('\b'); break;

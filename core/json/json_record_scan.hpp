@@ -61,7 +61,10 @@ struct ScannedRecord {
   // In document order, a container before its contents, whose items are the indices from its
   // own plus one up to its `next`, stepping by each one's `next` (when listed).
   std::vector<ScannedItem> items;
-  bool escaped_keys = false;    // some key, at any depth, holds an escape (when items are listed)
+  bool escaped_keys = false;  // some key, at any depth, holds an escape (when items are listed)
+  // Bit k: a top-level key of k bytes (bit 63: 63 or more), as written; every bit if one holds
+  // an escape. Rules a key out by its size without looking at the keys.
+  uint64_t top_key_sizes = 0;
   uint32_t open_brace = 0;      // the top-level '{'
   uint32_t close_brace = 0;     // the top-level '}'
   uint32_t last_value_end = 0;  // just past the last top-level value (0: none)

@@ -160,13 +160,11 @@ void match_email(const Text& t, size_t at, std::vector<MatchSpan>& spans) {
   size_t cursor = at + 1;
   for (size_t label = 0;; ++label) {
     const size_t label_begin = cursor;
+    while (t.is(cursor, kAlpha)) ++cursor;  // its leading letters first (domain bytes too)
+    const size_t letters = cursor;
     while (t.is(cursor, kDomain)) ++cursor;
     if (cursor == label_begin) break;  // an empty label ends every match
-    if (label > 0) {
-      size_t letters = label_begin;
-      while (letters < cursor && t.is(letters, kAlpha)) ++letters;
-      if (letters - label_begin >= 2) farthest = letters;
-    }
+    if (label > 0 && letters - label_begin >= 2) farthest = letters;
     if (cursor >= t.size() || t.at(cursor) != '.') break;
     ++cursor;
   }
@@ -181,23 +179,12 @@ unsigned count_bits(uint64_t x) {
   return static_cast<unsigned>((x * 0x0101010101010101) >> 56);
 }
 
-// Bit p of the result: bits p .. p + length - 1 of `m` are all set (length in 1..32).
-uint64_t runs_of(uint64_t m, unsigned length) {
-  uint64_t r = m;
-  unsigned have = 1;
-  while (have * 2 <= length) {
-    r &= r >> have;
-    have *= 2;
-  }
-  if (have < length) r &= r >> (length - have);
-  return r;
-}
-
 // The digit built-ins (us_ssn, credit_card) that can match in a text of at most 64 bytes.
 // A us_ssn match has the shape ddd?dd?dddd (? a separator). A credit_card match has 13 to 19
 // digits in a run of [0-9 -] bytes; if that run is only digits, the match is the whole run, with
 // no word byte on either side. Ids (long digit runs, hex) and times are ruled out here.
 uint8_t possible_digit_builtins(const Text& t, const byte_blocks::TextBits& bytes) {
+  using byte_blocks::runs_of;
   const uint64_t d = bytes.digit, s = bytes.separator;
   const uint64_t m = d | s;
   const uint64_t runs11 = runs_of(m, 11);  // both need 11 bytes of [0-9 -] in a row
@@ -235,13 +222,35 @@ uint8_t possible_builtins_long(std::string_view text, uint8_t mask) {
     if (bytes.plus != 0) possible |= kPhoneE164;
     const unsigned m = bytes.digit | bytes.separator;
     const unsigned leading = static_cast<unsigned>(__builtin_ctz(~m));
-    if (runs_of(m, kRun) != 0 || carry + leading >= kRun) possible |= kUsSsn | kCreditCard;
+    if (byte_blocks::runs_of(m, kRun) != 0 || carry + leading >= kRun)
+      possible |= kUsSsn | kCreditCard;
     const unsigned full = (1u << kBlock) - 1;
     carry =
         m == full ? carry + kBlock : static_cast<unsigned>(__builtin_clz(~(m << (32 - kBlock))));
     if ((possible & mask) == mask) break;
   }
   return static_cast<uint8_t>(possible & mask);
+}
+
+// The matches that start at `i` (a digit run's start, '@' or '+'); returns where to look next.
+size_t match_at(const Text& t, size_t i, uint8_t mask, std::vector<MatchSpan>& spans) {
+  const char c = t.at(i);
+  if (c == '@') {
+    if (mask & kEmail) match_email(t, i, spans);
+    return i + 1;
+  }
+  if (c == '+') {
+    if (mask & kPhoneE164) match_phone(t, i, spans);
+    return i + 1;
+  }
+  const size_t run_end = t.digits_from(i);
+  // A run inside a word with no separator after it (as in hex ids) starts no us_ssn (\b
+  // before) and joins no card run, nor starts one (\b before its first digit).
+  if (t.word_before(i) && !t.separator(run_end)) return run_end;
+  if (mask & kUsSsn) match_ssn(t, i, run_end, spans);
+  const bool continues_a_card_run = i >= 2 && t.separator(i - 1) && t.is(i - 2, kDigit);
+  if ((mask & kCreditCard) && !continues_a_card_run) match_cards(t, i, spans);
+  return run_end;
 }
 
 }  // namespace
@@ -263,51 +272,41 @@ bool passes_luhn(std::string_view text) {
   return sum % 10 == 0;
 }
 
-uint8_t possible_builtins(std::string_view text, const byte_blocks::TextBits& bits, uint8_t mask) {
+uint8_t possible_digit_builtins(std::string_view text, const byte_blocks::TextBits& bits) {
   FERRY_ASSERT(text.size() <= byte_blocks::TextBits::kMaxSize);
-  uint8_t possible = 0;
-  if (bits.at) possible |= kEmail;
-  if (bits.plus) possible |= kPhoneE164;
-  if ((mask & (kUsSsn | kCreditCard)) != 0) possible |= possible_digit_builtins(Text(text), bits);
-  return static_cast<uint8_t>(possible & mask);
+  return possible_digit_builtins(Text(text), bits);
 }
 
 void find_builtin_matches(std::string_view text, uint8_t mask, std::vector<MatchSpan>& spans) {
-  mask = text.size() <= byte_blocks::TextBits::kMaxSize
-             ? possible_builtins(text, byte_blocks::text_bits(text), mask)
-             : possible_builtins_long(text, mask);
-  find_possible_builtin_matches(text, mask, spans);
+  if (text.size() > byte_blocks::TextBits::kMaxSize) {
+    find_possible_builtin_matches(text, possible_builtins_long(text, mask), spans);
+    return;
+  }
+  const byte_blocks::TextBits bits = byte_blocks::text_bits(text);
+  find_possible_builtin_matches(text, possible_builtins(text, bits, mask), spans, &bits);
 }
 
 void find_possible_builtin_matches(std::string_view text, uint8_t mask,
-                                   std::vector<MatchSpan>& spans) {
+                                   std::vector<MatchSpan>& spans,
+                                   const byte_blocks::TextBits* bits) {
   if (mask == 0) return;
   const Text t(text);
+  if (bits != nullptr) {
+    // The bits name every start: no need to look for them.
+    FERRY_ASSERT(text.size() <= byte_blocks::TextBits::kMaxSize);
+    uint64_t starts = 0;
+    if (mask & kEmail) starts |= bits->at;
+    if (mask & kPhoneE164) starts |= bits->plus;
+    if (mask & (kUsSsn | kCreditCard)) starts |= bits->digit & ~(bits->digit << 1);  // run starts
+    for (; starts != 0; starts &= starts - 1)
+      match_at(t, static_cast<size_t>(__builtin_ctzll(starts)), mask, spans);
+    return;
+  }
   const size_t n = text.size();
-  size_t i = 0;
-  for (;;) {
+  for (size_t i = 0;;) {
     i = byte_blocks::next_pattern_start(text.data(), n, i);
     if (i >= n) break;
-    const char c = text[i];
-    if (c == '@') {
-      if (mask & kEmail) match_email(t, i, spans);
-      ++i;
-    } else if (c == '+') {
-      if (mask & kPhoneE164) match_phone(t, i, spans);
-      ++i;
-    } else {  // the start of a digit run
-      const size_t run_end = t.digits_from(i);
-      // A run inside a word with no separator after it (as in hex ids) starts no us_ssn
-      // (\b before) and joins no card run, nor starts one (\b before its first digit).
-      if (t.word_before(i) && !t.separator(run_end)) {
-        i = run_end;
-        continue;
-      }
-      if (mask & kUsSsn) match_ssn(t, i, run_end, spans);
-      const bool continues_a_card_run = i >= 2 && t.separator(i - 1) && t.is(i - 2, kDigit);
-      if ((mask & kCreditCard) && !continues_a_card_run) match_cards(t, i, spans);
-      i = run_end;
-    }
+    i = match_at(t, i, mask, spans);
   }
 }
 

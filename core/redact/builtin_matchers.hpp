@@ -37,13 +37,33 @@ void find_builtin_matches(std::string_view text, uint8_t mask, std::vector<Match
 // byte_blocks::text_bits): an e-mail needs '@', a phone '+', a us_ssn the shape ddd?dd?dddd of
 // digits and separators, a credit_card 13 to 19 digits in one run of [0-9 -] (a run of only
 // digits must be the whole match). A necessary condition, never a match by itself.
-uint8_t possible_builtins(std::string_view text, const byte_blocks::TextBits& bits, uint8_t mask);
+// Inline: most texts (times, counters, names) are ruled out by their bits alone.
+inline uint8_t possible_builtins(std::string_view text, const byte_blocks::TextBits& bits,
+                                 uint8_t mask);
+
+// possible_builtins for us_ssn and credit_card, when the text has 11 bytes of [0-9 -] in a row.
+uint8_t possible_digit_builtins(std::string_view text, const byte_blocks::TextBits& bits);
 
 // find_builtin_matches for a `mask` already narrowed by possible_builtins (it skips that step).
+// `bits`: the text's byte_blocks::text_bits when known (a text of at most 64 bytes); the
+// matchers then start only where they name a digit run, '@' or '+', instead of looking.
 void find_possible_builtin_matches(std::string_view text, uint8_t mask,
-                                   std::vector<MatchSpan>& spans);
+                                   std::vector<MatchSpan>& spans,
+                                   const byte_blocks::TextBits* bits = nullptr);
 
 // The Luhn checksum over the digits of `text` (separators skipped).
 bool passes_luhn(std::string_view text);
+
+inline uint8_t possible_builtins(std::string_view text, const byte_blocks::TextBits& bits,
+                                 uint8_t mask) {
+  uint8_t possible = 0;
+  if (bits.at != 0) possible |= kEmail;
+  if (bits.plus != 0) possible |= kPhoneE164;
+  // Both digit built-ins need 11 bytes of [0-9 -] in a row.
+  if ((mask & (kUsSsn | kCreditCard)) != 0 &&
+      byte_blocks::runs_of(bits.digit | bits.separator, 11) != 0)
+    possible |= possible_digit_builtins(text, bits);
+  return static_cast<uint8_t>(possible & mask);
+}
 
 }  // namespace ferry

@@ -116,11 +116,13 @@ Result<PatternSet> PatternSet::compile(const std::vector<std::string>& entries) 
   return set;
 }
 
-void PatternSet::find(std::string_view text, std::vector<MatchSpan>& spans, uint8_t possible) {
+void PatternSet::find(std::string_view text, std::vector<MatchSpan>& spans, uint8_t possible,
+                      const byte_blocks::TextBits* bits) {
   spans.clear();
   FERRY_ASSERT(text.size() <= UINT32_MAX);  // records are far smaller (maxRecordBytes)
+  FERRY_ASSERT(bits == nullptr || possible != kAnyBuiltin);
   if (possible != kAnyBuiltin) {
-    find_possible_builtin_matches(text, static_cast<uint8_t>(builtins_ & possible), spans);
+    find_possible_builtin_matches(text, static_cast<uint8_t>(builtins_ & possible), spans, bits);
   } else if (builtins_ != 0) {
     find_builtin_matches(text, builtins_, spans);
   }

@@ -1,6 +1,6 @@
 // PatternSet: a rule's `patterns`: built-in names, found by the hand-written matchers of
-// core/redact/builtin_matchers.hpp, and custom regular expressions, compiled once into one Hyperscan
-// database; finds every match in a text. One per worker (owns its scratch).
+// core/redact/builtin_matchers.hpp, and custom regular expressions, compiled once into one
+// Hyperscan database; finds every match in a text. One per worker (owns its scratch).
 #pragma once
 
 #include <cstddef>
@@ -43,9 +43,11 @@ class PatternSet {
 
   // Replaces `spans` by the matches in `text`, merged where they overlap or touch, in order.
   // `possible`: the built-ins that can match in `text` when the caller knows (from
-  // possible_builtins); kAnyBuiltin looks for itself.
+  // possible_builtins); kAnyBuiltin looks for itself. `bits`: the text's text_bits, when the
+  // caller has them (with `possible`).
   static constexpr uint8_t kAnyBuiltin = 0xFF;
-  void find(std::string_view text, std::vector<MatchSpan>& spans, uint8_t possible = kAnyBuiltin);
+  void find(std::string_view text, std::vector<MatchSpan>& spans, uint8_t possible = kAnyBuiltin,
+            const byte_blocks::TextBits* bits = nullptr);
   // Whether every entry is a built-in (no regex): then a match starts at a digit, '@' or '+'.
   bool builtins_only() const { return !database_; }
 

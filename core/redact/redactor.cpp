@@ -102,7 +102,9 @@ Redactor::Redactor(std::vector<RedactionRule> rules, Clock clock) : clock_(clock
                         std::all_of(prepared.paths.begin(), prepared.paths.end(),
                                     [](const FieldPath& path) { return path.size() == 1; });
     for (const std::string* field : {&rule.flag_field, &rule.redacted_at_field}) {
-      if (!field->empty()) reserved_keys_.push_back(*field);
+      if (field->empty()) continue;
+      reserved_keys_.push_back(*field);
+      reserved_key_sizes_ |= uint64_t{1} << std::min<size_t>(field->size(), 63);
     }
   }
   fast_path_rules_ = strings_only        ? FastPath::strings
@@ -480,9 +482,10 @@ void Redactor::scan_strings(uint32_t rule, simdjson::dom::element value, const I
 
 // Writes `text` with each match replaced into rewritten_; false (and nothing written) when
 // there is no match.
-bool Redactor::rewrite(uint32_t rule, std::string_view text, NewValue& value, uint8_t possible) {
+bool Redactor::rewrite(uint32_t rule, std::string_view text, NewValue& value, uint8_t possible,
+                       const byte_blocks::TextBits* bits) {
   PreparedRule& prepared = rules_[rule];
-  prepared.patterns->find(text, spans_, possible);
+  prepared.patterns->find(text, spans_, possible, bits);
   if (spans_.empty()) return false;
   value = NewValue{Action::rewritten, rule, {}, rewritten_.size(), 0};
   size_t cursor = 0;

@@ -181,9 +181,10 @@ class Redactor {
   bool apply_patterns(uint32_t rule);
   void scan_strings(uint32_t rule, simdjson::dom::element value, const json_scan::Item& item,
                     size_t container);
-  // `possible`: the built-ins that can match in `text`, if known (PatternSet::find).
+  // `possible` and `bits`: what PatternSet::find may be told about `text`, if known.
   bool rewrite(uint32_t rule, std::string_view text, NewValue& value,
-               uint8_t possible = PatternSet::kAnyBuiltin);
+               uint8_t possible = PatternSet::kAnyBuiltin,
+               const byte_blocks::TextBits* bits = nullptr);
   Edit* find_edit(size_t value_begin);
   const Edit* find_edit(size_t value_begin) const;
   NewValue redacted_value(uint32_t rule, std::string_view current_text) const;
@@ -208,6 +209,7 @@ class Redactor {
   FastPath fast_path_ = FastPath::none;        // what records take (none: set_fast_path(false))
   ScannedRecord scanned_;
   std::vector<std::string> reserved_keys_;  // the rules' flag and time fields
+  uint64_t reserved_key_sizes_ = 0;         // their sizes, as ScannedRecord::top_key_sizes
   std::string decoded_;                     // a scanned string's decoded text
   std::string raw_scratch_;                 // a raw line between pattern rules
   simdjson::dom::parser parser_;

@@ -20,6 +20,8 @@
 namespace ferry {
 
 bool Redactor::scanned_keys_are_reserved() const {
+  // Most records have no top-level key of a reserved key's size.
+  if ((scanned_.top_key_sizes & reserved_key_sizes_) == 0) return false;
   for (const ScannedKey& key : scanned_.top_keys) {
     if (key.escaped) return true;  // could be any of them once decoded
     const size_t size = key.end - key.begin;

@@ -136,6 +136,15 @@ std::string decoded(std::string_view record, const ScannedString& string) {
   return text;
 }
 
+// ScannedRecord::top_key_sizes as its top_keys say.
+uint64_t expected_key_sizes(const ScannedRecord& scan) {
+  uint64_t sizes = 0;
+  for (const ScannedKey& key : scan.top_keys) {
+    sizes |= key.escaped ? ~uint64_t{0} : uint64_t{1} << std::min<size_t>(key.end - key.begin, 63);
+  }
+  return sizes;
+}
+
 // Checks everything `scan` reports against what simdjson and json_scan find in `record`.
 void expect_matches_dom(std::string_view record, const ScannedRecord& scan,
                         const Expected& expected) {
@@ -183,10 +192,12 @@ void expect_matches_dom(std::string_view record, const ScannedRecord& scan,
     EXPECT_EQ(key.value_begin, expected.top_members[i].value_begin);
     EXPECT_EQ(key.value_end, expected.top_members[i].value_end);
   }
+  EXPECT_EQ(scan.top_key_sizes, expected_key_sizes(scan));
   // Without the string list: the same verdict and members.
   ScannedRecord members;
   ASSERT_TRUE(scan_json_record(record, members, ScanLists::members));
   EXPECT_TRUE(members.strings.empty());
+  EXPECT_EQ(members.top_key_sizes, scan.top_key_sizes);
   ASSERT_EQ(members.top_keys.size(), scan.top_keys.size());
   for (size_t i = 0; i < members.top_keys.size(); ++i) {
     EXPECT_EQ(members.top_keys[i].begin, scan.top_keys[i].begin);
@@ -466,6 +477,18 @@ TEST_F(ScanTest, RefusedInvalidRecordsAreInvalidForSimdjsonToo) {
 
 // --- decode_scanned_string --------------------------------------------------------------------
 
+TEST(ScanJsonRecord, TopKeySizesHoldABitPerSizeAndEveryBitForAnEscapedKey) {
+  ScannedRecord scan;
+  const std::string long_key(70, 'k');
+  ASSERT_TRUE(scan_json_record(cat(R"({"abc":1,"hello":{"nested_key":2},")", long_key, R"(":"x"})"),
+                               scan));
+  EXPECT_EQ(scan.top_key_sizes, (uint64_t{1} << 3) | (uint64_t{1} << 5) | (uint64_t{1} << 63));
+  ASSERT_TRUE(scan_json_record(R"({})", scan));
+  EXPECT_EQ(scan.top_key_sizes, 0u);
+  ASSERT_TRUE(scan_json_record(R"({"a":1,"b\"c":2})", scan));
+  EXPECT_EQ(scan.top_key_sizes, ~uint64_t{0});  // decoded, it could have any size
+}
+
 TEST(DecodeScannedString, DecodesTheTwoCharacterEscapes) {
   std::string out = "left over";
   decode_scanned_string(R"("")", out);
@@ -478,6 +501,8 @@ TEST(DecodeScannedString, DecodesTheTwoCharacterEscapes) {
   EXPECT_EQ(out, "a\\n\\");
   decode_scanned_string(R"("x\"y")", out);
   EXPECT_EQ(out, "x\"y");
+  decode_scanned_string(R"("runs \t between \n escapes")", out);
+  EXPECT_EQ(out, "runs \t between \n escapes");
 }
 
 // --- JSONTestSuite ----------------------------------------------------------------------------
