@@ -326,6 +326,12 @@ template <ScanLists kLists>
         if (depth == 1)
           out.last_value_end = out.top_keys.back().value_end = static_cast<uint32_t>(end);
         i = end;
+        // Mostly compact: `,"` after a member's value goes straight on to the next key.
+        if (top.object && i + 1 < s.size() && s[i] == ',' && s[i + 1] == '"') {
+          ++i;
+          state = State::key;
+          continue;
+        }
         state = State::after_value;
         continue;
       }

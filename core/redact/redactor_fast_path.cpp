@@ -128,15 +128,18 @@ std::optional<RedactOutcome> Redactor::process_scanned(std::string_view record, 
         continue;
       }
       uint8_t possible = PatternSet::kAnyBuiltin;
+      const byte_blocks::TextBits* bits = nullptr;
       if (builtins_only && (string.flags & ScannedString::kPatternStart) == 0) continue;
       // Decoded once (an escaped string into decoded_), for the narrowing and the rewrite.
       const std::string_view text = scanned_text(string);
       if (builtins_only && (string.flags & ScannedString::kBitsComplete) != 0) {
-        // The scan saw every byte of the text: narrow the built-ins without looking again.
+        // The scan saw every byte of the text: narrow the built-ins, and later start the
+        // matchers, without looking again.
         possible = possible_builtins(text, string.bits, kAllBuiltins);
         if (possible == 0) continue;
+        bits = &string.bits;
       }
-      if (rewrite(r, text, rewritten, possible)) {
+      if (rewrite(r, text, rewritten, possible, bits)) {
         edits_.push_back(
             Edit{string.item_begin, string.begin, string.end, string.container, rewritten});
       }
