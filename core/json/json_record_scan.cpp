@@ -268,8 +268,7 @@ template <ScanLists kLists>
           key.begin = static_cast<uint32_t>(i + 1);
           key.end = static_cast<uint32_t>(end - 1);
           key.escaped = escaped;
-          out.top_key_sizes |=
-              escaped ? ~uint64_t{0} : uint64_t{1} << std::min<size_t>(key.end - key.begin, 63);
+          out.top_key_sizes |= escaped ? ~uint64_t{0} : key_size_bit(key.end - key.begin);
           if constexpr (kItems) key.item = static_cast<uint32_t>(out.items.size() - 1);
         }
         i = end < s.size() && s[end] == ':' ? end : skip_whitespace(s, end);  // mostly compact

@@ -55,6 +55,12 @@ struct ScannedItem {
   bool escaped = false;  // a string value holding a backslash escape
 };
 
+// The bit of ScannedRecord::top_key_sizes for a key of `size` bytes: bit k for k bytes, bit 63
+// for 63 or more.
+inline uint64_t key_size_bit(size_t size) {
+  return uint64_t{1} << (size < 63 ? size : 63);
+}
+
 struct ScannedRecord {
   std::vector<ScannedString> strings;  // in document order (when listed)
   std::vector<ScannedKey> top_keys;    // in document order, duplicates kept
@@ -62,8 +68,8 @@ struct ScannedRecord {
   // own plus one up to its `next`, stepping by each one's `next` (when listed).
   std::vector<ScannedItem> items;
   bool escaped_keys = false;  // some key, at any depth, holds an escape (when items are listed)
-  // Bit k: a top-level key of k bytes (bit 63: 63 or more), as written; every bit if one holds
-  // an escape. Rules a key out by its size without looking at the keys.
+  // key_size_bit of each top-level key as written; every bit if one holds an escape. Rules a
+  // key out by its size without looking at the keys.
   uint64_t top_key_sizes = 0;
   uint32_t open_brace = 0;      // the top-level '{'
   uint32_t close_brace = 0;     // the top-level '}'

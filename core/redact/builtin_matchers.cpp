@@ -179,36 +179,6 @@ unsigned count_bits(uint64_t x) {
   return static_cast<unsigned>((x * 0x0101010101010101) >> 56);
 }
 
-// The digit built-ins (us_ssn, credit_card) that can match in a text of at most 64 bytes.
-// A us_ssn match has the shape ddd?dd?dddd (? a separator). A credit_card match has 13 to 19
-// digits in a run of [0-9 -] bytes; if that run is only digits, the match is the whole run, with
-// no word byte on either side. Ids (long digit runs, hex) and times are ruled out here.
-uint8_t possible_digit_builtins(const Text& t, const byte_blocks::TextBits& bytes) {
-  using byte_blocks::runs_of;
-  const uint64_t d = bytes.digit, s = bytes.separator;
-  const uint64_t m = d | s;
-  const uint64_t runs11 = runs_of(m, 11);  // both need 11 bytes of [0-9 -] in a row
-  if (runs11 == 0) return 0;
-  uint8_t possible = 0;
-  if ((d & d >> 1 & d >> 2 & s >> 3 & d >> 4 & d >> 5 & s >> 6 & d >> 7 & d >> 8 & d >> 9 &
-       d >> 10) != 0)
-    possible |= kUsSsn;
-  const uint64_t run_starts = m & ~(m << 1);
-  for (uint64_t long_runs = runs11 & (runs11 >> 2) & run_starts; long_runs != 0;
-       long_runs &= long_runs - 1) {
-    const unsigned begin = static_cast<unsigned>(__builtin_ctzll(long_runs));
-    const uint64_t after = ~(m >> begin);  // zero only if the run reaches bit 63 from bit 0
-    const unsigned length = after == 0 ? 64 : static_cast<unsigned>(__builtin_ctzll(after));
-    const uint64_t run = (length == 64 ? ~uint64_t{0} : (uint64_t{1} << length) - 1) << begin;
-    if (count_bits(run & d) < 13) continue;
-    if ((run & s) != 0 || (length <= 19 && !t.word_before(begin) && !t.word_at(begin + length))) {
-      possible |= kCreditCard;
-      break;
-    }
-  }
-  return possible;
-}
-
 // possible_builtins for texts over 64 bytes: an e-mail needs '@', a phone '+', and a us_ssn
 // (11 bytes) or credit_card (13 or more) a run of at least 11 bytes of [0-9 -].
 uint8_t possible_builtins_long(std::string_view text, uint8_t mask) {
@@ -272,9 +242,36 @@ bool passes_luhn(std::string_view text) {
   return sum % 10 == 0;
 }
 
-uint8_t possible_digit_builtins(std::string_view text, const byte_blocks::TextBits& bits) {
+// The digit built-ins (us_ssn, credit_card) that can match in a text of at most 64 bytes.
+// A us_ssn match has the shape ddd?dd?dddd (? a separator). A credit_card match has 13 to 19
+// digits in a run of [0-9 -] bytes; if that run is only digits, the match is the whole run, with
+// no word byte on either side. Ids (long digit runs, hex) and times are ruled out here.
+uint8_t possible_digit_builtins(std::string_view text, const byte_blocks::TextBits& bytes) {
   FERRY_ASSERT(text.size() <= byte_blocks::TextBits::kMaxSize);
-  return possible_digit_builtins(Text(text), bits);
+  using byte_blocks::runs_of;
+  const Text t(text);
+  const uint64_t d = bytes.digit, s = bytes.separator;
+  const uint64_t m = d | s;
+  const uint64_t runs11 = runs_of(m, 11);  // both need 11 bytes of [0-9 -] in a row
+  if (runs11 == 0) return 0;
+  uint8_t possible = 0;
+  if ((d & d >> 1 & d >> 2 & s >> 3 & d >> 4 & d >> 5 & s >> 6 & d >> 7 & d >> 8 & d >> 9 &
+       d >> 10) != 0)
+    possible |= kUsSsn;
+  const uint64_t run_starts = m & ~(m << 1);
+  for (uint64_t long_runs = runs11 & (runs11 >> 2) & run_starts; long_runs != 0;
+       long_runs &= long_runs - 1) {
+    const unsigned begin = static_cast<unsigned>(__builtin_ctzll(long_runs));
+    const uint64_t after = ~(m >> begin);  // zero only if the run reaches bit 63 from bit 0
+    const unsigned length = after == 0 ? 64 : static_cast<unsigned>(__builtin_ctzll(after));
+    const uint64_t run = (length == 64 ? ~uint64_t{0} : (uint64_t{1} << length) - 1) << begin;
+    if (count_bits(run & d) < 13) continue;
+    if ((run & s) != 0 || (length <= 19 && !t.word_before(begin) && !t.word_at(begin + length))) {
+      possible |= kCreditCard;
+      break;
+    }
+  }
+  return possible;
 }
 
 void find_builtin_matches(std::string_view text, uint8_t mask, std::vector<MatchSpan>& spans) {

@@ -37,11 +37,8 @@ void find_builtin_matches(std::string_view text, uint8_t mask, std::vector<Match
 // byte_blocks::text_bits): an e-mail needs '@', a phone '+', a us_ssn the shape ddd?dd?dddd of
 // digits and separators, a credit_card 13 to 19 digits in one run of [0-9 -] (a run of only
 // digits must be the whole match). A necessary condition, never a match by itself.
-// Inline: most texts (times, counters, names) are ruled out by their bits alone.
-inline uint8_t possible_builtins(std::string_view text, const byte_blocks::TextBits& bits,
-                                 uint8_t mask);
-
-// possible_builtins for us_ssn and credit_card, when the text has 11 bytes of [0-9 -] in a row.
+// Inline: most texts (times, counters, names) are ruled out by their bits alone; the digit
+// check below runs only for a text with 11 bytes of [0-9 -] in a row.
 uint8_t possible_digit_builtins(std::string_view text, const byte_blocks::TextBits& bits);
 
 // find_builtin_matches for a `mask` already narrowed by possible_builtins (it skips that step).

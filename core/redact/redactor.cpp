@@ -104,7 +104,7 @@ Redactor::Redactor(std::vector<RedactionRule> rules, Clock clock) : clock_(clock
     for (const std::string* field : {&rule.flag_field, &rule.redacted_at_field}) {
       if (field->empty()) continue;
       reserved_keys_.push_back(*field);
-      reserved_key_sizes_ |= uint64_t{1} << std::min<size_t>(field->size(), 63);
+      reserved_key_sizes_ |= key_size_bit(field->size());
     }
   }
   fast_path_rules_ = strings_only        ? FastPath::strings
