@@ -116,6 +116,7 @@ void S3ObjectWriter::reset(const std::string& key) {
   part_rounds_.clear();
   next_part_ = 1;
   buffer_.clear();
+  reserve_part_buffer();
   size_ = 0;
   failure_.reset();
   must_restart_ = false;
@@ -135,6 +136,14 @@ Status S3ObjectWriter::resume(const OpenObject& open) {
   next_part_ = static_cast<int>(parts_.size()) + 1;
   size_ = open.size;
   return Ok{};
+}
+
+void S3ObjectWriter::reserve_part_buffer() {
+  // A part holds part_size_bytes plus the frame that crosses that size (a batch's frame is at
+  // most a few MiB). Reserved once: appending never reallocates, which would copy the part so
+  // far and touch fresh pages at each doubling.
+  const size_t capacity = options_.part_size_bytes + (2u << 20);
+  if (buffer_.capacity() < capacity) buffer_.reserve(capacity);
 }
 
 void S3ObjectWriter::send_part(int number, std::string body) {
@@ -158,7 +167,7 @@ Status S3ObjectWriter::submit_part() {
   std::string body = std::move(buffer_);
   if (spare_buffers_.empty()) {
     buffer_ = std::string();
-    buffer_.reserve(options_.part_size_bytes + (2u << 20));
+    reserve_part_buffer();
   } else {
     buffer_ = std::move(spare_buffers_.back());
     spare_buffers_.pop_back();

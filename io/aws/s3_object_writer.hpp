@@ -89,6 +89,8 @@ class S3ObjectWriter final : public ObjectWriter {
   // left out; an answer in is_restart_code() sets must_restart. Runs on the shipper thread
   // (complete()) or on the completer's (complete_in_background()).
   Completion complete_upload(S3Client& client, UploadToComplete upload);
+  // Gives buffer_ room for a whole part, so that appending frames never reallocates it.
+  void reserve_part_buffer();
   // Sends a part (again) to the uploader.
   void send_part(int number, std::string body);
   // Runs `request` (an S3Client call on this thread) with the retry-later rounds.
