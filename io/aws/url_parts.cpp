@@ -29,9 +29,8 @@ CURLUcode get_part(CURLU* url, CURLUPart part, std::string& out, bool& present) 
   return code;
 }
 
-}  // namespace
-
-Result<UrlParts> parse_url(std::string_view text) {
+// One pass of curl's parser over `text`; parts.url is curl's normalized form of it.
+Result<UrlParts> parse_once(std::string_view text) {
   const std::unique_ptr<CURLU, UrlDeleter> url(curl_url());
   if (!url) return make_error("out of memory parsing a URL");
   const std::string input(text);  // curl wants a NUL-terminated string
@@ -57,6 +56,23 @@ Result<UrlParts> parse_url(std::string_view text) {
   if (get_part(url.get(), CURLUPART_URL, parts.url, present) != CURLUE_OK)
     return make_error("the URL cannot be rebuilt");
   return parts;
+}
+
+}  // namespace
+
+Result<UrlParts> parse_url(std::string_view text) {
+  // curl's normalized form does not always read back as the same parts: "https:/%35" has the
+  // host "5" (decoded), written "https://5/", which curl then reads as the IPv4 address 0.0.0.5.
+  // What ferry requests is the normalized URL, so the parts are those of a normalized URL that
+  // reads back as itself: the host judged is the host curl connects to.
+  Result<UrlParts> parts = parse_once(text);
+  for (int round = 0; round < 2 && parts.ok(); ++round) {
+    Result<UrlParts> again = parse_once(parts->url);
+    if (!again.ok() || again->url == parts->url) return again;
+    parts = std::move(again);
+  }
+  if (!parts.ok()) return parts;
+  return make_error("the URL does not settle to one normalized form");
 }
 
 std::string UrlParts::authority() const {

@@ -76,6 +76,30 @@ TEST(ContainerUri, CurlSeesTheRealHost) {
   EXPECT_EQ(problem_of("/relative/only").rfind("unparsable", 0), 0u);
 }
 
+// curl writes a percent-encoded host decoded, and reads the result again differently: "%35" is
+// the host "5", written "https://5/", which curl reads as the IPv4 address 0.0.0.5. The parts
+// judged are those of the normalized URL that ferry requests, which reads back as itself.
+TEST(ContainerUri, TheHostJudgedIsTheHostOfTheUrlRequested) {
+  for (const char* uri : {"https:/%35?:", "https://%35/?:", "http://%35/creds"}) {
+    SCOPED_TRACE(uri);
+    Result<UrlParts> parts = parse_url(uri);
+    ASSERT_TRUE(parts.ok()) << parts.error().message;
+    EXPECT_EQ(parts->parsed.host, "0.0.0.5");
+    Result<UrlParts> again = parse_url(parts->url);
+    ASSERT_TRUE(again.ok());
+    EXPECT_EQ(again->url, parts->url);
+    EXPECT_EQ(again->parsed.host, parts->parsed.host);
+  }
+  EXPECT_EQ(parse_url("https:/%35?:")->url, "https://0.0.0.5/?:");
+  EXPECT_NE(problem_of("http://%35/creds").find("plain http"), std::string::npos);
+  // Percent-encoded "127.1" is requested as 127.0.0.1: a loopback address, judged as one.
+  Result<UrlParts> loopback = parse_url("http://%31%32%37.1:8080/creds");
+  ASSERT_TRUE(loopback.ok());
+  EXPECT_EQ(loopback->parsed.host, "127.0.0.1");
+  EXPECT_EQ(loopback->url, "http://127.0.0.1:8080/creds");
+  EXPECT_EQ(problem_of("http://%31%32%37.1:8080/creds"), "");
+}
+
 TEST(ContainerUri, AllowedUris) {
   EXPECT_EQ(problem_of("http://127.0.0.1:51234/creds"), "");
   EXPECT_EQ(problem_of("http://localhost/creds"), "");
