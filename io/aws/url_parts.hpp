@@ -21,11 +21,11 @@ struct UrlParts {
   std::string authority() const;
 };
 
-// The parts of curl's normalized form of `url`, read again until it reads back as itself (a
-// percent-encoded host is written decoded, and may then read differently): so `parsed.host` is
-// the host of the URL `url` names, the one requested. An error (curl's reason) for anything curl
-// would not request: no scheme, an unsupported scheme, a malformed host or port, control
-// characters, a form that does not settle.
+// The parts of curl's normalized form of `url`, read again until that form reads back as itself
+// (a percent-encoded host is written decoded, and may then read differently): `parsed.host` is
+// the host of UrlParts::url, the URL to request. An error (curl's reason) for anything curl would
+// not request: no scheme, an unsupported scheme, a malformed host or port, control characters,
+// a form that does not settle.
 Result<UrlParts> parse_url(std::string_view url);
 
 }  // namespace ferry
