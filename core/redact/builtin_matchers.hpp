@@ -33,12 +33,8 @@ constexpr uint8_t kAllBuiltins = kUsSsn | kEmail | kCreditCard | kPhoneE164;
 // union of the appended intervals is the union of every match of the selected built-ins.
 void find_builtin_matches(std::string_view text, uint8_t mask, std::vector<MatchSpan>& spans);
 
-// The built-ins of `mask` that can match in `text` at all (at most 64 bytes, with `bits` its
-// byte_blocks::text_bits): an e-mail needs '@', a phone '+', a us_ssn the shape ddd?dd?dddd of
-// digits and separators, a credit_card 13 to 19 digits in one run of [0-9 -] (a run of only
-// digits must be the whole match). A necessary condition, never a match by itself.
-// Inline: most texts (times, counters, names) are ruled out by their bits alone; the digit
-// check below runs only for a text with 11 bytes of [0-9 -] in a row.
+// possible_builtins for us_ssn and credit_card (see below), for a text with 11 bytes of [0-9 -]
+// in a row.
 uint8_t possible_digit_builtins(std::string_view text, const byte_blocks::TextBits& bits);
 
 // find_builtin_matches for a `mask` already narrowed by possible_builtins (it skips that step).
@@ -51,6 +47,12 @@ void find_possible_builtin_matches(std::string_view text, uint8_t mask,
 // The Luhn checksum over the digits of `text` (separators skipped).
 bool passes_luhn(std::string_view text);
 
+// The built-ins of `mask` that can match in `text` at all (at most 64 bytes, with `bits` its
+// byte_blocks::text_bits): an e-mail needs '@', a phone '+', a us_ssn the shape ddd?dd?dddd of
+// digits and separators, a credit_card 13 to 19 digits in one run of [0-9 -] (a run of only
+// digits must be the whole match). A necessary condition, never a match by itself.
+// Inline: most texts (times, counters, names) are ruled out by their bits alone; the digit
+// check runs only for a text with 11 bytes of [0-9 -] in a row.
 inline uint8_t possible_builtins(std::string_view text, const byte_blocks::TextBits& bits,
                                  uint8_t mask) {
   uint8_t possible = 0;
