@@ -24,7 +24,11 @@ namespace ferry {
 
 namespace {
 
-constexpr int kListenBacklog = 128;  // a burst of connects waits here for the next accept
+// A burst of connects waits in the kernel's accept queue while the thread is busy (answering,
+// or descheduled on a loaded host). A connect that finds the queue full has its SYN dropped and
+// is retried only after a second, so a probe behind a burst of idle clients would take 1 s: the
+// queue holds more than the connection cap (the kernel trims it to net.core.somaxconn).
+constexpr int kListenBacklog = 1024;
 constexpr uint64_t kNever = UINT64_MAX;
 constexpr uint64_t kMaxPollMillis = 60'000;
 constexpr uint64_t kAcceptPauseMillis = 100;  // after accept failed for want of descriptors

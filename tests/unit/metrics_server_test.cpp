@@ -1,6 +1,7 @@
 // Tests of the metrics server on loopback sockets: its answers (status codes, HEAD, 405 with
 // Allow), many clients at once (idle, slow, one that never reads a large answer) while probes
-// are answered at once, the deadlines of the head and of the answer, and the connection cap.
+// are answered at once, the deadlines of the head and of the answer, the connection cap, and a
+// burst of connects while the server thread is busy.
 #include "io/metrics_server.hpp"
 
 #include <arpa/inet.h>
@@ -10,9 +11,12 @@
 #include <sys/socket.h>
 #include <unistd.h>
 
+#include <atomic>
 #include <cerrno>
 #include <chrono>
 #include <cstring>
+#include <fstream>
+#include <memory>
 #include <string>
 #include <vector>
 
@@ -33,10 +37,15 @@ HttpAnswer handle(std::string_view path) {
   return HttpAnswer{404, "text/plain; charset=utf-8", "not found\n"};
 }
 
-std::unique_ptr<MetricsServer> start_server(MetricsServerLimits limits = {}) {
-  auto server = MetricsServer::start("127.0.0.1:0", handle, limits);
+std::unique_ptr<MetricsServer> start_server_with(MetricsServer::Handler handler,
+                                                 MetricsServerLimits limits = {}) {
+  auto server = MetricsServer::start("127.0.0.1:0", std::move(handler), limits);
   EXPECT_TRUE(server.ok());
   return std::move(server.value());
+}
+
+std::unique_ptr<MetricsServer> start_server(MetricsServerLimits limits = {}) {
+  return start_server_with(handle, limits);
 }
 
 // A client socket connected to 127.0.0.1:port; a small receive buffer if `receive_buffer`.
@@ -215,6 +224,70 @@ TEST(MetricsServer, AtTheCapTheOldestIdleConnectionIsClosedForANewOne) {
   EXPECT_FALSE(r.reset);
   EXPECT_GT(r.bytes.size(), kLargeBody);
   EXPECT_TRUE(r.bytes.ends_with(std::string(1000, 'x')));
+}
+
+// The kernel's limit on a listener's accept queue (net.core.somaxconn).
+int somaxconn() {
+  std::ifstream in("/proc/sys/net/core/somaxconn");
+  int value = 0;
+  in >> value;
+  return value;
+}
+
+// Starts a connect to 127.0.0.1:port without waiting for it.
+UniqueFd start_connect(uint16_t port) {
+  UniqueFd fd(::socket(AF_INET, SOCK_STREAM | SOCK_CLOEXEC | SOCK_NONBLOCK, 0));
+  EXPECT_TRUE(fd.valid());
+  sockaddr_in to{};
+  to.sin_family = AF_INET;
+  to.sin_port = htons(port);
+  to.sin_addr.s_addr = htonl(INADDR_LOOPBACK);
+  const int rc = ::connect(fd.get(), reinterpret_cast<const sockaddr*>(&to), sizeof to);
+  EXPECT_TRUE(rc == 0 || errno == EINPROGRESS) << std::strerror(errno);
+  return fd;
+}
+
+// Whether the connect on `fd` completed without error by `deadline` (steady_millis).
+bool connected_by(int fd, uint64_t deadline) {
+  const uint64_t now = steady_millis();
+  pollfd p{fd, POLLOUT, 0};
+  if (::poll(&p, 1, static_cast<int>(deadline - std::min(deadline, now))) != 1) return false;
+  int error = 0;
+  socklen_t length = sizeof error;
+  return ::getsockopt(fd, SOL_SOCKET, SO_ERROR, &error, &length) == 0 && error == 0;
+}
+
+TEST(MetricsServer, ABurstOfConnectsWaitsForAcceptWhileTheThreadIsBusy) {
+  constexpr int kBurst = 300;  // more than the connection cap of 128
+  if (somaxconn() < kBurst) GTEST_SKIP() << "net.core.somaxconn is " << somaxconn();
+  struct Busy {
+    std::atomic<bool> entered{false};
+    std::atomic<bool> released{false};
+  };
+  const auto busy = std::make_shared<Busy>();
+  const auto server = start_server_with([busy](std::string_view path) {
+    if (path != "/busy") return handle(path);
+    busy->entered = true;
+    for (int i = 0; i < 20'000 && !busy->released; ++i) ::usleep(1'000);
+    return HttpAnswer{200, "text/plain; charset=utf-8", "done\n"};
+  });
+  const uint16_t port = server->port();
+  const UniqueFd holder = connect_to(port);
+  send_text(holder.get(), "GET /busy HTTP/1.1\r\n\r\n");
+  for (int i = 0; i < 5'000 && !busy->entered; ++i) ::usleep(1'000);
+  ASSERT_TRUE(busy->entered);
+
+  // The thread accepts nothing now. A connect the queue has no room for has its SYN dropped and
+  // retried after 1 s, so each must complete well within that.
+  std::vector<UniqueFd> burst;
+  for (int i = 0; i < kBurst; ++i) burst.push_back(start_connect(port));
+  const uint64_t deadline = steady_millis() + 700;
+  int connected = 0;
+  for (const UniqueFd& fd : burst) connected += connected_by(fd.get(), deadline) ? 1 : 0;
+  busy->released = true;
+  EXPECT_EQ(connected, kBurst);
+  EXPECT_EQ(receive_until_closed(holder.get(), 5000).bytes.rfind("HTTP/1.1 200 OK\r\n", 0), 0u);
+  EXPECT_LT(probe_millis(port), kProbeMillis);
 }
 
 }  // namespace
