@@ -310,7 +310,9 @@ class S3Faults(harness.S3rverTestCase):
         inputs = self.source(12 * MIB)
         proxy = self.with_proxy([{"op": "UploadPart", "nth": 1, "action": "stall",
                                   "seconds": 120}])
-        result = self.ferry_once(self.config(proxy.endpoint), timeout=300)
+        cfg = self.config(proxy.endpoint)
+        cfg["socketTimeoutMillis"] = 5000  # the default 50 s made this test take a minute
+        result = self.ferry_once(cfg, timeout=300)
         self.assert_exactly_once(inputs)
         self.assert_log(result, r"UploadPart \S+: attempt 1/2 failed: HTTP PUT \S+: "
                                 r"Operation too slow")
