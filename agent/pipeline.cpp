@@ -212,7 +212,7 @@ Result<RunningPipeline::FlowParts> RunningPipeline::build_flow(const config::Flo
   register_metrics(*options_.metrics, flow, ship);
   const auto* stream = std::get_if<config::StreamDestination>(&flow.destination);
   if (const auto* dest = std::get_if<config::S3Destination>(&flow.destination)) {
-    if (!s3_) {
+    if (!s3_client_options_) {
       if (auto status = resolve_aws(); !status) return status.error();
       auto made = ferry::s3_client_options(config_, *aws_);
       if (!made) return made.error();
@@ -221,11 +221,10 @@ Result<RunningPipeline::FlowParts> RunningPipeline::build_flow(const config::Flo
         metrics->retries(classify_retry(failure.http_status, failure.code, failure.timed_out))
             .add();
       };
-      s3_ = std::make_unique<S3Client>(s3_options);
       s3_client_options_ = std::move(s3_options);
     }
     ship.writer = std::make_unique<S3ObjectWriter>(
-        *s3_, *s3_client_options_,
+        *s3_client_options_,
         S3WriterOptions{dest->bucket, dest->part_size_bytes, kParallelParts, dest->request,
                         retry_later_policy(config_.s3, options_.once, stop_retrying_)});
   } else if (stream) {

@@ -90,7 +90,6 @@ class RunningPipeline {
   // tried again later give up, so that ferry can exit.
   std::atomic<bool> stop_retrying_{false};
   std::optional<AwsAccess> aws_;
-  std::unique_ptr<S3Client> s3_;
   std::optional<S3ClientOptions> s3_client_options_;
   std::vector<StreamTarget> stream_targets_;  // until the sender exists
   std::unique_ptr<StreamSender> stream_sender_;

@@ -97,20 +97,27 @@ void Shipper::take_added() {
   }
   for (auto& [flow, promise] : added) {
     FlowState& state = push_flow(std::move(flow));
-    Added answer;
-    answer.id = state.id;
-    const Result<bool> settled = settle_left_open(state);
-    if (!settled.ok())
-      answer.status = settled.error();
-    else if (*settled && !persist())
-      answer.status = make_error(kCheckpointNotWritten);
-    answer.resume = checkpoint_.resume_of(state.flow.checkpoint_key);
-    promise.set_value(std::move(answer));
+    if (needs_destination(state)) {
+      settle_in_background(state, *left_open(state), std::move(promise));
+      continue;  // answered by take_recoveries()
+    }
+    promise.set_value(answer_added(state, settle_left_open(state)));
   }
   for (auto& [start, promise] : first_starts) {
     checkpoint_.begin(start, std::time(nullptr));
     promise.set_value(persist() ? Status(Ok{}) : make_error(kCheckpointNotWritten));
   }
+}
+
+Shipper::Added Shipper::answer_added(FlowState& state, const Result<bool>& settled) {
+  Added answer;
+  answer.id = state.id;
+  if (!settled.ok())
+    answer.status = settled.error();
+  else if (*settled && !persist())
+    answer.status = make_error(kCheckpointNotWritten);
+  answer.resume = checkpoint_.resume_of(state.flow.checkpoint_key);
+  return answer;
 }
 
 bool Shipper::note_started_upload(FlowState& state) {
@@ -135,6 +142,7 @@ std::vector<uint32_t> Shipper::failed_flows() const {
 void Shipper::run() {
   for (;;) {
     take_added();
+    take_recoveries();
     auto batch = input_.pop_for(std::chrono::milliseconds(kTickMillis));
     if (batch)
       accept(std::move(*batch));
@@ -159,6 +167,7 @@ void Shipper::accept(std::unique_ptr<Batch> batch) {
   if (batch->flow >= flows_.size()) take_added();  // added before the tailer read its files
   FERRY_ASSERT(batch->flow < flows_.size());
   FlowState& state = flows_[batch->flow];
+  FERRY_ASSERT(!state.recovery);  // a flow is read only once it is settled
   FERRY_ASSERT(batch->sequence >= state.next_sequence);
   const bool inserted = state.waiting.emplace(batch->sequence, std::move(batch)).second;
   FERRY_ASSERT(inserted);
@@ -547,11 +556,13 @@ void Shipper::watch_failed_flows(uint64_t now) {
     if (!state.failed || state.ended) continue;
     if (options_.retry_failed_flows && !state.retry_requested && now >= state.retry_at_millis) {
       state.retry_requested = true;
-      FERRY_INFO(cat("ship: flow ", state.flow.name,
-                     ": trying its destination again (the flow starts again from the checkpoint; "
-                     "the other flows go on)"));
+      if (!state.deferred)
+        FERRY_INFO(cat("ship: flow ", state.flow.name,
+                       ": trying its destination again (the flow starts again from the "
+                       "checkpoint; the other flows go on)"));
       if (on_retry_due_) on_retry_due_(state.id);
     }
+    if (state.deferred) continue;  // no failure to remind of
     if (now - state.reminded_millis >= kFailedFlowReminderMillis) {
       state.reminded_millis = now;
       const auto failure = state.flow.metrics->failure();

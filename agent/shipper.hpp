@@ -19,6 +19,7 @@
 #include <vector>
 
 #include "agent/config/config.hpp"
+#include "agent/left_open_object.hpp"
 #include "core/aws/stream_calls.hpp"
 #include "core/batch/batch_pool.hpp"
 #include "core/checkpoint/checkpoint.hpp"
@@ -73,7 +74,10 @@ class Shipper {
 
   // Before reading starts: settles each flow's object left open by an earlier run (completed,
   // to be continued, or to be started again under the same key) and writes the checkpoint. A
-  // flow whose destination cannot be asked fails alone (failed_flows()).
+  // flow whose destination cannot be asked fails alone (failed_flows()). Following
+  // (retry_failed_flows), a flow whose destination must be asked is not settled here: it is
+  // paused (failed_flows(), with no failure counted) and due to be tried again at once, so its
+  // requests run when it is added again, while the other flows ship.
   Status recover();
   // Flows whose destination failed so far (at recovery: before the tailer exists to be told).
   std::vector<uint32_t> failed_flows() const;
@@ -102,9 +106,10 @@ class Shipper {
   // Flows added while run() runs (a reload, a failed flow started again), numbered on from the
   // flows so far; each ends with its end_of_input like any other.
   //
-  // Thread-safe: the shipper thread settles the flow's object left open (as recover() does)
-  // and answers with the flow's checkpoint entry to resume from (none: a first start), or the
-  // error that failed the flow (it is then failed_flows() and the retry rule applies).
+  // Thread-safe: the shipper settles the flow's object left open (as recover() does; any
+  // requests on a thread of their own, while the other flows ship) and answers with the flow's
+  // checkpoint entry to resume from (none: a first start), or the error that failed the flow
+  // (it is then failed_flows() and the retry rule applies).
   struct Added {
     uint32_t id = 0;  // its number
     Status status = Ok{};
@@ -164,8 +169,16 @@ class Shipper {
     std::deque<std::pair<uint64_t, std::vector<SourcePosition>>> pending;
     RateLimit truncation_warning{60000};  // records truncated to the service's limit
   };
+  // A flow's object left open, being settled on a thread of its own (settle_in_background).
+  struct PendingRecovery {
+    LeftOpen left;
+    std::future<Settled> settled;
+    std::promise<Added> answer;  // add_flow's
+  };
   struct FlowState {
     ShipFlow flow;
+    // Destroyed before `flow`: waits for the requests, which use the flow's writer.
+    std::optional<PendingRecovery> recovery;
     uint32_t id = 0;                      // its number (Batch::flow)
     std::unique_ptr<StreamState> stream;  // stream flows only
     uint64_t next_sequence = 0;
@@ -187,6 +200,8 @@ class Shipper {
     bool failed = false;
     uint64_t retry_at_millis = 0;  // steady clock: when it is tried again
     bool retry_requested = false;  // on_retry_due was called for it
+    // Paused at start until its object left open is settled (defer_start): not a failure.
+    bool deferred = false;
     uint64_t reminded_millis = 0;  // steady clock: the last "still failing" line
   };
 
@@ -194,22 +209,26 @@ class Shipper {
   FlowState& push_flow(ShipFlow flow);
   // Flows and first starts from other threads (add_flow, record_first_start).
   void take_added();
-  // Settles the flow's object left open by an earlier run, if the checkpoint has one: true when
-  // it changed the checkpoint; an error (the flow failed alone) when the destination cannot
-  // be asked now.
+  // Settles the flow's object left open by an earlier run, if the checkpoint has one, and the
+  // upload begun with no part recorded: true when it changed the checkpoint; an error (the flow
+  // failed alone) when the destination cannot be asked now. Blocking (agent/left_open_object).
   Result<bool> settle_left_open(FlowState& state);
-  Status recover_flow(FlowState& state);
-  // Aborts the upload the checkpoint's StartedUpload names, unless the open object continues it:
-  // true when the checkpoint had one.
-  bool drop_started_upload(FlowState& state);
+  // What the flow's destination must be asked about (none: nothing, or a stream flow now,
+  // whose leftovers are dropped from the checkpoint here).
+  std::optional<LeftOpen> left_open(FlowState& state);
+  bool needs_destination(FlowState& state) const;
+  // The destination's answers into the checkpoint and the flow (settle_left_open's result).
+  Result<bool> apply_settled(FlowState& state, const LeftOpen& left, const Settled& settled);
+  // Asks on a thread of its own; take_recoveries() applies the answers and answers add_flow.
+  void settle_in_background(FlowState& state, LeftOpen left, std::promise<Added> answer);
+  void take_recoveries();
+  Added answer_added(FlowState& state, const Result<bool>& settled);
+  // Following, at start: the flow waits, paused, to be added again (see recover()).
+  void defer_start(FlowState& state);
   // After an append that may have begun the object's multipart upload: names it in the
   // checkpoint (StartedUpload) before any part of it can be recorded, so that a crash leaves no
   // upload behind. false: the checkpoint cannot be written.
   bool note_started_upload(FlowState& state);
-  // false: the open upload is gone or does not hold its parts, so the object is built again.
-  Result<bool> check_recovered_upload(FlowState& state, const OpenObject& open);
-  void commit_recovered(FlowState& state, const OpenObject& open);   // delivered: positions on
-  void restart_recovered(FlowState& state, const OpenObject& open);  // same key, new upload
   Status save_at_start();  // a new generation, written before any thread runs
   void accept(std::unique_ptr<Batch> batch);
   void ship_in_order(FlowState& state, Batch& batch);

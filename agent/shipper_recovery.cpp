@@ -2,59 +2,136 @@
 // earlier run (completed, continued, completed with its sealed parts, or built again under its
 // key), aborts the upload a crash cut off before any of its parts was recorded, and writes the
 // first starts, all before the reactor reads a byte of the flow.
-#include <chrono>
+// The requests (agent/left_open_object.cpp) of a flow added while the shipper runs go on a
+// thread of their own, and the flow is answered once they end; following, a flow that has
+// something to settle at start waits for that like a failed flow tried again at once. So a
+// destination that stalls holds up its own flow alone. --once settles every flow before reading.
 #include <ctime>
-#include <thread>
 
 #include "agent/shipper.hpp"
+#include "core/assert.hpp"
 #include "core/observe/log.hpp"
 #include "core/text.hpp"
 #include "io/checkpoint_store.hpp"
 #include "io/steady_clock.hpp"
+#include "io/thread_name.hpp"
 
 namespace ferry {
 
-Result<bool> Shipper::settle_left_open(FlowState& state) {
+std::optional<LeftOpen> Shipper::left_open(FlowState& state) {
   // find_flow: a flow the checkpoint does not know stays unknown until its first start is
   // recorded (record_first_starts), where initialPosition decides where its files start.
-  const FlowCheckpoint* saved = checkpoint_.find_flow(state.flow.checkpoint_key);
-  if (saved == nullptr) return false;
-  const bool open = saved->open.has_value();
-  if (open) {
-    if (auto status = recover_flow(state); !status) {
-      // That flow's destination cannot be asked now: the flow stops, the others go on.
-      fail(state, status.error().message);
-      return status.error();
-    }
+  const FlowCheckpoint* found = checkpoint_.find_flow(state.flow.checkpoint_key);
+  if (found == nullptr || (!found->open && !found->started_upload)) return std::nullopt;
+  FlowCheckpoint* saved = &checkpoint_.flow(state.flow.checkpoint_key);
+  if (!state.flow.writer) {
+    // Now a stream flow (a named flow keeps its key): nothing to ask. Its records after the
+    // committed positions are read again, into the stream.
+    if (saved->open)
+      FERRY_WARN(cat("recovery: flow ", state.flow.name, ": ", saved->open->key,
+                     " was left open at its old destination; its records are read again into "
+                     "the stream (an unfinished upload stays until a lifecycle rule aborts it)"));
+    saved->open.reset();
+    saved->started_upload.reset();
+    return std::nullopt;
   }
-  return drop_started_upload(state) || open;
+  return LeftOpen{state.flow.name, state.flow.writer.get(), saved->open, saved->started_upload};
 }
 
-bool Shipper::drop_started_upload(FlowState& state) {
+bool Shipper::needs_destination(FlowState& state) const {
+  const FlowCheckpoint* saved = checkpoint_.find_flow(state.flow.checkpoint_key);
+  return saved != nullptr && state.flow.writer && (saved->open || saved->started_upload);
+}
+
+Result<bool> Shipper::settle_left_open(FlowState& state) {
+  const FlowCheckpoint* saved = checkpoint_.find_flow(state.flow.checkpoint_key);
+  const bool had_any = saved != nullptr && (saved->open || saved->started_upload);
+  std::optional<LeftOpen> left = left_open(state);
+  if (!left) return had_any;  // nothing, or nothing to ask
+  return apply_settled(state, *left, settle_at_destination(*left));
+}
+
+Result<bool> Shipper::apply_settled(FlowState& state, const LeftOpen& left,
+                                    const Settled& settled) {
+  if (!settled.status) {
+    // That flow's destination cannot be asked now: the flow stops, the others go on.
+    fail(state, settled.status.error().message);
+    return settled.status.error();
+  }
   FlowCheckpoint& saved = checkpoint_.flow(state.flow.checkpoint_key);
-  if (!saved.started_upload) return false;
-  const StartedUpload started = std::move(*saved.started_upload);
-  saved.started_upload.reset();
-  if (saved.open && saved.open->upload_id == started.upload_id) return true;  // continued
-  if (!state.flow.writer) return true;  // now a stream flow: nothing to ask
-  if (auto status = state.flow.writer->abort_upload(started); !status)
-    FERRY_WARN(cat("recovery: flow ", state.flow.name, ": ", status.error().message,
-                   " (the upload stays until a lifecycle rule aborts it)"));
-  else
-    FERRY_INFO(cat("recovery: flow ", state.flow.name, ": aborted the upload of ", started.key,
-                   " begun before the restart with no part recorded; its records are read "
-                   "again"));
+  if (left.open) {
+    const OpenObject& open = *left.open;
+    switch (settled.outcome) {
+      case Settled::Outcome::none: FERRY_ASSERT(false); break;
+      case Settled::Outcome::delivered:
+        checkpoint_.commit(state.flow.checkpoint_key, open.positions, std::time(nullptr));
+        saved.open.reset();
+        break;
+      case Settled::Outcome::rebuild:
+        state.reuse_key = open.key;
+        saved.open = object_to_rebuild(open.key);
+        FERRY_INFO(cat("recovery: flow ", state.flow.name, ": ", open.key,
+                       " was not completed; its records are read again into it, in a new upload"));
+        break;
+      case Settled::Outcome::continued:
+        state.object = ObjectInProgress{true, open.key, steady_millis(), 0, open.positions};
+        state.object.parts_acknowledged = open.parts.size();
+        state.object.opened_unix_ms = unix_millis();
+        FERRY_INFO(cat("recovery: flow ", state.flow.name, ": continuing the upload of ", open.key,
+                       " after its ", open.parts.size(), " acknowledged part(s)"));
+        break;
+    }
+  }
+  saved.started_upload.reset();  // aborted, or continued as the open object's
   return true;
+}
+
+void Shipper::settle_in_background(FlowState& state, LeftOpen left, std::promise<Added> answer) {
+  FERRY_ASSERT(!state.recovery);
+  auto settled = std::async(std::launch::async, [left] {
+    name_this_thread("ferry-recovery");
+    return settle_at_destination(left);
+  });
+  state.recovery.emplace(PendingRecovery{std::move(left), std::move(settled), std::move(answer)});
+}
+
+void Shipper::take_recoveries() {
+  for (FlowState& state : flows_) {
+    if (!state.recovery) continue;
+    std::future<Settled>& settled = state.recovery->settled;
+    if (settled.wait_for(std::chrono::seconds(0)) != std::future_status::ready) continue;
+    PendingRecovery pending = std::move(*state.recovery);
+    state.recovery.reset();
+    const Result<bool> applied = apply_settled(state, pending.left, pending.settled.get());
+    pending.answer.set_value(answer_added(state, applied));
+  }
 }
 
 Status Shipper::recover() {
   bool changed = false;
   for (auto& state : flows_) {
+    if (options_.retry_failed_flows && needs_destination(state)) {
+      defer_start(state);
+      continue;
+    }
     const Result<bool> settled = settle_left_open(state);
     changed |= settled.ok() && *settled;
   }
   if (!changed) return Ok{};
   return save_at_start();
+}
+
+void Shipper::defer_start(FlowState& state) {
+  // Paused like a failed flow (failed_flows()) and tried again at once, without a failure: its
+  // object is settled when it is added again (take_added), while the other flows ship.
+  state.failed = true;
+  state.deferred = true;
+  flows_failed_.store(true);
+  state.retry_at_millis = 0;
+  state.reminded_millis = steady_millis();
+  FERRY_INFO(cat("recovery: flow ", state.flow.name,
+                 ": its object left open by the last run is settled on a thread of its own; the "
+                 "flow starts once it is (the other flows go on)"));
 }
 
 Status Shipper::record_first_starts(const std::vector<FlowStart>& starts) {
@@ -71,114 +148,6 @@ Status Shipper::save_at_start() {
     return status;
   publish_checkpoint();
   return Ok{};
-}
-
-namespace {
-
-constexpr int kRecoveryLooks = 6;  // 3 s in all: only when the sizes differ, only at start
-constexpr int kRecoveryLookMillis = 500;
-
-}  // namespace
-
-Status Shipper::recover_flow(FlowState& state) {
-  const OpenObject open = *checkpoint_.flow(state.flow.checkpoint_key).open;
-  auto visible = state.flow.writer->visible_size(open.key);
-  // Servers that write an object while its request runs (s3rver streams a PutObject or a
-  // CompleteMultipartUpload into place) show a partial object for a moment after a crash: look
-  // again a few times before calling it an interrupted write.
-  for (int look = 0;
-       look < kRecoveryLooks && visible && visible.value() && *visible.value() != open.size;
-       ++look) {
-    std::this_thread::sleep_for(std::chrono::milliseconds(kRecoveryLookMillis));
-    visible = state.flow.writer->visible_size(open.key);
-  }
-  if (!visible)
-    return make_error(cat("recovery: flow ", state.flow.name, ": cannot tell whether ", open.key,
-                          " was completed: ", visible.error().message));
-  const ResumeAction action = decide_resume(open, visible.value());
-  if (visible.value() && action != ResumeAction::commit_completed)
-    FERRY_WARN(cat("recovery: flow ", state.flow.name, ": ", open.key, " holds ", *visible.value(),
-                   " bytes where the checkpoint expects ", open.size,
-                   " once complete: an interrupted or earlier write, never acknowledged; it will "
-                   "be replaced"));
-  switch (action) {
-    case ResumeAction::commit_completed:
-      FERRY_INFO(cat("recovery: flow ", state.flow.name, ": ", open.key,
-                     " was completed before the restart; its records are delivered"));
-      commit_recovered(state, open);
-      return Ok{};
-    case ResumeAction::complete_sealed:
-    case ResumeAction::continue_upload: {
-      auto upload = check_recovered_upload(state, open);
-      if (!upload) return upload.error();
-      if (!upload.value()) {
-        restart_recovered(state, open);
-        return Ok{};
-      }
-      if (auto status = state.flow.writer->resume(open); !status) return status;
-      if (action == ResumeAction::continue_upload) {
-        state.object = ObjectInProgress{true, open.key, steady_millis(), 0, open.positions};
-        state.object.parts_acknowledged = open.parts.size();
-        state.object.opened_unix_ms = unix_millis();
-        FERRY_INFO(cat("recovery: flow ", state.flow.name, ": continuing the upload of ", open.key,
-                       " after its ", open.parts.size(), " acknowledged part(s)"));
-        return Ok{};
-      }
-      // Its last part was its short last one: nothing may follow it. Completed with exactly
-      // the acknowledged parts before anything new is read for the flow.
-      if (auto status = state.flow.writer->complete(); !status) {
-        if (!state.flow.writer->must_restart())
-          return make_error(cat("recovery: flow ", state.flow.name, ": completing ", open.key, ": ",
-                                status.error().message));
-        FERRY_WARN(cat("recovery: flow ", state.flow.name, ": ", status.error().message));
-        state.flow.writer->abandon();  // the writer begins the rebuilt object afresh
-        restart_recovered(state, open);
-        return Ok{};
-      }
-      FERRY_INFO(cat("recovery: flow ", state.flow.name, ": completed ", open.key, " with its ",
-                     open.parts.size(), " acknowledged part(s); its records are delivered"));
-      commit_recovered(state, open);
-      return Ok{};
-    }
-    case ResumeAction::restart_object: restart_recovered(state, open); return Ok{};
-  }
-  return Ok{};
-}
-
-Result<bool> Shipper::check_recovered_upload(FlowState& state, const OpenObject& open) {
-  auto checked = state.flow.writer->check_upload(open);
-  if (!checked)
-    return make_error(cat("recovery: flow ", state.flow.name, ": cannot list the parts of ",
-                          open.key, ": ", checked.error().message));
-  switch (checked->verdict) {
-    case UploadCheck::Verdict::holds: return true;
-    case UploadCheck::Verdict::unchecked:
-      FERRY_WARN(cat("recovery: flow ", state.flow.name, ": could not list the parts of ", open.key,
-                     " (", checked->detail, "); going on with the upload unchecked"));
-      return true;
-    case UploadCheck::Verdict::lost:
-      FERRY_WARN(cat("recovery: flow ", state.flow.name, ": the upload of ", open.key,
-                     " no longer exists (aborted, e.g. by a lifecycle rule: ", checked->detail,
-                     ")"));
-      return false;
-    case UploadCheck::Verdict::differs:
-      FERRY_WARN(cat("recovery: flow ", state.flow.name, ": the upload of ", open.key,
-                     " does not hold its acknowledged parts (", checked->detail, ")"));
-      return false;
-  }
-  return false;
-}
-
-void Shipper::commit_recovered(FlowState& state, const OpenObject& open) {
-  checkpoint_.commit(state.flow.checkpoint_key, open.positions, std::time(nullptr));
-  checkpoint_.flow(state.flow.checkpoint_key).open.reset();
-}
-
-void Shipper::restart_recovered(FlowState& state, const OpenObject& open) {
-  state.reuse_key = open.key;
-  checkpoint_.flow(state.flow.checkpoint_key).open = object_to_rebuild(open.key);
-  FERRY_INFO(cat("recovery: flow ", state.flow.name, ": ", open.key,
-                 " was not completed; its records are read again into it, in a new upload"));
 }
 
 }  // namespace ferry

@@ -46,9 +46,8 @@ std::string unquoted(std::string_view etag) {
 
 }  // namespace
 
-S3ObjectWriter::S3ObjectWriter(S3Client& client, const S3ClientOptions& client_options,
-                               S3WriterOptions options)
-    : client_(client),
+S3ObjectWriter::S3ObjectWriter(const S3ClientOptions& client_options, S3WriterOptions options)
+    : client_(client_options),
       options_(std::move(options)),
       uploader_(client_options, options_.parallel_parts, options_.object),
       client_options_(client_options) {

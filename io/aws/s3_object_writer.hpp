@@ -43,9 +43,10 @@ struct S3WriterOptions {
 
 class S3ObjectWriter final : public ObjectWriter {
  public:
-  // `client` serves this thread's calls (create, complete, put, head); the parts travel on
-  // connections of their own, made from `client_options`.
-  S3ObjectWriter(S3Client& client, const S3ClientOptions& client_options, S3WriterOptions options);
+  // A client of its own (made from `client_options`) serves the calls of the thread that drives
+  // the writer (create, complete, put, head: the shipper's, or a recovery's while the flow
+  // waits for it); the parts travel on connections of their own.
+  S3ObjectWriter(const S3ClientOptions& client_options, S3WriterOptions options);
   ~S3ObjectWriter() override;
 
   Status begin(const std::string& key) override;
@@ -102,7 +103,7 @@ class S3ObjectWriter final : public ObjectWriter {
                           const std::string& failure) const;
   std::string location_of(std::string_view key) const;
 
-  S3Client& client_;
+  S3Client client_;  // this writer's alone: no other flow's thread uses it
   S3WriterOptions options_;
   PartUploader uploader_;
   std::string key_;

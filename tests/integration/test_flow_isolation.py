@@ -69,6 +69,15 @@ class FlowIsolation(harness.S3rverTestCase):
             lines = self.s3.download_records(self.prefix + flow + "/")
         return sorted(json.loads(line)["id"] for line in lines)
 
+    def leave_the_bad_flows_object_open(self):
+        """A first run, --once: the bad flow's PutObject fails (NoSuchBucket) and leaves its
+        object open in the checkpoint; then more records for the good flow."""
+        self.write("good", 0, 100)
+        self.write("bad", 1000, 100)
+        first = self.run_ferry(self.config(), "--once", config_path=self.config_path)
+        self.assertEqual(first.returncode, 1, first.describe())
+        self.write("good", 100, 100)
+
     def test_following_the_healthy_flow_goes_on_and_the_failed_one_resumes_by_itself(self):
         port = harness.free_port()
         self.write("good", 0, 200)
@@ -166,14 +175,41 @@ class FlowIsolation(harness.S3rverTestCase):
         self.assertEqual(self.delivered("bad"), self.written["bad"])
         self.assertEqual(self.delivered("good"), self.written["good"])
 
+    def test_following_a_flow_whose_recovery_stalls_does_not_hold_up_the_other(self):
+        # At the next start the bad flow's recovery asks HeadObject, and the destination answers
+        # nothing (twice, its two attempts). Before, the shipper thread asked, at start and at each try again, and
+        # every other flow waited for it (2 x 60 s by default).
+        self.leave_the_bad_flows_object_open()
+        self.s3.aws("s3api", "create-bucket", "--bucket", MISSING)
+        proxy = FaultProxy(self.s3, self.tmp, [{"op": "HeadObject", "nth": 1, "count": 2,
+                                                "action": "stall", "seconds": 600}])
+        self.addCleanup(proxy.close)
+        cfg = self.config(endpoint=proxy.endpoint)
+        cfg["socketTimeoutMillis"] = 15000  # each stalled attempt gives up after 15 s
+        with harness.FerryProcess(cfg, self.config_path, env=self.s3.ferry_env()) as ferry:
+            self.assertTrue(harness.poll(lambda: self.delivered("good") == self.written["good"],
+                                         60), ferry.stderr()[-3000:])
+            log = ferry.stderr()
+            self.assertIn("recovery: flow bad: its object left open by the last run is settled "
+                          "on a thread of its own", log)
+            # Delivered while the bad flow's recovery still waited for its first answer.
+            self.assertNotIn("cannot tell whether", log)
+            # Its recovery gives up, fails that flow alone, and the try again settles it.
+            self.assertTrue(harness.poll(
+                lambda: self.delivered("bad", MISSING) == self.written["bad"], 120),
+                ferry.stderr()[-3000:])
+            self.assertRegex(ferry.stderr(), r"error ship: flow bad: .*recovery: flow bad: cannot "
+                                             r"tell whether .* was completed: .*gave up after 2 "
+                                             r"attempts")
+            rc, _ = ferry.stop(signal.SIGTERM)
+            self.assertEqual(rc, 0, ferry.stderr()[-3000:])
+        self.assertEqual(self.delivered("good"), self.written["good"])  # exactly once
+        self.assertEqual(self.delivered("bad", MISSING), self.written["bad"])
+
     def test_a_flow_whose_recovery_fails_stops_alone(self):
-        # The failed PutObject left the bad flow's object open in the checkpoint; at the next
-        # start its recovery (HeadObject) is refused: that flow stops, the good one delivers.
-        self.write("good", 0, 100)
-        self.write("bad", 1000, 100)
-        first = self.run_ferry(self.config(), "--once", config_path=self.config_path)
-        self.assertEqual(first.returncode, 1, first.describe())
-        self.write("good", 100, 100)
+        # At the next start the bad flow's recovery (HeadObject) is refused: that flow stops, the
+        # good one delivers.
+        self.leave_the_bad_flows_object_open()
         proxy = FaultProxy(self.s3, self.tmp, [{"op": "HeadObject", "nth": 1, "count": 100,
                                                 "action": "status", "status": 403,
                                                 "code": "AccessDenied"}])
