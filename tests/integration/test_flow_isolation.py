@@ -185,7 +185,7 @@ class FlowIsolation(harness.S3rverTestCase):
                                                 "action": "stall", "seconds": 600}])
         self.addCleanup(proxy.close)
         cfg = self.config(endpoint=proxy.endpoint)
-        cfg["socketTimeoutMillis"] = 15000  # each stalled attempt gives up after 15 s
+        cfg["socketTimeoutMillis"] = 10000  # each stalled attempt gives up after 10 s
         with harness.FerryProcess(cfg, self.config_path, env=self.s3.ferry_env()) as ferry:
             self.assertTrue(harness.poll(lambda: self.delivered("good") == self.written["good"],
                                          60), ferry.stderr()[-3000:])
@@ -234,6 +234,10 @@ class FlowIsolationSwift(FlowIsolation):
     """The same flows against OpenStack Swift's S3 API (strict S3 rules, SigV4 verified)."""
     server_class = harness.Swift
     tmp_prefix = "ferry-isolation-swift-"
+
+    @unittest.skip("the stall is the fault proxy's, whatever the server: s3rver's run covers it")
+    def test_following_a_flow_whose_recovery_stalls_does_not_hold_up_the_other(self):
+        pass
 
 
 if __name__ == "__main__":
