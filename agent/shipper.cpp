@@ -98,7 +98,7 @@ void Shipper::take_added() {
   for (auto& [flow, promise] : added) {
     FlowState& state = push_flow(std::move(flow));
     if (needs_destination(state)) {
-      settle_in_background(state, *left_open(state), std::move(promise));
+      settle_in_background(state, left_open(state), std::move(promise));
       continue;  // answered by take_recoveries()
     }
     promise.set_value(answer_added(state, settle_left_open(state)));

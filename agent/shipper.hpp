@@ -213,10 +213,12 @@ class Shipper {
   // upload begun with no part recorded: true when it changed the checkpoint; an error (the flow
   // failed alone) when the destination cannot be asked now. Blocking (agent/left_open_object).
   Result<bool> settle_left_open(FlowState& state);
-  // What the flow's destination must be asked about (none: nothing, or a stream flow now,
-  // whose leftovers are dropped from the checkpoint here).
-  std::optional<LeftOpen> left_open(FlowState& state);
-  bool needs_destination(FlowState& state) const;
+  // The flow's checkpoint entry if it holds an object left open or an upload begun, else null.
+  const FlowCheckpoint* leftovers(const FlowState& state) const;
+  // It has leftovers its destination must be asked about (a stream flow has none to ask).
+  bool needs_destination(const FlowState& state) const;
+  // Those leftovers, copied for the requests (needs_destination).
+  LeftOpen left_open(const FlowState& state) const;
   // The destination's answers into the checkpoint and the flow (settle_left_open's result).
   Result<bool> apply_settled(FlowState& state, const LeftOpen& left, const Settled& settled);
   // Asks on a thread of its own; take_recoveries() applies the answers and answers add_flow.

@@ -18,37 +18,39 @@
 
 namespace ferry {
 
-std::optional<LeftOpen> Shipper::left_open(FlowState& state) {
+const FlowCheckpoint* Shipper::leftovers(const FlowState& state) const {
   // find_flow: a flow the checkpoint does not know stays unknown until its first start is
   // recorded (record_first_starts), where initialPosition decides where its files start.
-  const FlowCheckpoint* found = checkpoint_.find_flow(state.flow.checkpoint_key);
-  if (found == nullptr || (!found->open && !found->started_upload)) return std::nullopt;
-  FlowCheckpoint* saved = &checkpoint_.flow(state.flow.checkpoint_key);
-  if (!state.flow.writer) {
-    // Now a stream flow (a named flow keeps its key): nothing to ask. Its records after the
-    // committed positions are read again, into the stream.
-    if (saved->open)
-      FERRY_WARN(cat("recovery: flow ", state.flow.name, ": ", saved->open->key,
-                     " was left open at its old destination; its records are read again into "
-                     "the stream (an unfinished upload stays until a lifecycle rule aborts it)"));
-    saved->open.reset();
-    saved->started_upload.reset();
-    return std::nullopt;
-  }
-  return LeftOpen{state.flow.name, state.flow.writer.get(), saved->open, saved->started_upload};
+  const FlowCheckpoint* saved = checkpoint_.find_flow(state.flow.checkpoint_key);
+  return saved != nullptr && (saved->open || saved->started_upload) ? saved : nullptr;
 }
 
-bool Shipper::needs_destination(FlowState& state) const {
-  const FlowCheckpoint* saved = checkpoint_.find_flow(state.flow.checkpoint_key);
-  return saved != nullptr && state.flow.writer && (saved->open || saved->started_upload);
+bool Shipper::needs_destination(const FlowState& state) const {
+  return state.flow.writer && leftovers(state) != nullptr;
+}
+
+LeftOpen Shipper::left_open(const FlowState& state) const {
+  FERRY_ASSERT(needs_destination(state));
+  const FlowCheckpoint& saved = *leftovers(state);
+  return LeftOpen{state.flow.name, state.flow.writer.get(), saved.open, saved.started_upload};
 }
 
 Result<bool> Shipper::settle_left_open(FlowState& state) {
-  const FlowCheckpoint* saved = checkpoint_.find_flow(state.flow.checkpoint_key);
-  const bool had_any = saved != nullptr && (saved->open || saved->started_upload);
-  std::optional<LeftOpen> left = left_open(state);
-  if (!left) return had_any;  // nothing, or nothing to ask
-  return apply_settled(state, *left, settle_at_destination(*left));
+  if (leftovers(state) == nullptr) return false;
+  if (needs_destination(state)) {
+    const LeftOpen left = left_open(state);
+    return apply_settled(state, left, settle_at_destination(left));
+  }
+  // Now a stream flow (a named flow keeps its key): nothing to ask. Its records after the
+  // committed positions are read again, into the stream.
+  FlowCheckpoint& saved = checkpoint_.flow(state.flow.checkpoint_key);
+  if (saved.open)
+    FERRY_WARN(cat("recovery: flow ", state.flow.name, ": ", saved.open->key,
+                   " was left open at its old destination; its records are read again into the "
+                   "stream (an unfinished upload stays until a lifecycle rule aborts it)"));
+  saved.open.reset();
+  saved.started_upload.reset();
+  return true;
 }
 
 Result<bool> Shipper::apply_settled(FlowState& state, const LeftOpen& left,

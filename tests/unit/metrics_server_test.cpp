@@ -48,16 +48,21 @@ std::unique_ptr<MetricsServer> start_server(MetricsServerLimits limits = {}) {
   return start_server_with(handle, limits);
 }
 
+sockaddr_in loopback(uint16_t port) {
+  sockaddr_in to{};
+  to.sin_family = AF_INET;
+  to.sin_port = htons(port);
+  to.sin_addr.s_addr = htonl(INADDR_LOOPBACK);
+  return to;
+}
+
 // A client socket connected to 127.0.0.1:port; a small receive buffer if `receive_buffer`.
 UniqueFd connect_to(uint16_t port, int receive_buffer = 0) {
   UniqueFd fd(::socket(AF_INET, SOCK_STREAM | SOCK_CLOEXEC, 0));
   EXPECT_TRUE(fd.valid());
   if (receive_buffer > 0)
     ::setsockopt(fd.get(), SOL_SOCKET, SO_RCVBUF, &receive_buffer, sizeof receive_buffer);
-  sockaddr_in to{};
-  to.sin_family = AF_INET;
-  to.sin_port = htons(port);
-  to.sin_addr.s_addr = htonl(INADDR_LOOPBACK);
+  const sockaddr_in to = loopback(port);
   EXPECT_EQ(::connect(fd.get(), reinterpret_cast<const sockaddr*>(&to), sizeof to), 0)
       << std::strerror(errno);
   return fd;
@@ -238,10 +243,7 @@ int somaxconn() {
 UniqueFd start_connect(uint16_t port) {
   UniqueFd fd(::socket(AF_INET, SOCK_STREAM | SOCK_CLOEXEC | SOCK_NONBLOCK, 0));
   EXPECT_TRUE(fd.valid());
-  sockaddr_in to{};
-  to.sin_family = AF_INET;
-  to.sin_port = htons(port);
-  to.sin_addr.s_addr = htonl(INADDR_LOOPBACK);
+  const sockaddr_in to = loopback(port);
   const int rc = ::connect(fd.get(), reinterpret_cast<const sockaddr*>(&to), sizeof to);
   EXPECT_TRUE(rc == 0 || errno == EINPROGRESS) << std::strerror(errno);
   return fd;
