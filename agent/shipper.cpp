@@ -344,17 +344,24 @@ void Shipper::complete_object(FlowState& state, bool may_background) {
   const uint64_t records = object.records;
   const uint64_t size = writer.size();
   const size_t parts = std::max<size_t>(1, writer.parts().size());
-  if (may_background && !writer.single_request() && writer.complete_in_background()) {
-    // Every part is acknowledged and recorded: only CompleteMultipartUpload is left, and the
-    // next object's parts travel meanwhile (settle_completion takes its end).
-    state.completing =
-        CompletingObject{object.key, location, records, size, parts, std::move(object.positions)};
+  const bool single_request = writer.single_request();
+  if (may_background && writer.complete_in_background()) {
+    // Recorded: every part acknowledged, or the whole object about to be sent. Only
+    // CompleteMultipartUpload or PutObject is left, and the next object fills meanwhile
+    // (settle_completion takes its end), whatever the destination's latency.
+    state.completing = CompletingObject{.key = object.key,
+                                        .location = location,
+                                        .records = records,
+                                        .size = size,
+                                        .parts = parts,
+                                        .positions = std::move(object.positions),
+                                        .single_request = single_request};
     object = ObjectInProgress{};
     return;
   }
   const uint64_t completing = steady_millis();
   if (auto status = writer.complete(); !status) return fail(state, status.error().message);
-  if (writer.single_request())
+  if (single_request)
     options_.metrics->part_upload_latency.observe_millis(steady_millis() - completing);
   const std::vector<SourcePosition> positions = std::move(object.positions);
   object = ObjectInProgress{};
@@ -393,6 +400,7 @@ std::optional<Shipper::CompletionEnded> Shipper::end_completion(FlowState& state
     }
     return CompletionEnded{ended->status, done.location};
   }
+  if (done.single_request) options_.metrics->part_upload_latency.observe_millis(ended->millis);
   count_completed(state, done.location, done.records, done.size, done.parts);
   const int64_t now = std::time(nullptr);
   checkpoint_.commit(state.flow.checkpoint_key, done.positions, now);
@@ -425,7 +433,9 @@ void Shipper::settle_completions(bool wait) {
 
 void Shipper::complete_aged(uint64_t now) {
   for (auto& state : flows_) {
-    if (!halted(state) && state.object.open &&
+    // One whose object before still completes waits for it in the tick after it ended, not
+    // here: the other flows' objects age meanwhile.
+    if (!halted(state) && state.object.open && !state.completing &&
         now - state.object.opened_millis >= state.flow.object.max_object_age_millis)
       complete_object(state, /*may_background=*/true);
   }

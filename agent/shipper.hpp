@@ -143,10 +143,10 @@ class Shipper {
     bool upload_noted = false;      // its multipart upload is named in the checkpoint
     int64_t opened_unix_ms = 0;     // for the oldest-pending gauge
   };
-  // An object completing in the background (ObjectWriter::complete_in_background) while the
-  // next one fills. The checkpoint keeps it as the flow's open object, sealed, until it is
-  // complete; the next object's acknowledged parts are recorded only then, so the checkpoint
-  // never holds two objects of a flow.
+  // An object completing in the background (ObjectWriter::complete_in_background: its
+  // CompleteMultipartUpload, or its one PutObject) while the next one fills. The checkpoint keeps
+  // it as the flow's open object, sealed, until it is complete; the next object's acknowledged
+  // parts are recorded only then, so the checkpoint never holds two objects of a flow.
   struct CompletingObject {
     std::string key;
     std::string location;
@@ -154,6 +154,7 @@ class Shipper {
     uint64_t size = 0;
     size_t parts = 0;
     std::vector<SourcePosition> positions;  // its end
+    bool single_request = false;            // one PutObject: timed like a part
   };
   // A stream flow's calls: built, in flight, acknowledged; and the file positions that become
   // durable once every call up to theirs is acknowledged.

@@ -47,12 +47,13 @@ class ObjectWriter {
   struct Completion {
     Status status = Ok{};
     bool must_restart = false;  // as must_restart(), for that object
+    uint64_t millis = 0;        // how long its requests took
   };
   // After seal(), instead of complete(): starts making the object visible on a thread of the
   // writer's own and returns at once (true); the next object may begin() meanwhile, and
-  // completion() tells how this one ended. false: this object is completed by complete() (one
-  // request, or a writer without a background). At most one runs at a time: the caller takes
-  // its completion() before it starts another.
+  // completion() tells how this one ended. false: this object is completed by complete() (a
+  // writer without a background). At most one runs at a time: the caller takes its
+  // completion() before it starts another.
   virtual bool complete_in_background() { return false; }
   // The background completion's end: nullopt while it runs (unless `wait`) or if none runs.
   virtual std::optional<Completion> completion(bool /*wait*/) { return std::nullopt; }

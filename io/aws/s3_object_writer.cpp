@@ -1,7 +1,7 @@
 // Multipart upload of one object: lazy CreateMultipartUpload, parts uploaded in parallel and
 // acknowledged in order, CompleteMultipartUpload listing exactly the acknowledged parts (with
 // their CRC32C); PutObject for objects smaller than one part. Requests that run out of attempts
-// are tried again later; the shipper thread waits meanwhile (backpressure, nothing dropped).
+// are tried again later; the thread that sent them waits meanwhile (nothing dropped).
 #include "io/aws/s3_object_writer.hpp"
 
 #include <algorithm>
@@ -96,11 +96,12 @@ bool S3ObjectWriter::pause_before_round(std::string_view where, std::string_view
 }
 
 template <class Request>
-auto S3ObjectWriter::with_retry_later(std::string_view what, Request&& request) {
+auto S3ObjectWriter::with_retry_later(S3Client& client, std::string_view where,
+                                      std::string_view what, Request&& request) {
   for (int round = 1;; ++round) {
     auto result = request();
-    if (result.ok() || !client_.last_failure().retryable ||
-        !pause_before_round(location(), what, round + 1, result.error().message))
+    if (result.ok() || !client.last_failure().retryable ||
+        !pause_before_round(where, what, round + 1, result.error().message))
       return result;
   }
 }
@@ -115,7 +116,7 @@ void S3ObjectWriter::reset(const std::string& key) {
   part_rounds_.clear();
   next_part_ = 1;
   buffer_.clear();
-  reserve_part_buffer();
+  if (buffer_.capacity() == 0) next_buffer();  // the last object's went with its request
   size_ = 0;
   failure_.reset();
   must_restart_ = false;
@@ -145,13 +146,28 @@ void S3ObjectWriter::reserve_part_buffer() {
   if (buffer_.capacity() < capacity) buffer_.reserve(capacity);
 }
 
+void S3ObjectWriter::next_buffer() {
+  if (spare_buffers_.empty()) {
+    buffer_ = std::string();
+    reserve_part_buffer();
+  } else {
+    buffer_ = std::move(spare_buffers_.back());
+    spare_buffers_.pop_back();
+  }
+}
+
+void S3ObjectWriter::reuse(std::string buffer) {
+  buffer.clear();
+  if (buffer.capacity() > 0) spare_buffers_.push_back(std::move(buffer));
+}
+
 void S3ObjectWriter::send_part(int number, std::string body) {
   uploader_.submit(PartUploader::Job{options_.bucket, key_, upload_id_, number, std::move(body)});
 }
 
 Status S3ObjectWriter::submit_part() {
   if (upload_id_.empty()) {
-    auto upload_id = with_retry_later("CreateMultipartUpload", [&] {
+    auto upload_id = with_retry_later(client_, location(), "CreateMultipartUpload", [&] {
       return client_.create_multipart_upload(options_.bucket, key_, options_.object);
     });
     if (!upload_id) return upload_id.error();
@@ -164,13 +180,7 @@ Status S3ObjectWriter::submit_part() {
   const int number = next_part_++;
   FERRY_ASSERT(number <= kMaxParts);  // the config keeps maxObjectBytes within 10,000 parts
   std::string body = std::move(buffer_);
-  if (spare_buffers_.empty()) {
-    buffer_ = std::string();
-    reserve_part_buffer();
-  } else {
-    buffer_ = std::move(spare_buffers_.back());
-    spare_buffers_.pop_back();
-  }
+  next_buffer();
   send_part(number, std::move(body));
   return Ok{};
 }
@@ -187,8 +197,7 @@ Result<bool> S3ObjectWriter::collect(bool wait) {
       return true;
     }
   }
-  done->body.clear();
-  spare_buffers_.push_back(std::move(done->body));
+  reuse(std::move(done->body));
   if (!done->etag) {
     must_restart_ = must_restart_ || done->upload_lost;
     if (!failure_) failure_ = done->etag.error();
@@ -243,51 +252,64 @@ Status S3ObjectWriter::seal() {
 
 Status S3ObjectWriter::complete() {
   FERRY_ASSERT(open_);
-  if (upload_id_.empty()) {
-    // Everything fits in one part: one request instead of three.
-    const std::span<const char> body(buffer_.data(), buffer_.size());
-    if (auto status = with_retry_later(
-            "PutObject",
-            [&] { return client_.put_object(options_.bucket, key_, body, options_.object); });
-        !status)
-      return status;
-  } else {
-    Completion completed = complete_upload(client_, sealed_upload());
-    must_restart_ = must_restart_ || completed.must_restart;
-    if (!completed.status) return completed.status;
-  }
+  Finished finished = finish(client_, take_sealed());
+  reuse(std::move(finished.buffer));
+  must_restart_ = must_restart_ || finished.completion.must_restart;
+  if (!finished.completion.status) return finished.completion.status;
   open_ = false;
   upload_id_.clear();
   parts_.clear();
-  buffer_.clear();
   return Ok{};
 }
 
-S3ObjectWriter::UploadToComplete S3ObjectWriter::sealed_upload() const {
+S3ObjectWriter::UploadToComplete S3ObjectWriter::take_sealed() {
+  FERRY_ASSERT(open_);
+  FERRY_ASSERT(finished_.empty() && uploader_.in_flight() == 0);
+  UploadToComplete upload{key_, upload_id_, size_, {}, {}};
+  if (upload_id_.empty()) {
+    // Everything fits in one part: one request instead of three. The body goes with it.
+    FERRY_ASSERT(buffer_.size() == size_);
+    upload.body = std::move(buffer_);
+    buffer_ = std::string();
+    return upload;
+  }
   // Sealed: every byte is in an acknowledged part.
-  FERRY_ASSERT(open_ && !upload_id_.empty());
-  FERRY_ASSERT(buffer_.empty() && finished_.empty() && uploader_.in_flight() == 0);
+  FERRY_ASSERT(buffer_.empty());
   FERRY_ASSERT(static_cast<int>(parts_.size()) == next_part_ - 1);
-  UploadToComplete upload{key_, upload_id_, size_, {}};
   upload.parts.reserve(parts_.size());
   for (const auto& part : parts_)
     upload.parts.push_back(CompletedPart{part.number, part.etag, part.checksum_crc32c});
   return upload;
 }
 
+S3ObjectWriter::Finished S3ObjectWriter::finish(S3Client& client, UploadToComplete upload) {
+  const uint64_t started = steady_millis();
+  Finished finished;
+  if (upload.upload_id.empty()) {
+    const std::span<const char> body(upload.body.data(), upload.body.size());
+    finished.completion.status = with_retry_later(
+        client, location_of(upload.key), "PutObject",
+        [&] { return client.put_object(options_.bucket, upload.key, body, options_.object); });
+    finished.buffer = std::move(upload.body);
+  } else {
+    finished.completion = complete_upload(client, std::move(upload));
+  }
+  finished.completion.millis = steady_millis() - started;
+  return finished;
+}
+
 bool S3ObjectWriter::complete_in_background() {
   FERRY_ASSERT(open_);
-  if (upload_id_.empty()) return false;  // one PutObject: complete() sends it
   if (!completer_) {
     completion_client_ = std::make_unique<S3Client>(client_options_);
-    completer_ = std::make_unique<JobThreads<UploadToComplete, Completion>>(
+    completer_ = std::make_unique<JobThreads<UploadToComplete, Finished>>(
         1, "ferry-complete", [this](size_t, UploadToComplete& upload) {
-          return complete_upload(*completion_client_, std::move(upload));
+          return finish(*completion_client_, std::move(upload));
         });
   }
   FERRY_ASSERT(completer_->in_flight() == 0);  // the caller took the last completion()
-  completer_->submit(sealed_upload());
-  // The writer is free for the next object; the completer has its own copy of this one.
+  completer_->submit(take_sealed());
+  // The writer is free for the next object; the completer has this one's parts or body.
   open_ = false;
   upload_id_.clear();
   parts_.clear();
@@ -296,7 +318,10 @@ bool S3ObjectWriter::complete_in_background() {
 
 std::optional<ObjectWriter::Completion> S3ObjectWriter::completion(bool wait) {
   if (!completer_) return std::nullopt;
-  return completer_->collect(wait);
+  std::optional<Finished> finished = completer_->collect(wait);
+  if (!finished) return std::nullopt;
+  reuse(std::move(finished->buffer));
+  return std::move(finished->completion);
 }
 
 S3ObjectWriter::Completion S3ObjectWriter::complete_upload(S3Client& client,

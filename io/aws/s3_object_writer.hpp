@@ -2,10 +2,10 @@
 // a full part (partSizeBytes, ending on a frame boundary) goes to the PartUploader while the
 // next one is assembled; finished parts are acknowledged in part-number order. An object
 // smaller than one part is sent with a single PutObject. After a restart, an upload continues
-// from its acknowledged parts. CompleteMultipartUpload may run in the background, on a thread and
-// connection of its own, while the next object's parts travel. A request that still fails after
-// S3Client's attempts may be tried again later (RetryLaterPolicy): the object waits, nothing is
-// dropped.
+// from its acknowledged parts. CompleteMultipartUpload or the single PutObject may run in the
+// background, on a thread and connection of its own, while the next object fills. A request that
+// still fails after S3Client's attempts may be tried again later (RetryLaterPolicy): the object
+// waits, nothing is dropped.
 #pragma once
 
 #include <atomic>
@@ -76,27 +76,40 @@ class S3ObjectWriter final : public ObjectWriter {
   Result<bool> collect(bool wait);
   Status drain();
   void reset(const std::string& key);
-  // What CompleteMultipartUpload needs of a sealed object: a copy, so that the next object may
-  // begin while it completes.
+  // What the request that makes a sealed object visible needs, taken out of the writer so that
+  // the next object may begin while it runs: CompleteMultipartUpload's parts, or PutObject's body.
   struct UploadToComplete {
     std::string key;
-    std::string upload_id;
+    std::string upload_id;  // empty: one PutObject of `body`
     uint64_t size = 0;
     std::vector<CompletedPart> parts;
+    std::string body;
   };
-  UploadToComplete sealed_upload() const;
-  // CompleteMultipartUpload on `client` with the retry-later rounds; an object that an attempt
-  // whose answer was lost already completed counts as completed. Checksums a server refuses are
-  // left out; an answer in is_restart_code() sets must_restart. Runs on the shipper thread
-  // (complete()) or on the completer's (complete_in_background()).
+  // How it ended, with the body's buffer back for the next object.
+  struct Finished {
+    Completion completion;
+    std::string buffer;
+  };
+  UploadToComplete take_sealed();
+  // PutObject or CompleteMultipartUpload on `client`, with the retry-later rounds. Runs on the
+  // shipper thread (complete()) or on the completer's (complete_in_background()).
+  Finished finish(S3Client& client, UploadToComplete upload);
+  // CompleteMultipartUpload; an object that an attempt whose answer was lost already completed
+  // counts as completed. Checksums a server refuses are left out; an answer in
+  // is_restart_code() sets must_restart.
   Completion complete_upload(S3Client& client, UploadToComplete upload);
+  // A part or object buffer back from a request, kept for the next part or object.
+  void reuse(std::string buffer);
+  // Makes buffer_ a spare buffer, or a new one with room for a whole part.
+  void next_buffer();
   // Gives buffer_ room for a whole part, so that appending frames never reallocates it.
   void reserve_part_buffer();
   // Sends a part (again) to the uploader.
   void send_part(int number, std::string body);
-  // Runs `request` (an S3Client call on this thread) with the retry-later rounds.
+  // Runs `request` (a call of `client`, on this thread) with the retry-later rounds.
   template <class Request>
-  auto with_retry_later(std::string_view what, Request&& request);
+  auto with_retry_later(S3Client& client, std::string_view where, std::string_view what,
+                        Request&& request);
   // Before round `next_round` of `what` on `where`: false to give up now, else waits and
   // returns true. Thread-safe.
   bool pause_before_round(std::string_view where, std::string_view what, int next_round,
@@ -125,7 +138,7 @@ class S3ObjectWriter final : public ObjectWriter {
   // joined before the client goes).
   S3ClientOptions client_options_;
   std::unique_ptr<S3Client> completion_client_;
-  std::unique_ptr<JobThreads<UploadToComplete, Completion>> completer_;
+  std::unique_ptr<JobThreads<UploadToComplete, Finished>> completer_;
 };
 
 }  // namespace ferry
