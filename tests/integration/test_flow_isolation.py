@@ -5,8 +5,10 @@ it; once the bucket exists, the failing flow delivers too, without a restart of 
 after its backoff (s3.maxBackoffMillis, 10 s by default, jittered to 5 to 10 s, for a first
 failure), alone: the healthy flow is not drained for it. A flow whose requests run out of
 attempts (503 SlowDown on its prefix, without end) fails the same way, and the other flow ships
-everything written meanwhile. With --once, the healthy flow delivers everything and ferry
-exits 1. Every record exactly once, checked with awscli and zstd -d."""
+everything written meanwhile. A flow whose PutObject or whose recovery's HeadObject gets no
+answer holds up no other flow: those requests run on a thread of the flow's own. With
+--once, the healthy flow delivers everything and ferry exits 1. Every record exactly once,
+checked with awscli and zstd -d."""
 
 import json
 import os
