@@ -116,7 +116,9 @@ void S3ObjectWriter::reset(const std::string& key) {
   part_rounds_.clear();
   next_part_ = 1;
   buffer_.clear();
-  if (buffer_.capacity() == 0) next_buffer();  // the last object's went with its request
+  // The last object's buffer went with its request (or this is the first object).
+  if (buffer_.capacity() < part_buffer_capacity()) next_buffer();
+  FERRY_ASSERT(buffer_.capacity() >= part_buffer_capacity());  // appends never reallocate
   size_ = 0;
   failure_.reset();
   must_restart_ = false;
@@ -138,27 +140,32 @@ Status S3ObjectWriter::resume(const OpenObject& open) {
   return Ok{};
 }
 
-void S3ObjectWriter::reserve_part_buffer() {
+size_t S3ObjectWriter::part_buffer_capacity() const {
   // A part holds part_size_bytes plus the frame that crosses that size (a batch's frame is at
   // most a few MiB). Reserved once: appending never reallocates, which would copy the part so
   // far and touch fresh pages at each doubling.
-  const size_t capacity = options_.part_size_bytes + (2u << 20);
-  if (buffer_.capacity() < capacity) buffer_.reserve(capacity);
+  return options_.part_size_bytes + (2u << 20);
 }
 
 void S3ObjectWriter::next_buffer() {
   if (spare_buffers_.empty()) {
     buffer_ = std::string();
-    reserve_part_buffer();
+    buffer_.reserve(part_buffer_capacity());
   } else {
     buffer_ = std::move(spare_buffers_.back());
     spare_buffers_.pop_back();
   }
+  FERRY_ASSERT(buffer_.capacity() >= part_buffer_capacity());
 }
 
 void S3ObjectWriter::reuse(std::string buffer) {
+  // A CompleteMultipartUpload hands back no buffer (an empty string has a few bytes of room).
+  if (buffer.capacity() < part_buffer_capacity()) return;
   buffer.clear();
-  if (buffer.capacity() > 0) spare_buffers_.push_back(std::move(buffer));
+  spare_buffers_.push_back(std::move(buffer));
+  // A buffer is made only when no spare is left, so there are never more than are out at once:
+  // the parts in flight, the one filling and an object's body in its PutObject.
+  FERRY_ASSERT(spare_buffers_.size() <= uploader_.capacity() + 2);
 }
 
 void S3ObjectWriter::send_part(int number, std::string body) {

@@ -102,8 +102,8 @@ class S3ObjectWriter final : public ObjectWriter {
   void reuse(std::string buffer);
   // Makes buffer_ a spare buffer, or a new one with room for a whole part.
   void next_buffer();
-  // Gives buffer_ room for a whole part, so that appending frames never reallocates it.
-  void reserve_part_buffer();
+  // The room of a part buffer: a whole part and the frame that crosses its size.
+  size_t part_buffer_capacity() const;
   // Sends a part (again) to the uploader.
   void send_part(int number, std::string body);
   // Runs `request` (a call of `client`, on this thread) with the retry-later rounds.

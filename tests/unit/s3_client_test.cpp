@@ -31,6 +31,7 @@
 #include "core/observe/metrics.hpp"
 #include "core/text.hpp"
 #include "io/aws/http_client.hpp"
+#include "io/aws/s3_object_writer.hpp"
 
 extern char** environ;
 
@@ -201,6 +202,42 @@ TEST_F(S3ClientAgainstS3rver, MultipartUploadOfThreePartsReassemblesTheObjectByt
   ASSERT_TRUE(head->has_value());
   EXPECT_EQ((*head)->size, got->body.size());
   EXPECT_FALSE((*head)->etag.empty());  // s3rver's is the whole object's MD5, not S3's "<md5>-3"
+}
+
+// A low-rate flow: every object is smaller than a part, so it is one PutObject, sent in the
+// background while the next object fills. Each arrives whole, and each PutObject's buffer comes
+// back for a later object instead of piling up (S3ObjectWriter asserts its spares stay within
+// the buffers it has out at once, and that each object starts with room for a whole part).
+TEST_F(S3ClientAgainstS3rver, WriterSendsOneRequestObjectsInTheBackgroundWhileTheNextFills) {
+  S3ObjectWriter writer(options(), S3WriterOptions{.bucket = kBucket, .part_size_bytes = 5u << 20});
+  std::vector<std::string> bodies;
+  for (int i = 0; i < 12; ++i) {
+    ASSERT_TRUE(writer.begin(cat("low-rate/object-", i, ".json.zst")).ok());
+    bodies.push_back(pattern(1000 + 100 * i, static_cast<char>(i)));
+    ASSERT_TRUE(writer.append(bodies.back()).ok());
+    ASSERT_TRUE(writer.seal().ok());
+    ASSERT_TRUE(writer.single_request());
+    if (i > 0) {  // the object before completed while this one filled
+      const std::optional<ObjectWriter::Completion> before = writer.completion(/*wait=*/true);
+      ASSERT_TRUE(before.has_value());
+      ASSERT_TRUE(before->status.ok()) << before->status.error().message;
+    }
+    ASSERT_TRUE(writer.complete_in_background());
+  }
+  const std::optional<ObjectWriter::Completion> last = writer.completion(/*wait=*/true);
+  ASSERT_TRUE(last.has_value());
+  ASSERT_TRUE(last->status.ok()) << last->status.error().message;
+
+  // Read back with an independent, unsigned GET.
+  HttpClient http;
+  S3Client s3(options());
+  for (size_t i = 0; i < bodies.size(); ++i) {
+    const S3Target target = s3.target(kBucket, cat("low-rate/object-", i, ".json.zst"), "");
+    Result<HttpResponse> got = http.send({.method = "GET", .url = target.url});
+    ASSERT_TRUE(got.ok()) << got.error().message;
+    ASSERT_EQ(got->status, 200) << got->body;
+    EXPECT_TRUE(got->body == bodies[i]) << "object " << i;
+  }
 }
 
 TEST_F(S3ClientAgainstS3rver, Injected503IsRetriedUntilTheRequestPasses) {
