@@ -215,7 +215,6 @@ void Shipper::ship_in_order(FlowState& state, Batch& batch) {
   object.records += batch.stats.records;
   merge_positions(object.positions, batch.positions);
   note_submitted(state, submitted_before);
-  if (!note_started_upload(state)) return;
   if (!acknowledge_parts(state)) return;
   if (writer.size() >= state.flow.object.max_object_bytes)
     complete_object(state, /*may_background=*/true);
@@ -245,11 +244,17 @@ void Shipper::note_submitted(FlowState& state, int submitted_before) {
 }
 
 bool Shipper::acknowledge_parts(FlowState& state) {
-  ObjectWriter& writer = *state.flow.writer;
-  if (auto status = writer.poll(); !status) {
+  if (auto status = state.flow.writer->poll(); !status) {
     fail(state, status.error().message);
     return false;
   }
+  // Parts first: an open object recorded with them names their upload, which is then begun
+  // as far as the checkpoint is concerned.
+  return record_acknowledged_parts(state) && note_started_upload(state);
+}
+
+bool Shipper::record_acknowledged_parts(FlowState& state) {
+  const ObjectWriter& writer = *state.flow.writer;
   const size_t recorded = state.object.parts_acknowledged;
   if (writer.parts().size() <= recorded) return true;
   const UploadedPart& last = writer.parts().back();
@@ -433,9 +438,12 @@ void Shipper::settle_completions(bool wait) {
 
 void Shipper::complete_aged(uint64_t now) {
   for (auto& state : flows_) {
-    // One whose object before still completes waits for it in the tick after it ended, not
-    // here: the other flows' objects age meanwhile.
+    // One whose object before still completes waits for it in the tick after it ended, and
+    // one with uploads in flight (its CreateMultipartUpload, its parts) in the tick after they
+    // came back, not here: the other flows' objects age meanwhile. Until then its batches go on
+    // filling the object.
     if (!halted(state) && state.object.open && !state.completing &&
+        !state.flow.writer->uploads_in_flight() &&
         now - state.object.opened_millis >= state.flow.object.max_object_age_millis)
       complete_object(state, /*may_background=*/true);
   }
@@ -518,11 +526,17 @@ void Shipper::fail(FlowState& state, const std::string& what, std::string_view c
       // again, same key, in a new upload, and aborts this one if the destination still has it.
       FlowCheckpoint& flow = checkpoint_.flow(state.flow.checkpoint_key);
       flow.open = object_to_rebuild(state.object.key);
-      if (!writer.upload_id().empty())
+      if (!writer.upload_id().empty()) {
         flow.started_upload = StartedUpload{state.object.key, writer.upload_id()};
+        state.object.upload_noted = true;
+      }
       if (!persist()) return fail_all("the checkpoint cannot be written");
     }
     writer.abandon();
+    // An upload that part 1 began before it failed (or came back only now, with the parts in
+    // flight): the checkpoint names it, so that the flow's next start aborts it. A checkpoint
+    // that cannot be written has stopped every flow by now.
+    (void)note_started_upload(state);
     state.object = ObjectInProgress{};
     state.part_positions.clear();
     state.part_submitted_millis.clear();

@@ -228,9 +228,11 @@ class Shipper {
   Added answer_added(FlowState& state, const Result<bool>& settled);
   // Following, at start: the flow waits, paused, to be added again (see recover()).
   void defer_start(FlowState& state);
-  // After an append that may have begun the object's multipart upload: names it in the
-  // checkpoint (StartedUpload) before any part of it can be recorded, so that a crash leaves no
-  // upload behind. false: the checkpoint cannot be written.
+  // Once the writer knows the upload part 1 began (its job came back): names it in the
+  // checkpoint (StartedUpload) unless the open object recorded with that part already does, so
+  // that the next start aborts an upload whose object is built again. A crash between S3's
+  // answer and this write leaves the upload behind (a lifecycle rule aborts it). false: the
+  // checkpoint cannot be written.
   bool note_started_upload(FlowState& state);
   Status save_at_start();  // a new generation, written before any thread runs
   void accept(std::unique_ptr<Batch> batch);
@@ -260,8 +262,10 @@ class Shipper {
   // Records the open object as the writer now has it (parts, or about to complete at once),
   // with the file positions its durable bytes reach.
   bool record_open(FlowState& state, const std::vector<SourcePosition>& positions);
-  // Collects finished part uploads and records the newly acknowledged ones.
+  // Collects finished part uploads, records the newly acknowledged ones, and names an upload
+  // that part 1 began.
   bool acknowledge_parts(FlowState& state);
+  bool record_acknowledged_parts(FlowState& state);
   // After a call that may have submitted a part: remembers where that part ends.
   void note_submitted(FlowState& state, int submitted_before);
   void commit(FlowState& state, const std::vector<SourcePosition>& positions);

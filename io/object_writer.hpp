@@ -36,6 +36,9 @@ class ObjectWriter {
   // Collects uploads that finished meanwhile, without waiting.
   virtual Status poll() = 0;
   virtual int submitted_parts() const = 0;
+  // Uploads on their way (parts, the CreateMultipartUpload that comes with the first): seal()
+  // would wait for them.
+  virtual bool uploads_in_flight() const { return false; }
   // Puts everything appended into acknowledged parts, if the object is a multipart upload
   // (waiting for the uploads in flight);
   // afterwards single_request() tells whether complete() sends the whole object at once.

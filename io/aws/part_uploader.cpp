@@ -1,5 +1,8 @@
-// Part upload threads: UploadPart a job (retries inside S3Client), hand back the result.
+// Part upload threads: UploadPart a job (retries inside S3Client), after CreateMultipartUpload
+// for a new object's first part; hand back the result.
 #include "io/aws/part_uploader.hpp"
+
+#include "core/assert.hpp"
 
 namespace ferry {
 namespace {
@@ -22,6 +25,18 @@ PartUploader::Done PartUploader::upload(S3Client& client, Job& job) const {
   Done done;
   done.number = job.number;
   done.size = job.body.size();
+  if (job.upload_id.empty()) {
+    FERRY_ASSERT(job.number == 1);  // only part 1 begins an upload
+    auto begun = client.create_multipart_upload(job.bucket, job.key, object_);
+    if (!begun) {
+      done.etag = begun.error();
+      done.begin_failed = true;
+      done.retryable = client.last_failure().retryable;
+      done.body = std::move(job.body);
+      return done;
+    }
+    job.upload_id = done.begun_upload_id = std::move(begun.value());
+  }
   const std::span<const char> body(job.body.data(), job.body.size());
   const BodyChecksums checksums = body_checksums(body, object_);
   done.etag = client.upload_part(job.bucket, job.key, job.upload_id, job.number, body, checksums);

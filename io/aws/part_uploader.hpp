@@ -1,6 +1,8 @@
 // PartUploader: uploads multipart parts on a few threads of its own (each with its own S3
 // connection), so the shipper keeps assembling the next part while earlier ones travel.
-// Parts finish in any order; the caller acknowledges them in order.
+// Parts finish in any order; the caller acknowledges them in order. A new object's first part
+// begins its multipart upload on the same thread (CreateMultipartUpload, then UploadPart), so
+// that a destination slow to answer holds up only its own flow.
 #pragma once
 
 #include <memory>
@@ -9,8 +11,8 @@
 #include <vector>
 
 #include "core/result.hpp"
-#include "io/job_threads.hpp"
 #include "io/aws/s3_client.hpp"
+#include "io/job_threads.hpp"
 
 namespace ferry {
 
@@ -19,7 +21,7 @@ class PartUploader {
   struct Job {
     std::string bucket;
     std::string key;
-    std::string upload_id;
+    std::string upload_id;  // empty: CreateMultipartUpload first, then this part (number 1)
     int number = 0;
     std::string body;  // owned by the job until it comes back in Done
   };
@@ -28,6 +30,8 @@ class PartUploader {
     uint64_t size = 0;
     Result<std::string> etag = make_error("not uploaded");
     std::string checksum_crc32c;  // base64, as sent; empty if none
+    std::string begun_upload_id;  // the upload this job began (CreateMultipartUpload answered)
+    bool begin_failed = false;    // CreateMultipartUpload failed: `etag` holds its error
     bool upload_lost = false;     // S3 answered NoSuchUpload: the object must be built again
     bool retryable = false;       // failed only because its attempts ran out: try again later
     std::string body;             // the buffer, returned for reuse

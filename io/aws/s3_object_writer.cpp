@@ -1,7 +1,8 @@
-// Multipart upload of one object: lazy CreateMultipartUpload, parts uploaded in parallel and
-// acknowledged in order, CompleteMultipartUpload listing exactly the acknowledged parts (with
-// their CRC32C); PutObject for objects smaller than one part. Requests that run out of attempts
-// are tried again later; the thread that sent them waits meanwhile (nothing dropped).
+// Multipart upload of one object: CreateMultipartUpload with part 1 on its upload thread, parts
+// uploaded in parallel and acknowledged in order, CompleteMultipartUpload listing exactly the
+// acknowledged parts (with their CRC32C); PutObject for objects smaller than one part. Requests
+// that run out of attempts are tried again later; the thread that sent them waits meanwhile
+// (nothing dropped).
 #include "io/aws/s3_object_writer.hpp"
 
 #include <algorithm>
@@ -173,16 +174,13 @@ void S3ObjectWriter::send_part(int number, std::string body) {
 }
 
 Status S3ObjectWriter::submit_part() {
-  if (upload_id_.empty()) {
-    auto upload_id = with_retry_later(client_, location(), "CreateMultipartUpload", [&] {
-      return client_.create_multipart_upload(options_.bucket, key_, options_.object);
-    });
-    if (!upload_id) return upload_id.error();
-    upload_id_ = std::move(upload_id.value());
-  }
-  // Bounded: a new part waits for a connection (and its buffer) to come back.
-  while (uploader_.in_flight() >= uploader_.capacity()) {
-    if (auto collected = collect(/*wait=*/true); !collected) return collected.error();
+  // Bounded: a new part waits for a connection (and its buffer) to come back. Part 1 begins
+  // the upload on its upload thread; a part after it waits for that answer (the upload's id)
+  // only if it is full first.
+  while (uploader_.in_flight() >= uploader_.capacity() || (next_part_ > 1 && upload_id_.empty())) {
+    auto collected = collect(/*wait=*/true);
+    if (!collected) return collected.error();
+    FERRY_ASSERT(collected.value());  // part 1 is in flight until the upload has its id
   }
   const int number = next_part_++;
   FERRY_ASSERT(number <= kMaxParts);  // the config keeps maxObjectBytes within 10,000 parts
@@ -195,11 +193,17 @@ Status S3ObjectWriter::submit_part() {
 Result<bool> S3ObjectWriter::collect(bool wait) {
   auto done = uploader_.collect(wait);
   if (!done) return false;
+  if (!done->begun_upload_id.empty()) {
+    FERRY_ASSERT(upload_id_.empty() && done->number == 1);
+    upload_id_ = std::move(done->begun_upload_id);
+  }
   if (!done->etag && done->retryable && !failure_) {
-    // Out of attempts (an outage, a long SlowDown): keep the part and send it again later.
+    // Out of attempts (an outage, a long SlowDown): keep the part and send it again later
+    // (after CreateMultipartUpload again if that was what failed).
     const int round = ++part_rounds_[done->number];
-    if (pause_before_round(location(), cat("UploadPart ", done->number), round + 1,
-                           done->etag.error().message)) {
+    const std::string what =
+        done->begin_failed ? "CreateMultipartUpload" : cat("UploadPart ", done->number);
+    if (pause_before_round(location(), what, round + 1, done->etag.error().message)) {
       send_part(done->number, std::move(done->body));
       return true;
     }
@@ -251,7 +255,7 @@ Status S3ObjectWriter::append(std::string_view frame) {
 
 Status S3ObjectWriter::seal() {
   FERRY_ASSERT(open_);
-  if (!upload_id_.empty() && !buffer_.empty()) {
+  if (!single_request() && !buffer_.empty()) {
     if (auto status = submit_part(); !status) return status;
   }
   return drain();
@@ -273,15 +277,15 @@ S3ObjectWriter::UploadToComplete S3ObjectWriter::take_sealed() {
   FERRY_ASSERT(open_);
   FERRY_ASSERT(finished_.empty() && uploader_.in_flight() == 0);
   UploadToComplete upload{key_, upload_id_, size_, {}, {}};
-  if (upload_id_.empty()) {
+  if (single_request()) {
     // Everything fits in one part: one request instead of three. The body goes with it.
     FERRY_ASSERT(buffer_.size() == size_);
     upload.body = std::move(buffer_);
     buffer_ = std::string();
     return upload;
   }
-  // Sealed: every byte is in an acknowledged part.
-  FERRY_ASSERT(buffer_.empty());
+  // Sealed: every byte is in an acknowledged part of the upload part 1 began.
+  FERRY_ASSERT(buffer_.empty() && !upload_id_.empty());
   FERRY_ASSERT(static_cast<int>(parts_.size()) == next_part_ - 1);
   upload.parts.reserve(parts_.size());
   for (const auto& part : parts_)

@@ -1,11 +1,11 @@
 // S3ObjectWriter: one object as an S3 multipart upload. Frames accumulate into a part buffer;
 // a full part (partSizeBytes, ending on a frame boundary) goes to the PartUploader while the
-// next one is assembled; finished parts are acknowledged in part-number order. An object
-// smaller than one part is sent with a single PutObject. After a restart, an upload continues
-// from its acknowledged parts. CompleteMultipartUpload or the single PutObject may run in the
-// background, on a thread and connection of its own, while the next object fills. A request that
-// still fails after S3Client's attempts may be tried again later (RetryLaterPolicy): the object
-// waits, nothing is dropped.
+// next one is assembled (the first begins the multipart upload there); finished parts are
+// acknowledged in part-number order. An object smaller than one part is sent with a single
+// PutObject. After a restart, an upload continues from its acknowledged parts.
+// CompleteMultipartUpload or the single PutObject may run in the background, on a thread and
+// connection of its own, while the next object fills. A request that still fails after S3Client's
+// attempts may be tried again later (RetryLaterPolicy): the object waits, nothing is dropped.
 #pragma once
 
 #include <atomic>
@@ -44,8 +44,9 @@ struct S3WriterOptions {
 class S3ObjectWriter final : public ObjectWriter {
  public:
   // A client of its own (made from `client_options`) serves the calls of the thread that drives
-  // the writer (create, complete, put, head: the shipper's, or a recovery's while the flow
-  // waits for it); the parts travel on connections of their own.
+  // the writer (complete, put, head, list, abort: the shipper's, or a recovery's while the flow
+  // waits for it); the parts, and the CreateMultipartUpload that comes with the first, travel
+  // on connections of their own.
   S3ObjectWriter(const S3ClientOptions& client_options, S3WriterOptions options);
   ~S3ObjectWriter() override;
 
@@ -54,8 +55,10 @@ class S3ObjectWriter final : public ObjectWriter {
   Status append(std::string_view frame) override;
   Status poll() override;
   int submitted_parts() const override { return next_part_ - 1; }
+  bool uploads_in_flight() const override { return uploader_.in_flight() > 0; }
   Status seal() override;
-  bool single_request() const override { return upload_id_.empty(); }
+  // No part sent: the whole object goes in one PutObject.
+  bool single_request() const override { return next_part_ == 1; }
   Status complete() override;
   bool complete_in_background() override;
   std::optional<Completion> completion(bool wait) override;
@@ -120,8 +123,8 @@ class S3ObjectWriter final : public ObjectWriter {
   S3WriterOptions options_;
   PartUploader uploader_;
   std::string key_;
-  std::string upload_id_;
-  std::vector<UploadedPart> parts_;       // acknowledged: 1..n, in order
+  std::string upload_id_;            // known once part 1's job has begun the upload (or resumed)
+  std::vector<UploadedPart> parts_;  // acknowledged: 1..n, in order
   std::map<int, UploadedPart> finished_;  // finished out of order, waiting for earlier parts
   std::map<int, int> part_rounds_;        // part number -> rounds tried, while it fails
   int next_part_ = 1;

@@ -157,6 +157,21 @@ class S3ClientAgainstS3rver : public ::testing::Test {
 
   S3ClientOptions options() const { return local_options(port_); }
 
+  // The object as stored, through an independent, unsigned GET (s3rver serves anonymous reads),
+  // so that the check does not depend on the client under test. ferry itself never downloads
+  // objects: the 1 MiB a 2xx body may hold by default is raised.
+  std::string read_back(const std::string& key) const {
+    HttpClientOptions large_bodies;
+    large_bodies.max_response_bytes = 64u << 20;
+    HttpClient http(large_bodies);
+    Result<HttpResponse> got =
+        http.send({.method = "GET", .url = S3Client(options()).target(kBucket, key, "").url});
+    EXPECT_TRUE(got.ok()) << got.error().message;
+    if (!got.ok()) return {};
+    EXPECT_EQ(got->status, 200) << key << ": " << got->body;
+    return got->status == 200 ? std::move(got->body) : std::string();
+  }
+
   int port_ = -1;
   pid_t pid_ = -1;
   fs::path dir_;
@@ -184,23 +199,14 @@ TEST_F(S3ClientAgainstS3rver, MultipartUploadOfThreePartsReassemblesTheObjectByt
   const Status done = s3.complete_multipart_upload(kBucket, key, *upload_id, completed);
   ASSERT_TRUE(done.ok()) << done.error().message;
 
-  // Read back through HttpClient with an independent, unsigned GET (s3rver serves anonymous
-  // reads), so the check does not depend on the client under test. The object is more than
-  // the 1 MiB a 2xx body may hold by default (ferry itself never downloads objects).
-  HttpClientOptions large_bodies;
-  large_bodies.max_response_bytes = 64u << 20;
-  HttpClient http(large_bodies);
-  const S3Target target = s3.target(kBucket, key, "");
-  Result<HttpResponse> got = http.send({.method = "GET", .url = target.url});
-  ASSERT_TRUE(got.ok()) << got.error().message;
-  ASSERT_EQ(got->status, 200) << got->body;
-  ASSERT_EQ(got->body.size(), parts[0].size() + parts[1].size() + parts[2].size());
-  EXPECT_TRUE(got->body == parts[0] + parts[1] + parts[2]);
+  const std::string stored = read_back(key);
+  ASSERT_EQ(stored.size(), parts[0].size() + parts[1].size() + parts[2].size());
+  EXPECT_TRUE(stored == parts[0] + parts[1] + parts[2]);
 
   Result<std::optional<S3ObjectInfo>> head = s3.head_object(kBucket, key);
   ASSERT_TRUE(head.ok()) << head.error().message;
   ASSERT_TRUE(head->has_value());
-  EXPECT_EQ((*head)->size, got->body.size());
+  EXPECT_EQ((*head)->size, stored.size());
   EXPECT_FALSE((*head)->etag.empty());  // s3rver's is the whole object's MD5, not S3's "<md5>-3"
 }
 
@@ -228,16 +234,32 @@ TEST_F(S3ClientAgainstS3rver, WriterSendsOneRequestObjectsInTheBackgroundWhileTh
   ASSERT_TRUE(last.has_value());
   ASSERT_TRUE(last->status.ok()) << last->status.error().message;
 
-  // Read back with an independent, unsigned GET.
-  HttpClient http;
-  S3Client s3(options());
-  for (size_t i = 0; i < bodies.size(); ++i) {
-    const S3Target target = s3.target(kBucket, cat("low-rate/object-", i, ".json.zst"), "");
-    Result<HttpResponse> got = http.send({.method = "GET", .url = target.url});
-    ASSERT_TRUE(got.ok()) << got.error().message;
-    ASSERT_EQ(got->status, 200) << got->body;
-    EXPECT_TRUE(got->body == bodies[i]) << "object " << i;
+  for (size_t i = 0; i < bodies.size(); ++i)
+    EXPECT_TRUE(read_back(cat("low-rate/object-", i, ".json.zst")) == bodies[i]) << "object " << i;
+}
+
+// A multipart object: part 1's upload thread begins the upload (CreateMultipartUpload), part 2
+// waits for its id, part 3 for a connection; the object is whole and in order.
+TEST_F(S3ClientAgainstS3rver, WriterBeginsTheUploadWithPartOneOnItsUploadThread) {
+  S3ObjectWriter writer(options(), S3WriterOptions{.bucket = kBucket, .part_size_bytes = 5u << 20});
+  const std::string key = "high-rate/object.json.zst";
+  ASSERT_TRUE(writer.begin(key).ok());
+  std::string whole;
+  for (char fill = 1; fill <= 3; ++fill) {
+    const std::string part = pattern(5u << 20, fill);
+    ASSERT_TRUE(writer.append(part).ok());
+    whole += part;
+    EXPECT_FALSE(writer.single_request());  // from part 1 on, whether or not S3 has answered
   }
+  const std::string tail = pattern(1000, 4);
+  ASSERT_TRUE(writer.append(tail).ok());
+  whole += tail;
+  ASSERT_TRUE(writer.seal().ok());
+  EXPECT_FALSE(writer.uploads_in_flight());
+  EXPECT_FALSE(writer.upload_id().empty());
+  ASSERT_EQ(writer.parts().size(), 4u);
+  ASSERT_TRUE(writer.complete().ok());
+  EXPECT_TRUE(read_back(key) == whole);
 }
 
 TEST_F(S3ClientAgainstS3rver, Injected503IsRetriedUntilTheRequestPasses) {
@@ -553,6 +575,28 @@ TEST(S3ClientAgainstCannedServer, SlowDownIsRetriedAndLoggedWithS3sCodeAndMessag
             std::string::npos)
       << log;
   EXPECT_NE(log.find("attempt 2/4 failed: HTTP 400 RequestTimeout:"), std::string::npos) << log;
+}
+
+// CreateMultipartUpload refused: part 1's job brings the refusal back, named, and no part is
+// sent.
+TEST(S3ClientAgainstCannedServer, WriterReportsARefusedCreateMultipartUploadFromPartOne) {
+  CannedS3 server({{403, s3_error_xml("AccessDenied", "Access Denied"), ""}});
+  S3ObjectWriter writer(local_options(server.port()),
+                        S3WriterOptions{.bucket = kBucket, .part_size_bytes = 5u << 20});
+  ASSERT_TRUE(writer.begin("k").ok());
+  ASSERT_TRUE(writer.append(std::string(5u << 20, 'x')).ok());  // part 1 goes to its thread
+  EXPECT_FALSE(writer.single_request());
+  const Status sealed = writer.seal();
+  ASSERT_FALSE(sealed.ok());
+  EXPECT_NE(sealed.error().message.find("s3 CreateMultipartUpload ferry-test/k"), std::string::npos)
+      << sealed.error().message;
+  EXPECT_NE(sealed.error().message.find("AccessDenied"), std::string::npos);
+  EXPECT_TRUE(writer.upload_id().empty());
+  EXPECT_FALSE(writer.uploads_in_flight());
+  const std::vector<ReceivedRequest> received = server.received();
+  ASSERT_EQ(received.size(), 1u);
+  EXPECT_EQ(received[0].head.substr(0, received[0].head.find("\r\n")),
+            "POST /ferry-test/k?uploads HTTP/1.1");
 }
 
 TEST(S3ClientAgainstCannedServer, AbortIsADeleteOfTheUpload) {
