@@ -146,12 +146,13 @@ void Shipper::run() {
     auto batch = input_.pop_for(std::chrono::milliseconds(kTickMillis));
     if (batch)
       accept(std::move(*batch));
-    else if (input_.drained())
+    else if (input_.drained() && !finish_closing())
       break;  // every flow has seen its end_of_input, or a failure upstream closed the input
     poll_uploads();
     settle_completions(/*wait=*/false);
     collect_calls(false);
     complete_aged(steady_millis());
+    ship_held();
     flush_aged_streams(steady_millis());
     watch_failed_flows(steady_millis());
   }
@@ -171,9 +172,15 @@ void Shipper::accept(std::unique_ptr<Batch> batch) {
   FERRY_ASSERT(batch->sequence >= state.next_sequence);
   const bool inserted = state.waiting.emplace(batch->sequence, std::move(batch)).second;
   FERRY_ASSERT(inserted);
-  // Frames are compressed in parallel but appended strictly in source order.
+  ship_waiting(state);
+}
+
+void Shipper::ship_waiting(FlowState& state) {
+  // Frames are compressed in parallel but appended strictly in source order; none while the
+  // object closes (its batches wait, bounded by the batch pool).
   for (auto it = state.waiting.begin();
-       it != state.waiting.end() && it->first == state.next_sequence; it = state.waiting.begin()) {
+       it != state.waiting.end() && it->first == state.next_sequence && !state.object.closing;
+       it = state.waiting.begin()) {
     std::unique_ptr<Batch> next = std::move(it->second);
     state.waiting.erase(it);
     ++state.next_sequence;
@@ -216,8 +223,7 @@ void Shipper::ship_in_order(FlowState& state, Batch& batch) {
   merge_positions(object.positions, batch.positions);
   note_submitted(state, submitted_before);
   if (!acknowledge_parts(state)) return;
-  if (writer.size() >= state.flow.object.max_object_bytes)
-    complete_object(state, /*may_background=*/true);
+  if (writer.size() >= state.flow.object.max_object_bytes) close_object(state);
 }
 
 void Shipper::count_processed(FlowState& state, const BatchStats& stats) {
@@ -438,15 +444,60 @@ void Shipper::settle_completions(bool wait) {
 
 void Shipper::complete_aged(uint64_t now) {
   for (auto& state : flows_) {
-    // One whose object before still completes waits for it in the tick after it ended, and
-    // one with uploads in flight (its CreateMultipartUpload, its parts) in the tick after they
-    // came back, not here: the other flows' objects age meanwhile. Until then its batches go on
-    // filling the object.
-    if (!halted(state) && state.object.open && !state.completing &&
-        !state.flow.writer->uploads_in_flight() &&
+    if (halted(state) || !state.object.open) continue;
+    if (state.object.closing) {
+      advance_closing(state);
+      continue;
+    }
+    // One whose object before still completes closes in the tick after it ended, and one with
+    // uploads in flight (its CreateMultipartUpload, its parts) in the tick after they came
+    // back: until then its batches go on filling the object (a stalled request holds up
+    // neither the other flows nor this one's reading).
+    if (!state.completing && !state.flow.writer->uploads_in_flight() &&
         now - state.object.opened_millis >= state.flow.object.max_object_age_millis)
-      complete_object(state, /*may_background=*/true);
+      close_object(state);
   }
+}
+
+void Shipper::close_object(FlowState& state) {
+  FERRY_ASSERT(state.object.open && !state.object.closing);
+  state.object.closing = true;
+  // The next part acknowledged may be its last: the checkpoint records it sealed from now on
+  // (a restart completes the object with the parts acknowledged by then, and reads the rest
+  // again).
+  state.object.sealing = true;
+  advance_closing(state);
+}
+
+void Shipper::advance_closing(FlowState& state) {
+  FERRY_ASSERT(state.object.open && state.object.closing);
+  if (state.completing) return;  // the object before completes first, at a tick
+  ObjectWriter& writer = *state.flow.writer;
+  const int submitted_before = writer.submitted_parts();
+  const Result<bool> sealed = writer.try_seal();
+  note_submitted(state, submitted_before);
+  if (!sealed) return fail(state, sealed.error().message);
+  if (!acknowledge_parts(state) || !sealed.value()) return;
+  complete_object(state, /*may_background=*/true);  // nothing left to wait for
+  state.object.closing = false;                     // a failure left it closed too
+}
+
+void Shipper::ship_held() {
+  for (auto& state : flows_)
+    if (!state.object.closing && !state.waiting.empty()) ship_waiting(state);
+}
+
+bool Shipper::finish_closing() {
+  bool closed = false;
+  for (auto& state : flows_) {
+    if (!state.object.closing) continue;
+    // The input has ended: nothing else is left to ship meanwhile.
+    if (!halted(state)) complete_object(state, /*may_background=*/true);
+    state.object.closing = false;
+    ship_waiting(state);
+    closed = true;
+  }
+  return closed;
 }
 
 void Shipper::commit(FlowState& state, const std::vector<SourcePosition>& positions) {

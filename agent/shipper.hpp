@@ -138,7 +138,10 @@ class Shipper {
     uint64_t opened_millis = 0;
     uint64_t records = 0;
     std::vector<SourcePosition> positions;  // latest per file, through the last appended batch
-    bool sealing = false;           // being completed: the next part acknowledged is its last
+    bool sealing = false;  // being completed: the next part acknowledged is its last
+    // A rollover began (ship_in_order, complete_aged): sealed at the ticks without waiting,
+    // then completed; the flow's next batches wait in `waiting` meanwhile.
+    bool closing = false;
     size_t parts_acknowledged = 0;  // of the writer's parts(): logged, and counted
     bool upload_noted = false;      // its multipart upload is named in the checkpoint
     int64_t opened_unix_ms = 0;     // for the oldest-pending gauge
@@ -236,11 +239,22 @@ class Shipper {
   bool note_started_upload(FlowState& state);
   Status save_at_start();  // a new generation, written before any thread runs
   void accept(std::unique_ptr<Batch> batch);
+  // Ships the flow's batches that are next in order, unless its object is closing.
+  void ship_waiting(FlowState& state);
+  void ship_held();  // every flow's whose object closed
   void ship_in_order(FlowState& state, Batch& batch);
   bool open_object(FlowState& state);
   // Seals the open object and completes it; `may_background`: the completion may run while the
-  // next object fills (a rollover), else it is waited for (the flow's end).
+  // next object fills (a rollover), else it is waited for (the flow's end). Blocking: it waits
+  // for the object's uploads in flight.
   void complete_object(FlowState& state, bool may_background);
+  // A rollover: closes the object without waiting for its uploads (advance_closing at each
+  // tick), then completes it in the background.
+  void close_object(FlowState& state);
+  void advance_closing(FlowState& state);
+  // Once the input has ended: completes the closing objects, waiting, and ships the batches
+  // they held. false when none was closing.
+  bool finish_closing();
   // Metrics and the log line of a completed object.
   void count_completed(FlowState& state, const std::string& location, uint64_t records,
                        uint64_t size, size_t parts);

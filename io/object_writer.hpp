@@ -43,6 +43,13 @@ class ObjectWriter {
   // (waiting for the uploads in flight);
   // afterwards single_request() tells whether complete() sends the whole object at once.
   virtual Status seal() = 0;
+  // seal() without waiting: sends the last part once a connection is free (and the upload has
+  // its id); true once everything appended is in acknowledged parts, false while uploads are on
+  // their way (call again later). Nothing may be appended after it.
+  virtual Result<bool> try_seal() {
+    if (auto status = seal(); !status) return status.error();
+    return true;
+  }
   virtual bool single_request() const = 0;
   // Makes the object visible and durable; afterwards the records in it are delivered.
   virtual Status complete() = 0;

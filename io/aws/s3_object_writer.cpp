@@ -261,6 +261,17 @@ Status S3ObjectWriter::seal() {
   return drain();
 }
 
+Result<bool> S3ObjectWriter::try_seal() {
+  FERRY_ASSERT(open_);
+  if (auto status = poll(); !status) return status.error();
+  if (!single_request() && !buffer_.empty()) {
+    // The last part, once submit_part() would not wait for a connection or the upload's id.
+    if (uploader_.in_flight() >= uploader_.capacity() || upload_id_.empty()) return false;
+    if (auto status = submit_part(); !status) return status.error();
+  }
+  return uploader_.in_flight() == 0;
+}
+
 Status S3ObjectWriter::complete() {
   FERRY_ASSERT(open_);
   Finished finished = finish(client_, take_sealed());

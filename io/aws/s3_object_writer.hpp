@@ -57,6 +57,7 @@ class S3ObjectWriter final : public ObjectWriter {
   int submitted_parts() const override { return next_part_ - 1; }
   bool uploads_in_flight() const override { return uploader_.in_flight() > 0; }
   Status seal() override;
+  Result<bool> try_seal() override;
   // No part sent: the whole object goes in one PutObject.
   bool single_request() const override { return next_part_ == 1; }
   Status complete() override;

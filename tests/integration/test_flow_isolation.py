@@ -5,9 +5,9 @@ it; once the bucket exists, the failing flow delivers too, without a restart of 
 after its backoff (s3.maxBackoffMillis, 10 s by default, jittered to 5 to 10 s, for a first
 failure), alone: the healthy flow is not drained for it. A flow whose requests run out of
 attempts (503 SlowDown on its prefix, without end) fails the same way, and the other flow ships
-everything written meanwhile. A flow whose PutObject, CreateMultipartUpload or recovery's
-HeadObject gets no answer holds up no other flow: those requests run on threads of the flow's
-own. With --once, the healthy flow delivers everything and ferry exits 1. Every record exactly
+everything written meanwhile. A flow whose PutObject, CreateMultipartUpload, UploadPart at a
+rollover or recovery's HeadObject gets no answer holds up no other flow: those requests run on
+threads of the flow's own, and the shipper does not wait for them. With --once, the healthy flow delivers everything and ferry exits 1. Every record exactly
 once, checked with awscli and zstd -d."""
 
 import json
@@ -218,32 +218,48 @@ class FlowIsolation(harness.S3rverTestCase):
         self.assert_a_stalled_request_holds_up_no_other("PutObject")
 
     def test_following_a_flow_whose_create_multipart_upload_stalls_does_not_hold_up_the_other(self):
-        # The bad flow's object passes a part (14 MiB of records, 7.7 MiB compressed; 5 MiB
-        # parts), and its CreateMultipartUpload meets a destination that answers nothing. It runs
-        # with part 1 on the flow's upload thread, and the object's age passes while it waits
-        # without the shipper waiting for it. Before, the shipper thread sent it, and no flow
-        # shipped anything until it gave up.
+        # The bad flow's object passes a part, and its CreateMultipartUpload meets a destination
+        # that answers nothing. It runs with part 1 on the flow's upload thread, and the
+        # object's age passes while it waits without the shipper waiting for it. Before, the
+        # shipper thread sent it, and no flow shipped anything until it gave up.
+        self.write_a_multipart_object_for_the_bad_flow()
+        self.assert_a_stalled_request_holds_up_no_other("CreateMultipartUpload")
+
+    def test_following_a_flow_whose_last_part_stalls_at_its_age_does_not_hold_up_the_other(self):
+        # At the object's age its last part goes, and meets a destination that answers nothing.
+        # The object closes at the shipper's ticks. Before, the shipper waited for that part.
+        self.write_a_multipart_object_for_the_bad_flow()
+        self.assert_a_stalled_request_holds_up_no_other("UploadPart", nth=2)
+
+    def test_following_a_flow_whose_part_stalls_at_its_size_does_not_hold_up_the_other(self):
+        # The object reaches maxObjectBytes with its part 1, which meets a destination that
+        # answers nothing: the object closes at the ticks, its flow's next batches wait. Before,
+        # the shipper waited for that part.
+        self.write_a_multipart_object_for_the_bad_flow()
+        self.assert_a_stalled_request_holds_up_no_other("UploadPart", max_object_bytes=5 * MIB)
+
+    def write_a_multipart_object_for_the_bad_flow(self):
+        """14 MiB of poorly compressible records, about 7.7 MiB compressed: two parts (5 MiB
+        parts, harness.s3_flow's)."""
         first = 1_000_000
         count = harness.gen("seed", os.path.join(self.in_dir, "bad.log"), 14 * MIB, seed=3,
                             start_id=first, filler="random")
         self.written["bad"].extend(range(first, first + count))
-        self.assert_a_stalled_request_holds_up_no_other("CreateMultipartUpload",
-                                                        part_size=5 * MIB)
 
-    def assert_a_stalled_request_holds_up_no_other(self, op, part_size=None):
-        """The bad flow's first two `op` requests (both its attempts) get no answer, 10 s each;
-        the good flow's records, written once the first stalls, are delivered before the bad
-        flow gives up; then the bad flow fails alone, and its try again delivers it. Every
-        record exactly once."""
+    def assert_a_stalled_request_holds_up_no_other(self, op, nth=1, max_object_bytes=None):
+        """The bad flow's `op` requests `nth` and after (both attempts of one request) get no
+        answer, 10 s each; the good flow's records, written once the first stalls, are delivered
+        before the bad flow gives up; then the bad flow fails alone, and its try again delivers
+        it. Every record exactly once."""
         proxy = FaultProxy(self.s3, self.tmp, [
-            {"op": op, "path_contains": self.prefix + "bad/", "nth": 1, "count": 2,
+            {"op": op, "path_contains": self.prefix + "bad/", "nth": nth, "count": 2,
              "action": "stall", "seconds": 600}])
         self.addCleanup(proxy.close)
         cfg = self.config(endpoint=proxy.endpoint)
         cfg["socketTimeoutMillis"] = 10000  # each stalled attempt gives up after 10 s
         cfg["flows"][1]["s3"]["bucket"] = harness.BUCKET  # the bucket is there: it stalls
-        if part_size:
-            cfg["flows"][1]["s3"]["partSizeBytes"] = part_size
+        if max_object_bytes:
+            cfg["flows"][1]["s3"]["maxObjectBytes"] = max_object_bytes
         def stalled():
             return any("fault" in r and "/bad/" in r["path"] for r in proxy.requests(op))
         with harness.FerryProcess(cfg, self.config_path, env=self.s3.ferry_env()) as ferry:
@@ -302,6 +318,14 @@ class FlowIsolationSwift(FlowIsolation):
 
     @unittest.skip("the stall is the fault proxy's, whatever the server: s3rver's run covers it")
     def test_following_a_flow_whose_create_multipart_upload_stalls_does_not_hold_up_the_other(self):
+        pass
+
+    @unittest.skip("the stall is the fault proxy's, whatever the server: s3rver's run covers it")
+    def test_following_a_flow_whose_last_part_stalls_at_its_age_does_not_hold_up_the_other(self):
+        pass
+
+    @unittest.skip("the stall is the fault proxy's, whatever the server: s3rver's run covers it")
+    def test_following_a_flow_whose_part_stalls_at_its_size_does_not_hold_up_the_other(self):
         pass
 
 
