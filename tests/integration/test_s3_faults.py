@@ -37,6 +37,15 @@ def vm_hwm_kib(pid):
     raise AssertionError(f"no VmHWM for {pid}")
 
 
+def read_text(path):
+    """A file's text, or "" while it does not exist (a checkpoint is replaced by a rename)."""
+    try:
+        with open(path, errors="replace") as f:
+            return f.read()
+    except FileNotFoundError:
+        return ""
+
+
 class FaultProxy:
     """tools/fault_proxy.py in front of `s3`, with `rules`; .endpoint, .requests()."""
 
@@ -458,8 +467,9 @@ class S3Faults(harness.S3rverTestCase):
 
     def sigkill_while_the_first_complete_is_held(self, rule):
         """ferry follows the files through the proxy, whose `rule` holds the first Complete;
-        SIGKILL once the next object has a part acknowledged; then a --once run straight to S3.
-        Returns that run's result and the records' Inputs."""
+        SIGKILL once the next object has a part acknowledged and the checkpoint names its upload
+        as started (the shipper learns of the upload with part 1's answer); then a --once run
+        straight to S3. Returns that run's result and the records' Inputs."""
         inputs = self.source(48 * MIB)
         proxy = self.with_proxy([rule])
         cfg = self.config(proxy.endpoint, maxObjectBytes=10 * MIB)
@@ -469,7 +479,8 @@ class S3Faults(harness.S3rverTestCase):
                 held = [e for e in proxy.requests() if e.get("event") == "delaying"
                         or (e.get("op") == "CompleteMultipartUpload" and "fault" in e)]
                 return held and any(r["path"] != held[0]["path"] and "answered" in r
-                                    for r in proxy.requests("UploadPart"))
+                                    for r in proxy.requests("UploadPart")) and \
+                    '"started_upload"' in read_text(cfg["checkpointFile"])
             self.assertTrue(harness.poll(next_part_acknowledged, timeout=60),
                             ferry.stderr()[-3000:])
             self.assertNotIn(": completed s3://", ferry.stderr())
