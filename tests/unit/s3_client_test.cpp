@@ -577,6 +577,34 @@ TEST(S3ClientAgainstCannedServer, SlowDownIsRetriedAndLoggedWithS3sCodeAndMessag
   EXPECT_NE(log.find("attempt 2/4 failed: HTTP 400 RequestTimeout:"), std::string::npos) << log;
 }
 
+// A rollover's seal without waiting: a try sends the last part once the upload has its id and
+// reports the uploads on their way; a later try reports the object sealed once every part is
+// acknowledged.
+TEST_F(S3ClientAgainstS3rver, WriterSealsWithoutWaitingForItsUploads) {
+  S3ObjectWriter writer(options(), S3WriterOptions{.bucket = kBucket, .part_size_bytes = 5u << 20});
+  const std::string key = "closing/object.json.zst";
+  ASSERT_TRUE(writer.begin(key).ok());
+  const std::string whole = pattern(5u << 20, 1) + pattern(1000, 2);
+  ASSERT_TRUE(writer.append(std::string_view(whole).substr(0, 5u << 20)).ok());  // part 1 goes
+  ASSERT_TRUE(writer.append(std::string_view(whole).substr(5u << 20)).ok());
+  Result<bool> sealed = writer.try_seal();
+  ASSERT_TRUE(sealed.ok()) << sealed.error().message;
+  // Part 1 (with the Create) or the last part, sent once the upload has its id, is on its way.
+  EXPECT_FALSE(sealed.value());
+  const auto deadline = std::chrono::steady_clock::now() + std::chrono::seconds(30);
+  while (sealed.ok() && !sealed.value() && std::chrono::steady_clock::now() < deadline) {
+    std::this_thread::sleep_for(std::chrono::milliseconds(10));
+    sealed = writer.try_seal();
+  }
+  ASSERT_TRUE(sealed.ok()) << sealed.error().message;
+  ASSERT_TRUE(sealed.value());
+  EXPECT_FALSE(writer.uploads_in_flight());
+  EXPECT_EQ(writer.submitted_parts(), 2);
+  ASSERT_EQ(writer.parts().size(), 2u);
+  ASSERT_TRUE(writer.complete().ok());
+  EXPECT_TRUE(read_back(key) == whole);
+}
+
 // CreateMultipartUpload refused: part 1's job brings the refusal back, named, and no part is
 // sent.
 TEST(S3ClientAgainstCannedServer, WriterReportsARefusedCreateMultipartUploadFromPartOne) {
