@@ -479,7 +479,9 @@ void Shipper::advance_closing(FlowState& state) {
   if (!sealed) return fail(state, sealed.error().message);
   if (!acknowledge_parts(state) || !sealed.value()) return;
   complete_object(state, /*may_background=*/true);  // nothing left to wait for
-  state.object.closing = false;                     // a failure left it closed too
+  // Completed or failed, the object is reset; after fail_all it is not, and the flow, halted,
+  // lets its held batches go.
+  state.object.closing = false;
 }
 
 void Shipper::ship_held() {

@@ -173,11 +173,15 @@ void S3ObjectWriter::send_part(int number, std::string body) {
   uploader_.submit(PartUploader::Job{options_.bucket, key_, upload_id_, number, std::move(body)});
 }
 
-Status S3ObjectWriter::submit_part() {
+bool S3ObjectWriter::part_would_wait() const {
   // Bounded: a new part waits for a connection (and its buffer) to come back. Part 1 begins
   // the upload on its upload thread; a part after it waits for that answer (the upload's id)
   // only if it is full first.
-  while (uploader_.in_flight() >= uploader_.capacity() || (next_part_ > 1 && upload_id_.empty())) {
+  return uploader_.in_flight() >= uploader_.capacity() || (next_part_ > 1 && upload_id_.empty());
+}
+
+Status S3ObjectWriter::submit_part() {
+  while (part_would_wait()) {
     auto collected = collect(/*wait=*/true);
     if (!collected) return collected.error();
     FERRY_ASSERT(collected.value());  // part 1 is in flight until the upload has its id
@@ -265,8 +269,7 @@ Result<bool> S3ObjectWriter::try_seal() {
   FERRY_ASSERT(open_);
   if (auto status = poll(); !status) return status.error();
   if (!single_request() && !buffer_.empty()) {
-    // The last part, once submit_part() would not wait for a connection or the upload's id.
-    if (uploader_.in_flight() >= uploader_.capacity() || upload_id_.empty()) return false;
+    if (part_would_wait()) return false;  // the last part goes at a later try
     if (auto status = submit_part(); !status) return status.error();
   }
   return uploader_.in_flight() == 0;

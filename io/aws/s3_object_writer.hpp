@@ -75,6 +75,8 @@ class S3ObjectWriter final : public ObjectWriter {
 
  private:
   Status submit_part();
+  // Whether submit_part() would wait: for a connection, or for the id of the upload part 1 began.
+  bool part_would_wait() const;
   // One finished upload into `finished_`, then the in-order prefix into `parts_`.
   // Returns false when nothing had finished (and `wait` was false).
   Result<bool> collect(bool wait);
