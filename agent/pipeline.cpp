@@ -294,9 +294,10 @@ Result<RunSummary> RunningPipeline::run() {
   const unsigned workers = options_.workers;
   FERRY_ASSERT(workers > 0);
   pool_ = std::make_unique<BatchPool>(2 * workers + 2, 2 * kObjectBatchBytes);
-  // Room for every pooled batch plus end markers: producers hardly ever wait (flows added at run
-  // time bring end markers of their own; a full queue only makes the reactor wait its turn).
-  const size_t queue_room = pool_->total() + 2 * config_.flows.size() + 16;
+  // Room for every pooled batch (the pool grows with the flows) plus end markers: producers
+  // hardly ever wait (flows added at run time bring end markers of their own; a full queue only
+  // makes the reactor wait its turn).
+  const size_t queue_room = pool_->max_total() + 2 * config_.flows.size() + 16;
   work_ = std::make_unique<BatchQueue>(queue_room);
   shipped_ = std::make_unique<BatchQueue>(queue_room);
 

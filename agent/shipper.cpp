@@ -146,7 +146,7 @@ void Shipper::run() {
     auto batch = input_.pop_for(std::chrono::milliseconds(kTickMillis));
     if (batch)
       accept(std::move(*batch));
-    else if (input_.drained() && !finish_closing())
+    else if (input_.drained() && !finish_held())
       break;  // every flow has seen its end_of_input, or a failure upstream closed the input
     poll_uploads();
     settle_completions(/*wait=*/false);
@@ -175,11 +175,13 @@ void Shipper::accept(std::unique_ptr<Batch> batch) {
   ship_waiting(state);
 }
 
-void Shipper::ship_waiting(FlowState& state) {
+void Shipper::ship_waiting(FlowState& state, bool may_wait) {
   // Frames are compressed in parallel but appended strictly in source order; none while the
-  // object closes (its batches wait, bounded by the batch pool).
+  // object closes or its uploads are all on their way (its batches wait, bounded per flow by
+  // the batch pool's reserve for the other flows).
   for (auto it = state.waiting.begin();
-       it != state.waiting.end() && it->first == state.next_sequence && !state.object.closing;
+       it != state.waiting.end() && it->first == state.next_sequence && !state.object.closing &&
+       (may_wait || !would_wait(state, *it->second));
        it = state.waiting.begin()) {
     std::unique_ptr<Batch> next = std::move(it->second);
     state.waiting.erase(it);
@@ -187,6 +189,11 @@ void Shipper::ship_waiting(FlowState& state) {
     ship_in_order(state, *next);
     if (next->kind == Batch::Kind::records) pool_.release(std::move(next));
   }
+}
+
+bool Shipper::would_wait(const FlowState& state, const Batch& batch) const {
+  return state.object.open && !halted(state) && batch.kind == Batch::Kind::records &&
+         state.flow.writer->append_would_wait(batch.frame.size());
 }
 
 void Shipper::ship_in_order(FlowState& state, Batch& batch) {
@@ -489,17 +496,19 @@ void Shipper::ship_held() {
     if (!state.object.closing && !state.waiting.empty()) ship_waiting(state);
 }
 
-bool Shipper::finish_closing() {
-  bool closed = false;
+bool Shipper::finish_held() {
+  bool held = false;
   for (auto& state : flows_) {
-    if (!state.object.closing) continue;
+    const bool next_waits =
+        !state.waiting.empty() && state.waiting.begin()->first == state.next_sequence;
+    if (!state.object.closing && !next_waits) continue;
     // The input has ended: nothing else is left to ship meanwhile.
-    if (!halted(state)) complete_object(state, /*may_background=*/true);
+    if (state.object.closing && !halted(state)) complete_object(state, /*may_background=*/true);
     state.object.closing = false;
-    ship_waiting(state);
-    closed = true;
+    ship_waiting(state, /*may_wait=*/true);
+    held = true;
   }
-  return closed;
+  return held;
 }
 
 void Shipper::commit(FlowState& state, const std::vector<SourcePosition>& positions) {

@@ -239,9 +239,12 @@ class Shipper {
   bool note_started_upload(FlowState& state);
   Status save_at_start();  // a new generation, written before any thread runs
   void accept(std::unique_ptr<Batch> batch);
-  // Ships the flow's batches that are next in order, unless its object is closing.
-  void ship_waiting(FlowState& state);
-  void ship_held();  // every flow's whose object closed
+  // Ships the flow's batches that are next in order, unless its object is closing or (unless
+  // `may_wait`) the next batch would wait for a part upload's connection: they are held, and
+  // shipped at a later tick (ship_held).
+  void ship_waiting(FlowState& state, bool may_wait = false);
+  bool would_wait(const FlowState& state, const Batch& batch) const;
+  void ship_held();  // every flow's whose object closed, or whose uploads came back
   void ship_in_order(FlowState& state, Batch& batch);
   bool open_object(FlowState& state);
   // Seals the open object and completes it; `may_background`: the completion may run while the
@@ -253,8 +256,8 @@ class Shipper {
   void close_object(FlowState& state);
   void advance_closing(FlowState& state);
   // Once the input has ended: completes the closing objects, waiting, and ships the batches
-  // they held. false when none was closing.
-  bool finish_closing();
+  // held, waiting for the uploads they need. false when no flow held any.
+  bool finish_held();
   // Metrics and the log line of a completed object.
   void count_completed(FlowState& state, const std::string& location, uint64_t records,
                        uint64_t size, size_t parts);

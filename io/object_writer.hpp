@@ -33,6 +33,9 @@ class ObjectWriter {
   // May hand a full part to the uploads in flight (submitted_parts() grows); parts that finish
   // are acknowledged in order, by this call or by poll() (parts() grows).
   virtual Status append(std::string_view frame) = 0;
+  // Whether append() of `bytes` more would wait: they fill a part, and no connection is free
+  // for it (or the upload has no id yet). As of the last poll().
+  virtual bool append_would_wait(size_t /*bytes*/) const { return false; }
   // Collects uploads that finished meanwhile, without waiting.
   virtual Status poll() = 0;
   virtual int submitted_parts() const = 0;

@@ -257,6 +257,10 @@ Status S3ObjectWriter::append(std::string_view frame) {
   return poll();
 }
 
+bool S3ObjectWriter::append_would_wait(size_t bytes) const {
+  return buffer_.size() + bytes >= options_.part_size_bytes && part_would_wait();
+}
+
 Status S3ObjectWriter::seal() {
   FERRY_ASSERT(open_);
   if (!single_request() && !buffer_.empty()) {

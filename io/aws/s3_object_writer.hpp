@@ -53,6 +53,7 @@ class S3ObjectWriter final : public ObjectWriter {
   Status begin(const std::string& key) override;
   Status resume(const OpenObject& open) override;
   Status append(std::string_view frame) override;
+  bool append_would_wait(size_t bytes) const override;
   Status poll() override;
   int submitted_parts() const override { return next_part_ - 1; }
   bool uploads_in_flight() const override { return uploader_.in_flight() > 0; }

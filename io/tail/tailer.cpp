@@ -97,10 +97,9 @@ std::vector<FlowStart> Tailer::first_starts() const {
 
 Batch* Tailer::current_batch(uint32_t flow) {
   if (!open_batches_[flow]) {
-    open_batches_[flow] = pool_.try_acquire();
+    open_batches_[flow] = pool_.try_acquire(flow);
     if (!open_batches_[flow]) return nullptr;
     Batch& batch = *open_batches_[flow];
-    batch.flow = flow;
     for (auto& position : pending_positions_[flow]) batch.positions.push_back(std::move(position));
     pending_positions_[flow].clear();
     if (!batch.positions.empty()) batch.first_record_millis = steady_millis();

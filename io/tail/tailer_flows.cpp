@@ -40,6 +40,7 @@ void Tailer::add_flow_state(const TailFlow& flow) {
   flow_bytes_in_flight_.push_back(0);
   pending_positions_.emplace_back();
   run_.push_back(FlowRun::reading);
+  pool_.set_flow_count(flows_.size());  // keeps batches for the other flows' reading
   // One reactor serves every flow: the shortest interval any flow asks for applies.
   if (flow.rescan_millis > 0)
     options_.rescan_millis = std::min(options_.rescan_millis, flow.rescan_millis);

@@ -31,7 +31,7 @@ void Tailer::pump_reads() {
     // the records of this one end.
     if (reads_into_batch(file.flow) && flow_reads_in_flight_[file.flow] > 0) continue;
     Batch* batch = current_batch(file.flow);
-    if (batch == nullptr) continue;  // pool empty: backpressure
+    if (batch == nullptr) continue;  // no batch for this flow: backpressure
     // Reads in flight land in this batch too: together they stay within twice the batch size,
     // so a pooled batch's buffer never grows past what it reserved.
     const uint64_t committed = batch->input.size() + flow_bytes_in_flight_[file.flow];
@@ -297,7 +297,7 @@ bool Tailer::flush_partial_line(TrackedFile& file, bool joined_only) {
   if ((joined_only || file.framer.pending_bytes() == 0) && !file.joining) return true;
   if (flow_reads_in_flight_[file.flow] > 0) return false;  // would race the batch's reads
   Batch* batch = current_batch(file.flow);
-  if (batch == nullptr) return false;  // pool empty: try again on the next turn
+  if (batch == nullptr) return false;  // no batch for this flow: try again on the next turn
   if (batch->first_record_millis == 0) batch->first_record_millis = steady_millis();
   const size_t source = source_index(*batch, file);
   if (!joined_only) {
