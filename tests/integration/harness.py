@@ -25,6 +25,7 @@ FERRY_BIN = os.environ.get("FERRY_BIN") or os.path.join(SOURCE_DIR, "build", "fe
 GEN_RECORDS = os.path.join(SOURCE_DIR, "tools", "gen_records.py")
 S3RVER_BIN = os.path.join(SOURCE_DIR, "tools", "s3rver", "node_modules", ".bin", "s3rver")
 sys.path.insert(0, os.path.join(SOURCE_DIR, "tools", "swift"))
+import aws_cli  # noqa: E402  (the aws CLI, one long-lived process for every call)
 import swift_server  # noqa: E402  (OpenStack Swift + s3api, the strict S3 test server)
 # free_port(): a free TCP port on 127.0.0.1; stop_process_group(proc, timeout=10.0): SIGTERM the
 # process group of `proc` (started with start_new_session), then SIGKILL. Shared with tools/swift.
@@ -159,9 +160,8 @@ class S3TestServer:
     def aws(self, *args, check=True, timeout=120, text=False, env=None):
         """Runs the aws CLI against this server; returns the CompletedProcess (stdout bytes).
         `env` overrides variables of aws_env() (e.g. another AWS_SECRET_ACCESS_KEY)."""
-        cmd = [aws_bin(), "--endpoint-url", self.endpoint, *args]
-        p = subprocess.run(cmd, env={**self.aws_env(), **(env or {})}, stdin=subprocess.DEVNULL,
-                           capture_output=True, timeout=timeout, text=text)
+        p = aws_cli.run(aws_bin(), ["--endpoint-url", self.endpoint, *args],
+                        {**self.aws_env(), **(env or {})}, timeout=timeout, text=text)
         if check and p.returncode != 0:
             raise AssertionError(f"aws {' '.join(args)} failed ({p.returncode}): "
                                  f"{p.stderr if text else p.stderr.decode(errors='replace')}")

@@ -22,6 +22,7 @@ import time
 import unittest
 import urllib.request
 
+import aws_cli
 import harness
 from harness import SOURCE_DIR
 
@@ -242,10 +243,8 @@ class Kinesalite:
                "AWS_DEFAULT_REGION": "us-east-1", "AWS_EC2_METADATA_DISABLED": "true",
                "AWS_CONFIG_FILE": "/dev/null", "AWS_SHARED_CREDENTIALS_FILE": "/dev/null",
                "AWS_PAGER": "", "AWS_MAX_ATTEMPTS": "2"}
-        cmd = [harness.aws_bin(), "--endpoint-url", self.endpoint, "--output", "json",
-               "kinesis", *args]
-        p = subprocess.run(cmd, env=env, stdin=subprocess.DEVNULL, capture_output=True,
-                           timeout=timeout, text=True)
+        p = aws_cli.run(harness.aws_bin(), ["--endpoint-url", self.endpoint, "--output", "json",
+                                            "kinesis", *args], env, timeout=timeout, text=True)
         if p.returncode != 0:
             raise AssertionError(f"aws kinesis {' '.join(args)} failed ({p.returncode}): "
                                  f"{p.stderr[-2000:]}")

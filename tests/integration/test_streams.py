@@ -19,6 +19,7 @@ import tempfile
 import time
 import unittest
 
+import aws_cli
 import harness
 import streams_support as ss
 from harness import MIB
@@ -266,9 +267,9 @@ class FirehoseEmulatorTest(unittest.TestCase):
                "AWS_DEFAULT_REGION": REGION, "AWS_EC2_METADATA_DISABLED": "true",
                "AWS_CONFIG_FILE": "/dev/null", "AWS_SHARED_CREDENTIALS_FILE": "/dev/null",
                "AWS_PAGER": "", "AWS_MAX_ATTEMPTS": "1"}
-        return subprocess.run([harness.aws_bin(), "--endpoint-url", fh.url, "--output", "json",
-                               "firehose", "put-record-batch", *args], env=env, text=True,
-                              stdin=subprocess.DEVNULL, capture_output=True, timeout=60)
+        return aws_cli.run(harness.aws_bin(), ["--endpoint-url", fh.url, "--output", "json",
+                                               "firehose", "put-record-batch", *args], env,
+                           timeout=60, text=True)
 
     def test_emulator_checks_signature_stream_and_failures(self):
         if not harness.aws_bin():
