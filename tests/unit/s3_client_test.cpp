@@ -693,6 +693,37 @@ TEST(S3Client, AStalledAnswerIsATimeoutAndARefusedConnectionIsNot) {
   EXPECT_EQ(classify_retry(0, "", false), RetryCause::connection);
 }
 
+// The shipper asks before each batch whether appending it would wait (and holds the flow's
+// batches if so): a part that fills while the upload has no id yet, or with every connection
+// taken, would.
+TEST(S3Client, WriterSaysWhetherAnAppendWouldWaitForItsUploads) {
+  const int listener = socket(AF_INET, SOCK_STREAM, 0);  // listens, never accepts: a stall
+  ASSERT_GE(listener, 0);
+  sockaddr_in addr{};
+  addr.sin_family = AF_INET;
+  addr.sin_addr.s_addr = htonl(INADDR_LOOPBACK);
+  socklen_t len = sizeof addr;
+  ASSERT_EQ(bind(listener, reinterpret_cast<sockaddr*>(&addr), sizeof addr), 0);
+  ASSERT_EQ(listen(listener, 16), 0);
+  ASSERT_EQ(getsockname(listener, reinterpret_cast<sockaddr*>(&addr), &len), 0);
+  S3ClientOptions options = local_options(ntohs(addr.sin_port));
+  options.max_attempts = 1;
+  options.http.low_speed_bytes_per_second = 1024;
+  options.http.low_speed_seconds = 1;
+  const uint64_t part = 5u << 20;
+  S3ObjectWriter writer(options, S3WriterOptions{.bucket = kBucket, .part_size_bytes = part});
+  ASSERT_TRUE(writer.begin("k").ok());
+  EXPECT_FALSE(writer.append_would_wait(part));             // part 1 has a connection
+  ASSERT_TRUE(writer.append(std::string(part, 'x')).ok());  // part 1 goes, its Create stalls
+  EXPECT_TRUE(writer.uploads_in_flight());
+  EXPECT_TRUE(writer.append_would_wait(part));       // part 2 would wait for the upload's id
+  EXPECT_FALSE(writer.append_would_wait(part - 1));  // it would not fill part 2
+  ASSERT_TRUE(writer.append(std::string(part - 1, 'y')).ok());
+  EXPECT_TRUE(writer.append_would_wait(1));
+  writer.abandon();
+  close(listener);
+}
+
 TEST(S3Client, PathStyleAndVirtualHostedTargetsEncodeTheKeyPerSegment) {
   S3ClientOptions options;
   options.credentials = {"AK", "SK", ""};
