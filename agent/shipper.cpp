@@ -181,7 +181,7 @@ void Shipper::ship_waiting(FlowState& state, bool may_wait) {
   // the batch pool's reserve for the other flows).
   for (auto it = state.waiting.begin();
        it != state.waiting.end() && it->first == state.next_sequence && !state.object.closing &&
-       (may_wait || !would_wait(state, *it->second));
+       (may_wait || !must_hold(state, *it->second));
        it = state.waiting.begin()) {
     std::unique_ptr<Batch> next = std::move(it->second);
     state.waiting.erase(it);
@@ -191,9 +191,15 @@ void Shipper::ship_waiting(FlowState& state, bool may_wait) {
   }
 }
 
-bool Shipper::would_wait(const FlowState& state, const Batch& batch) const {
-  return state.object.open && !halted(state) && batch.kind == Batch::Kind::records &&
-         state.flow.writer->append_would_wait(batch.frame.size());
+bool Shipper::must_hold(FlowState& state, const Batch& batch) {
+  if (halted(state)) return false;
+  if (batch.kind == Batch::Kind::end_of_input) {
+    // The flow's end (a reload, a stop) closes its object as a rollover does, and waits for it
+    // to complete, at the ticks.
+    if (state.object.open && !state.object.closing) close_object(state);
+    return !halted(state) && (state.object.open || state.completing);
+  }
+  return state.object.open && state.flow.writer->append_would_wait(batch.frame.size());
 }
 
 void Shipper::ship_in_order(FlowState& state, Batch& batch) {

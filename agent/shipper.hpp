@@ -240,10 +240,12 @@ class Shipper {
   Status save_at_start();  // a new generation, written before any thread runs
   void accept(std::unique_ptr<Batch> batch);
   // Ships the flow's batches that are next in order, unless its object is closing or (unless
-  // `may_wait`) the next batch would wait for a part upload's connection: they are held, and
-  // shipped at a later tick (ship_held).
+  // `may_wait`) the next must be held (must_hold): they are shipped at a later tick (ship_held).
   void ship_waiting(FlowState& state, bool may_wait = false);
-  bool would_wait(const FlowState& state, const Batch& batch) const;
+  // Whether shipping `batch` now would wait for the flow's uploads: a frame that fills a part
+  // with no connection free (or before the upload has an id), or the flow's end while its
+  // object is open (closed here, as at a rollover) or completes.
+  bool must_hold(FlowState& state, const Batch& batch);
   void ship_held();  // every flow's whose object closed, or whose uploads came back
   void ship_in_order(FlowState& state, Batch& batch);
   bool open_object(FlowState& state);

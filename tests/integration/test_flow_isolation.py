@@ -242,6 +242,18 @@ class FlowIsolation(harness.S3rverTestCase):
         self.write_a_multipart_object_for_the_bad_flow(mib=32)
         self.assert_a_stalled_request_holds_up_no_other("UploadPart", count=4)
 
+    def test_a_reload_ending_a_flow_whose_part_stalls_does_not_hold_up_the_other(self):
+        # A reload changes the bad flow while its part 1 meets a destination that answers
+        # nothing: the flow ends, and its object closes at the shipper's ticks while the good
+        # flow ships. Before, the shipper sealed it there, waiting for the part.
+        self.write_a_multipart_object_for_the_bad_flow()
+
+        def reload_the_bad_flow(cfg):
+            cfg["flows"][1]["maxBufferAgeMillis"] = 1500
+            harness.write_config(self.config_path, cfg)
+            return signal.SIGHUP
+        self.assert_a_stalled_request_holds_up_no_other("UploadPart", once_stalled=reload_the_bad_flow)
+
     def write_a_multipart_object_for_the_bad_flow(self, mib=14):
         """`mib` MiB of poorly compressible records, compressed to about 0.55 of that: 14 MiB
         make two parts (5 MiB parts, harness.s3_flow's), 32 MiB four."""
@@ -251,11 +263,12 @@ class FlowIsolation(harness.S3rverTestCase):
         self.written["bad"].extend(range(first, first + count))
 
     def assert_a_stalled_request_holds_up_no_other(self, op, nth=1, count=2,
-                                                   max_object_bytes=None):
+                                                   max_object_bytes=None, once_stalled=None):
         """The bad flow's `op` requests `nth` to `nth + count - 1` (both attempts of each of
         `count / 2` requests) get no answer, 10 s each; the good flow's records, written once the
-        first stalls, are delivered before the bad flow gives up; then the bad flow fails alone,
-        and its try again delivers it. Every record exactly once."""
+        first stalls (and `once_stalled(config)` has returned the signal to send ferry), are
+        delivered before the bad flow gives up; then the bad flow fails alone, and its try again
+        delivers it. Every record exactly once."""
         proxy = FaultProxy(self.s3, self.tmp, [
             {"op": op, "path_contains": self.prefix + "bad/", "nth": nth, "count": count,
              "action": "stall", "seconds": 600}])
@@ -269,6 +282,8 @@ class FlowIsolation(harness.S3rverTestCase):
             return any("fault" in r and "/bad/" in r["path"] for r in proxy.requests(op))
         with harness.FerryProcess(cfg, self.config_path, env=self.s3.ferry_env()) as ferry:
             self.assertTrue(harness.poll(stalled, 30), ferry.stderr()[-3000:])
+            if once_stalled:
+                ferry.proc.send_signal(once_stalled(cfg))
             self.write("good", 0, 100)
             self.assertTrue(harness.poll(lambda: self.delivered("good") == self.written["good"],
                                          60), ferry.stderr()[-3000:])
@@ -327,6 +342,10 @@ class FlowIsolationSwift(FlowIsolation):
 
     @unittest.skip("the stall is the fault proxy's, whatever the server: s3rver's run covers it")
     def test_following_a_flow_whose_last_part_stalls_at_its_age_does_not_hold_up_the_other(self):
+        pass
+
+    @unittest.skip("the stall is the fault proxy's, whatever the server: s3rver's run covers it")
+    def test_a_reload_ending_a_flow_whose_part_stalls_does_not_hold_up_the_other(self):
         pass
 
     @unittest.skip("the stall is the fault proxy's, whatever the server: s3rver's run covers it")
