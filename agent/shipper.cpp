@@ -177,8 +177,8 @@ void Shipper::accept(std::unique_ptr<Batch> batch) {
 
 void Shipper::ship_waiting(FlowState& state, bool may_wait) {
   // Frames are compressed in parallel but appended strictly in source order; none while the
-  // object closes or its uploads are all on their way (its batches wait, bounded per flow by
-  // the batch pool's reserve for the other flows).
+  // object closes or the next must be held (must_hold: its batches wait, bounded per flow by the
+  // batch pool's reserve for the other flows).
   for (auto it = state.waiting.begin();
        it != state.waiting.end() && it->first == state.next_sequence && !state.object.closing &&
        (may_wait || !must_hold(state, *it->second));

@@ -251,7 +251,7 @@ class FlowIsolation(harness.S3rverTestCase):
         def reload_the_bad_flow(cfg):
             cfg["flows"][1]["maxBufferAgeMillis"] = 1500
             harness.write_config(self.config_path, cfg)
-            return signal.SIGHUP
+            return signal.SIGHUP, "reload: applied flow by flow; kept running: good; changed"
         self.assert_a_stalled_request_holds_up_no_other("UploadPart", once_stalled=reload_the_bad_flow)
 
     def write_a_multipart_object_for_the_bad_flow(self, mib=14):
@@ -266,9 +266,9 @@ class FlowIsolation(harness.S3rverTestCase):
                                                    max_object_bytes=None, once_stalled=None):
         """The bad flow's `op` requests `nth` to `nth + count - 1` (both attempts of each of
         `count / 2` requests) get no answer, 10 s each; the good flow's records, written once the
-        first stalls (and `once_stalled(config)` has returned the signal to send ferry), are
-        delivered before the bad flow gives up; then the bad flow fails alone, and its try again
-        delivers it. Every record exactly once."""
+        first stalls (and `once_stalled(config)` has returned the signal to send ferry, and the
+        line ferry is to log for it by the end), are delivered before the bad flow gives up; then
+        the bad flow fails alone, and its try again delivers it. Every record exactly once."""
         proxy = FaultProxy(self.s3, self.tmp, [
             {"op": op, "path_contains": self.prefix + "bad/", "nth": nth, "count": count,
              "action": "stall", "seconds": 600}])
@@ -282,8 +282,10 @@ class FlowIsolation(harness.S3rverTestCase):
             return any("fault" in r and "/bad/" in r["path"] for r in proxy.requests(op))
         with harness.FerryProcess(cfg, self.config_path, env=self.s3.ferry_env()) as ferry:
             self.assertTrue(harness.poll(stalled, 30), ferry.stderr()[-3000:])
+            expected_line = None
             if once_stalled:
-                ferry.proc.send_signal(once_stalled(cfg))
+                sig, expected_line = once_stalled(cfg)
+                ferry.proc.send_signal(sig)
             self.write("good", 0, 100)
             self.assertTrue(harness.poll(lambda: self.delivered("good") == self.written["good"],
                                          60), ferry.stderr()[-3000:])
@@ -294,6 +296,9 @@ class FlowIsolation(harness.S3rverTestCase):
                                          90), ferry.stderr()[-3000:])
             self.assertRegex(ferry.stderr(), rf"error ship: flow bad: s3://\S+: s3 {op} .*gave "
                                              r"up after 2 attempts.*its records stay unacknowledged")
+            if expected_line:
+                self.assertTrue(harness.poll(lambda: expected_line in ferry.stderr(), 30),
+                                ferry.stderr()[-3000:])
             rc, _ = ferry.stop(signal.SIGTERM)
             self.assertEqual(rc, 0, ferry.stderr()[-3000:])
         self.assertEqual(self.delivered("good"), self.written["good"])  # exactly once
