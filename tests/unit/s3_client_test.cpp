@@ -32,6 +32,7 @@
 #include "core/text.hpp"
 #include "io/aws/http_client.hpp"
 #include "io/aws/s3_object_writer.hpp"
+#include "io/unique_fd.hpp"
 
 extern char** environ;
 
@@ -660,18 +661,27 @@ TEST(S3Client, ConnectionRefusedIsRetriedThenReportedWithCurlsMessage) {
   EXPECT_NE(put.error().message.find("gave up after 2 attempts"), std::string::npos);
 }
 
-// A stalled transfer (the server takes the connection and never answers) fails for time: a
-// timeout for the retries-by-cause metric, where a refused connection is a connection failure.
-TEST(S3Client, AStalledAnswerIsATimeoutAndARefusedConnectionIsNot) {
-  const int listener = socket(AF_INET, SOCK_STREAM, 0);  // listens, never accepts
-  ASSERT_GE(listener, 0);
+// A loopback listener that never accepts: connections wait in its backlog, requests get no
+// answer (a stall). `port` is where it listens.
+void listen_without_answering(UniqueFd& listener, int& port) {
+  listener.reset(socket(AF_INET, SOCK_STREAM, 0));
+  ASSERT_TRUE(listener.valid());
   sockaddr_in addr{};
   addr.sin_family = AF_INET;
   addr.sin_addr.s_addr = htonl(INADDR_LOOPBACK);
   socklen_t len = sizeof addr;
-  ASSERT_EQ(bind(listener, reinterpret_cast<sockaddr*>(&addr), sizeof addr), 0);
-  ASSERT_EQ(listen(listener, 16), 0);
-  ASSERT_EQ(getsockname(listener, reinterpret_cast<sockaddr*>(&addr), &len), 0);
+  ASSERT_EQ(bind(listener.get(), reinterpret_cast<sockaddr*>(&addr), sizeof addr), 0);
+  ASSERT_EQ(listen(listener.get(), 16), 0);
+  ASSERT_EQ(getsockname(listener.get(), reinterpret_cast<sockaddr*>(&addr), &len), 0);
+  port = ntohs(addr.sin_port);
+}
+
+// A stalled transfer (the server takes the connection and never answers) fails for time: a
+// timeout for the retries-by-cause metric, where a refused connection is a connection failure.
+TEST(S3Client, AStalledAnswerIsATimeoutAndARefusedConnectionIsNot) {
+  UniqueFd listener;
+  int port = 0;
+  ASSERT_NO_FATAL_FAILURE(listen_without_answering(listener, port));
   const auto put_once = [](int port, long stall_seconds) {
     S3ClientOptions options = local_options(port);
     options.max_attempts = 2;
@@ -686,8 +696,8 @@ TEST(S3Client, AStalledAnswerIsATimeoutAndARefusedConnectionIsNot) {
     EXPECT_EQ(s3.last_failure().timed_out, timed_out.empty() ? false : timed_out.front());
     return timed_out;
   };
-  EXPECT_EQ(put_once(ntohs(addr.sin_port), 1), std::vector<bool>{true});
-  close(listener);
+  EXPECT_EQ(put_once(port, 1), std::vector<bool>{true});
+  listener.reset();
   EXPECT_EQ(put_once(free_port(), 1), std::vector<bool>{false});  // nothing listens
   EXPECT_EQ(classify_retry(0, "", true), RetryCause::timeout);
   EXPECT_EQ(classify_retry(0, "", false), RetryCause::connection);
@@ -697,16 +707,10 @@ TEST(S3Client, AStalledAnswerIsATimeoutAndARefusedConnectionIsNot) {
 // batches if so): a part that fills while the upload has no id yet, or with every connection
 // taken, would.
 TEST(S3Client, WriterSaysWhetherAnAppendWouldWaitForItsUploads) {
-  const int listener = socket(AF_INET, SOCK_STREAM, 0);  // listens, never accepts: a stall
-  ASSERT_GE(listener, 0);
-  sockaddr_in addr{};
-  addr.sin_family = AF_INET;
-  addr.sin_addr.s_addr = htonl(INADDR_LOOPBACK);
-  socklen_t len = sizeof addr;
-  ASSERT_EQ(bind(listener, reinterpret_cast<sockaddr*>(&addr), sizeof addr), 0);
-  ASSERT_EQ(listen(listener, 16), 0);
-  ASSERT_EQ(getsockname(listener, reinterpret_cast<sockaddr*>(&addr), &len), 0);
-  S3ClientOptions options = local_options(ntohs(addr.sin_port));
+  UniqueFd listener;
+  int port = 0;
+  ASSERT_NO_FATAL_FAILURE(listen_without_answering(listener, port));
+  S3ClientOptions options = local_options(port);
   options.max_attempts = 1;
   options.http.low_speed_bytes_per_second = 1024;
   options.http.low_speed_seconds = 1;
@@ -721,7 +725,6 @@ TEST(S3Client, WriterSaysWhetherAnAppendWouldWaitForItsUploads) {
   ASSERT_TRUE(writer.append(std::string(part - 1, 'y')).ok());
   EXPECT_TRUE(writer.append_would_wait(1));
   writer.abandon();
-  close(listener);
 }
 
 TEST(S3Client, PathStyleAndVirtualHostedTargetsEncodeTheKeyPerSegment) {
