@@ -406,10 +406,12 @@ class Swift(S3TestServer):
                           headers.get("Content-Md5")))
         return found
 
-    def open_uploads(self):
+    def open_uploads(self, prefix=None):
         """Upload ids of multipart uploads begun and neither completed nor aborted
-        (ListMultipartUploads)."""
-        listing = self.aws_json("s3api", "list-multipart-uploads", "--bucket", BUCKET)
+        (ListMultipartUploads), of keys under `prefix` if given (one test's keys, so that an
+        upload another test left open does not fail this one too)."""
+        scope = ("--prefix", prefix) if prefix else ()
+        listing = self.aws_json("s3api", "list-multipart-uploads", "--bucket", BUCKET, *scope)
         return sorted(u["UploadId"] for u in listing.get("Uploads", []))
 
 
