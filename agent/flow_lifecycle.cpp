@@ -62,11 +62,12 @@ std::optional<T> RunningPipeline::wait_for(std::future<T>& future) {
   return future.get();
 }
 
-void RunningPipeline::flow_ended(uint32_t id) {
+void RunningPipeline::flow_ended(uint32_t id, std::unique_ptr<ObjectWriter> writer) {
   // The shipper took its batches in order: every one of them is through the workers.
   processing_.end(id);
   std::lock_guard lock(lifecycle_mutex_);
   ended_.insert(id);
+  if (writer) ended_writers_[id] = std::move(writer);
   lifecycle_wake_.notify_all();
 }
 
@@ -112,6 +113,11 @@ bool RunningPipeline::end_running(uint32_t id) {
     if (stopping_.load()) return false;
     lifecycle_wake_.wait_for(lock, kWaitSlice);
   }
+  auto writer = ended_writers_.extract(id);
+  lock.unlock();
+  // Here, not on the shipper thread: it waits for the uploads a failure let go of in flight (at
+  // most one request's attempts), so that the flow, started again, never meets them.
+  if (!writer.empty()) writer.mapped().reset();
   return true;
 }
 

@@ -336,7 +336,9 @@ Result<RunSummary> RunningPipeline::run() {
   for (const uint32_t flow : shipper_->failed_flows()) flow_failed(flow);  // at recovery
   shipper_->set_on_retry_due(
       [this](uint32_t flow) { post([this, flow] { restart_failed(flow); }); });
-  shipper_->set_on_flow_ended([this](uint32_t flow) { flow_ended(flow); });
+  shipper_->set_on_flow_ended([this](uint32_t flow, std::unique_ptr<ObjectWriter> writer) {
+    flow_ended(flow, std::move(writer));
+  });
 
   std::vector<std::thread> worker_threads;
   for (unsigned i = 0; i < workers; ++i) {

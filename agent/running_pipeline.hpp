@@ -10,6 +10,7 @@
 #include <deque>
 #include <functional>
 #include <future>
+#include <map>
 #include <memory>
 #include <mutex>
 #include <optional>
@@ -76,7 +77,8 @@ class RunningPipeline {
   bool end_running(uint32_t id);     // returns once its object is completed (false: run ending)
   void restart_failed(uint32_t id);  // on_retry_due: the same flow, afresh
   bool apply(const config::Config& next, std::string& why_not);
-  void flow_ended(uint32_t id);   // shipper thread
+  // Shipper thread. `writer`: the flow's, or null; it goes with end_running(), on this thread.
+  void flow_ended(uint32_t id, std::unique_ptr<ObjectWriter> writer);
   void flow_failed(uint32_t id);  // shipper thread
   bool has_failed(uint32_t id);
   // Waits for `future` unless the run is ending (nullopt then).
@@ -107,7 +109,10 @@ class RunningPipeline {
   std::condition_variable lifecycle_wake_;
   std::deque<std::function<void()>> jobs_;
   bool lifecycle_stopping_ = false;
-  std::set<uint32_t> ended_;   // flows whose end_of_input the shipper has seen
+  std::set<uint32_t> ended_;  // flows whose end_of_input the shipper has seen
+  // Their writers, until end_running(): destroying one waits for the uploads a failure let go of
+  // in flight (the shipper thread must not; a flow started again must not meet them).
+  std::map<uint32_t, std::unique_ptr<ObjectWriter>> ended_writers_;
   std::set<uint32_t> failed_;  // flows whose destination failed (a reload starts them again)
   std::atomic<bool> stopping_{false};
   std::thread lifecycle_thread_;

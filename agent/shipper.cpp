@@ -208,8 +208,9 @@ void Shipper::ship_in_order(FlowState& state, Batch& batch) {
     if (state.object.open && !halted(state)) complete_object(state, /*may_background=*/false);
     if (state.stream && !halted(state)) drain_stream(state);
     state.ended = true;
-    if (!state.object.open) state.flow.writer.reset();  // its connections are let go
-    if (on_flow_ended_) on_flow_ended_(state.id);
+    std::unique_ptr<ObjectWriter> writer;  // its connections are let go with it
+    if (!state.object.open) writer = std::move(state.flow.writer);
+    if (on_flow_ended_) on_flow_ended_(state.id, std::move(writer));
     return;
   }
   if (halted(state)) return;  // delivery stopped: nothing more is shipped or checkpointed

@@ -119,10 +119,12 @@ class Shipper {
   // Thread-safe: records an added flow's first start (Tailer::add_flow) in the checkpoint.
   std::future<Status> record_first_start(FlowStart start);
   // Called from the shipper thread when a flow has seen its end_of_input: its object is
-  // completed (unless it failed) and its positions are in the checkpoint.
-  void set_on_flow_ended(std::function<void(uint32_t flow)> on_flow_ended) {
-    on_flow_ended_ = std::move(on_flow_ended);
-  }
+  // completed (unless it failed) and its positions are in the checkpoint. The flow's writer
+  // (null for a stream flow, or one that keeps its open object) goes with it: destroying it
+  // waits for the uploads a failure let go of (ObjectWriter::abandon), which this thread must
+  // not.
+  using OnFlowEnded = std::function<void(uint32_t flow, std::unique_ptr<ObjectWriter> writer)>;
+  void set_on_flow_ended(OnFlowEnded on_flow_ended) { on_flow_ended_ = std::move(on_flow_ended); }
 
   // Thread-safe: a checkpoint write that keeps failing stops waiting for space and fails.
   void stop_waiting() { stop_waiting_.store(true); }
@@ -328,7 +330,7 @@ class Shipper {
   std::function<void()> on_failure_;
   std::function<void(uint32_t)> on_flow_failure_;
   std::function<void(uint32_t)> on_retry_due_;
-  std::function<void(uint32_t)> on_flow_ended_;
+  OnFlowEnded on_flow_ended_;
   std::mutex added_mutex_;  // guards the two below
   std::vector<std::pair<ShipFlow, std::promise<Added>>> added_;
   std::vector<std::pair<FlowStart, std::promise<Status>>> first_starts_;

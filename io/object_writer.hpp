@@ -71,6 +71,8 @@ class ObjectWriter {
   // The background completion's end: nullopt while it runs (unless `wait`) or if none runs.
   virtual std::optional<Completion> completion(bool /*wait*/) { return std::nullopt; }
   // Drops local state after a failure (a temp file); a multipart upload stays, to be resumed.
+  // Returns without waiting for parts in flight (only for an upload being begun, whose id the
+  // caller must note); destroying the writer waits for them.
   virtual void abandon() = 0;
 
   // The size of the completed object named `key` if it is visible, nullopt if not.

@@ -25,6 +25,7 @@ PartUploader::Done PartUploader::upload(S3Client& client, Job& job) const {
   Done done;
   done.number = job.number;
   done.size = job.body.size();
+  done.generation = job.generation;
   if (job.upload_id.empty()) {
     FERRY_ASSERT(job.number == 1);  // only part 1 begins an upload
     auto begun = client.create_multipart_upload(job.bucket, job.key, object_);

@@ -23,7 +23,8 @@ class PartUploader {
     std::string key;
     std::string upload_id;  // empty: CreateMultipartUpload first, then this part (number 1)
     int number = 0;
-    std::string body;  // owned by the job until it comes back in Done
+    std::string body;         // owned by the job until it comes back in Done
+    uint64_t generation = 0;  // the caller's tag, handed back in Done
   };
   struct Done {
     int number = 0;
@@ -35,6 +36,7 @@ class PartUploader {
     bool upload_lost = false;     // S3 answered NoSuchUpload: the object must be built again
     bool retryable = false;       // failed only because its attempts ran out: try again later
     std::string body;             // the buffer, returned for reuse
+    uint64_t generation = 0;      // the job's
   };
 
   // `threads` connections; at most `threads` jobs are queued or running at once. Each part

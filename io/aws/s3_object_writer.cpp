@@ -109,7 +109,7 @@ auto S3ObjectWriter::with_retry_later(S3Client& client, std::string_view where,
 
 void S3ObjectWriter::reset(const std::string& key) {
   FERRY_ASSERT(!open_);
-  FERRY_ASSERT(uploader_.in_flight() == 0);
+  FERRY_ASSERT(uploads_of_this_object() == 0);  // abandoned ones may still be out
   key_ = key;
   upload_id_.clear();
   parts_.clear();
@@ -170,7 +170,8 @@ void S3ObjectWriter::reuse(std::string buffer) {
 }
 
 void S3ObjectWriter::send_part(int number, std::string body) {
-  uploader_.submit(PartUploader::Job{options_.bucket, key_, upload_id_, number, std::move(body)});
+  uploader_.submit(
+      PartUploader::Job{options_.bucket, key_, upload_id_, number, std::move(body), generation_});
 }
 
 bool S3ObjectWriter::part_would_wait() const {
@@ -197,6 +198,13 @@ Status S3ObjectWriter::submit_part() {
 Result<bool> S3ObjectWriter::collect(bool wait) {
   auto done = uploader_.collect(wait);
   if (!done) return false;
+  if (done->generation != generation_) {
+    // An upload abandon() let go of: only its buffer is of use now.
+    FERRY_ASSERT(abandoned_in_flight_ > 0);
+    --abandoned_in_flight_;
+    reuse(std::move(done->body));
+    return true;
+  }
   if (!done->begun_upload_id.empty()) {
     FERRY_ASSERT(upload_id_.empty() && done->number == 1);
     upload_id_ = std::move(done->begun_upload_id);
@@ -405,11 +413,17 @@ S3ObjectWriter::Completion S3ObjectWriter::complete_upload(S3Client& client,
 }
 
 void S3ObjectWriter::abandon() {
-  // Parts in flight finish (their buffers come back); the multipart upload itself is kept:
-  // the checkpoint names it, and the next start continues it or, if it is gone, starts the
-  // object again under the same key.
+  // The multipart upload itself is kept: the checkpoint names it, and the next start continues
+  // it or, if it is gone, starts the object again under the same key.
   failure_ = make_error("abandoned");  // parts that fail now are not tried again
-  while (uploader_.in_flight() > 0) (void)collect(/*wait=*/true);
+  // Part 1 beginning the upload comes back first: the upload its CreateMultipartUpload begins
+  // is one the caller must name in the checkpoint (upload_id()), for a later start to abort.
+  while (upload_id_.empty() && uploads_of_this_object() > 0) (void)collect(/*wait=*/true);
+  // The parts of a begun upload are let go in flight (a stalled one would hold up the caller,
+  // the shipper thread, for its attempts): they come back to collect(), which keeps only their
+  // buffers, and the destructor waits for them.
+  abandoned_in_flight_ = uploader_.in_flight();
+  ++generation_;
   open_ = false;
   buffer_.clear();
   finished_.clear();

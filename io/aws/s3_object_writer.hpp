@@ -76,6 +76,8 @@ class S3ObjectWriter final : public ObjectWriter {
 
  private:
   Status submit_part();
+  // Uploads in flight for the current object (the others were abandoned).
+  size_t uploads_of_this_object() const { return uploader_.in_flight() - abandoned_in_flight_; }
   // Whether submit_part() would wait: for a connection, or for the id of the upload part 1 began.
   bool part_would_wait() const;
   // One finished upload into `finished_`, then the in-order prefix into `parts_`.
@@ -136,6 +138,9 @@ class S3ObjectWriter final : public ObjectWriter {
   std::vector<std::string> spare_buffers_;  // part buffers back from the uploader, for reuse
   uint64_t size_ = 0;
   std::optional<Error> failure_;  // an upload failed: the object cannot complete
+  // Each abandon() begins a generation: uploads of an earlier one still in flight are let go.
+  uint64_t generation_ = 0;
+  size_t abandoned_in_flight_ = 0;
   bool open_ = false;
   bool must_restart_ = false;
   // The destination refused the parts' checksums in CompleteMultipartUpload (MalformedXML, as

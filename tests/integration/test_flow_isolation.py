@@ -13,6 +13,7 @@ once, checked with awscli and zstd -d."""
 import json
 import os
 import signal
+import time
 import unittest
 
 import harness
@@ -254,9 +255,49 @@ class FlowIsolation(harness.S3rverTestCase):
             return signal.SIGHUP, "reload: applied flow by flow; kept running: good; changed"
         self.assert_a_stalled_request_holds_up_no_other("UploadPart", once_stalled=reload_the_bad_flow)
 
+    def test_a_flow_failing_while_a_part_stalls_does_not_hold_up_the_other(self):
+        # The bad flow's part 2 meets a destination that answers nothing, and part 3 is refused
+        # (AccessDenied, not retried): the flow fails while part 2 is in flight. It lets go of
+        # its object without waiting for that part, and the flow's try again waits for it on a
+        # thread of its own. Before, the shipper waited for part 2 to give up (20 s here), and
+        # no flow shipped meanwhile.
+        self.write_a_multipart_object_for_the_bad_flow(mib=48)
+        # Only the bad flow sends parts: the good one's objects are one PutObject each.
+        proxy = FaultProxy(self.s3, self.tmp, [
+            {"op": "UploadPart", "nth": 2, "action": "stall", "seconds": 600},
+            {"op": "UploadPart", "nth": 3, "action": "status", "status": 403,
+             "code": "AccessDenied"}])
+        self.addCleanup(proxy.close)
+        cfg = self.config(endpoint=proxy.endpoint)
+        cfg["socketTimeoutMillis"] = 20000  # part 2's stalled attempt gives up after 20 s
+        cfg["flows"][1]["s3"]["bucket"] = harness.BUCKET
+        # The object stays open while parts 2 and 3 fill (at its age its last part would go,
+        # and its next batches wait for it to complete).
+        cfg["flows"][1]["s3"]["maxObjectAgeMillis"] = 8000
+        def refused():
+            return any(r.get("nth") == 3 and "fault" in r for r in proxy.requests("UploadPart"))
+        with harness.FerryProcess(cfg, self.config_path, env=self.s3.ferry_env()) as ferry:
+            self.assertTrue(harness.poll(refused, 60), ferry.stderr()[-3000:])
+            refused_at = time.monotonic()
+            self.write("good", 0, 100)
+            self.assertTrue(harness.poll(lambda: self.delivered("good") == self.written["good"],
+                                         60), ferry.stderr()[-3000:])
+            # Well before part 2's attempt gives up.
+            self.assertLess(time.monotonic() - refused_at, 12, ferry.stderr()[-3000:])
+            self.assertRegex(ferry.stderr(), r"error ship: flow bad: s3://\S+: s3 UploadPart "
+                                             r".*AccessDenied.*its records stay unacknowledged")
+            # Once part 2 has come back, the flow's try again delivers it.
+            self.assertTrue(harness.poll(lambda: self.delivered("bad") == self.written["bad"],
+                                         120), ferry.stderr()[-3000:])
+            rc, _ = ferry.stop(signal.SIGTERM)
+            self.assertEqual(rc, 0, ferry.stderr()[-3000:])
+        self.assertEqual(self.delivered("good"), self.written["good"])  # exactly once
+        self.assertEqual(self.delivered("bad"), self.written["bad"])
+
     def write_a_multipart_object_for_the_bad_flow(self, mib=14):
         """`mib` MiB of poorly compressible records, compressed to about 0.55 of that: 14 MiB
-        make two parts (5 MiB parts, harness.s3_flow's), 32 MiB four."""
+        make two parts (5 MiB parts, harness.s3_flow's, each about 6.6 MB with the frame that
+        crosses 5 MiB), 32 MiB three, 48 MiB four."""
         first = 1_000_000
         count = harness.gen("seed", os.path.join(self.in_dir, "bad.log"), mib * MIB, seed=3,
                             start_id=first, filler="random")
@@ -355,6 +396,10 @@ class FlowIsolationSwift(FlowIsolation):
 
     @unittest.skip("the stall is the fault proxy's, whatever the server: s3rver's run covers it")
     def test_following_a_flow_whose_part_uploads_stall_does_not_hold_up_the_other(self):
+        pass
+
+    @unittest.skip("the stall is the fault proxy's, whatever the server: s3rver's run covers it")
+    def test_a_flow_failing_while_a_part_stalls_does_not_hold_up_the_other(self):
         pass
 
 

@@ -20,6 +20,7 @@
 #include <cstring>
 #include <filesystem>
 #include <fstream>
+#include <memory>
 #include <mutex>
 #include <sstream>
 #include <string>
@@ -676,6 +677,15 @@ void listen_without_answering(UniqueFd& listener, int& port) {
   port = ntohs(addr.sin_port);
 }
 
+// One attempt per request, given up once slower than `bytes_per_second` for `seconds`.
+S3ClientOptions one_attempt_until_slow(int port, long bytes_per_second, long seconds) {
+  S3ClientOptions options = local_options(port);
+  options.max_attempts = 1;
+  options.http.low_speed_bytes_per_second = bytes_per_second;
+  options.http.low_speed_seconds = seconds;
+  return options;
+}
+
 // A stalled transfer (the server takes the connection and never answers) fails for time: a
 // timeout for the retries-by-cause metric, where a refused connection is a connection failure.
 TEST(S3Client, AStalledAnswerIsATimeoutAndARefusedConnectionIsNot) {
@@ -710,10 +720,7 @@ TEST(S3Client, WriterSaysWhetherAnAppendWouldWaitForItsUploads) {
   UniqueFd listener;
   int port = 0;
   ASSERT_NO_FATAL_FAILURE(listen_without_answering(listener, port));
-  S3ClientOptions options = local_options(port);
-  options.max_attempts = 1;
-  options.http.low_speed_bytes_per_second = 1024;
-  options.http.low_speed_seconds = 1;
+  const S3ClientOptions options = one_attempt_until_slow(port, 1024, 1);
   const uint64_t part = 5u << 20;
   S3ObjectWriter writer(options, S3WriterOptions{.bucket = kBucket, .part_size_bytes = part});
   ASSERT_TRUE(writer.begin("k").ok());
@@ -725,6 +732,60 @@ TEST(S3Client, WriterSaysWhetherAnAppendWouldWaitForItsUploads) {
   ASSERT_TRUE(writer.append(std::string(part - 1, 'y')).ok());
   EXPECT_TRUE(writer.append_would_wait(1));
   writer.abandon();
+}
+
+// A flow that fails lets go of its object (abandon) on the shipper thread: the parts of its
+// begun upload still in flight are not waited for there. They come back later, and only their
+// buffers are kept; the writer's end waits for them.
+TEST(S3Client, WriterAbandonsThePartsInFlightWithoutWaitingForThem) {
+  UniqueFd listener;
+  int port = 0;
+  ASSERT_NO_FATAL_FAILURE(listen_without_answering(listener, port));
+  // Each stalled part fails after 2 s: slower than 1 MiB/s, its 64 KiB (whole in the socket's
+  // buffers at once) count for nothing.
+  const S3ClientOptions options = one_attempt_until_slow(port, 1 << 20, 2);
+  const uint64_t part = 64u << 10;
+  auto writer = std::make_unique<S3ObjectWriter>(
+      options, S3WriterOptions{.bucket = kBucket, .part_size_bytes = part});
+  // An upload begun before (a restart): its parts need no CreateMultipartUpload.
+  ASSERT_TRUE(
+      writer->resume(OpenObject{.key = "k", .upload_id = "u", .parts = {{1, "\"e\"", part, ""}}})
+          .ok());
+  ASSERT_TRUE(writer->append(std::string(part, 'x')).ok());  // part 2 goes, and stalls
+  ASSERT_TRUE(writer->append(std::string(part, 'y')).ok());  // part 3 too
+  EXPECT_TRUE(writer->append_would_wait(part));              // no connection is left
+  using Clock = std::chrono::steady_clock;
+  const Clock::time_point abandoned = Clock::now();
+  writer->abandon();
+  EXPECT_LT(Clock::now() - abandoned, std::chrono::seconds(1));
+  EXPECT_TRUE(writer->uploads_in_flight());
+  EXPECT_EQ(writer->upload_id(), "u");  // still named, for the checkpoint
+
+  // A new object may begin meanwhile; its parts wait for the connections, and the failures of
+  // the abandoned parts are not its own.
+  ASSERT_TRUE(writer->begin("k2").ok());
+  EXPECT_TRUE(writer->append_would_wait(part));
+  while (writer->uploads_in_flight() && Clock::now() - abandoned < std::chrono::seconds(20)) {
+    const Status polled = writer->poll();
+    ASSERT_TRUE(polled.ok()) << polled.error().message;
+    std::this_thread::sleep_for(std::chrono::milliseconds(20));
+  }
+  EXPECT_FALSE(writer->uploads_in_flight());
+  EXPECT_GE(Clock::now() - abandoned, std::chrono::milliseconds(1500));  // they did stall
+  EXPECT_FALSE(writer->append_would_wait(part));
+  EXPECT_TRUE(writer->upload_id().empty());  // the new object's upload is not begun yet
+  writer->abandon();
+
+  // Destroyed with parts in flight, the writer waits for them.
+  ASSERT_TRUE(
+      writer->resume(OpenObject{.key = "k", .upload_id = "u", .parts = {{1, "\"e\"", part, ""}}})
+          .ok());
+  ASSERT_TRUE(writer->append(std::string(part, 'z')).ok());
+  writer->abandon();
+  EXPECT_TRUE(writer->uploads_in_flight());
+  const Clock::time_point destroyed = Clock::now();
+  writer.reset();
+  EXPECT_GE(Clock::now() - destroyed, std::chrono::milliseconds(1500));
 }
 
 TEST(S3Client, PathStyleAndVirtualHostedTargetsEncodeTheKeyPerSegment) {
