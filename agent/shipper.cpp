@@ -193,6 +193,7 @@ void Shipper::ship_waiting(FlowState& state, bool may_wait) {
 
 bool Shipper::must_hold(FlowState& state, const Batch& batch) {
   if (halted(state)) return false;
+  if (state.stream) return stream_must_hold(state, batch);
   if (batch.kind == Batch::Kind::end_of_input) {
     // The flow's end (a reload, a stop) closes its object as a rollover does, and waits for it
     // to complete, at the ticks.
@@ -499,8 +500,10 @@ void Shipper::advance_closing(FlowState& state) {
 }
 
 void Shipper::ship_held() {
-  for (auto& state : flows_)
+  for (auto& state : flows_) {
+    if (state.stream && !state.stream->unsent.empty()) send_unsent(state);
     if (!state.object.closing && !state.waiting.empty()) ship_waiting(state);
+  }
 }
 
 bool Shipper::finish_held() {

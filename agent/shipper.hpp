@@ -173,6 +173,11 @@ class Shipper {
     std::vector<SourcePosition> in_builder;
     // Positions durable once every call below `first` is acknowledged, oldest first.
     std::deque<std::pair<uint64_t, std::vector<SourcePosition>>> pending;
+    // Calls built (numbered) that the sender had no room for, oldest first: sent at the ticks,
+    // while the flow's next batches wait in the shipper (a stream that throttles without end
+    // holds up no other flow).
+    std::deque<StreamJob> unsent;
+    size_t calls_out = 0;                 // sent and not yet answered
     RateLimit truncation_warning{60000};  // records truncated to the service's limit
   };
   // A flow's object left open, being settled on a thread of its own (settle_in_background).
@@ -310,7 +315,13 @@ class Shipper {
   // Stream flows (agent/shipper_streams.cpp).
   void init_stream(FlowState& state);
   void ship_stream(FlowState& state, Batch& batch);
+  // Numbers the built calls and sends what the sender has room for; the rest wait in `unsent`.
   void submit_calls(FlowState& state, std::vector<StreamCall>& calls);
+  // Sends the flow's unsent calls, in order, while may_send() says so.
+  void send_unsent(FlowState& state);
+  // Whether the sender has a thread for one more of the flow's calls: a flow past its share of
+  // the threads leaves the last free ones to the other stream flows.
+  bool may_send(const FlowState& state) const;
   void truncated_to_service_limit(FlowState& state);
   // Collects finished calls (waiting for one if `wait`); false if none was in flight.
   bool collect_calls(bool wait);
@@ -319,8 +330,12 @@ class Shipper {
   void settle_stream(FlowState& state);
   void flush_stream(FlowState& state);
   void flush_aged_streams(uint64_t now);
-  // end_of_input: sends what is built and waits until every call of the flow is answered.
+  // end_of_input: sends what is built and waits until every call of the flow is answered (the
+  // end waits for that at the ticks, must_hold, unless the input has ended everywhere).
   void drain_stream(FlowState& state);
+  // Whether the stream flow's `batch` must wait: a call is left unsent, or at its end, a call
+  // is unanswered.
+  bool stream_must_hold(FlowState& state, const Batch& batch);
 
   std::deque<FlowState> flows_;  // by number; a deque: added flows never move the others
   Checkpoint checkpoint_;

@@ -43,16 +43,43 @@ void Shipper::truncated_to_service_limit(FlowState& state) {
 }
 
 void Shipper::submit_calls(FlowState& state, std::vector<StreamCall>& calls) {
-  StreamSender& sender = *options_.stream_sender;
   StreamState& stream = *state.stream;
-  for (StreamCall& call : calls) {
-    if (halted(state)) return;
-    // The sender holds a bounded number of calls: answers are taken in first.
-    while (sender.in_flight() >= sender.capacity()) collect_calls(true);
-    if (halted(state)) return;
-    sender.submit(StreamJob{state.flow.stream->target, stream.next_call++, std::move(call)});
-  }
+  for (StreamCall& call : calls)
+    stream.unsent.push_back(
+        StreamJob{state.flow.stream->target, stream.next_call++, std::move(call)});
   calls.clear();
+  send_unsent(state);
+}
+
+void Shipper::send_unsent(FlowState& state) {
+  StreamState& stream = *state.stream;
+  while (!halted(state) && !stream.unsent.empty() && may_send(state)) {
+    options_.stream_sender->submit(std::move(stream.unsent.front()));
+    stream.unsent.pop_front();
+    ++stream.calls_out;
+  }
+}
+
+bool Shipper::may_send(const FlowState& state) const {
+  const StreamSender& sender = *options_.stream_sender;
+  FERRY_ASSERT(sender.in_flight() <= sender.capacity());
+  const size_t free = sender.capacity() - sender.in_flight();
+  if (free == 0) return false;
+  size_t running = 0;  // stream flows
+  for (const FlowState& other : flows_)
+    if (other.stream && !other.ended && !halted(other)) ++running;
+  // Up to its share of the threads a flow may take any free one; past it, not the last ones:
+  // one per other stream flow, at most half of them.
+  const size_t share = std::max<size_t>(1, sender.capacity() / std::max<size_t>(1, running));
+  const size_t reserve = std::min(running > 0 ? running - 1 : 0, sender.capacity() / 2);
+  return state.stream->calls_out < share || free > reserve;
+}
+
+bool Shipper::stream_must_hold(FlowState& state, const Batch& batch) {
+  StreamState& stream = *state.stream;
+  if (batch.kind != Batch::Kind::end_of_input) return !stream.unsent.empty();
+  flush_stream(state);  // its last call is built, and sent once a thread is free
+  return !halted(state) && (!stream.unsent.empty() || stream.acknowledged < stream.next_call);
 }
 
 bool Shipper::collect_calls(bool wait) {
@@ -72,6 +99,8 @@ void Shipper::acknowledge_call(const StreamDone& done) {
   });
   FERRY_ASSERT(it != flows_.end());
   FlowState& state = *it;
+  FERRY_ASSERT(state.stream->calls_out > 0);
+  --state.stream->calls_out;
   if (halted(state)) return;  // an answer for a flow that stopped: its records are read again
   if (!done.status.ok()) return fail(state, done.status.error().message);
   StreamState& stream = *state.stream;
@@ -89,7 +118,7 @@ void Shipper::acknowledge_call(const StreamDone& done) {
 void Shipper::settle_stream(FlowState& state) {
   StreamState& stream = *state.stream;
   if (stream.builder->empty() && !stream.in_builder.empty()) {
-    // Every record of those batches is in a call submitted by now.
+    // Every record of those batches is in a call built (numbered) by now.
     stream.pending.emplace_back(stream.next_call, std::move(stream.in_builder));
     stream.in_builder.clear();
   }
@@ -120,8 +149,11 @@ void Shipper::flush_aged_streams(uint64_t now) {
 
 void Shipper::drain_stream(FlowState& state) {
   flush_stream(state);
-  while (!halted(state) && state.stream->acknowledged < state.stream->next_call)
-    collect_calls(true);
+  StreamState& stream = *state.stream;
+  while (!halted(state) && (!stream.unsent.empty() || stream.acknowledged < stream.next_call)) {
+    collect_calls(true);  // returns at once when none is in flight
+    send_unsent(state);
+  }
 }
 
 void Shipper::init_stream(FlowState& state) {

@@ -410,6 +410,53 @@ class KinesisTest(StreamTestCase):
 
 
 # ----------------------------------------------------------------------------------------------
+# A stream that throttles without end, beside an S3 flow
+
+class StreamIsolationTest(StreamTestCase):
+    def test_a_stream_throttled_without_end_holds_up_no_other_flow(self):
+        # Every call to the delivery stream is throttled until the test says otherwise; while
+        # following, each is retried for as long as it takes, on the sender's threads (at most
+        # 8). The flow's calls past them wait in the shipper, with its next batches; the S3
+        # flow beside it delivers meanwhile. Before, the shipper waited for a thread, and no
+        # flow shipped anything until the throttling ended.
+        harness.require_s3_tools()
+        with harness.S3rver() as s3, \
+                ss.FirehoseEndpoint(["ds-slow"], (harness.ACCESS_KEY, harness.SECRET_KEY),
+                                    region=REGION) as fh:
+            fh.throttle_next(10**9)
+            stream_src = os.path.join(self.tmp, "stream.log")
+            s3_src = os.path.join(self.tmp, "s3.log")
+            stream_inputs = write_source(stream_src, 200 * 1000, 1, seed=31)  # 50 calls
+            cfg = stream_root(self.tmp, harness.ACCESS_KEY, harness.SECRET_KEY,
+                              **{"firehose.endpoint": fh.url, "s3.endpoint": s3.endpoint,
+                                 "s3.forcePathStyle": True})
+            cfg["flows"] = [
+                stream_flow("to-firehose", stream_src, deliveryStream="ds-slow",
+                            maxBufferSizeRecords=10),
+                harness.s3_flow("to-s3", s3_src, "beside/", redact=False,
+                                max_object_age_millis=1000, maxBufferAgeMillis=1000)]
+            with ss.Follower(self.write(cfg), self.home) as ferry:
+                # More calls throttled than the sender has threads, each tried more than once.
+                self.assertTrue(harness.poll(lambda: len(fh.calls) >= 30, 60),
+                                ferry.stderr()[-3000:])
+                s3_inputs = write_source(s3_src, 40 * 1000, 1_000_001, seed=32)
+                self.assertTrue(harness.poll(
+                    lambda: ss.tally(s3_inputs, s3.download_records("beside/"))["missing"] == [],
+                    30), ferry.stderr()[-3000:])
+                self.assertEqual(fh.records("ds-slow"), [])  # still throttled meanwhile
+                fh.throttle_next(0)
+                self.assertTrue(harness.poll(lambda: ss.tally(
+                    stream_inputs, ss.lines_of_datas(self, fh.records("ds-slow")))["missing"] == [],
+                    60), ferry.stderr()[-3000:])
+                self.assertEqual(ferry.stop(signal.SIGTERM), 0, ferry.stderr()[-3000:])
+            t = ss.tally(stream_inputs, ss.lines_of_datas(self, fh.records("ds-slow")))
+            ss.assert_exactly_once(self, t, "firehose, throttled then not")
+            ss.assert_exactly_once(self, ss.tally(s3_inputs, s3.download_records("beside/")),
+                                   "s3 beside it")
+            self.assertEqual(fh.violations, [])
+
+
+# ----------------------------------------------------------------------------------------------
 # Kinesis + Firehose + S3 in one agent.json
 
 class ThreeDestinationsTest(StreamTestCase):
