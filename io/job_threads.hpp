@@ -47,6 +47,14 @@ class JobThreads {
   JobThreads(const JobThreads&) = delete;
   JobThreads& operator=(const JobThreads&) = delete;
 
+  // `on_done` runs on a job's thread each time a Done is ready to collect (e.g. to wake the
+  // collecting thread). Set before the first submit().
+  void set_on_done(std::function<void()> on_done) {
+    std::lock_guard lock(mutex_);
+    FERRY_ASSERT(in_flight_ == 0);
+    on_done_ = std::move(on_done);
+  }
+
   size_t capacity() const { return threads_.size(); }
   size_t in_flight() const {
     std::lock_guard lock(mutex_);
@@ -90,10 +98,12 @@ class JobThreads {
         done_.push_back(std::move(done));
       }
       done_ready_.notify_all();
+      if (on_done_) on_done_();  // set before any job, under mutex_: read without it
     }
   }
 
   const Work work_;
+  std::function<void()> on_done_;
   mutable std::mutex mutex_;
   std::condition_variable job_ready_;
   std::condition_variable done_ready_;

@@ -4,6 +4,7 @@
 // everyone; pop() then drains.
 #pragma once
 
+#include <atomic>
 #include <chrono>
 #include <cstddef>
 #include <optional>
@@ -38,11 +39,18 @@ class RingQueue {
   // Blocks until an item or close; nullopt only when closed and empty.
   std::optional<T> pop() { return pop_until(nullptr); }
 
-  // Waits at most `timeout`; nullopt on timeout or when closed and empty.
+  // Waits at most `timeout`; nullopt on timeout, after a wake(), or when closed and empty.
   template <class Duration>
   std::optional<T> pop_for(Duration timeout) {
     const Parking::Deadline deadline = std::chrono::steady_clock::now() + timeout;
     return pop_until(&deadline);
+  }
+
+  // Any thread: the consumer waiting in pop_for() (or the next to call it) returns at once,
+  // empty-handed, to look at something else (a stream call answered).
+  void wake() {
+    woken_.store(true);
+    not_empty_.notify();
   }
 
   // Closed and empty: nothing will ever come out again.
@@ -55,12 +63,13 @@ class RingQueue {
   }
 
  private:
+  // A deadline (pop_for) also ends the wait at a wake(); pop() waits for an item or close only.
   std::optional<T> pop_until(const Parking::Deadline* deadline) {
     std::optional<T> item;
     not_empty_.wait(
         [&] {
           item = ring_.try_pop();
-          return item.has_value() || ring_.drained();
+          return item.has_value() || ring_.drained() || (deadline && woken_.exchange(false));
         },
         deadline);
     if (item) not_full_.notify();
@@ -70,6 +79,7 @@ class RingQueue {
   BoundedRing<T> ring_;
   Parking not_empty_;  // consumers wait here for an item or close
   Parking not_full_;   // producers wait here for room or close
+  std::atomic<bool> woken_{false};
 };
 
 }  // namespace ferry

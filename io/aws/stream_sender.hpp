@@ -8,6 +8,7 @@
 #include <atomic>
 #include <cstdint>
 #include <deque>
+#include <functional>
 #include <memory>
 #include <mutex>
 #include <optional>
@@ -80,6 +81,8 @@ class StreamSender {
   void submit(StreamJob job);
   // A finished job, waiting for one if `wait` and any is in flight; nullopt if none.
   std::optional<StreamDone> collect(bool wait) { return threads_->collect(wait); }
+  // Runs on a sending thread each time a call's answer is ready to collect. Before any submit.
+  void set_on_done(std::function<void()> on_done) { threads_->set_on_done(std::move(on_done)); }
 
  private:
   class Worker;

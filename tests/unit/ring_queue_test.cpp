@@ -183,6 +183,42 @@ TEST(RingQueue, PopForTimesOutWhenEmptyAndReturnsAnItemPushedMeanwhile) {
   EXPECT_EQ(**out, 5u);
 }
 
+// The shipper waits for batches in pop_for(); a stream call answered on another thread wakes it
+// to send the calls that waited for a thread.
+TEST(RingQueue, WakeEndsAPopForOnceAndLeavesPopAndItemsAlone) {
+  RingQueue<Item> queue(4);
+  std::thread waker([&] {
+    std::this_thread::sleep_for(20ms);
+    queue.wake();
+  });
+  const auto start = std::chrono::steady_clock::now();
+  EXPECT_FALSE(queue.pop_for(kWakes).has_value());
+  EXPECT_LT(std::chrono::steady_clock::now() - start, kWakes);
+  waker.join();
+  EXPECT_FALSE(queue.drained());
+
+  // Once: the next pop_for waits its time again.
+  const auto again = std::chrono::steady_clock::now();
+  EXPECT_FALSE(queue.pop_for(50ms).has_value());
+  EXPECT_GE(std::chrono::steady_clock::now() - again, 50ms);
+
+  // A wake before the call ends the next one; an item there comes first, and pop() only
+  // ever returns items.
+  Item in = item(7);
+  ASSERT_TRUE(queue.push(in));
+  queue.wake();
+  auto out = queue.pop_for(kWakes);
+  ASSERT_TRUE(out.has_value());
+  EXPECT_EQ(**out, 7u);
+  EXPECT_FALSE(queue.pop_for(kWakes).has_value());  // the wake, still pending
+  in = item(8);
+  ASSERT_TRUE(queue.push(in));
+  queue.wake();
+  out = queue.pop();
+  ASSERT_TRUE(out.has_value());
+  EXPECT_EQ(**out, 8u);
+}
+
 // Every item comes out exactly once, and each consumer sees each producer's items in the order
 // they were pushed. A small ring keeps producers and consumers waiting on each other.
 TEST(RingQueue, ManyProducersManyConsumers) {
