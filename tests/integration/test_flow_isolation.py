@@ -199,16 +199,9 @@ class FlowIsolation(harness.S3rverTestCase):
             # Delivered while the bad flow's recovery still waited for its first answer.
             self.assertNotIn("cannot tell whether", log)
             # Its recovery gives up, fails that flow alone, and the try again settles it.
-            self.assertTrue(harness.poll(
-                lambda: self.delivered("bad", MISSING) == self.written["bad"], 120),
-                ferry.stderr()[-3000:])
-            self.assertRegex(ferry.stderr(), r"error ship: flow bad: .*recovery: flow bad: cannot "
-                                             r"tell whether .* was completed: .*gave up after 2 "
-                                             r"attempts")
-            rc, _ = ferry.stop(signal.SIGTERM)
-            self.assertEqual(rc, 0, ferry.stderr()[-3000:])
-        self.assertEqual(self.delivered("good"), self.written["good"])  # exactly once
-        self.assertEqual(self.delivered("bad", MISSING), self.written["bad"])
+            self.assert_the_bad_flow_delivered_after_its_failure(
+                ferry, r"error ship: flow bad: .*recovery: flow bad: cannot tell whether .* was "
+                       r"completed: .*gave up after 2 attempts", timeout=120, bucket=MISSING)
 
     def test_following_a_flow_whose_put_object_stalls_does_not_hold_up_the_other(self):
         # The bad flow's one-request object meets a destination that answers nothing. Its
@@ -284,15 +277,10 @@ class FlowIsolation(harness.S3rverTestCase):
                                          60), ferry.stderr()[-3000:])
             # Well before part 2's attempt gives up.
             self.assertLess(time.monotonic() - refused_at, 12, ferry.stderr()[-3000:])
-            self.assertRegex(ferry.stderr(), r"error ship: flow bad: s3://\S+: s3 UploadPart "
-                                             r".*AccessDenied.*its records stay unacknowledged")
             # Once part 2 has come back, the flow's try again delivers it.
-            self.assertTrue(harness.poll(lambda: self.delivered("bad") == self.written["bad"],
-                                         120), ferry.stderr()[-3000:])
-            rc, _ = ferry.stop(signal.SIGTERM)
-            self.assertEqual(rc, 0, ferry.stderr()[-3000:])
-        self.assertEqual(self.delivered("good"), self.written["good"])  # exactly once
-        self.assertEqual(self.delivered("bad"), self.written["bad"])
+            self.assert_the_bad_flow_delivered_after_its_failure(
+                ferry, r"error ship: flow bad: s3://\S+: s3 UploadPart .*AccessDenied.*its records "
+                       r"stay unacknowledged", timeout=120)
 
     def write_a_multipart_object_for_the_bad_flow(self, mib=14):
         """`mib` MiB of poorly compressible records, compressed to about 0.55 of that: 14 MiB
@@ -333,17 +321,26 @@ class FlowIsolation(harness.S3rverTestCase):
             # Delivered while the bad flow's request still waited for an answer.
             self.assertNotIn("its records stay unacknowledged", ferry.stderr())
             # It gives up, fails that flow alone, and the try again delivers it.
-            self.assertTrue(harness.poll(lambda: self.delivered("bad") == self.written["bad"],
-                                         90), ferry.stderr()[-3000:])
-            self.assertRegex(ferry.stderr(), rf"error ship: flow bad: s3://\S+: s3 {op} .*gave "
-                                             r"up after 2 attempts.*its records stay unacknowledged")
-            if expected_line:
-                self.assertTrue(harness.poll(lambda: expected_line in ferry.stderr(), 30),
-                                ferry.stderr()[-3000:])
-            rc, _ = ferry.stop(signal.SIGTERM)
-            self.assertEqual(rc, 0, ferry.stderr()[-3000:])
+            self.assert_the_bad_flow_delivered_after_its_failure(
+                ferry, rf"error ship: flow bad: s3://\S+: s3 {op} .*gave up after 2 attempts.*its "
+                       r"records stay unacknowledged", timeout=90, expected_line=expected_line)
+
+    def assert_the_bad_flow_delivered_after_its_failure(self, ferry, failure, timeout,
+                                                         bucket=harness.BUCKET,
+                                                         expected_line=None):
+        """The bad flow's try again delivers it (to `bucket`) within `timeout` s, after ferry
+        logged its `failure` (and `expected_line`, by then or within 30 s); ferry then stops
+        cleanly on SIGTERM, every record of both flows delivered exactly once."""
+        self.assertTrue(harness.poll(lambda: self.delivered("bad", bucket) == self.written["bad"],
+                                     timeout), ferry.stderr()[-3000:])
+        self.assertRegex(ferry.stderr(), failure)
+        if expected_line:
+            self.assertTrue(harness.poll(lambda: expected_line in ferry.stderr(), 30),
+                            ferry.stderr()[-3000:])
+        rc, _ = ferry.stop(signal.SIGTERM)
+        self.assertEqual(rc, 0, ferry.stderr()[-3000:])
         self.assertEqual(self.delivered("good"), self.written["good"])  # exactly once
-        self.assertEqual(self.delivered("bad"), self.written["bad"])
+        self.assertEqual(self.delivered("bad", bucket), self.written["bad"])
 
     def test_a_flow_whose_recovery_fails_stops_alone(self):
         # At the next start the bad flow's recovery (HeadObject) is refused: that flow stops, the
