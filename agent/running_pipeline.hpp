@@ -94,13 +94,15 @@ class RunningPipeline {
   std::optional<AwsAccess> aws_;
   std::optional<S3ClientOptions> s3_client_options_;
   std::vector<StreamTarget> stream_targets_;  // until the sender exists
-  std::unique_ptr<StreamSender> stream_sender_;
   Ec2MetadataCell ec2_metadata_;
   std::unique_ptr<Ec2MetadataRefresher> ec2_refresher_;
   FlowProcessingTable processing_;
   std::unique_ptr<BatchPool> pool_;
   std::unique_ptr<BatchQueue> work_;
   std::unique_ptr<BatchQueue> shipped_;
+  // After shipped_, which its answers wake (so its threads are joined first), and before the
+  // shipper, which sends through it.
+  std::unique_ptr<StreamSender> stream_sender_;
   std::unique_ptr<Shipper> shipper_;
   std::unique_ptr<Tailer> tailer_;
   std::vector<Slot> slots_;  // lifecycle thread once running

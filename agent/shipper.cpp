@@ -68,6 +68,9 @@ Shipper::FlowState& Shipper::push_flow(ShipFlow flow) {
   FlowState& state = flows_.emplace_back(FlowState{std::move(flow)});
   state.id = static_cast<uint32_t>(flows_.size() - 1);
   if (state.flow.stream) init_stream(state);
+  // A part uploaded or an object completed: the batches held for it go at once, not at the next
+  // tick (an upload-bound flow would leave its connections idle until then).
+  if (state.flow.writer) state.flow.writer->set_on_progress([&input = input_] { input.wake(); });
   return state;
 }
 

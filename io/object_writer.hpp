@@ -2,6 +2,7 @@
 // appends zstd frames to it, seals and completes it; only a completed object counts as delivered.
 #pragma once
 
+#include <functional>
 #include <optional>
 #include <string>
 #include <string_view>
@@ -27,6 +28,11 @@ struct UploadCheck {
 class ObjectWriter {
  public:
   virtual ~ObjectWriter() = default;
+  // `on_progress` runs on another thread each time an upload or a background completion
+  // finishes, so that the caller looks at it (poll(), append_would_wait(), completion()) at once
+  // rather than at its next tick. Set before anything is begun; a writer with nothing in the
+  // background (a directory) never calls it.
+  virtual void set_on_progress(std::function<void()> /*on_progress*/) {}
   virtual Status begin(const std::string& key) = 0;
   // Continues a multipart upload whose acknowledged parts are in `open` (after a restart).
   virtual Status resume(const OpenObject& open) = 0;

@@ -43,6 +43,8 @@ class PartUploader {
   // carries the checksums `object` asks for, computed on the upload thread.
   PartUploader(const S3ClientOptions& options, size_t threads, S3ObjectOptions object);
 
+  // Runs on an upload thread each time a Done is ready to collect. Set before the first submit.
+  void set_on_done(std::function<void()> on_done) { threads_.set_on_done(std::move(on_done)); }
   size_t capacity() const { return threads_.capacity(); }
   size_t in_flight() const { return threads_.in_flight(); }
   // At most capacity() jobs in flight: the caller collects first.

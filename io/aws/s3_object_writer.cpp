@@ -335,6 +335,12 @@ S3ObjectWriter::Finished S3ObjectWriter::finish(S3Client& client, UploadToComple
   return finished;
 }
 
+void S3ObjectWriter::set_on_progress(std::function<void()> on_progress) {
+  FERRY_ASSERT(!open_ && !completer_);
+  uploader_.set_on_done(on_progress);
+  on_progress_ = std::move(on_progress);
+}
+
 bool S3ObjectWriter::complete_in_background() {
   FERRY_ASSERT(open_);
   if (!completer_) {
@@ -343,6 +349,7 @@ bool S3ObjectWriter::complete_in_background() {
         1, "ferry-complete", [this](size_t, UploadToComplete& upload) {
           return finish(*completion_client_, std::move(upload));
         });
+    if (on_progress_) completer_->set_on_done(on_progress_);
   }
   FERRY_ASSERT(completer_->in_flight() == 0);  // the caller took the last completion()
   completer_->submit(take_sealed());

@@ -50,6 +50,7 @@ class S3ObjectWriter final : public ObjectWriter {
   S3ObjectWriter(const S3ClientOptions& client_options, S3WriterOptions options);
   ~S3ObjectWriter() override;
 
+  void set_on_progress(std::function<void()> on_progress) override;
   Status begin(const std::string& key) override;
   Status resume(const OpenObject& open) override;
   Status append(std::string_view frame) override;
@@ -150,6 +151,7 @@ class S3ObjectWriter final : public ObjectWriter {
   // joined before the client goes).
   S3ClientOptions client_options_;
   std::unique_ptr<S3Client> completion_client_;
+  std::function<void()> on_progress_;  // the completer's too, once made
   std::unique_ptr<JobThreads<UploadToComplete, Finished>> completer_;
 };
 

@@ -16,6 +16,7 @@
 #include <atomic>
 #include <cctype>
 #include <chrono>
+#include <condition_variable>
 #include <cstdlib>
 #include <cstring>
 #include <filesystem>
@@ -605,6 +606,45 @@ TEST_F(S3ClientAgainstS3rver, WriterSealsWithoutWaitingForItsUploads) {
   ASSERT_EQ(writer.parts().size(), 2u);
   ASSERT_TRUE(writer.complete().ok());
   EXPECT_TRUE(read_back(key) == whole);
+}
+
+// The shipper sleeps between its ticks: the writer tells it (set_on_progress) when a part's
+// upload or the background completion has finished, so that a flow held for a connection goes
+// on at once. Each call comes with something to collect: no poll or wait was needed before it.
+TEST_F(S3ClientAgainstS3rver, WriterTellsWhenAnUploadOrItsCompletionIsReadyToCollect) {
+  std::mutex mutex;
+  std::condition_variable told;
+  int calls = 0;
+  const auto wait_for_call = [&](int n) {
+    std::unique_lock lock(mutex);
+    return told.wait_for(lock, std::chrono::seconds(30), [&] { return calls >= n; });
+  };
+  S3ObjectWriter writer(options(), S3WriterOptions{.bucket = kBucket, .part_size_bytes = 5u << 20});
+  writer.set_on_progress([&] {
+    std::lock_guard lock(mutex);
+    ++calls;
+    told.notify_all();
+  });
+  const std::string key = "told/object.json.zst";
+  ASSERT_TRUE(writer.begin(key).ok());
+  std::string whole;
+  for (char fill = 1; fill <= 2; ++fill) {
+    whole += pattern(5u << 20, fill);
+    ASSERT_TRUE(writer.append(std::string_view(whole).substr(whole.size() - (5u << 20))).ok());
+    ASSERT_TRUE(wait_for_call(fill)) << "no call for part " << int{fill};
+    ASSERT_TRUE(writer.poll().ok());
+    EXPECT_EQ(writer.parts().size(), static_cast<size_t>(fill));  // acknowledged when told
+    EXPECT_FALSE(writer.uploads_in_flight());
+  }
+  ASSERT_TRUE(writer.seal().ok());
+  ASSERT_TRUE(writer.complete_in_background());
+  ASSERT_TRUE(wait_for_call(3)) << "no call for the completion";
+  const std::optional<ObjectWriter::Completion> completed = writer.completion(/*wait=*/false);
+  ASSERT_TRUE(completed.has_value());
+  ASSERT_TRUE(completed->status.ok()) << completed->status.error().message;
+  EXPECT_TRUE(read_back(key) == whole);
+  std::lock_guard lock(mutex);
+  EXPECT_EQ(calls, 3);  // two parts, one completion
 }
 
 // CreateMultipartUpload refused: part 1's job brings the refusal back, named, and no part is
