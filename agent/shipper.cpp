@@ -588,11 +588,19 @@ void Shipper::fail(FlowState& state, const std::string& what, std::string_view c
                "; records not yet acknowledged stay after the checkpoint");
   } else {
     ObjectWriter& writer = *state.flow.writer;
-    // A completion still running ends first: delivered, its records are committed; failed, the
+    // A completion that has ended counts: delivered, its records are committed; failed, the
     // checkpoint keeps its object, which comes before the current one's.
-    if (const auto ended = end_completion(state, /*wait=*/true); ended && !ended->status)
+    if (const auto ended = end_completion(state, /*wait=*/false); ended && !ended->status)
       FERRY_ERROR(cat("ship: flow ", state.flow.name, ": ", ended->location, ": ",
                       ended->status.error().message));
+    if (state.completing) {
+      // One still running is not waited for here (a stalled one would hold up every flow for
+      // its attempts): the checkpoint keeps its object sealed, and the flow's next start
+      // settles it, after the writer's end has waited for it.
+      FERRY_WARN(cat("ship: flow ", state.flow.name, ": ", state.completing->location,
+                     ": its completion still runs; the flow's next start settles it"));
+      state.completing.reset();
+    }
     line = cat("ship: flow ", state.flow.name, ": ", where.empty() ? writer.location() : where,
                ": ", what, "; its records stay unacknowledged in its files");
     const auto& saved = checkpoint_.flow(state.flow.checkpoint_key).open;

@@ -7,8 +7,9 @@ failure), alone: the healthy flow is not drained for it. A flow whose requests r
 attempts (503 SlowDown on its prefix, without end) fails the same way, and the other flow ships
 everything written meanwhile. A flow whose PutObject, CreateMultipartUpload, UploadPart at a
 rollover or recovery's HeadObject gets no answer holds up no other flow: those requests run on
-threads of the flow's own, and the shipper does not wait for them. With --once, the healthy flow delivers everything and ferry exits 1. Every record exactly
-once, checked with awscli and zstd -d."""
+threads of the flow's own, and the shipper does not wait for them, nor for the parts or the
+completion still out when such a flow fails. With --once, the healthy flow delivers everything
+and ferry exits 1. Every record exactly once, checked with awscli and zstd -d."""
 
 import json
 import os
@@ -267,20 +268,55 @@ class FlowIsolation(harness.S3rverTestCase):
         # The object stays open while parts 2 and 3 fill (at its age its last part would go,
         # and its next batches wait for it to complete).
         cfg["flows"][1]["s3"]["maxObjectAgeMillis"] = 8000
-        def refused():
-            return any(r.get("nth") == 3 and "fault" in r for r in proxy.requests("UploadPart"))
         with harness.FerryProcess(cfg, self.config_path, env=self.s3.ferry_env()) as ferry:
-            self.assertTrue(harness.poll(refused, 60), ferry.stderr()[-3000:])
-            refused_at = time.monotonic()
-            self.write("good", 0, 100)
-            self.assertTrue(harness.poll(lambda: self.delivered("good") == self.written["good"],
-                                         60), ferry.stderr()[-3000:])
-            # Well before part 2's attempt gives up.
-            self.assertLess(time.monotonic() - refused_at, 12, ferry.stderr()[-3000:])
+            self.assert_the_good_flow_ships_soon_after_the_refusal(ferry, proxy, "UploadPart", 3)
             # Once part 2 has come back, the flow's try again delivers it.
             self.assert_the_bad_flow_delivered_after_its_failure(
                 ferry, r"error ship: flow bad: s3://\S+: s3 UploadPart .*AccessDenied.*its records "
                        r"stay unacknowledged", timeout=120)
+
+    def test_a_flow_failing_while_its_completion_stalls_does_not_hold_up_the_other(self):
+        # The bad flow's first object reaches maxObjectBytes with its part 1, and its
+        # CompleteMultipartUpload, in the background, meets a destination that answers nothing.
+        # The next object's CreateMultipartUpload is refused (AccessDenied, not retried): the
+        # flow fails while that completion runs. It is not waited for: the checkpoint keeps the
+        # first object sealed, and the flow's try again, once the completion has given up,
+        # completes it and delivers the rest. Before, the shipper waited for the completion's
+        # attempts (2 x 20 s here), and no flow shipped meanwhile.
+        self.write_a_multipart_object_for_the_bad_flow(mib=32)
+        proxy = FaultProxy(self.s3, self.tmp, [
+            {"op": "CompleteMultipartUpload", "nth": 1, "count": 2, "action": "stall",
+             "seconds": 600},
+            {"op": "CreateMultipartUpload", "nth": 2, "action": "status", "status": 403,
+             "code": "AccessDenied"}])
+        self.addCleanup(proxy.close)
+        cfg = self.config(endpoint=proxy.endpoint)
+        cfg["socketTimeoutMillis"] = 20000  # each stalled attempt gives up after 20 s
+        cfg["flows"][1]["s3"]["bucket"] = harness.BUCKET
+        cfg["flows"][1]["s3"]["maxObjectBytes"] = 5 * MIB  # one part per object
+        with harness.FerryProcess(cfg, self.config_path, env=self.s3.ferry_env()) as ferry:
+            self.assert_the_good_flow_ships_soon_after_the_refusal(
+                ferry, proxy, "CreateMultipartUpload", 2)
+            self.assertRegex(ferry.stderr(), r"warn +ship: flow bad: s3://\S+: its completion "
+                                             r"still runs; the flow's next start settles it")
+            self.assert_the_bad_flow_delivered_after_its_failure(
+                ferry, r"error ship: flow bad: s3://\S+: s3 CreateMultipartUpload .*AccessDenied"
+                       r".*its records stay unacknowledged", timeout=150)
+        # The first object's completion was tried again: the stalled two, then the try again's.
+        self.assertGreaterEqual(len(proxy.requests("CompleteMultipartUpload")), 3)
+
+    def assert_the_good_flow_ships_soon_after_the_refusal(self, ferry, proxy, op, nth):
+        """Once the proxy has refused the bad flow's `op` number `nth` (the flow fails, a request
+        of its own stalled), the good flow's 100 new records are delivered within 12 s: well
+        before the stalled request's attempt gives up (20 s)."""
+        def refused():
+            return any(r.get("nth") == nth and "fault" in r for r in proxy.requests(op))
+        self.assertTrue(harness.poll(refused, 60), ferry.stderr()[-3000:])
+        refused_at = time.monotonic()
+        self.write("good", 0, 100)
+        self.assertTrue(harness.poll(lambda: self.delivered("good") == self.written["good"], 60),
+                        ferry.stderr()[-3000:])
+        self.assertLess(time.monotonic() - refused_at, 12, ferry.stderr()[-3000:])
 
     def write_a_multipart_object_for_the_bad_flow(self, mib=14):
         """`mib` MiB of poorly compressible records, compressed to about 0.55 of that: 14 MiB
@@ -397,6 +433,10 @@ class FlowIsolationSwift(FlowIsolation):
 
     @unittest.skip("the stall is the fault proxy's, whatever the server: s3rver's run covers it")
     def test_a_flow_failing_while_a_part_stalls_does_not_hold_up_the_other(self):
+        pass
+
+    @unittest.skip("the stall is the fault proxy's, whatever the server: s3rver's run covers it")
+    def test_a_flow_failing_while_its_completion_stalls_does_not_hold_up_the_other(self):
         pass
 
 
