@@ -300,9 +300,6 @@ Result<RunSummary> RunningPipeline::run() {
   const size_t queue_room = pool_->max_total() + 2 * config_.flows.size() + 16;
   work_ = std::make_unique<BatchQueue>(queue_room);
   shipped_ = std::make_unique<BatchQueue>(queue_room);
-  // A call answered: the shipper sends the calls that waited for a thread at once, not at its
-  // next tick.
-  if (stream_sender_) stream_sender_->set_on_done([queue = shipped_.get()] { queue->wake(); });
 
   TailerOptions tail_options;
   tail_options.once = options_.once;

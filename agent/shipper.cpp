@@ -59,6 +59,11 @@ Shipper::Shipper(std::vector<ShipFlow> flows, Checkpoint checkpoint, ShipperOpti
                  BatchPool& pool, RingQueue<std::unique_ptr<Batch>>& input)
     : checkpoint_(std::move(checkpoint)), options_(std::move(options)), pool_(pool), input_(input) {
   FERRY_ASSERT(options_.metrics != nullptr);
+  // Everything the shipper hands to other threads wakes it when it comes back (here the stream
+  // calls; push_flow: each flow's uploads and completions): what waited for it goes at once,
+  // not at the next tick.
+  if (options_.stream_sender)
+    options_.stream_sender->set_on_done([&input = input_] { input.wake(); });
   for (auto& flow : flows) push_flow(std::move(flow));
 }
 
@@ -68,8 +73,8 @@ Shipper::FlowState& Shipper::push_flow(ShipFlow flow) {
   FlowState& state = flows_.emplace_back(FlowState{std::move(flow)});
   state.id = static_cast<uint32_t>(flows_.size() - 1);
   if (state.flow.stream) init_stream(state);
-  // A part uploaded or an object completed: the batches held for it go at once, not at the next
-  // tick (an upload-bound flow would leave its connections idle until then).
+  // A part uploaded or an object completed wakes the shipper (an upload-bound flow would leave
+  // its connections idle until the next tick).
   if (state.flow.writer) state.flow.writer->set_on_progress([&input = input_] { input.wake(); });
   return state;
 }
